@@ -1,0 +1,75 @@
+# Lantern: `make run` and `make test` are all a newcomer needs (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+MODEL     := models/lantern.tar.gz
+STAMP     := $(VENV)/.installed-$(shell sha256sum requirements.lock 2>/dev/null | cut -c1-12)
+TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(shell find bot/nlu -name '*.py' 2>/dev/null)
+APT_PACKAGES :=
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+# Python 3.10 is what Rasa 3.6 runs on; these machines have it under pyenv.
+PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
+
+.PHONY: help install system-deps train run test test-unit validate test-stories bench lock clean reset
+
+help:
+	@echo "make run    install if needed, train if stale, start Lantern, print the URLs"
+	@echo "make test   everything the project checks"
+	@echo "make install | train | bench | lock | reset"
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it): install it, e.g. 'pyenv install 3.10'"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip check
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: system-deps $(STAMP)
+
+$(MODEL): $(STAMP) $(TRAIN_INPUTS)
+	$(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name lantern
+	@touch $@
+
+train: $(MODEL)
+
+run: install train
+	@$(PY) -m bot.runner
+
+test-unit: install
+	$(PY) -m pytest -q
+
+validate: install
+	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+test-stories: train
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+
+test: install train validate test-unit test-stories
+	@echo "make test: all checks passed"
+
+bench: install train
+	$(PY) -m bench
+
+lock:
+	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in
+
+reset:
+	rm -rf var models results .rasa
+	@echo "Removed var/ (conversations, logs), models/ and results/. .env is kept."
+
+clean: reset
+	rm -rf $(VENV)

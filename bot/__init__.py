@@ -1,0 +1,1 @@
+"""Lantern: a motivational-interviewing chatbot for people who use drugs."""

@@ -1,0 +1,80 @@
+"""`make run`: start everything, warm it up, print where it is, stop cleanly on Ctrl-C."""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+import uuid
+from types import FrameType
+from typing import Optional
+
+from bot import settings as settings_mod
+from bot.processes import Stack, send, start_stack, tail
+
+
+def banner(s: settings_mod.Settings) -> str:
+    return "\n".join(
+        [
+            "",
+            "Lantern is running.",
+            f"  REST channel   POST {s.rasa_url}/webhooks/rest/webhook",
+            f"  socket.io      {s.rasa_url}/socket.io/",
+            f"  health         GET  {s.rasa_url}/webhooks/health/",
+            f"  HTTP API       {s.rasa_url}/  (header: Authorization: Bearer $RASA_API_TOKEN, or ?token=)",
+            f"  action server  {s.actions_url.rsplit('/', 1)[0]}/health",
+            f"  data           {s.data_dir}",
+            f"  logs           {s.data_dir / 'logs'}",
+            "Try:",
+            f"  curl -s -X POST {s.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
+            "-d '{\"sender\": \"me\", \"message\": \"hi\"}'",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+    )
+
+
+def main() -> int:
+    generated = settings_mod.ensure_secrets()
+    if generated:
+        print(f"Generated {', '.join(generated)} into {settings_mod.ENV_FILE} (keep it secret).")
+    s = settings_mod.load()
+    print("Starting the action server and the Rasa server (about a minute)...", flush=True)
+    stack: Optional[Stack] = None
+    stopping = False
+
+    def on_signal(signum: int, _: Optional[FrameType]) -> None:
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        started = time.monotonic()
+        stack = start_stack(s)
+        status, replies = send(s, f"warmup-{uuid.uuid4().hex[:8]}", "hi")
+        if status != 200:
+            print(f"Warm-up message failed with HTTP {status}: {replies}", file=sys.stderr)
+            return 1
+        print(f"Ready in {time.monotonic() - started:.0f}s.")
+        print(banner(s), flush=True)
+        while all(child.alive() for child in stack.children):
+            time.sleep(1)
+        dead = [c for c in stack.children if not c.alive()]
+        for child in dead:
+            print(f"{child.name} stopped unexpectedly; last lines of {child.log_path}:\n{tail(child.log_path)}",
+                  file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Lantern...", flush=True)
+        return 0
+    except RuntimeError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    finally:
+        if stack is not None:
+            stack.stop()
+            print("Stopped.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
