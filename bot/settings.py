@@ -56,6 +56,7 @@ class Settings:
     org_name: str
     privacy_text: str
     extra: Dict[str, str] = field(default_factory=dict, repr=False)
+    directory_db_url: str = ""  # referral directory DB (LANTERN_DIRECTORY_DB_URL); see docs/directory.md
 
     @property
     def rasa_url(self) -> str:
@@ -124,6 +125,7 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
         privacy_text=v.get("LANTERN_PRIVACY_TEXT")
         or "Chats are kept without names or numbers, for staff to follow up and improve the service.",
         extra={k: v[k] for k in v if k.startswith("LANTERN_")},
+        directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",
     )
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 EARTH_RADIUS_MILES = 3958.8
@@ -45,44 +45,46 @@ class Place:
     zip_code: Optional[str] = None
 
 
-class _Index:
-    """ZIP and city tables, built once per process on first use (~0.5 s)."""
-
-    def __init__(self) -> None:
-        import zipcodes  # imported here: loading its dataset costs time only when needed
-
-        self.by_zip: Dict[str, Place] = {}
-        cities: Dict[Tuple[str, str], List[Tuple[float, float, Optional[str]]]] = {}
-        for z in zipcodes.list_all():
-            try:
-                lat, lon = float(z["lat"]), float(z["long"])
-            except (TypeError, ValueError, KeyError):
-                continue
-            place = Place(label=f"{z['zip_code']} ({z['city'].title()}, {z['state']})", lat=lat, lon=lon,
-                          state=z["state"], timezone=z.get("timezone") or None, zip_code=z["zip_code"])
-            self.by_zip[z["zip_code"]] = place
-            if z.get("zip_code_type") in ("STANDARD", "PO BOX", "UNIQUE"):
-                for name in [z["city"], *(z.get("acceptable_cities") or [])]:
-                    cities.setdefault((_city_key(name), z["state"]), []).append((lat, lon, place.timezone))
-        self.by_city: Dict[Tuple[str, str], Place] = {}
-        for (city, state), points in cities.items():
-            lat = sum(p[0] for p in points) / len(points)
-            lon = sum(p[1] for p in points) / len(points)
-            self.by_city[(city, state)] = Place(label=f"{city.title()}, {state}", lat=lat, lon=lon,
-                                                state=state, timezone=points[0][2])
+def _place(z: Dict[str, object]) -> Optional[Place]:
+    try:
+        lat, lon = float(z["lat"]), float(z["long"])  # type: ignore[arg-type]
+    except (TypeError, ValueError, KeyError):
+        return None
+    return Place(label=f"{z['zip_code']} ({str(z['city']).title()}, {z['state']})", lat=lat, lon=lon,
+                 state=str(z["state"]), timezone=str(z.get("timezone") or "") or None, zip_code=str(z["zip_code"]))
 
 
-_index: Optional[_Index] = None
-_lock = threading.Lock()
+@lru_cache(maxsize=4096)
+def _zip_place(zip5: str) -> Optional[Place]:
+    import zipcodes  # its dataset loads on first query (~0.5 s); see warm_up()
+
+    try:
+        found = zipcodes.matching(zip5)
+    except ValueError:
+        return None
+    return _place(found[0]) if found else None
 
 
-def _get_index() -> _Index:
-    global _index
-    if _index is None:
-        with _lock:
-            if _index is None:
-                _index = _Index()
-    return _index
+@lru_cache(maxsize=64)
+def _state_cities(state: str) -> Dict[str, Place]:
+    """City → centroid of its ZIP centroids (including each ZIP's other accepted city names)."""
+    import zipcodes
+
+    points: Dict[str, List[Tuple[float, float, Optional[str]]]] = {}
+    for z in zipcodes.filter_by_state(state):
+        place = _place(z)
+        if place is None or z.get("zip_code_type") == "MILITARY":
+            continue
+        for name in [z["city"], *(z.get("acceptable_cities") or [])]:
+            points.setdefault(_city_key(str(name)), []).append((place.lat, place.lon, place.timezone))
+    return {city: Place(label=f"{city.title()}, {state}", lat=sum(p[0] for p in pts) / len(pts),
+                        lon=sum(p[1] for p in pts) / len(pts), state=state, timezone=pts[0][2])
+            for city, pts in points.items()}
+
+
+def warm_up() -> None:
+    """Load the ZIP dataset now (call at startup) so the first search does not pay for it."""
+    _zip_place("10001")
 
 
 def _city_key(name: str) -> str:
@@ -104,19 +106,21 @@ def normalise_state(text: object) -> Optional[str]:
 
 def lookup_zip(code: object) -> Optional[Place]:
     zip5 = normalise_zip(code)
-    return _get_index().by_zip.get(zip5) if zip5 else None
+    return _zip_place(zip5) if zip5 else None
 
 
 def lookup_city(city: object, state: object) -> Optional[Place]:
     st = normalise_state(state)
     if not st or not str(city or "").strip():
         return None
-    return _get_index().by_city.get((_city_key(str(city)), st))
+    return _state_cities(st).get(_city_key(str(city)))
 
 
 def all_zip_codes() -> List[str]:
     """Every ZIP code with a centroid (used by the benchmark to pick random ZIPs)."""
-    return sorted(_get_index().by_zip)
+    import zipcodes
+
+    return sorted(z["zip_code"] for z in zipcodes.list_all() if z.get("lat") not in (None, ""))
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

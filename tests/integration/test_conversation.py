@@ -1,0 +1,101 @@
+"""A real Rasa server and action server, spoken to over HTTP like a client would."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.request
+import uuid
+
+import pytest
+
+from bot.processes import http_json, send
+from tests.conftest import TEST_TOKEN
+
+
+def sender() -> str:
+    return "it-" + uuid.uuid4().hex[:10]
+
+
+def texts(replies):
+    return [r.get("text", "") for r in replies]
+
+
+def test_greeting_says_it_is_automated_and_who_reads(lantern):
+    status, replies = send(lantern.settings, sender(), "hey")
+    assert status == 200
+    joined = " ".join(texts(replies))
+    assert "automated assistant" in joined
+    assert "Test Harm Reduction Org" in joined
+    assert "staff can read" in joined
+
+
+def test_bot_challenge_is_answered_honestly(lantern):
+    status, replies = send(lantern.settings, sender(), "r u a real person")
+    assert status == 200
+    assert "not a person" in " ".join(texts(replies)) or "bot" in " ".join(texts(replies))
+
+
+def test_stop_then_writing_again_resumes(lantern):
+    who = sender()
+    status, replies = send(lantern.settings, who, "stop texting me")
+    assert status == 200 and "stop" in texts(replies)[0].lower()
+    status, replies = send(lantern.settings, who, "hi")
+    assert status == 200 and replies
+
+
+def test_fallback_says_what_it_can_do(lantern):
+    status, replies = send(lantern.settings, sender(), "purple monkey dishwasher quantum")
+    assert status == 200
+    joined = " ".join(texts(replies)).lower()
+    assert "services" in joined or "find" in joined
+
+
+def _post_raw(lantern, body: bytes, content_type: str = "application/json"):
+    req = urllib.request.Request(f"{lantern.settings.rasa_url}/webhooks/rest/webhook", data=body,
+                                 headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+@pytest.mark.parametrize("body, status", [
+    (b"", 400),
+    (b"{not json", 400),
+    (b"\xff\xfe\xfa binary \x00\x01", 400),
+    (b'{"sender": "x"}', 400),
+    (b'{"message": "hi"}', 400),
+    (b'{"sender": "x", "message": ""}', 400),
+    (b'[1,2,3]', 400),
+    (('{"sender": "x", "message": "' + "a" * 5000 + '"}').encode(), 413),
+])
+def test_bad_input_gets_a_clear_error(lantern, body, status):
+    code, payload = _post_raw(lantern, body)
+    assert code == status
+    assert b"error" in payload
+
+
+def test_injection_strings_are_just_text_and_the_store_survives(lantern):
+    who = "x'; DROP TABLE events; --"
+    for text in ["'; DROP TABLE events; --", "<script>alert(1)</script>", "{{7*7}} ${jndi:ldap://a}"]:
+        status, replies = send(lantern.settings, who, text)
+        assert status == 200 and replies
+    db = lantern.settings.db_url.split("sqlite:///", 1)[1].split("?", 1)[0]
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+                            (who,)).fetchall()
+    assert [json.loads(r[0])["text"] for r in rows][0] == "'; DROP TABLE events; --"
+    assert len(rows) == 3
+
+
+def test_http_api_needs_the_token(lantern):
+    status, _ = http_json(f"{lantern.settings.rasa_url}/status")
+    assert status == 401
+    status, body = http_json(f"{lantern.settings.rasa_url}/status?token={TEST_TOKEN}")
+    assert status == 200 and body["model_file"].endswith("lantern.tar.gz")
+
+
+def test_health_is_ok(lantern):
+    status, body = http_json(f"{lantern.settings.rasa_url}/webhooks/health/")
+    assert status == 200 and body["tracker_store"] == "ok"

@@ -1,0 +1,59 @@
+"""A database that becomes unavailable must fail the turn visibly, not fall back to memory."""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import contextmanager
+
+from bot.processes import http_json, send
+from tests.conftest import TEST_TOKEN
+
+
+@contextmanager
+def database_locked(lantern, mode: str):
+    """Another process takes the SQLite write lock (IMMEDIATE) or every lock (EXCLUSIVE)."""
+    path = lantern.settings.db_url.split("sqlite:///", 1)[1].split("?", 1)[0]
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    conn.execute(f"BEGIN {mode}")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+def user_texts(lantern, who):
+    status, tracker = http_json(f"{lantern.settings.rasa_url}/conversations/{who}/tracker?token={TEST_TOKEN}")
+    assert status == 200
+    return [e["text"] for e in tracker["events"] if e["event"] == "user"]
+
+
+def test_failed_write_is_an_error_and_nothing_silently_moves_to_memory(lantern):
+    who = "fail-" + uuid.uuid4().hex[:8]
+    health = f"{lantern.settings.rasa_url}/webhooks/health/"
+    assert send(lantern.settings, who, "hi")[0] == 200
+
+    with database_locked(lantern, "IMMEDIATE"):  # reads work, writes fail
+        status, body = send(lantern.settings, who, "are you a bot")
+        assert status == 503
+        assert body["error"] == "turn_failed" and body["saved"] is False
+        assert "911" in body["messages"][0]["text"]
+        status, report = http_json(health)
+        assert status == 503 and report["tracker_store"] != "ok"
+
+    # The database is back: the failed message is not in the record, and no
+    # in-memory copy took over -- the next turn is stored after the first one.
+    assert send(lantern.settings, who, "thanks")[0] == 200
+    assert user_texts(lantern, who) == ["hi", "thanks"]
+    status, report = http_json(health)
+    assert status == 200, report
+
+
+def test_failed_read_is_an_error_not_a_fresh_start(lantern):
+    who = "fail-" + uuid.uuid4().hex[:8]
+    assert send(lantern.settings, who, "hi")[0] == 200
+    with database_locked(lantern, "EXCLUSIVE"):  # even reads fail
+        status, body = send(lantern.settings, who, "thanks")
+        assert status == 503
+    assert send(lantern.settings, who, "bye")[0] == 200
+    assert user_texts(lantern, who) == ["hi", "bye"]
