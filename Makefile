@@ -41,7 +41,7 @@ $(STAMP): requirements.lock
 install: system-deps $(STAMP)
 
 $(MODEL): $(STAMP) $(TRAIN_INPUTS)
-	$(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name lantern
+	$(RASA) train --force --domain domain --data data --config config.yml --out models --fixed-model-name lantern
 	@touch $@
 
 train: $(MODEL)

@@ -88,12 +88,13 @@ def child_env(s: settings_mod.Settings, overrides: Optional[Dict[str, str]] = No
     return env
 
 
-def _spawn(name: str, argv: List[str], env: Dict[str, str], log_dir: Path, health_url: str) -> Child:
+def _spawn(name: str, argv: List[str], env: Dict[str, str], log_dir: Path, health_url: str,
+           cwd: Optional[Path] = None) -> Child:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{name}.log"
     log: IO[bytes] = log_path.open("ab")
     process = subprocess.Popen(
-        argv, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        argv, cwd=cwd or PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, start_new_session=True,
     )
     log.close()

@@ -10,14 +10,17 @@ error, and `/webhooks/health/` reports the store as down.
 """
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import time
-from typing import Any, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
@@ -68,22 +71,79 @@ class StoreHealth:
         cls.last_error = ""
 
 
+# How many recent events of a conversation the dialogue works with. Policies
+# look at the last few turns only (max_history 5), but Rasa rebuilds and
+# featurises the whole session on every turn, so a long conversation gets
+# slower with every message (about 10x by turn 200). Loading a window of recent
+# events plus a snapshot of the state before it keeps each turn's cost flat.
+# Nothing is dropped from the database: only what is loaded for a turn.
+WINDOW_EVENTS = 60
+_LOADED_ATTR = "_lantern_events_loaded"
+
+
 class LanternTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store, configured by one SQLAlchemy URL.
+    """Rasa's SQL tracker store, configured by one SQLAlchemy URL, with a bounded working window.
 
     endpoints.yml passes `url: ${LANTERN_DB_URL}`, which Rasa hands over as
     `host`; a host containing `://` is used as the whole URL. SQLite is the
     embedded default, PostgreSQL the production one.
     """
 
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None, **kwargs: Any) -> None:
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
+                 window_events: int = WINDOW_EVENTS, **kwargs: Any) -> None:
         if not host or "://" not in host:
             raise TrackerStoreUnavailable("tracker store needs a SQLAlchemy URL (LANTERN_DB_URL)")
         _prepare_sqlite_folder(host)
+        self.window_events = int(window_events)
         super().__init__(domain=domain, host=host, **kwargs)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type ON events (sender_id, type_name)"))
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The current session: its last `window_events` events, after a snapshot of the state before them."""
+        if not self.domain:
+            return None
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            rows = query.order_by(None).order_by(self.SQLEvent.id.desc()).limit(self.window_events + 1).all()[::-1]
+            if not rows:
+                return None
+            snapshot: List[Dict[str, Any]] = []
+            if len(rows) > self.window_events:
+                rows = rows[1:]
+                while len(rows) > 1 and rows[0].type_name != "user":  # start at a turn boundary
+                    rows.pop(0)
+                snapshot = self._state_before(session, query, rows[0].id)
+            events = snapshot + [json.loads(row.data) for row in rows]
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, _LOADED_ATTR, len(tracker.events))
+        return tracker
+
+    def _state_before(self, session: Any, query: Any, cut_id: int) -> List[Dict[str, Any]]:
+        """Events that rebuild the state at `cut_id`: session start, latest slot values, active loop."""
+        E = self.SQLEvent
+        before = query.filter(E.id < cut_id).order_by(None)
+        last_reset = before.filter(E.type_name.in_(("restart", "session_started", "reset_slots"))) \
+            .with_entities(sa.func.max(E.id)).scalar() or 0
+        ids = [i for (i,) in before.filter(E.type_name == "slot", E.id > last_reset)
+               .with_entities(sa.func.max(E.id)).group_by(E.action_name).all()]
+        for types in (("active_loop",), ("restart", "session_started")):
+            latest = before.filter(E.type_name.in_(types)).with_entities(sa.func.max(E.id)).scalar()
+            if latest:
+                ids.append(latest)
+        rows = session.query(E).filter(E.id.in_(ids)).order_by(E.id).all() if ids else []
+        return [json.loads(row.data) for row in rows]
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """Events not yet stored: those after what `retrieve` loaded (Rasa would count them in the database)."""
+        loaded = getattr(tracker, _LOADED_ATTR, None)
+        if loaded is None:  # a tracker `retrieve` did not build: Rasa's own way
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, loaded, len(tracker.events))
 
     async def save(self, tracker: Any) -> None:
         await super().save(tracker)
+        setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
         StoreHealth.record_success()
 
     def check_writable(self) -> None:

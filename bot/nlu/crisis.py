@@ -1,0 +1,99 @@
+"""CrisisDetector: the NLU step that makes sure a crisis is never missed.
+
+Runs last in the pipeline, on every message. The deterministic detector
+(bot/crisis/detector.py: patterns and a slang lexicon, negation and figurative
+uses) is combined with what the trained model predicted, so a message the
+model misreads still triggers. On a crisis it sets the crisis intent with full
+confidence and adds the locale's numbers as entities, which fill the slots the
+crisis responses use. Every parse output gets a `crisis` entry.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import settings
+from bot.crisis.detector import combine, detect
+from bot.crisis.resources import load_locale
+
+CATEGORY_INTENT = {
+    "overdose": "crisis_overdose",
+    "overdose_stimulant": "crisis_stimulant",
+    "suicide": "crisis_suicide",
+    "danger": "crisis_danger",
+}
+CHECK_INTENT = "crisis_check"
+
+
+def locale_entities(locale: Any) -> List[Dict[str, Any]]:
+    """The locale's numbers as entities named like the crisis slots."""
+    values = {
+        "emergency_number": locale.emergency_number,
+        "crisis_line": locale.crisis_line,
+        "poison_control": locale.poison_control,
+        "good_samaritan_note": locale.good_samaritan_note or "",
+    }
+    return [{"entity": name, "value": value, "start": 0, "end": 0, "extractor": "CrisisDetector"}
+            for name, value in values.items()]
+
+
+def crisis_decision(text: str, intent: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """What the detector and the model's intent say together: level, category, intent to set."""
+    intent = intent or {}
+    result = combine(detect(text or ""), intent.get("name"), float(intent.get("confidence") or 0.0))
+    decided: Optional[str] = None
+    if result.level == "crisis" and result.category in CATEGORY_INTENT:
+        decided = CATEGORY_INTENT[result.category]
+    elif result.level == "check_in":
+        decided = CHECK_INTENT
+    return {"level": result.level, "category": result.category,
+            "confidence": round(float(result.confidence), 3), "intent": decided}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CrisisDetector(GraphComponent, IntentClassifier):
+    """Deterministic crisis layer over the trained intent classifier."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"locale": None}  # None: the LANTERN_LOCALE setting
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.component_config = config
+        name = config.get("locale") or settings.load().locale
+        self.locale = load_locale(name)  # validated at start: a bad file stops the server
+        self.entities = locale_entities(self.locale)
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CrisisDetector":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            decision = crisis_decision(message.get(TEXT) or "", message.get(INTENT))
+            message.set("crisis", {k: decision[k] for k in ("level", "category", "confidence")},
+                        add_to_output=True)
+            if decision["intent"] is None:
+                continue
+            current = message.get(INTENT) or {}
+            if decision["intent"] == CHECK_INTENT and str(current.get("name", "")).startswith("crisis_") \
+                    and current.get("name") != CHECK_INTENT and float(current.get("confidence") or 0) >= 0.8:
+                continue  # the model is already confident about a specific crisis
+            new_intent = {"name": decision["intent"], "confidence": 1.0}
+            message.set(INTENT, new_intent, add_to_output=True)
+            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != decision["intent"]]
+            message.set(INTENT_RANKING_KEY, [new_intent] + ranking, add_to_output=True)
+            entities = [e for e in (message.get(ENTITIES) or []) if e.get("extractor") != "CrisisDetector"]
+            message.set(ENTITIES, entities + [dict(e) for e in self.entities], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: Any) -> Any:
+        return training_data
