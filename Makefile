@@ -62,7 +62,7 @@ test: install train validate test-unit test-stories
 	@echo "make test: all checks passed"
 
 bench: install train
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 lock:
 	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in

@@ -114,10 +114,12 @@ def bench_lantern(workdir: Path) -> Result:
     result = Result("Lantern")
     started = time.perf_counter()
     model_dir = workdir / "lantern-model"
-    subprocess.run([sys.executable, "-m", "rasa", "train", "--domain", "domain", "--data", "data",
-                    "--config", "config.yml", "--out", str(model_dir), "--fixed-model-name", "lantern", "--force"],
-                   cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    proc = subprocess.run([sys.executable, "-m", "rasa", "train", "--domain", "domain", "--data", "data",
+                           "--config", "config.yml", "--out", str(model_dir), "--fixed-model-name", "lantern",
+                           "--force"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    if proc.returncode != 0:
+        raise RuntimeError(f"training failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     result.train_s = time.perf_counter() - started
     s = make_settings(workdir / "lantern-data")
     started = time.perf_counter()

@@ -57,6 +57,7 @@ class Settings:
     privacy_text: str
     extra: Dict[str, str] = field(default_factory=dict, repr=False)
     directory_db_url: str = ""  # referral directory DB (LANTERN_DIRECTORY_DB_URL); see docs/directory.md
+    locale: str = "en-US"  # crisis numbers and lines (LANTERN_LOCALE): config/locales/<locale>.yml
 
     @property
     def rasa_url(self) -> str:
@@ -126,6 +127,7 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
         or "Chats are kept without names or numbers, for staff to follow up and improve the service.",
         extra={k: v[k] for k in v if k.startswith("LANTERN_")},
         directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",
+        locale=(v.get("LANTERN_LOCALE") or "en-US").strip(),
     )
 
 

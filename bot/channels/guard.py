@@ -7,15 +7,27 @@ from typing import Any, Dict, List, Optional, Tuple
 MAX_TEXT_CHARS = 4000  # far above a chat message; a 10-segment SMS is ~1,600
 MAX_SENDER_CHARS = 128
 
-# Said when a turn could not be completed (for example the database is down):
-# honest, short, and never without the emergency step.
-TURN_FAILED_MESSAGES: List[Dict[str, Any]] = [
-    {
-        "recipient_id": "",
-        "text": "Sorry, something went wrong on our side and your message was not saved. "
-        "Please try again in a minute. If you or someone with you is in danger, call 911 now.",
-    }
-]
+def failure_messages(text: str) -> List[Dict[str, Any]]:
+    """What to send when a turn failed (for example the database is down).
+
+    A message that needs a crisis reply gets the full crisis script, first and
+    alone (at most three messages); anything else gets an honest apology that
+    still names the emergency number. Needs neither the model, the action
+    server nor the database: only the crisis detector and the locale file.
+    """
+    from bot.crisis.detector import detect
+    from bot.crisis.messages import replies_for
+    from bot.crisis.resources import load_locale
+
+    try:
+        crisis = [dict(m) for m in replies_for(detect(text))][:3]
+        emergency = load_locale().emergency_number
+    except Exception:  # noqa: BLE001 - a broken locale file must not leave the person with nothing
+        crisis, emergency = [], "911"
+    if crisis:
+        return crisis
+    return [{"text": "Sorry, something went wrong on our side and your message was not saved. Please try "
+                     f"again in a minute. If you or someone with you is in danger, call {emergency} now."}]
 
 
 def check_sender_id(value: Any) -> Tuple[Optional[str], Optional[str]]:

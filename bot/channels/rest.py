@@ -17,7 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import TURN_FAILED_MESSAGES, check_sender_id, check_text
+from bot.channels.guard import check_sender_id, check_text, failure_messages
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,23 @@ def parse_body(body: bytes) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
     if not isinstance(payload, dict):
         return None, "body must be a JSON object"
     return payload, None
+
+
+class MessageCollector(CollectingOutputChannel):
+    """Collects each bot message as ONE JSON object: text, buttons, custom payload and metadata together.
+
+    Rasa's collector splits a response with a `custom` payload (the crisis
+    marker) into two entries; a client then has to guess which text the marker
+    belongs to.
+    """
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        keys = ("text", "buttons", "quick_replies", "custom", "image", "attachment", "metadata")
+        out = {"recipient_id": recipient_id, **{k: message[k] for k in keys if message.get(k)}}
+        if "quick_replies" in out:
+            out["buttons"] = out.pop("quick_replies")
+        if len(out) > 1:
+            await self._persist_message(out)
 
 
 class RestChannel(InputChannel):
@@ -67,7 +84,7 @@ class RestChannel(InputChannel):
                 return response.json({"error": error}, status=status)
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
 
-            collector = CollectingOutputChannel()
+            collector = MessageCollector()
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
@@ -75,7 +92,7 @@ class RestChannel(InputChannel):
             except Exception as exc:  # noqa: BLE001 - every failure must reach the caller
                 logger.error("rest turn failed: %s", type(exc).__name__)
                 return response.json(
-                    {"error": "turn_failed", "saved": False, "messages": TURN_FAILED_MESSAGES},
+                    {"error": "turn_failed", "saved": False, "messages": failure_messages(text)},
                     status=503,
                 )
             return response.json(collector.messages)

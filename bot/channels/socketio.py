@@ -13,7 +13,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from bot.channels.guard import TURN_FAILED_MESSAGES
+from bot.channels.guard import failure_messages
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ class SocketIOChannel(SocketIOInput):
                 await on_new_message(message)
             except Exception as exc:  # noqa: BLE001 - tell the person, never drop silently
                 logger.error("socketio turn failed: %s", type(exc).__name__)
-                for msg in TURN_FAILED_MESSAGES:
+                for msg in failure_messages(message.text or ""):
+                    if msg.get("custom"):
+                        await message.output_channel.send_custom_json(message.sender_id, msg["custom"])
                     await message.output_channel.send_text_message(message.sender_id, msg["text"])
 
         return super().blueprint(guarded)

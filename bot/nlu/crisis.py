@@ -34,11 +34,12 @@ CHECK_INTENT = "crisis_check"
 
 def locale_entities(locale: Any) -> List[Dict[str, Any]]:
     """The locale's numbers as entities named like the crisis slots."""
+    poison = locale.helpline("poison_control")
     values = {
         "emergency_number": locale.emergency_number,
-        "crisis_line": locale.crisis_line,
-        "poison_control": locale.poison_control,
-        "good_samaritan_note": locale.good_samaritan_note or "",
+        "crisis_line": locale.crisis_line_number,
+        "poison_control": poison.number if poison else locale.emergency_number,
+        "good_samaritan_note": locale.good_samaritan or "",
     }
     return [{"entity": name, "value": value, "start": 0, "end": 0, "extractor": "CrisisDetector"}
             for name, value in values.items()]

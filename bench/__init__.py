@@ -1,0 +1,1 @@
+"""Benchmarks: `.venv/bin/python -m bench.<topic>`, each printing a Markdown table."""

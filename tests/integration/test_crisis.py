@@ -1,0 +1,110 @@
+"""Crisis handling through the real NLU pipeline and dialogue, and with parts of the system down."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+from bot.processes import http_json, send, start_stack
+from tests.conftest import MODEL, TEST_TOKEN, make_settings
+from tests.integration.test_store_failure import database_locked
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "crisis_messages.yml"
+MESSAGES: List[Dict] = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]
+FAMILY_INTENTS = {
+    "overdose": {"crisis_overdose", "crisis_stimulant"},
+    "overdose_stimulant": {"crisis_overdose", "crisis_stimulant"},
+    "suicide": {"crisis_suicide"},
+    "danger": {"crisis_danger"},
+}
+FULL_SCRIPT = {"crisis_overdose", "crisis_stimulant", "crisis_suicide", "crisis_danger"}
+
+
+def parse(lantern, text: str) -> Dict:
+    status, body = http_json(f"{lantern.settings.rasa_url}/model/parse?token={TEST_TOKEN}", {"text": text})
+    assert status == 200, body
+    return body
+
+
+def test_crisis_set_through_the_real_pipeline(lantern):
+    """Every positive reaches a full crisis intent of its family; hard negatives rarely do."""
+    misses, false_alarms, silent_ambiguous = [], 0, []
+    negatives = [m for m in MESSAGES if m["level"] == "none"]
+    for m in MESSAGES:
+        parsed = parse(lantern, m["text"])
+        intent = parsed["intent"]["name"]
+        assert "crisis" in parsed and parsed["crisis"]["level"] in {"crisis", "check_in", "none"}
+        if m["level"] == "crisis" and intent not in FAMILY_INTENTS[m["category"]]:
+            misses.append((m["text"], intent))
+        elif m["level"] == "none" and intent in FULL_SCRIPT:
+            false_alarms += 1
+        elif m["level"] == "check_in" and not intent.startswith("crisis_"):
+            silent_ambiguous.append((m["text"], intent))
+    assert misses == []
+    assert false_alarms / len(negatives) <= 0.10
+    assert silent_ambiguous == []
+
+
+def texts(replies):
+    return [r.get("text", "") for r in replies]
+
+
+def test_overdose_reply_leads_with_the_call_and_carries_the_marker(lantern):
+    who = "crisis-" + uuid.uuid4().hex[:8]
+    send(lantern.settings, who, "hi")
+    status, replies = send(lantern.settings, who, "my friend is turning blue and wont wake up")
+    assert status == 200 and 2 <= len(replies) <= 3
+    assert texts(replies)[0].startswith("Call 911")
+    assert all(r["custom"] == {"crisis": "overdose", "emergency_number": "911"} for r in replies)
+    assert "naloxone" in " ".join(texts(replies)).lower()
+    assert "second dose" in " ".join(texts(replies))
+
+    # Crisis mode: whatever comes next, the emergency step stays in view until they are safe.
+    status, replies = send(lantern.settings, who, "what do i say to them")
+    assert "call 911" in texts(replies)[0] and replies[0]["custom"]["crisis"] == "active"
+    status, replies = send(lantern.settings, who, "ok hes breathing now, ambulance is here")
+    assert "glad you're safe" in texts(replies)[0]
+    assert "custom" not in replies[0]
+    status, replies = send(lantern.settings, who, "r u a bot")
+    assert "custom" not in replies[0]
+
+
+def test_suicide_reply_gives_988_and_asks_about_safety(lantern):
+    status, replies = send(lantern.settings, "crisis-" + uuid.uuid4().hex[:8], "i want to kms tonight")
+    joined = " ".join(texts(replies))
+    assert status == 200 and "988" in texts(replies)[0]
+    assert "safe right now" in joined
+    assert replies[0]["custom"] == {"crisis": "suicide", "emergency_number": "988"}
+
+
+def test_figurative_use_gets_no_full_script(lantern):
+    status, replies = send(lantern.settings, "crisis-" + uuid.uuid4().hex[:8], "im dying to get out of this town lol")
+    assert status == 200
+    assert not any(r.get("custom", {}).get("crisis") in {"overdose", "suicide", "danger"} for r in replies)
+
+
+@pytest.fixture(scope="module")
+def degraded(tmp_path_factory):
+    """A separate Lantern whose action server we can stop."""
+    s = make_settings(tmp_path_factory.mktemp("degraded"))
+    stack = start_stack(s, model=MODEL)
+    yield stack
+    stack.stop()
+
+
+def test_crisis_reply_needs_neither_action_server_nor_database(degraded):
+    actions = degraded.child("actions")
+    actions.process.terminate()
+    actions.process.wait(timeout=30)
+    status, replies = send(degraded.settings, "sp-" + uuid.uuid4().hex[:8], "he isnt breathing after a shot")
+    assert status == 200 and texts(replies)[0].startswith("Call 911")
+
+    who = "sp-" + uuid.uuid4().hex[:8]
+    with database_locked(degraded, "EXCLUSIVE"):
+        status, body = send(degraded.settings, who, "my girl is od'ing and turning blue")
+    assert status == 503 and body["saved"] is False
+    first = body["messages"][0]
+    assert "911" in first["text"] and first["custom"]["crisis"] == "overdose"
