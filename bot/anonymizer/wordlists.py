@@ -31,7 +31,7 @@ felix fernando francisco freddie freddy gabriel garrett gary gavin geoffrey gera
 gilbert giovanni glenn gonzalo gordon graham greg gregory guillermo gustavo harold harvey hector
 herbert horace howard hugo humberto ian isaac isaiah ismael ivan jace jacob jaden jaime jake
 jakey jalen jamal jamar jamel james jameson jamie jaquan jared jarrod jarvis jason javier jaxon
-jayden jaylen jayson jeff jeffery jeffrey jeremiah jeremy jermaine jerome jerry jesse jesus
+jayden jaylen jayson jeff jeffery jeffrey jeremiah jeremy jermaine jerome jerry jesse
 jimmy joaquin joel joey johnathan johnny jon jonah jonathan jorge jose joseph josh joshua josue
 juan julian julio justin kareem keith kelvin kendrick kenneth kenny kevin khalil kirk kobe kurt
 kyle lamar lamont landon larry lawrence leon leonard leonardo leroy levi liam lonnie lorenzo
@@ -40,13 +40,16 @@ marquis marquise marshawn martin marvin mason mateo matt matthew maurice maurici
 micah michael miguel mike mikey mitch mitchell mohamed mohammed moises nathan nathaniel neil
 nelson nicholas nico noah noel nolan omar oscar owen pablo patrick paul pedro perry
 peter phil philip phillip preston quentin quinton rafael ramiro ramon randall randy raul
-reggie reginald rene reuben ricardo rick rickey ricky rico riley robert roberto rodney rodolfo
+reggie reginald rene reuben ricardo rick rickey ricky riley robert roberto rodney rodolfo
 rodrigo roger roland ron ronald ronnie roy ruben russell ryan salvador sam sammy samuel santiago
 scott sean sebastian sergio seth shane shaun shawn sheldon sidney simon spencer stanley stefan
 stephen steve steven stevie taylor ted teddy terrance terrell terrence terry theodore thomas
 timmy timothy toby todd tommy tony travis tremaine trent trevor trey tristan troy tyler tyree
 tyrell tyrese tyrone tyson vernon vicente vincent vinny wayne wesley willie xavier zach zachary
-zack zane ben dan tim tom jim joe bob eddy morgan parker carter tavion keshawn treyvon daquan jermaine lashawn dashawn kwame tariq rashad rasheed
+zack zane john william richard daniel george brandon raymond walter arthur logan ralph
+rosario nevaeh nate gabe zeke benji jonny johnny matty jojo jj tay bri jen jenn lizzy maddie mel
+nat tash trish val vic andi allie alexa kaylin kay freddy pete russ stevie willy nicky
+danny mikey tommy chuy pancho lupe paco beto nando ben dan tim tom jim joe bob eddy morgan parker carter tavion keshawn treyvon daquan jermaine lashawn dashawn kwame tariq rashad rasheed
 aaliyah abby abigail adriana adrienne aimee alana alejandra alexa alexandra alexis alice alicia
 alisha alison allison alma alyssa amanda amelia amy ana anastasia andrea angela angelica angelina
 angie anita ann anna anne annette annie antonia ariana arianna ashlee ashley ashlyn athena
@@ -92,7 +95,7 @@ iris jean sunny sonny buddy honey star river sky storm king prince molly tina ch
 henry lucy roxy benny harry emerald misty stormy austin dallas houston phoenix denver chelsea
 paris brooklyn dakota georgia virginia carolina florence savannah sydney madison charlotte
 jackson lincoln cleveland camden jordan kendall tucker tanner dean rich kat al ed ty jo mo
-kenya genesis deja orlando
+kenya genesis deja orlando rico ally memo tito grace jesus
 """)
 
 # Common surnames, used only right after a first name or a title.
@@ -148,6 +151,8 @@ bud herb dab dabs wax k2 spice xylazine tranq gabapentin gabbies lyrica zoloft s
 trazodone wellbutrin lean sizzurp codeine promethazine henry lucy mary jane nodding nod
 rig rigs works tourniquet cooker cotton strips strip fentanyl-test naloxone-kit detox rehab
 samhsa na aa nami narcotics anonymous medicaid medicare snap wic
+ig insta instagram snapchat sc tiktok twitter fb facebook discord telegram kik venmo cashapp
+paypal reddit whatsapp youtube hulu netflix google uber lyft
 """)
 
 # Words that follow a cue ("my son", "call me", "this is", "officer") but are not names.
@@ -187,3 +192,10 @@ important private anonymous sure
 """)
 
 NAME_PREFIXES = _words("lil big baby young ol")
+
+# A name right before one of these is part of an organisation or place ("the trevor project").
+ORG_WORDS = _words("""
+project foundation center centre clinic hospital institute university college county city
+township hall program house street st avenue ave road rd boulevard blvd drive lane park
+school church ministries ministry recovery services lifeline
+""")
