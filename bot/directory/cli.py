@@ -86,8 +86,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         with db.session_scope(args.db) as session:
             report = import_path(args.path, session, source=args.source, fmt=args.fmt, dry_run=args.dry_run)
-            if args.dry_run:
-                session.rollback()
     except ReadError as exc:
         print(f"Cannot import: {exc}", file=sys.stderr)
         return 2

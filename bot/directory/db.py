@@ -44,7 +44,11 @@ def create_engine(url: str) -> Engine:
     """A new engine for `url` (no migration); SQLite gets foreign keys and WAL."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url[len("sqlite:///"):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, future=True)
+    options = {}
+    if url.startswith("sqlite") and ":memory:" not in url:
+        # SQLAlchemy 1.4 gives file SQLite a NullPool (a new connection per session); keep a few open instead.
+        options = {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 10}
+    engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         if ":memory:" not in url:
@@ -83,6 +87,14 @@ def get_engine(url: Optional[str] = None) -> Engine:
             upgrade(engine)
             _engines[url] = engine
     return engine
+
+
+def dispose(url: str) -> None:
+    """Close and forget the engine for `url` (tests, and before deleting a database file)."""
+    with _lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
 
 
 def dispose_all() -> None:

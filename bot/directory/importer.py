@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -72,6 +71,7 @@ def import_path(path: Path, session: Session, source: Optional[str] = None, fmt:
 
     Raises ImportFailed (with issues) or ReadError; in both cases nothing is written.
     The caller owns the transaction: commit on return, roll back on exception.
+    With `dry_run`, the changes are counted and then rolled back (the whole session).
     """
     path = Path(path)
     bundle = read(path, fmt)
@@ -79,8 +79,10 @@ def import_path(path: Path, session: Session, source: Optional[str] = None, fmt:
     if problems:
         raise ImportFailed(problems)
     name = source or _default_source_name(path)
-    report = apply(session, bundle, name, str(path))
-    report.dry_run = dry_run
+    report = apply(session, bundle, name, str(path.resolve()))
+    if dry_run:
+        session.rollback()
+        report.dry_run = True
     return report
 
 
@@ -113,6 +115,15 @@ def _pick(data: Dict[str, Any], *names: str) -> Dict[str, Any]:
 
 def _str(value: Any) -> Optional[str]:
     return None if value is None else str(value)
+
+
+_RULE_FIELDS = ("opens_min", "closes_min", "freq", "interval", "byday", "bymonthday", "valid_from", "valid_to",
+                "dtstart", "until", "utc_offset_min", "closed")
+
+
+def rec_types_sorted(types: Iterable[str]) -> List[str]:
+    order = {code: i for i, code in enumerate(taxonomy.TYPE_CODES)}
+    return sorted(types, key=lambda c: order.get(c, len(order)))
 
 
 class _Plan:
@@ -205,11 +216,47 @@ class _Plan:
             self.services[str(d["service_id"])]["cost"].append(_pick(d, "option", "amount", "amount_description"))
         for rec in self.services.values():
             self._derive(rec)
-        for rec in self.locations.values():
+        self.warnings: List[Issue] = []
+        rows_by_id = {str(r.data["id"]): r for r in t.get("location", [])}
+        for hid, rec in self.locations.items():
             self._place(rec)
+            if rec["row"]["location_type"] == "physical" and rec["row"].get("latitude") is None:
+                self.warnings.append(rows_by_id[hid].issue(
+                    "latitude", "no coordinates and no known US ZIP code in its address; "
+                                "services here will not show in search", warning=True))
+        unplaced = sum(1 for rec in self.services.values() if not rec["sals"])
+        if unplaced:
+            self.warnings.append(Issue("", "", "", f"{unplaced} service(s) have no location, so local search "
+                                                   "will not show them (phone or online services)", warning=True))
         for table in (self.orgs, self.locations, self.services):
             for rec in table.values():
                 rec["hash"] = _hash({k: v for k, v in rec.items() if k != "hash"})
+
+    def card(self, svc_hid: str, sal_hid: str) -> Tuple[str, str]:
+        """(card JSON, hours JSON) for one service at one location: what search shows and checks."""
+        svc = self.services[svc_hid]
+        sal = svc["sals"][sal_hid]
+        loc = self.locations[sal["location_hsds"]]
+        org = self.orgs[svc["row"]["organization_hsds"]]
+        addresses = sorted(loc["addresses"], key=lambda a: a.get("address_type") not in (None, "physical"))
+        a = addresses[0] if addresses else None
+        phone = next((p for p in sal["phones"] + svc["phones"] + loc["phones"] + org["phones"]), None)
+        rules = sal["schedules"] or svc["schedules"] or loc["schedules"]
+        row = svc["row"]
+        card = {
+            "name": row["name"], "organization": org["row"]["name"], "description": row.get("description"),
+            "url": row.get("url") or org["row"].get("website"), "fees": row.get("fees_description"),
+            "address": ", ".join(filter(None, [a.get("address_1"), a.get("address_2")])) + f", {a.get('city')}, "
+                       f"{a.get('state_province')} {a.get('postal_code')}" if a else None,
+            "city": a.get("city") if a else None, "state": a.get("state_province") if a else None,
+            "postal_code": a.get("postal_code") if a else None,
+            "phone": (phone["number"] + (f" ext. {phone['extension']}" if phone.get("extension") else "")) if phone else None,
+            "languages": [x["name"] or x["code"] for x in (svc["languages"] or loc["languages"])],
+            "types": rec_types_sorted(svc["types"]), "flags": svc["flags"], "timezone": loc["row"].get("timezone"),
+        }
+        hours_rules = [{k: s.get(k) for k in _RULE_FIELDS} for s in rules]
+        return (json.dumps(card, separators=(",", ":"), default=str),
+                json.dumps(hours_rules, separators=(",", ":"), default=str))
 
     @staticmethod
     def _derive(rec: Dict[str, Any]) -> None:
@@ -322,7 +369,7 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
     """Write a validated bundle as source `source_name`. One transaction, owned by the caller."""
     plan = _Plan(bundle)
     report = ImportReport(source=source_name, format=bundle.format,
-                          warnings=[i for i in bundle.issues if i.warning])
+                          warnings=[i for i in bundle.issues if i.warning] + plan.warnings)
     src = m.Source.__table__
     now = dt.datetime.utcnow()
     row = session.execute(sa.select(src.c.id).where(src.c.name == source_name)).first()
@@ -400,8 +447,9 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
         terms += [{**t, "service_id": pk} for t in rec["terms"]]
         types += [{"service_id": pk, "type_code": code} for code in rec["types"]]
         for sal_hid, sal in rec["sals"].items():
+            card, hours_json = plan.card(hid, sal_hid)
             sal_row = {"hsds_id": sal_hid, "service_id": pk, "location_id": loc_ids[sal["location_hsds"]],
-                       "description": sal["description"]}
+                       "description": sal["description"], "card": card, "hours": hours_json}
             sals.append(sal_row)
             if sal["phones"] or sal["schedules"]:
                 sal_children.append((sal_row, sal))
@@ -417,6 +465,7 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
             pk = sal_pk[(sal_row["service_id"], sal_row["hsds_id"])]
             phones += [{**p, "service_at_location_id": pk} for p in sal["phones"]]
             schedules += [{**_sched_row(s), "service_at_location_id": pk} for s in sal["schedules"]]
+    _refresh_cards(session, T["sal"], plan, svc_ids, svc_rebuild, loc_rebuild, org_rebuild)
     _insert(session, T["addr"], addresses)
     _insert(session, T["phone"], phones)
     _insert(session, T["sched"], schedules)
@@ -434,6 +483,32 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
     logger.info("directory import %s: %s", source_name,
                 "; ".join(f"{k} +{c.added} ~{c.updated} -{c.removed}" for k, c in report.counts.items()))
     return report
+
+
+def _refresh_cards(session: Session, sal_table: sa.Table, plan: "_Plan", svc_ids: Dict[str, int],
+                   svc_rebuild: Set[int], loc_rebuild: Set[int], org_rebuild: Set[int]) -> None:
+    """Unchanged services whose location or organization changed still need fresh search cards."""
+    svc_t = m.Service.__table__
+    stale: Set[int] = set()
+    for chunk in _chunks(sorted(loc_rebuild)):
+        stale |= {r.service_id for r in session.execute(
+            sa.select(sal_table.c.service_id).where(sal_table.c.location_id.in_(chunk)))}
+    for chunk in _chunks(sorted(org_rebuild)):
+        stale |= {r.id for r in session.execute(sa.select(svc_t.c.id).where(svc_t.c.organization_id.in_(chunk)))}
+    stale -= svc_rebuild
+    if not stale:
+        return
+    hsds_of = {pk: hid for hid, pk in svc_ids.items()}
+    updates = []
+    for chunk in _chunks(sorted(stale)):
+        for r in session.execute(sa.select(sal_table.c.id, sal_table.c.service_id, sal_table.c.hsds_id)
+                                 .where(sal_table.c.service_id.in_(chunk))):
+            card, hours_json = plan.card(hsds_of[r.service_id], r.hsds_id)
+            updates.append({"pk": r.id, "card": card, "hours": hours_json})
+    stmt = sa.update(sal_table).where(sal_table.c.id == sa.bindparam("pk")).values(
+        card=sa.bindparam("card"), hours=sa.bindparam("hours"))
+    for chunk in _chunks(updates, 5000):
+        session.execute(stmt, list(chunk))
 
 
 def _sched_row(s: Dict[str, Any]) -> Dict[str, Any]:

@@ -138,6 +138,10 @@ class ServiceAtLocation(Base):
     service_id = Column(Integer, ForeignKey("dir_service.id", ondelete=_CASCADE), nullable=False)
     location_id = Column(Integer, ForeignKey("dir_location.id", ondelete=_CASCADE), nullable=False)
     description = Column(Text)
+    # Denormalised at import so a search reads one row per result: what to show (JSON), and the
+    # opening hours that apply here (JSON list; the sal's own, else the service's, else the location's).
+    card = Column(Text)
+    hours = Column(Text)
 
     location = relationship("Location")
 

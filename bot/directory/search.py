@@ -2,16 +2,19 @@
 
 Nearest first, by great-circle distance from the ZIP (or city) centroid.
 Speed comes from a bounding-box prefilter on the indexed latitude/longitude
-of locations, searched in widening rings (5, 15, 40 miles, then the maximum)
-so a dense city stops early and a rural ZIP still finds what is farther out;
-only the page of results returned is loaded in full.
+of locations, searched in widening rings (10, 40 miles, then the maximum)
+so a dense city stops early and a rural ZIP still finds what is farther out.
+Rows come back ordered by an arithmetic distance SQLite can sort, a batch at
+a time, and only the page of results returned is loaded in full.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,12 +22,13 @@ from sqlalchemy.orm import Session
 from . import hours, languages, models as m, taxonomy, zipgeo
 
 DEFAULT_MAX_MILES = 100.0
-RINGS_MILES = (5.0, 15.0, 40.0)
+RINGS_MILES = (10.0, 40.0)
 MAX_LIMIT = 50
+MAX_MILES = 500.0
 
 _svc, _org, _loc = m.Service.__table__, m.Organization.__table__, m.Location.__table__
-_sal, _addr, _phone = m.ServiceAtLocation.__table__, m.Address.__table__, m.Phone.__table__
-_sched, _lang, _stype = m.Schedule.__table__, m.Language.__table__, m.ServiceType.__table__
+_sal = m.ServiceAtLocation.__table__
+_lang, _stype = m.Language.__table__, m.ServiceType.__table__
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class _Hit:
     miles: float
     approximate: bool
     timezone: Optional[str]
+    hours_json: Optional[str] = None
     open_now: Optional[bool] = None
 
 
@@ -125,181 +130,163 @@ def search(session: Session, zip_code: Optional[str] = None, city: Optional[str]
                            message=f"{str(raw)[:40]!r} is not a service type; use one of {', '.join(taxonomy.TYPE_CODES)}")
         codes.append(code)
     limit = max(1, min(int(limit), MAX_LIMIT))
+    max_miles = float(max_miles) if max_miles == max_miles else DEFAULT_MAX_MILES  # NaN → default
+    max_miles = max(1.0, min(max_miles, MAX_MILES))
     offset = max(0, int(offset))
     wanted = offset + limit
     lang_code = languages.code_for(language) if language else None
     if language and lang_code is None:
         lang_code = str(language).strip().casefold()[:20]
     now = now or dt.datetime.now(dt.timezone.utc)
-    filters = _filters(codes, free, walk_in, no_insurance, lang_code)
+    lang_mode = None if not lang_code else ("en" if lang_code == "en" else "other")
+    stmt = _candidate_stmt(bool(codes), bool(free), bool(walk_in), bool(no_insurance), lang_mode)
+    base = {"codes": codes, "lang": lang_code}
 
     rings = [r for r in RINGS_MILES if r < max_miles] + [max_miles]
     picked: List[_Hit] = []
     searched = 0.0
     for radius in rings:
         searched = radius
-        hits = _candidates(session, origin, radius, filters)
-        picked = _best_per_service(session, hits, wanted, open_now, now, origin)
+        hits = _candidates(session, stmt, base, origin, radius, batch=max(4 * wanted, 24))
+        picked = _best_per_service(hits, wanted, open_now, now, origin)
         if len(picked) >= wanted:
             break
+    picked.sort(key=lambda h: (h.miles, h.service_id))
     page = picked[offset:offset + limit]
     return Results(_hydrate(session, page, now, origin), origin=origin, searched_miles=searched)
 
 
-def _filters(codes: Sequence[str], free: bool, walk_in: bool, no_insurance: bool,
-             lang_code: Optional[str]) -> List[Any]:
-    conds: List[Any] = [_svc.c.status == "active", _svc.c.disabled.is_(False), _org.c.disabled.is_(False)]
-    if codes:
-        conds.append(_svc.c.id.in_(sa.select(_stype.c.service_id).where(_stype.c.type_code.in_(list(codes)))))
+@lru_cache(maxsize=64)
+def _candidate_stmt(types: bool, free: bool, walk_in: bool, no_insurance: bool, lang_mode: Optional[str]) -> Any:
+    """The candidate query for one combination of filters, built once and reused with new parameters.
+
+    Locations come from the indexed lat/lon box, ordered by an equirectangular
+    distance (plain arithmetic, so SQLite can sort it); exact great-circle
+    distance is computed in Python for the rows actually read.
+    """
+    dy = (_loc.c.latitude - sa.bindparam("lat0", type_=sa.Float)) * zipgeo.MILES_PER_DEGREE_LAT
+    dx = (_loc.c.longitude - sa.bindparam("lon0", type_=sa.Float)) * sa.bindparam("kx", type_=sa.Float)
+    d2 = (dy * dy + dx * dx).label("d2")
+    conds: List[Any] = [
+        _loc.c.latitude.between(sa.bindparam("min_lat"), sa.bindparam("max_lat")),
+        _loc.c.longitude.between(sa.bindparam("min_lon"), sa.bindparam("max_lon")),
+        _svc.c.status == "active", _svc.c.disabled.is_(False), _org.c.disabled.is_(False)]
+    if types:
+        # Correlated EXISTS, not IN (subquery): SQLite would otherwise drive the join from the
+        # type index (every naloxone service in the country) instead of the lat/lon box.
+        conds.append(sa.exists().where(_stype.c.service_id == _svc.c.id,
+                                       _stype.c.type_code.in_(sa.bindparam("codes", expanding=True))))
     if free:
         conds.append(_svc.c.is_free.is_(True))
     if walk_in:
         conds.append(_svc.c.is_walk_in.is_(True))
     if no_insurance:
         conds.append(_svc.c.no_insurance.is_(True))
-    if lang_code:
+    if lang_mode:
         speaks = sa.exists().where(sa.or_(_lang.c.service_id == _svc.c.id, _lang.c.location_id == _loc.c.id),
-                                   _lang.c.code == lang_code)
-        if lang_code == "en":  # US listings rarely say "English": no language listed counts as English
+                                   _lang.c.code == sa.bindparam("lang"))
+        if lang_mode == "en":  # US listings rarely say "English": no language listed counts as English
             listed = sa.exists().where(sa.or_(_lang.c.service_id == _svc.c.id, _lang.c.location_id == _loc.c.id))
             conds.append(sa.or_(speaks, ~listed))
         else:
             conds.append(speaks)
-    return conds
+    return (sa.select(_sal.c.id, _sal.c.service_id, _loc.c.id.label("location_id"), _loc.c.latitude,
+                      _loc.c.longitude, _loc.c.geo_approximate, _loc.c.timezone, _sal.c.hours, d2)
+            .select_from(_loc.join(_sal, _sal.c.location_id == _loc.c.id)
+                         .join(_svc, _svc.c.id == _sal.c.service_id)
+                         .join(_org, _org.c.id == _svc.c.organization_id))
+            .where(*conds, d2 <= sa.bindparam("r2", type_=sa.Float))
+            .order_by(d2, _sal.c.id)
+            .limit(sa.bindparam("n", type_=sa.Integer)).offset(sa.bindparam("o", type_=sa.Integer)))
 
 
-def _candidates(session: Session, origin: zipgeo.Place, radius: float, filters: List[Any]) -> List[_Hit]:
+def _candidates(session: Session, stmt: Any, base: Dict[str, Any], origin: zipgeo.Place, radius: float,
+                batch: int) -> Iterator[_Hit]:
+    """Service-at-locations within `radius` miles, nearest first, read from the database a batch at a time."""
     min_lat, max_lat, min_lon, max_lon = zipgeo.bounding_box(origin.lat, origin.lon, radius)
-    query = (sa.select(_sal.c.id, _sal.c.service_id, _loc.c.id.label("location_id"), _loc.c.latitude,
-                       _loc.c.longitude, _loc.c.geo_approximate, _loc.c.timezone)
-             .select_from(_loc.join(_sal, _sal.c.location_id == _loc.c.id)
-                          .join(_svc, _svc.c.id == _sal.c.service_id)
-                          .join(_org, _org.c.id == _svc.c.organization_id))
-             .where(_loc.c.latitude.between(min_lat, max_lat), _loc.c.longitude.between(min_lon, max_lon), *filters))
-    hits = []
-    for r in session.execute(query):
-        miles = zipgeo.haversine_miles(origin.lat, origin.lon, r.latitude, r.longitude)
-        if miles <= radius:
-            hits.append(_Hit(r.service_id, r.id, r.location_id, miles, bool(r.geo_approximate), r.timezone))
-    hits.sort(key=lambda h: (h.miles, h.service_id, h.sal_id))
-    return hits
+    kx = zipgeo.MILES_PER_DEGREE_LAT * math.cos(math.radians(origin.lat))
+    params = {**base, "lat0": origin.lat, "lon0": origin.lon, "kx": kx, "r2": radius * radius * 1.0201,
+              "min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon, "max_lon": max_lon, "n": batch}
+    if not params.get("codes"):
+        params.pop("codes", None)
+    if params.get("lang") is None:
+        params.pop("lang", None)
+    offset = 0
+    while True:
+        rows = session.execute(stmt, {**params, "o": offset}).all()
+        for r in rows:
+            miles = zipgeo.haversine_miles(origin.lat, origin.lon, r.latitude, r.longitude)
+            if miles <= radius:
+                yield _Hit(r.service_id, r.id, r.location_id, miles, bool(r.geo_approximate), r.timezone, r.hours)
+        if len(rows) < batch:
+            return
+        offset += batch
 
 
-def _best_per_service(session: Session, hits: List[_Hit], wanted: int, open_now: bool,
-                      now: dt.datetime, origin: zipgeo.Place) -> List[_Hit]:
-    """Nearest location per service; with open_now, nearest *open* location, checked lazily."""
+def _best_per_service(hits: Iterator[_Hit], wanted: int, open_now: bool, now: dt.datetime,
+                      origin: zipgeo.Place) -> List[_Hit]:
+    """Nearest location per service; with open_now, its nearest location that is open at `now`."""
     picked: List[_Hit] = []
     taken: Set[int] = set()
-    if not open_now:
-        for h in hits:
-            if h.service_id not in taken:
-                taken.add(h.service_id)
-                picked.append(h)
-                if len(picked) >= wanted:
-                    break
-        return picked
-    batch = max(2 * wanted, 20)
-    for start in range(0, len(hits), batch):
-        chunk = [h for h in hits[start:start + batch] if h.service_id not in taken]
-        rules = _rules_for(session, chunk)
-        for h in chunk:
-            if h.service_id in taken:
+    for h in hits:
+        if h.service_id in taken:
+            continue
+        if open_now:
+            h.open_now = hours.is_open(_rules(h.hours_json), now, h.timezone or origin.timezone)
+            if not h.open_now:
                 continue
-            h.open_now = hours.is_open(rules.get(h.sal_id, []), now, h.timezone or origin.timezone)
-            if h.open_now:
-                taken.add(h.service_id)
-                picked.append(h)
-                if len(picked) >= wanted:
-                    return picked
+        taken.add(h.service_id)
+        picked.append(h)
+        if len(picked) >= wanted:
+            break
     return picked
 
 
-def _rule(r: Any) -> hours.Rule:
-    return hours.Rule(opens_min=r.opens_min, closes_min=r.closes_min, freq=r.freq, interval=r.interval,
-                      byday=r.byday, bymonthday=r.bymonthday, valid_from=r.valid_from, valid_to=r.valid_to,
-                      dtstart=r.dtstart, until=r.until, utc_offset_min=r.utc_offset_min, closed=bool(r.closed))
-
-
-def _rules_for(session: Session, hits: Sequence[_Hit]) -> Dict[int, List[hours.Rule]]:
-    """Hours per service-at-location: its own, else the service's, else the location's."""
-    if not hits:
-        return {}
-    sal_ids = {h.sal_id for h in hits}
-    svc_ids = {h.service_id for h in hits}
-    loc_ids = {h.location_id for h in hits}
-    by_sal: Dict[int, List[hours.Rule]] = defaultdict(list)
-    by_svc: Dict[int, List[hours.Rule]] = defaultdict(list)
-    by_loc: Dict[int, List[hours.Rule]] = defaultdict(list)
-    query = sa.select(_sched).where(sa.or_(_sched.c.service_at_location_id.in_(sal_ids),
-                                           _sched.c.service_id.in_(svc_ids), _sched.c.location_id.in_(loc_ids)))
-    for r in session.execute(query):
-        if r.service_at_location_id is not None:
-            by_sal[r.service_at_location_id].append(_rule(r))
-        elif r.service_id is not None:
-            by_svc[r.service_id].append(_rule(r))
-        elif r.location_id is not None:
-            by_loc[r.location_id].append(_rule(r))
-    return {h.sal_id: by_sal.get(h.sal_id) or by_svc.get(h.service_id) or by_loc.get(h.location_id) or []
-            for h in hits}
-
-
-def _hydrate(session: Session, page: Sequence[_Hit], now: dt.datetime, origin: zipgeo.Place) -> List[Result]:
-    if not page:
-        return []
-    svc_ids = [h.service_id for h in page]
-    loc_ids = [h.location_id for h in page]
-    sal_ids = [h.sal_id for h in page]
-    services = {r.id: r for r in session.execute(
-        sa.select(_svc, _org.c.name.label("org_name"), _org.c.id.label("org_id"), _org.c.website.label("org_website"))
-        .join(_org, _org.c.id == _svc.c.organization_id).where(_svc.c.id.in_(svc_ids)))}
-    addresses: Dict[int, Any] = {}
-    for r in session.execute(sa.select(_addr).where(_addr.c.location_id.in_(loc_ids)).order_by(_addr.c.id)):
-        if r.location_id not in addresses or (addresses[r.location_id].address_type != "physical"
-                                              and r.address_type == "physical"):
-            addresses[r.location_id] = r
-    org_ids = [s.org_id for s in services.values()]
-    phones: Dict[Tuple[str, int], str] = {}
-    for r in session.execute(sa.select(_phone).where(sa.or_(
-            _phone.c.service_at_location_id.in_(sal_ids), _phone.c.service_id.in_(svc_ids),
-            _phone.c.location_id.in_(loc_ids), _phone.c.organization_id.in_(org_ids))).order_by(_phone.c.id)):
-        number = r.number + (f" ext. {r.extension}" if r.extension else "")
-        for kind, key in (("sal", r.service_at_location_id), ("svc", r.service_id),
-                          ("loc", r.location_id), ("org", r.organization_id)):
-            if key is not None:
-                phones.setdefault((kind, key), number)
-    langs: Dict[int, List[str]] = defaultdict(list)
-    for r in session.execute(sa.select(_lang).where(sa.or_(_lang.c.service_id.in_(svc_ids),
-                                                           _lang.c.location_id.in_(loc_ids)))):
-        key = r.service_id if r.service_id is not None else -r.location_id
-        langs[key].append(r.name or r.code or "")
-    types: Dict[int, List[str]] = defaultdict(list)
-    for r in session.execute(sa.select(_stype).where(_stype.c.service_id.in_(svc_ids))):
-        types[r.service_id].append(r.type_code)
-    rules = _rules_for(session, page)
+def _rules(hours_json: Optional[str]) -> List[hours.Rule]:
+    """Opening-hours rules from the JSON the importer stored on the service-at-location."""
     out = []
-    for h in page:
-        s = services[h.service_id]
-        a = addresses.get(h.location_id)
-        line = None
-        if a is not None:
-            street = ", ".join(filter(None, [a.address_1, a.address_2]))
-            line = f"{street}, {a.city}, {a.state_province} {a.postal_code}".strip()
-        phone = (phones.get(("sal", h.sal_id)) or phones.get(("svc", h.service_id))
-                 or phones.get(("loc", h.location_id)) or phones.get(("org", s.org_id)))
-        sal_rules = rules.get(h.sal_id, [])
-        open_flag = h.open_now if h.open_now is not None else hours.is_open(sal_rules, now, h.timezone or origin.timezone)
-        out.append(Result(
-            service_id=s.id, hsds_id=s.hsds_id, name=s.name, organization=s.org_name,
-            distance_miles=round(h.miles, 1),
-            service_types=tuple(sorted(types.get(s.id, []), key=_type_order)),
-            description=s.description, address=line, city=a.city if a else None,
-            state=a.state_province if a else None, postal_code=a.postal_code if a else None,
-            phone=phone, url=s.url or s.org_website, open_now=open_flag, hours=tuple(hours.describe(sal_rules)),
-            free=bool(s.is_free), walk_in=bool(s.is_walk_in), no_insurance=bool(s.no_insurance),
-            languages=tuple(langs.get(s.id) or langs.get(-h.location_id) or ()), fees=s.fees_description,
-            approximate_location=h.approximate))
+    for r in json.loads(hours_json or "[]"):
+        out.append(hours.Rule(
+            opens_min=r.get("opens_min"), closes_min=r.get("closes_min"), freq=r.get("freq"),
+            interval=r.get("interval"), byday=r.get("byday"), bymonthday=r.get("bymonthday"),
+            valid_from=_day(r.get("valid_from")), valid_to=_day(r.get("valid_to")), dtstart=_day(r.get("dtstart")),
+            until=_day(r.get("until")), utc_offset_min=r.get("utc_offset_min"), closed=bool(r.get("closed"))))
     return out
 
 
-def _type_order(code: str) -> int:
-    return taxonomy.TYPE_CODES.index(code) if code in taxonomy.TYPE_CODES else len(taxonomy.TYPE_CODES)
+def _day(value: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+_CARDS = sa.select(_sal.c.id, _sal.c.card, _sal.c.hours, _svc.c.id.label("service_id"), _svc.c.hsds_id,
+                   _svc.c.is_free, _svc.c.is_walk_in, _svc.c.no_insurance) \
+    .join(_svc, _svc.c.id == _sal.c.service_id).where(_sal.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _hydrate(session: Session, page: Sequence[_Hit], now: dt.datetime, origin: zipgeo.Place) -> List[Result]:
+    """One query for the page: each service-at-location's stored card, plus the live access flags."""
+    if not page:
+        return []
+    rows = {r.id: r for r in session.execute(_CARDS, {"ids": [h.sal_id for h in page]})}
+    out = []
+    for h in page:
+        r = rows[h.sal_id]
+        card = json.loads(r.card or "{}")
+        rules = _rules(r.hours)
+        open_flag = h.open_now if h.open_now is not None else \
+            hours.is_open(rules, now, h.timezone or origin.timezone)
+        out.append(Result(
+            service_id=r.service_id, hsds_id=r.hsds_id, name=card.get("name", ""),
+            organization=card.get("organization", ""), distance_miles=round(h.miles, 1),
+            service_types=tuple(card.get("types", ())), description=card.get("description"),
+            address=card.get("address"), city=card.get("city"), state=card.get("state"),
+            postal_code=card.get("postal_code"), phone=card.get("phone"), url=card.get("url"),
+            open_now=open_flag, hours=tuple(hours.describe(rules)), free=bool(r.is_free),
+            walk_in=bool(r.is_walk_in), no_insurance=bool(r.no_insurance),
+            languages=tuple(card.get("languages", ())), fees=card.get("fees"),
+            approximate_location=h.approximate))
+    return out
+

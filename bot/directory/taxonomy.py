@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Pattern, Set, Tuple
 
 #: Taxonomy name that publishers can use to tag services with Lantern types directly.
@@ -89,6 +90,7 @@ def get(code: str) -> Optional[ServiceType]:
     return _BY_CODE.get(code)
 
 
+@lru_cache(maxsize=4096)
 def normalise_type(text: str) -> Optional[str]:
     """Map a user- or staff-given type ("Narcan", "syringe services") to a Lantern code."""
     key = " ".join(str(text).strip().lower().replace("_", " ").replace("-", " ").split())
@@ -102,17 +104,22 @@ def normalise_type(text: str) -> Optional[str]:
 
 def types_for_term(name: str, code: str = "", taxonomy: str = "") -> Set[str]:
     """Lantern types for one of the publisher's taxonomy terms."""
+    return set(_types_for_term(name, code, taxonomy))
+
+
+@lru_cache(maxsize=8192)  # a directory has few distinct terms and many services
+def _types_for_term(name: str, code: str, taxonomy: str) -> frozenset:
     found: Set[str] = set()
     if taxonomy.strip().lower() == LANTERN_TAXONOMY:
         direct = normalise_type(code) or normalise_type(name)
         if direct:
             found.add(direct)
-        return _with_implied(found)
+        return frozenset(_with_implied(found))
     text = f"{name} {code}"
     for type_code, rx in _RULES:
         if rx.search(text):
             found.add(type_code)
-    return _with_implied(found)
+    return frozenset(_with_implied(found))
 
 
 def flags_for_text(*texts: Optional[str]) -> Set[str]:
@@ -121,11 +128,17 @@ def flags_for_text(*texts: Optional[str]) -> Set[str]:
     return {flag for flag, rx in _FLAG_RULES if rx.search(joined)}
 
 
-def flags_for_term(name: str, code: str = "", taxonomy: str = "") -> Set[str]:
+@lru_cache(maxsize=8192)
+def _flags_for_term(name: str, code: str, taxonomy: str) -> frozenset:
     if taxonomy.strip().lower() == LANTERN_TAXONOMY:
         key = (code or name).strip().lower().replace("-", "_").replace(" ", "_")
-        return {key} if key in FLAG_CODES else set()
-    return flags_for_text(name, code)
+        return frozenset({key} if key in FLAG_CODES else ())
+    return frozenset(flags_for_text(name, code))
+
+
+def flags_for_term(name: str, code: str = "", taxonomy: str = "") -> Set[str]:
+    """Access flags (free, walk-in, no insurance) named by one of the publisher's terms."""
+    return set(_flags_for_term(name, code, taxonomy))
 
 
 def types_for_service_name(name: str) -> Set[str]:

@@ -8,9 +8,12 @@ via `zipcodes`; see docs/directory.md for attribution.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 EARTH_RADIUS_MILES = 3958.8
@@ -45,46 +48,113 @@ class Place:
     zip_code: Optional[str] = None
 
 
-def _place(z: Dict[str, object]) -> Optional[Place]:
-    try:
-        lat, lon = float(z["lat"]), float(z["long"])  # type: ignore[arg-type]
-    except (TypeError, ValueError, KeyError):
-        return None
-    return Place(label=f"{z['zip_code']} ({str(z['city']).title()}, {z['state']})", lat=lat, lon=lon,
-                 state=str(z["state"]), timezone=str(z.get("timezone") or "") or None, zip_code=str(z["zip_code"]))
+class _Index:
+    """ZIP → Place, and per-state rows for city look-ups; built once per process.
+
+    Building from `zipcodes` takes about 1.5 s (it materialises 42k dicts), so the
+    compact table is also written to `<data_dir>/cache/` and read from there
+    next time (~0.1 s). The cache is keyed by the `zipcodes` version.
+    """
+
+    def __init__(self) -> None:
+        rows = self._load_cache()
+        if rows is None:
+            rows = self._from_package()
+            self._save_cache(rows)
+        self.rows = {r[0]: r for r in rows}  # Place objects are made on look-up: 42k up front is slow
+
+    def place(self, zip5: str) -> Optional[Place]:
+        row = self.rows.get(zip5)
+        if row is None:
+            return None
+        _zip, lat, lon, state, tz, _kind, cities = row
+        return Place(label=f"{zip5} ({cities.split('|')[0].title()}, {state})", lat=lat, lon=lon,
+                     state=state, timezone=tz or None, zip_code=zip5)
+
+    @staticmethod
+    def _from_package() -> List[Tuple[str, float, float, str, str, str, str]]:
+        import zipcodes
+
+        rows = []
+        for z in zipcodes.list_all():
+            try:
+                lat, lon = float(z["lat"]), float(z["long"])
+            except (TypeError, ValueError, KeyError):
+                continue
+            cities = "|".join([str(z["city"]), *(str(c) for c in z.get("acceptable_cities") or [])])
+            rows.append((str(z["zip_code"]), lat, lon, str(z["state"]), str(z.get("timezone") or ""),
+                         str(z.get("zip_code_type") or ""), cities.replace("\t", " ").replace("\n", " ")))
+        return rows
+
+    @staticmethod
+    def _cache_file() -> Optional[Path]:
+        try:
+            import zipcodes
+            from bot import settings
+
+            return settings.load().data_dir / "cache" / f"zip-centroids-{zipcodes.__version__}.tsv"
+        except Exception:  # no settings (library use): just don't cache
+            return None
+
+    def _load_cache(self) -> Optional[List[Tuple[str, float, float, str, str, str, str]]]:
+        path = self._cache_file()
+        if path is None or not path.exists():
+            return None
+        try:
+            rows = []
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    zip5, lat, lon, state, tz, kind, cities = line.rstrip("\n").split("\t")
+                    rows.append((zip5, float(lat), float(lon), state, tz, kind, cities))
+            return rows if len(rows) > 30000 else None
+        except (OSError, ValueError):
+            return None
+
+    def _save_cache(self, rows: List[Tuple[str, float, float, str, str, str, str]]) -> None:
+        path = self._cache_file()
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("w", encoding="utf-8") as fh:
+                for r in rows:
+                    fh.write("\t".join(map(str, r)) + "\n")
+            os.replace(tmp, path)
+        except OSError:
+            pass
 
 
-@lru_cache(maxsize=4096)
-def _zip_place(zip5: str) -> Optional[Place]:
-    import zipcodes  # its dataset loads on first query (~0.5 s); see warm_up()
+_index: Optional[_Index] = None
+_lock = threading.Lock()
 
-    try:
-        found = zipcodes.matching(zip5)
-    except ValueError:
-        return None
-    return _place(found[0]) if found else None
+
+def _get_index() -> _Index:
+    global _index
+    if _index is None:
+        with _lock:
+            if _index is None:
+                _index = _Index()
+    return _index
 
 
 @lru_cache(maxsize=64)
 def _state_cities(state: str) -> Dict[str, Place]:
     """City → centroid of its ZIP centroids (including each ZIP's other accepted city names)."""
-    import zipcodes
-
     points: Dict[str, List[Tuple[float, float, Optional[str]]]] = {}
-    for z in zipcodes.filter_by_state(state):
-        place = _place(z)
-        if place is None or z.get("zip_code_type") == "MILITARY":
+    for _zip5, lat, lon, st, tz, kind, cities in _get_index().rows.values():
+        if st != state or kind == "MILITARY":
             continue
-        for name in [z["city"], *(z.get("acceptable_cities") or [])]:
-            points.setdefault(_city_key(str(name)), []).append((place.lat, place.lon, place.timezone))
+        for name in cities.split("|"):
+            points.setdefault(_city_key(name), []).append((lat, lon, tz or None))
     return {city: Place(label=f"{city.title()}, {state}", lat=sum(p[0] for p in pts) / len(pts),
                         lon=sum(p[1] for p in pts) / len(pts), state=state, timezone=pts[0][2])
             for city, pts in points.items()}
 
 
 def warm_up() -> None:
-    """Load the ZIP dataset now (call at startup) so the first search does not pay for it."""
-    _zip_place("10001")
+    """Build the ZIP table now (call at startup) so the first search does not pay for it."""
+    _get_index()
 
 
 def _city_key(name: str) -> str:
@@ -106,7 +176,7 @@ def normalise_state(text: object) -> Optional[str]:
 
 def lookup_zip(code: object) -> Optional[Place]:
     zip5 = normalise_zip(code)
-    return _zip_place(zip5) if zip5 else None
+    return _get_index().place(zip5) if zip5 else None
 
 
 def lookup_city(city: object, state: object) -> Optional[Place]:
@@ -118,9 +188,7 @@ def lookup_city(city: object, state: object) -> Optional[Place]:
 
 def all_zip_codes() -> List[str]:
     """Every ZIP code with a centroid (used by the benchmark to pick random ZIPs)."""
-    import zipcodes
-
-    return sorted(z["zip_code"] for z in zipcodes.list_all() if z.get("lat") not in (None, ""))
+    return sorted(_get_index().rows)
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
