@@ -73,3 +73,23 @@ reset:
 
 clean: reset
 	rm -rf $(VENV)
+
+# --- SMS and web widget (docs/channels.md) ---------------------------------------------------
+# Debian's Chromium drives the widget tests and bench.channels (Playwright's own browser download is not used).
+APT_PACKAGES += chromium
+# The widget's npm project: socket.io-client, esbuild and axe-core, pinned by web/package-lock.json.
+WEB_STAMP := web/node_modules/.installed-$(shell sha256sum web/package-lock.json 2>/dev/null | cut -c1-12)
+
+.PHONY: web-deps widget
+
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	@rm -f web/node_modules/.installed-*; touch $@
+
+web-deps: $(WEB_STAMP)
+
+# The built bundle is committed (make run needs no Node); rebuild it after editing web/src.
+widget: $(WEB_STAMP)
+	cd web && node build.mjs
+
+test-unit: web-deps

@@ -88,9 +88,53 @@ def latency(messages: List[Dict]) -> Dict[str, str]:
     }
 
 
+FULL_SCRIPT = {"crisis_overdose", "crisis_stimulant", "crisis_suicide", "crisis_danger"}
+FAMILY_INTENTS = {"overdose": {"crisis_overdose", "crisis_stimulant"},
+                  "overdose_stimulant": {"crisis_overdose", "crisis_stimulant"},
+                  "suicide": {"crisis_suicide"}, "danger": {"crisis_danger"}}
+
+
+def through_server(messages: List[Dict]) -> Dict[str, str]:
+    """The whole pipeline (trained intents + detector) over HTTP, and the crisis reply's latency."""
+    import tempfile
+    import uuid
+
+    from bot.processes import http_json, send, start_stack
+    from tests.conftest import MODEL, TEST_TOKEN, make_settings
+
+    with tempfile.TemporaryDirectory(prefix="lantern-crisis-bench-") as tmp:
+        s = make_settings(Path(tmp))
+        stack = start_stack(s, model=MODEL)
+        try:
+            pos = [m for m in messages if m["level"] == "crisis"]
+            neg = [m for m in messages if m["level"] == "none"]
+            caught = alarms = 0
+            for m in pos + neg:
+                _, parsed = http_json(f"{s.rasa_url}/model/parse?token={TEST_TOKEN}", {"text": m["text"]})
+                intent = parsed["intent"]["name"]
+                if m["level"] == "crisis":
+                    caught += intent in FAMILY_INTENTS[m["category"]]
+                else:
+                    alarms += intent in FULL_SCRIPT
+            timings = []
+            for m in pos[:100]:
+                started = time.perf_counter()
+                status, replies = send(s, "bench-" + uuid.uuid4().hex[:10], m["text"])
+                timings.append(time.perf_counter() - started)
+                assert status == 200 and replies and "custom" in replies[0], replies
+        finally:
+            stack.stop()
+    return {
+        "Pipeline recall on crisis positives (model + detector, real server)": f"{100 * caught / len(pos):.1f}% ({caught}/{len(pos)})",
+        "Pipeline false alarms on hard negatives (full script)": f"{100 * alarms / len(neg):.1f}% ({alarms}/{len(neg)})",
+        f"Crisis reply latency p50, first message of a conversation ({len(timings)} replies)": f"{pct(timings, 50) * 1000:.0f} ms",
+        "Crisis reply latency p95": f"{pct(timings, 95) * 1000:.0f} ms",
+    }
+
+
 def main() -> int:
     messages = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]
-    rows = {**quality(messages), **latency(messages)}
+    rows = {**quality(messages), **latency(messages), **through_server(messages)}
     counts = {lvl: sum(m["level"] == lvl for m in messages) for lvl in ("crisis", "none", "check_in")}
     print(f"Crisis detector on {len(messages)} messages ({counts['crisis']} positives, {counts['none']} hard negatives, "
           f"{counts['check_in']} ambiguous); latency over {PASSES} passes.\n")

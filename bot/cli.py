@@ -15,6 +15,7 @@ from typing import List, Optional, Sequence
 
 GROUPS: List[str] = [
     "bot.directory.cli",
+    "bot.transcripts.cli",
 ]
 
 

@@ -1,4 +1,8 @@
-"""`make run`: start everything, warm it up, print where it is, stop cleanly on Ctrl-C."""
+"""`make run`: start everything, warm it up, print where it is, stop cleanly on Ctrl-C.
+
+While it is up, a background thread deletes conversations past the retention
+period (LANTERN_RETENTION_DAYS) at start and every hour (bot/transcripts/retention.py).
+"""
 from __future__ import annotations
 
 import signal
@@ -10,6 +14,7 @@ from typing import Optional
 
 from bot import settings as settings_mod
 from bot.processes import Stack, send, start_stack, tail
+from bot.transcripts.retention import RetentionSchedule
 
 
 def banner(s: settings_mod.Settings) -> str:
@@ -19,11 +24,16 @@ def banner(s: settings_mod.Settings) -> str:
             "Lantern is running.",
             f"  REST channel   POST {s.rasa_url}/webhooks/rest/webhook",
             f"  socket.io      {s.rasa_url}/socket.io/",
+            f"  web widget     {s.rasa_url}/webhooks/widget/demo  (demo page; embed: docs/channels.md)",
+            f"  SMS (Twilio)   POST {s.public_url or s.rasa_url}/webhooks/sms/webhook"
+            + ("" if s.twilio_auth_token and s.twilio_account_sid and s.sms_from
+               else "  (off: set LANTERN_TWILIO_ACCOUNT_SID, LANTERN_TWILIO_AUTH_TOKEN, LANTERN_SMS_FROM)"),
             f"  health         GET  {s.rasa_url}/webhooks/health/",
             f"  HTTP API       {s.rasa_url}/  (header: Authorization: Bearer $RASA_API_TOKEN, or ?token=)",
             f"  action server  {s.actions_url.rsplit('/', 1)[0]}/health",
             f"  data           {s.data_dir}",
             f"  logs           {s.data_dir / 'logs'}",
+            f"  retention      {retention_line(s)}",
             "Try:",
             f"  curl -s -X POST {s.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
             "-d '{\"sender\": \"me\", \"message\": \"hi\"}'",
@@ -33,6 +43,12 @@ def banner(s: settings_mod.Settings) -> str:
     )
 
 
+def retention_line(s: settings_mod.Settings) -> str:
+    if s.retention_days < 1:
+        return "off (LANTERN_RETENTION_DAYS=0): conversations are kept"
+    return f"{s.retention_days} days, purged at start and hourly (python -m bot transcripts purge)"
+
+
 def main() -> int:
     generated = settings_mod.ensure_secrets()
     if generated:
@@ -40,6 +56,7 @@ def main() -> int:
     s = settings_mod.load()
     print("Starting the action server and the Rasa server (about a minute)...", flush=True)
     stack: Optional[Stack] = None
+    retention: Optional[RetentionSchedule] = None
     stopping = False
 
     def on_signal(signum: int, _: Optional[FrameType]) -> None:
@@ -55,6 +72,8 @@ def main() -> int:
         if status != 200:
             print(f"Warm-up message failed with HTTP {status}: {replies}", file=sys.stderr)
             return 1
+        if s.retention_days > 0:  # after start-up: the Rasa server has migrated the database by now
+            retention = RetentionSchedule(s.db_url, s.retention_days).start()
         print(f"Ready in {time.monotonic() - started:.0f}s.")
         print(banner(s), flush=True)
         while all(child.alive() for child in stack.children):
@@ -71,6 +90,8 @@ def main() -> int:
         print(str(err), file=sys.stderr)
         return 1
     finally:
+        if retention is not None:
+            retention.stop()
         if stack is not None:
             stack.stop()
             print("Stopped.")

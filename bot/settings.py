@@ -58,6 +58,15 @@ class Settings:
     extra: Dict[str, str] = field(default_factory=dict, repr=False)
     directory_db_url: str = ""  # referral directory DB (LANTERN_DIRECTORY_DB_URL); see docs/directory.md
     locale: str = "en-US"  # crisis numbers and lines (LANTERN_LOCALE): config/locales/<locale>.yml
+    public_url: str = ""  # public base URL Twilio signs (LANTERN_PUBLIC_URL), e.g. https://chat.example.org
+    twilio_account_sid: str = field(default="", repr=False)  # LANTERN_TWILIO_ACCOUNT_SID (secret); empty: SMS off
+    twilio_auth_token: str = field(default="", repr=False)  # LANTERN_TWILIO_AUTH_TOKEN (secret); empty: SMS off
+    twilio_api_url: str = "https://api.twilio.com"  # LANTERN_TWILIO_API_URL (tests point it at a local fake)
+    sms_from: str = ""  # LANTERN_SMS_FROM: sender number (+1...) or Messaging Service SID (MG...)
+    sms_program_name: str = "Lantern"  # LANTERN_SMS_PROGRAM_NAME: named in STOP/START/HELP replies
+    support_contact: str = ""  # LANTERN_SUPPORT_CONTACT: phone or email given in HELP replies
+    widget_exit_url: str = "https://www.google.com/"  # LANTERN_WIDGET_EXIT_URL: the widget's Quick exit goes here
+    retention_days: int = 90  # days a conversation is kept (LANTERN_RETENTION_DAYS; 0 = keep); docs/transcripts.md
 
     @property
     def rasa_url(self) -> str:
@@ -128,6 +137,15 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
         extra={k: v[k] for k in v if k.startswith("LANTERN_")},
         directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",
         locale=(v.get("LANTERN_LOCALE") or "en-US").strip(),
+        public_url=(v.get("LANTERN_PUBLIC_URL") or "").strip().rstrip("/"),
+        twilio_account_sid=(v.get("LANTERN_TWILIO_ACCOUNT_SID") or "").strip(),
+        twilio_auth_token=(v.get("LANTERN_TWILIO_AUTH_TOKEN") or "").strip(),
+        twilio_api_url=(v.get("LANTERN_TWILIO_API_URL") or "https://api.twilio.com").strip().rstrip("/"),
+        sms_from=(v.get("LANTERN_SMS_FROM") or "").strip(),
+        sms_program_name=(v.get("LANTERN_SMS_PROGRAM_NAME") or "Lantern").strip(),
+        support_contact=(v.get("LANTERN_SUPPORT_CONTACT") or "").strip(),
+        widget_exit_url=(v.get("LANTERN_WIDGET_EXIT_URL") or "https://www.google.com/").strip(),
+        retention_days=_int(v, "LANTERN_RETENTION_DAYS", 90),
     )
 
 

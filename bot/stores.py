@@ -7,20 +7,32 @@ quietly starts the person over with an empty history). For Lantern a lost
 conversation is lost follow-up and lost care, so `make_tracker_store_strict()`
 makes those errors propagate: the turn fails, the channel answers with an HTTP
 error, and `/webhooks/health/` reports the store as down.
+
+Privacy at rest (docs/transcripts.md): `LanternTrackerStore` never writes raw
+user text, identifying entity or slot values, or bot text repeating them
+(`bot.transcripts.scrub` anonymizes copies of the events on save; the live
+tracker keeps the real values for the current turn and the action server), and
+stores sender ids only as keyed pseudonyms (HMAC with LANTERN_PSEUDONYM_KEY),
+also on every read, so the HTTP API still works with the raw id. Each save also
+writes the anonymized transcript rows in the same transaction.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
+import re
 import time
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.anonymizer import pseudonymize
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +91,11 @@ class StoreHealth:
 # Nothing is dropped from the database: only what is loaded for a turn.
 WINDOW_EVENTS = 60
 _LOADED_ATTR = "_lantern_events_loaded"
+# What `bot.anonymizer.pseudonymize` returns: "p_" + 20 base32 characters.
+PSEUDONYM_SHAPE = re.compile(r"p_[a-z2-7]{20}")
+# A locked or dropped database gets one more try before the turn fails (503).
+SAVE_ATTEMPTS = 2
+RETRY_DELAY_SECONDS = 0.2
 
 
 class LanternTrackerStore(SQLTrackerStore):
@@ -90,21 +107,47 @@ class LanternTrackerStore(SQLTrackerStore):
     """
 
     def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
-                 window_events: int = WINDOW_EVENTS, **kwargs: Any) -> None:
+                 window_events: int = WINDOW_EVENTS, pseudonym_key: Optional[str] = None,
+                 anonymizer: Any = None, save_attempts: int = SAVE_ATTEMPTS, **kwargs: Any) -> None:
         if not host or "://" not in host:
             raise TrackerStoreUnavailable("tracker store needs a SQLAlchemy URL (LANTERN_DB_URL)")
+        from bot import settings as settings_mod
+        from bot.transcripts import db as transcripts_db
+        from bot.transcripts.scrub import DomainInfo, Scrubber
+
+        s = settings_mod.load()
+        self.pseudonym_key = pseudonym_key or s.pseudonym_key
+        if not self.pseudonym_key:
+            raise TrackerStoreUnavailable("LANTERN_PSEUDONYM_KEY is empty: `make run` generates it into .env")
         _prepare_sqlite_folder(host)
         self.window_events = int(window_events)
+        self.save_attempts = max(1, int(save_attempts))
         super().__init__(domain=domain, host=host, **kwargs)
         with self.engine.begin() as conn:
             conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type ON events (sender_id, type_name)"))
+        transcripts_db.upgrade(self.engine)
+        self.scrubber = Scrubber(DomainInfo.from_domain(domain), anonymizer)
+        self._scrubber_domain = domain
+        self.scrubber.anonymizer.load()  # spaCy now, not on the first person's turn
+        self.last_save_ms: Dict[str, float] = {}  # scrub / write timings of the last save (bench)
+
+    def pseudonym(self, sender_id: str) -> str:
+        """What the database holds instead of `sender_id`: HMAC of the normalised id.
+
+        An id that already is a pseudonym (the SMS channel uses the number's pseudonym as the
+        conversation id) is kept, so the transcript, the SMS channel's tables and
+        `transcripts forget <number>` all agree on who it is.
+        """
+        if PSEUDONYM_SHAPE.fullmatch(str(sender_id)):
+            return str(sender_id)
+        return pseudonymize(sender_id, self.pseudonym_key)  # normalises phone numbers first
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The current session: its last `window_events` events, after a snapshot of the state before them."""
         if not self.domain:
             return None
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            query = self._event_query(session, self.pseudonym(sender_id), fetch_events_from_all_sessions=False)
             rows = query.order_by(None).order_by(self.SQLEvent.id.desc()).limit(self.window_events + 1).all()[::-1]
             if not rows:
                 return None
@@ -137,14 +180,104 @@ class LanternTrackerStore(SQLTrackerStore):
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """Events not yet stored: those after what `retrieve` loaded (Rasa would count them in the database)."""
         loaded = getattr(tracker, _LOADED_ATTR, None)
-        if loaded is None:  # a tracker `retrieve` did not build: Rasa's own way
-            return super()._additional_events(session, tracker)
+        if loaded is None:  # a tracker `retrieve` did not build: Rasa's own way, under the pseudonym
+            stored = self._event_query(session, self.pseudonym(tracker.sender_id),
+                                       fetch_events_from_all_sessions=False).count()
+            return itertools.islice(tracker.events, stored, len(tracker.events))
         return itertools.islice(tracker.events, loaded, len(tracker.events))
 
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
+        """Every event of every session, looked up by pseudonym, returned under the id asked for."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, self.pseudonym(conversation_id),
+                                     fetch_events_from_all_sessions=True).all()
+            events = [json.loads(row.data) for row in rows]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(conversation_id, events, self.domain.slots)
+
+    async def exists(self, conversation_id: str) -> bool:
+        with self.session_scope() as session:
+            return session.query(self.SQLEvent.id).filter(
+                self.SQLEvent.sender_id == self.pseudonym(conversation_id)).first() is not None
+
+    async def keys(self) -> Iterable[str]:
+        """Pseudonyms, not sender ids: the raw ids are not stored anywhere."""
+        return await super().keys()
+
+    def _scrub(self, tracker: DialogueStateTracker, events: List[Any]) -> Any:
+        from bot.transcripts.scrub import DomainInfo
+
+        if self._scrubber_domain is not self.domain:  # the agent loaded another model
+            self.scrubber.domain = DomainInfo.from_domain(self.domain)
+            self.scrubber._templates.clear()  # noqa: SLF001 - own helper
+            self._scrubber_domain = self.domain
+        try:
+            live_slots = tracker.current_slot_values()
+        except Exception:  # noqa: BLE001 - slots only add values to look out for
+            live_slots = {}
+        return self.scrubber.scrub([e.as_dict() for e in events], tracker.sender_id, live_slots)
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish new events to the event broker, anonymized and under the pseudonym like the database."""
+        if self.event_broker is None:
+            return None
+        old = await self.retrieve(tracker.sender_id)
+        loaded = len(old.events) if old is not None else 0
+        self._publish(self.pseudonym(tracker.sender_id),
+                      self._scrub(tracker, list(tracker.events)[loaded:]).events)
+
+    def _publish(self, pseudonym: str, dicts: List[Dict[str, Any]]) -> None:
+        if self.event_broker is None:
+            return
+        for data in dicts:
+            self.event_broker.publish({"sender_id": pseudonym, **data})
+
     async def save(self, tracker: Any) -> None:
-        await super().save(tracker)
+        """Store the new events, anonymized, and their transcript rows, in one transaction.
+
+        A transient database error (lock, lost connection) is retried once;
+        if it still fails the error propagates (strict fail-safe: the channel
+        answers 503 and nothing is dropped silently).
+        """
+        pseudonym = self.pseudonym(tracker.sender_id)
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+        began = time.perf_counter()
+        scrubbed = self._scrub(tracker, events)
+        scrubbed_at = time.perf_counter()
+        if scrubbed.degraded:
+            logger.warning("anonymizer ran degraded for a turn (fail-closed redaction or no NER)")
+        for attempt in range(1, self.save_attempts + 1):
+            try:
+                self._write(pseudonym, events, scrubbed)
+                break
+            except (sa.exc.OperationalError, sa.exc.DBAPIError) as error:
+                transient = isinstance(error, sa.exc.OperationalError) or error.connection_invalidated
+                if attempt >= self.save_attempts or not transient:
+                    raise
+                logger.warning("tracker store write failed (%s); retrying once", type(error).__name__)
+                await asyncio.sleep(RETRY_DELAY_SECONDS)
+        self.last_save_ms = {"scrub": (scrubbed_at - began) * 1000,
+                             "write": (time.perf_counter() - scrubbed_at) * 1000}
+        self._publish(pseudonym, scrubbed.events)
         setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
         StoreHealth.record_success()
+
+    def _write(self, pseudonym: str, events: List[Any], scrubbed: Any) -> None:
+        from bot.transcripts.record import add_records
+
+        rows = []
+        for event, data in zip(events, scrubbed.events):
+            intent = (data.get("parse_data") or {}).get("intent") or {}
+            rows.append({"sender_id": pseudonym, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                         "intent_name": intent.get("name") if isinstance(intent, dict) else None,
+                         "action_name": data.get("name"), "data": json.dumps(data)})
+        with self.session_scope() as session:
+            if rows:  # Core executemany: the ORM's per-object bookkeeping costs more than the inserts
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            add_records(session, pseudonym, scrubbed.records)
+            session.commit()
 
     def check_writable(self) -> None:
         """Do a real write in a transaction and roll it back; raise if the database can't."""

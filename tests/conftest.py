@@ -62,3 +62,42 @@ def lantern(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack = start_stack(s, model=MODEL, env_overrides={"LANTERN_ORG_NAME": "Test Harm Reduction Org"})
     yield stack
     stack.stop()
+
+
+# --- SMS and web widget (tests/integration/test_sms.py, test_widget.py) ------------------------
+
+PUBLIC_URL = "https://lantern.example.test"  # what Twilio signs; differs from the local address, like behind a proxy
+SUPPORT_CONTACT = "1-800-555-0199"
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> Iterator[Any]:
+    """A local fake of Twilio's Messages API (and a neutral page for Quick exit)."""
+    from tests.integration.fake_twilio import FakeTwilio
+
+    fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def lantern_channels(tmp_path_factory: pytest.TempPathFactory, fake_twilio: Any) -> Iterator[Stack]:
+    """A real Lantern with SMS configured against the fake Twilio, and the widget's Quick exit going to it."""
+    from tests.integration.fake_twilio import SMS_FROM
+
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it for you)")
+    overrides = {
+        "LANTERN_ORG_NAME": "Test Harm Reduction Org",
+        "LANTERN_PUBLIC_URL": PUBLIC_URL,
+        "LANTERN_TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
+        "LANTERN_TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
+        "LANTERN_TWILIO_API_URL": fake_twilio.url,
+        "LANTERN_SMS_FROM": SMS_FROM,
+        "LANTERN_SUPPORT_CONTACT": SUPPORT_CONTACT,
+        "LANTERN_WIDGET_EXIT_URL": fake_twilio.url + "/weather",
+    }
+    s = make_settings(tmp_path_factory.mktemp("lantern-channels"), **overrides)
+    stack = start_stack(s, model=MODEL, env_overrides=overrides)
+    yield stack
+    stack.stop()

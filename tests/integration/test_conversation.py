@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from bot.anonymizer import pseudonymize
 from bot.processes import http_json, send
 from tests.conftest import TEST_TOKEN
 
@@ -82,9 +83,10 @@ def test_injection_strings_are_just_text_and_the_store_survives(lantern):
         status, replies = send(lantern.settings, who, text)
         assert status == 200 and replies
     db = lantern.settings.db_url.split("sqlite:///", 1)[1].split("?", 1)[0]
+    stored_as = pseudonymize(who, lantern.settings.pseudonym_key)  # sender ids are stored as pseudonyms
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                            (who,)).fetchall()
+                            (stored_as,)).fetchall()
     assert [json.loads(r[0])["text"] for r in rows][0] == "'; DROP TABLE events; --"
     assert len(rows) == 3
 

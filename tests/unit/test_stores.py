@@ -12,13 +12,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.anonymizer import pseudonymize
 from bot.stores import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
 intents: [greet]
 slots:
-  mood: {type: text, mappings: [{type: custom}]}
+  # categorical: kept as is at rest (text slots are redacted, see tests/unit/test_transcripts_scrub.py)
+  mood: {type: categorical, values: [tired, hopeful], mappings: [{type: custom}]}
   count: {type: float, mappings: [{type: custom}]}
 forms:
   some_form: {required_slots: [mood]}
@@ -31,8 +33,12 @@ def run(coro):
     return asyncio.run(coro)
 
 
+KEY = "unit-test-pseudonym-key"
+
+
 def store(tmp_path: Path, window: int = 20) -> LanternTrackerStore:
-    return LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'db.sqlite'}", window_events=window)
+    return LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'db.sqlite'}", window_events=window,
+                               pseudonym_key=KEY)
 
 
 def turn(n: int):
@@ -53,8 +59,9 @@ def long_tracker(turns: int) -> DialogueStateTracker:
 
 
 def stored_rows(tmp_path: Path, sender: str = "s1") -> list:
-    with sqlite3.connect(tmp_path / "db.sqlite") as conn:
-        return conn.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+    with sqlite3.connect(tmp_path / "db.sqlite") as conn:  # the database holds the pseudonym, not "s1"
+        return conn.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id",
+                            (pseudonymize(sender, KEY),)).fetchall()
 
 
 def test_short_conversation_loads_whole(tmp_path):

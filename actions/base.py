@@ -1,0 +1,91 @@
+"""What every MI action shares: reading the turn's context from the tracker, sending at most three messages.
+
+Each action module keeps its decisions in a pure `*_turn(...)` function that takes
+plain values and returns a `Turn` (messages + slot updates); the Action class
+only gathers the context and sends. That is what the unit tests exercise.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import mi
+from actions.phrases import Message
+
+MAX_MESSAGES = 3  # per turn (mi-style.md section 3)
+
+
+@dataclass
+class Turn:
+    """What one action says and remembers."""
+
+    messages: List[Message] = field(default_factory=list)
+    slots: Dict[str, Any] = field(default_factory=dict)
+
+    def extend(self, other: "Turn") -> "Turn":
+        self.messages.extend(other.messages)
+        self.slots.update(other.slots)
+        return self
+
+
+@dataclass
+class Context:
+    """The parts of the tracker an MI decision depends on."""
+
+    text: str
+    talk: Optional[Dict[str, Any]]
+    slots: Dict[str, Any]
+    codes: List[str]
+    recent: List[str]
+    rng: random.Random
+
+    @classmethod
+    def of(cls, tracker: Tracker, rng: Optional[random.Random] = None) -> "Context":
+        events = list(tracker.events or [])
+        return cls(text=mi.text_of(tracker), talk=mi.talk_type(tracker.latest_message), slots=mi.slots_of(tracker),
+                   codes=mi.bot_codes(events), recent=mi.recent_texts(events), rng=rng or random.Random())
+
+    @classmethod
+    def plain(cls, text: str = "", slots: Optional[Dict[str, Any]] = None, talk: Optional[Dict[str, Any]] = None,
+              codes: Optional[List[str]] = None, seed: int = 0) -> "Context":
+        """A context for tests and benchmarks, without a tracker."""
+        return cls(text=text, talk=talk, slots=dict(slots or {}), codes=list(codes or []), recent=[],
+                   rng=random.Random(seed))
+
+
+def send(dispatcher: CollectingDispatcher, turn: Turn) -> List[EventType]:
+    """Utter the turn's messages (at most three) with their MI codes; return the slot events."""
+    for message in turn.messages[:MAX_MESSAGES]:
+        dispatcher.utter_message(**message.as_kwargs())
+    return [SlotSet(name, value) for name, value in turn.slots.items()]
+
+
+class MIAction(Action):
+    """An action whose decision is `decide(context) -> Turn`."""
+
+    action_name = ""
+    max_messages = MAX_MESSAGES
+
+    def name(self) -> Text:
+        return self.action_name
+
+    def decide(self, context: Context) -> Turn:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        context = Context.of(tracker)
+        return send(dispatcher, stamp_memory(context.slots, self.decide(context), time.time()))
+
+
+def stamp_memory(slots: Dict[str, Any], turn: Turn, now: float) -> Turn:
+    """Note when Lantern first kept something about this person (memory expires after the retention period)."""
+    if not slots.get("memory_since") and any(turn.slots.get(name) for name in mi.MEMORY_SLOTS if name != "role"):
+        turn.slots["memory_since"] = now
+    return turn

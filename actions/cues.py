@@ -1,0 +1,551 @@
+"""Reading a chat message for what the MI dialogue needs: themes, steps, numbers, topics.
+
+Pure functions over text, no Rasa. The intent classifier says *what kind* of
+message it is (sharing, a reported step, a ruler answer...) and the talk-type
+component says change / sustain / neutral; these cues give the *content* a
+reflection or an affirmation needs ("your kids", "naloxone", "3 months").
+
+Everything returned is in the bot's own words (theme keys and short labels),
+never the person's raw text, so it can be kept in slots (mi-style.md section 3,
+and the privacy rule: no raw user text is stored or logged by the actions).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+# ---------------------------------------------------------------- normalising
+
+
+def normalise(text: Optional[str]) -> str:
+    """Lower case, straight apostrophes, apostrophes dropped inside words, single spaces."""
+    text = (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # don't -> dont, i'm -> im
+    return re.sub(r"\s+", " ", text).strip()
+
+
+NEGATION = re.compile(r"\b(dont|do not|not|never|no|cant|cannot|wont|aint|didnt|isnt|doesnt|nor|without)\b")
+
+
+def _negated(text: str, start: int, window: int = 22) -> bool:
+    """True when a negation word sits just before position `start` (same clause)."""
+    before = text[max(0, start - window):start]
+    before = re.split(r"[,.;!?]| but | and ", before)[-1]
+    return bool(NEGATION.search(before))
+
+
+# ---------------------------------------------------------------- who
+
+RELATIONS: List[Tuple[str, str]] = [
+    (r"\bgrand ?(kids|children|babies)\b", "your grandkids"),
+    (r"\b(kids|children|babies|lil ones|little ones)\b", "your kids"),
+    (r"\b(son|boy)\b", "your son"),
+    (r"\b(daughter|girl)\b", "your daughter"),
+    (r"\bbaby\b", "your baby"),
+    (r"\b(mom|mum|mother|ma)\b", "your mom"),
+    (r"\b(dad|father|pops)\b", "your dad"),
+    (r"\b(wife)\b", "your wife"),
+    (r"\b(husband|hubby)\b", "your husband"),
+    (r"\b(girlfriend|gf)\b", "your girlfriend"),
+    (r"\b(boyfriend|bf)\b", "your boyfriend"),
+    (r"\b(partner|fiance|fiancee|spouse)\b", "your partner"),
+    (r"\b(brother|bro)\b", "your brother"),
+    (r"\b(sister|sis)\b", "your sister"),
+    (r"\b(friend|buddy|homie|roommate|bestie|best friend)\b", "your friend"),
+    (r"\b(family|fam)\b", "your family"),
+]
+
+
+def relation(text: str) -> Optional[str]:
+    """'your son', 'your kids'... for the first person named in the message, if any."""
+    norm = normalise(text)
+    found = [(m.start(), label) for pattern, label in RELATIONS for m in [re.search(pattern, norm)] if m]
+    return min(found)[1] if found else None
+
+
+# ---------------------------------------------------------------- themes (change and sustain)
+
+@dataclass(frozen=True)
+class Theme:
+    """One thing a person said, kept as a key. `kind` is change or sustain; `darn` the DARN-CAT type."""
+
+    key: str
+    kind: str
+    darn: str
+
+
+CHANGE_THEMES: Dict[str, Theme] = {t.key: t for t in [
+    Theme("stop", "change", "desire"),
+    Theme("less", "change", "desire"),
+    Theme("tired", "change", "reason"),
+    Theme("cost", "change", "reason"),
+    Theme("family", "change", "reason"),
+    Theme("health", "change", "reason"),
+    Theme("money", "change", "reason"),
+    Theme("work", "change", "reason"),
+    Theme("legal", "change", "reason"),
+    Theme("safety", "change", "reason"),
+    Theme("control", "change", "desire"),
+    Theme("ability", "change", "ability"),
+    Theme("need", "change", "need"),
+    Theme("commitment", "change", "commitment"),
+]}
+SUSTAIN_THEMES: Dict[str, Theme] = {t.key: t for t in [
+    Theme("coping", "sustain", "reason"),
+    Theme("withdrawal", "sustain", "ability"),
+    Theme("enjoy", "sustain", "desire"),
+    Theme("social", "sustain", "reason"),
+    Theme("not_ready", "sustain", "commitment"),
+    Theme("no_problem", "sustain", "need"),
+    Theme("cant", "sustain", "ability"),
+    Theme("pain", "sustain", "reason"),
+]}
+
+DRUG_WORDS = (r"(it|this|that|dope|fent|fentanyl|heroin|meth|crystal|coke|crack|pills|percs|oxy|blues|"
+              r"drinking|booze|alcohol|weed|pot|benzos|bars|xanax|using|drugs|the stuff|shit|the needle)")
+
+# (key, pattern). A change pattern found after a negation word counts as the sustain key
+# given in NEGATED (e.g. "i dont want to quit" is not_ready, not stop).
+CHANGE_PATTERNS: List[Tuple[str, str]] = [
+    ("stop", r"\b(quit\w*|stop (using|doing|drinking|smoking|shooting|it|this|for good)|stopping|"
+             r"get(ting)? (off|sober|clean|straight)|be (done|finished) with (it|this|" + DRUG_WORDS[1:-1] + r")|"
+             r"be sober|sobriety|kick (it|this|the)|give (it|them|this) up|never touch|off (it|dope|fent|the stuff) for good|"
+             r"want to stop(?! \w+ing)|wanna stop(?! \w+ing)|want it to stop|be free of)\b"),
+    ("cost", r"\b(cost(ing|s)? me|taking everything|lost everything|lose everything|losing everything|"
+             r"ruin(ing|ed|s)? my|took everything|messing up my life|wreck(ing|ed) my)\b"),
+    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|use less|using less|drink less|less often|"
+             r"slow (it )?down|taper\w*|not every day|only on weekends|smaller (amounts|doses|hits))\b"),
+    ("tired", r"\b(tired of|sick of|sick and tired|fed up|over it|had enough|so done|done with (this|it|all)|"
+              r"exhausted|worn out|cant keep living like|cant do this anymore)\b"),
+    ("family", r"\b(kids|children|son|daughter|baby|family|mom|mum|mother|dad|father|wife|husband|girlfriend|"
+               r"boyfriend|gf|bf|partner|grandkids|custody|my girl|my boy)\b"),
+    ("health", r"\b(health|healthy|my (body|liver|heart|lungs|veins|teeth|skin)|abscess\w*|hep ?c|infection\w*|"
+               r"weight|sleep better|feel better|look like shit|getting sick all the time)\b"),
+    ("money", r"\b(money|broke|rent|paycheck|bills|debt|spending|cash|savings|afford)\b"),
+    ("work", r"\b(job|work|school|career|boss|fired|college|shift|hired|interview)\b"),
+    ("legal", r"\b(court|probation|parole|jail|prison|locked up|arrested|charges?|lawyer|judge|warrant|cps)\b"),
+    ("safety", r"\b(die|dying|dead|died|overdos\w*|od|ods|oded|odd|fall out|fell out|alive|not wake up)\b"),
+    ("control", r"\b(control|life back|myself again|normal again|old self|who i used to be|the person i (was|used to be)|"
+                r"my life together|get my shit together|freedom|free again)\b"),
+    ("ability", r"\b(i (can|could) do (it|this)|i know i can|i did it before|i (was|been) (sober|off|clean) (for|before)|"
+                r"im strong|i got this|i (can|could) (manage|handle) (it|that|quitting|stopping)|done it before)\b"),
+    ("need", r"\b(need to (stop|quit|change|get|do something|cut)|have to (stop|quit|change)|gotta (stop|quit|change|get)|"
+             r"cant keep (doing|going|using|living)|something (has|needs) to change|has to change|needs to change)\b"),
+    ("commitment", r"\b((im|i am) (going to|gonna|ready to)|i will|ill (stop|quit|try|call|go|start)|ready to|"
+                   r"this time|starting (today|tomorrow|monday)|decided|plan(ning)? to|going to try|gonna try|"
+                   r"made up my mind|im ready)\b"),
+]
+NEGATED: Dict[str, str] = {"stop": "not_ready", "less": "not_ready", "ability": "cant", "commitment": "not_ready",
+                           "need": "no_problem"}
+# Theme words that only count as change talk with some wish or worry nearby.
+NEEDS_COMPANY = {"family", "health", "money", "work", "legal", "safety"}
+
+SUSTAIN_PATTERNS: List[Tuple[str, str]] = [
+    ("coping", r"\b(helps? me (cope|relax|sleep|deal|get through|function|forget|feel normal|chill|focus|work)|"
+               r"only thing that (helps|works)|takes the edge off|numb\w*|escape|get through the day|"
+               r"to feel normal|to function|calms me|self medicat\w*|keeps me going|keeps me from getting sick)\b"),
+    ("withdrawal", r"\b(dope ?sick|sickness|withdrawal\w*|withdrawl\w*|wds?|getting sick|be sick|being sick|"
+                   r"kicking (is|was|sucks)|the sick|detox (is|was) hell|scared of (the )?(withdrawal|sick))\b"),
+    ("enjoy", r"\b(i (like|love|enjoy) (it|getting high|being high|the high|using|the rush|how it feels)|"
+              r"its fun|so fun|feels (so )?good|best feeling|miss (the|being) high)\b"),
+    ("social", r"\b((everyone|everybody|all my friends|all my people|my whole crew|my friends|the people around me) "
+               r"(i know )?(use|uses|drink|drinks|does it|smoke|party)|everyone i know)\b"),
+    ("not_ready", r"\b(not ready|dont want to (stop|quit|change)|no plans to (stop|quit)|not (right )?now|maybe later|"
+                  r"someday|not yet|not looking to (stop|quit)|dont wanna (stop|quit))\b"),
+    ("no_problem", r"\b(not (a|that big of a|really a) problem|no problem|under control|not that bad|"
+                   r"i can handle it|not hurting anyone|i('m|m| am) fine|its fine|functional|i function fine|"
+                   r"(can|could) (stop|quit) (whenever|any ?time|if i wanted)|"
+                   r"not addicted|not an addict)\b"),
+    ("cant", r"\b(cant (stop|quit)|cannot (stop|quit)|tried (before|so many times|everything|and failed)|"
+             r"never works|always (go|end up going) back|failed|no point (trying|quitting)|too hard to (stop|quit))\b"),
+    ("pain", r"\b((back|chronic|nerve|knee|neck) pain|pain (meds|pills|management)|my pain|in pain|hurts too much)\b"),
+]
+
+WISH = re.compile(r"\b(want|wanna|wish|hope|would like|id like|need|needs|have to|gotta|miss|worried|scared|afraid|"
+                  r"for (my|the)|because of|cause of|cuz of|bc of|sake|lose|losing|lost|better|back|deserve|matter|"
+                  r"again|notice|noticed|see me|hate|ashamed|cost|costs|costing|ruin\w*|leave|leaving|left|"
+                  r"missing|missed|kicked out|going to shit|falling apart|bad|worse|shot|cant afford|on my back|"
+                  r"failing|threaten\w*|keep|staying|stay)\b")
+
+
+def themes(text: str, evoked: bool = False) -> Tuple[List[str], List[str]]:
+    """(change theme keys, sustain theme keys) found in a message, in order of appearance, no repeats.
+
+    `evoked`: the message answers a question whose answer is change talk ("why a 6 and not a 3?"),
+    so a reason named on its own ("my daughter") counts without a word of wish or worry next to it.
+    """
+    norm = normalise(text)
+    change: List[Tuple[int, str]] = []
+    sustain: List[Tuple[int, str]] = []
+    wish = evoked or bool(WISH.search(norm))
+    for key, pattern in CHANGE_PATTERNS:
+        for match in re.finditer(pattern, norm):
+            if key in NEGATED and _negated(norm, match.start()):
+                sustain.append((match.start(), NEGATED[key]))
+            elif key in NEEDS_COMPANY and not wish:
+                continue
+            else:
+                change.append((match.start(), key))
+            break
+    for key, pattern in SUSTAIN_PATTERNS:
+        match = re.search(pattern, norm)
+        if match:
+            sustain.append((match.start(), key))
+    # "i dont want to stop" is not_ready; drop a "stop" found elsewhere in the same words.
+    if any(k == "not_ready" for _, k in sustain):
+        change = [(p, k) for p, k in change if k not in ("stop", "less", "commitment")]
+    if any(k == "cant" for _, k in sustain):
+        change = [(p, k) for p, k in change if k != "ability"]
+    return _ordered(change), _ordered(sustain)
+
+
+def _ordered(found: Sequence[Tuple[int, str]]) -> List[str]:
+    keys: List[str] = []
+    for _, key in sorted(found):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def how_unknown(text: str) -> bool:
+    """The person wants to change but doesn't know how ("idk how", "where do i even start")."""
+    return bool(re.search(r"\b(dont know how|dunno how|idk how|no idea how|how do i even|where (do i|to) (even )?start|"
+                          r"dont know where to start|dont know what to do)\b", normalise(text)))
+
+
+# ---------------------------------------------------------------- substances and feelings
+
+SUBSTANCES: List[Tuple[str, str, bool]] = [  # (pattern, label, opioid)
+    (r"\b(fent|fentanyl|fetty|blues|m30s?)\b", "fentanyl", True),
+    (r"\b(heroin|boy|smack|tar)\b", "heroin", True),
+    (r"\b(dope|h)\b", "opioids", True),
+    (r"\b(pills|percs?|percocets?|oxys?|oxycodone|roxys?|roxies|opioids?|opiates?|hydros?|norcos?|vicodin)\b",
+     "pills", True),
+    (r"\b(meth|crystal|ice|tina|glass|shards|speed|go fast)\b", "meth", False),
+    (r"\b(crack|rock|hard)\b", "crack", False),
+    (r"\b(coke|cocaine|blow|yayo|snow)\b", "coke", False),
+    (r"\b(drink\w*|alcohol|booze|beer|vodka|liquor|wine|whiskey|drunk)\b", "drinking", False),
+    (r"\b(weed|pot|bud|thc|dabs?|edibles|carts?)\b", "weed", False),
+    (r"\b(benzos?|xanax|bars|klonopin|valium|ativan)\b", "benzos", False),
+    (r"\b(kratom)\b", "kratom", False),
+]
+
+
+def substances(text: str) -> List[Tuple[str, bool]]:
+    """(label, is_opioid) for each substance named, in order of appearance."""
+    norm = normalise(text)
+    found = [(m.start(), label, opioid) for pattern, label, opioid in SUBSTANCES for m in [re.search(pattern, norm)] if m]
+    return [(label, opioid) for _, label, opioid in sorted(found)]
+
+
+FEELINGS: List[Tuple[str, str]] = [
+    (r"\b(ashamed|shame|embarrassed|disgusted with myself|hate myself)\b", "ashamed"),
+    (r"\b(lonely|alone all the time|isolated|no one to talk to|nobody to talk to)\b", "lonely"),
+    (r"\b(scared|afraid|terrified|freaked out|freaking out|nervous)\b", "scared"),
+    (r"\b(anxious|anxiety|stressed|stress|overwhelmed|a lot going on)\b", "stressed"),
+    (r"\b(angry|pissed|mad|furious|frustrated)\b", "frustrated"),
+    (r"\b(sad|down|depressed|low|bummed)\b", "low"),
+    (r"\b(bored|nothing to do)\b", "bored"),
+    (r"\b(confused|lost|dont know what i want|mixed up)\b", "unsure"),
+]
+
+
+def feeling(text: str) -> Optional[str]:
+    norm = normalise(text)
+    found = [(m.start(), label) for pattern, label in FEELINGS for m in [re.search(pattern, norm)] if m]
+    return min(found)[1] if found else None
+
+
+# ---------------------------------------------------------------- durations
+
+NUMBER_WORDS: Dict[str, int] = {
+    "zero": 0, "none": 0, "nothing": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
+    "a": 1, "an": 1, "a couple": 2, "a couple of": 2, "couple": 2, "a few": 3, "few": 3, "several": 3,
+}
+UNITS: Dict[str, str] = {"day": "day", "days": "day", "week": "week", "weeks": "week", "wk": "week", "wks": "week",
+                         "month": "month", "months": "month", "mo": "month", "mos": "month", "mnths": "month",
+                         "year": "year", "years": "year", "yr": "year", "yrs": "year"}
+DURATION = re.compile(
+    r"\b(\d{1,3}|a couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred)\s*(\+\s*)?"
+    r"(days?|weeks?|wks?|months?|mos?|mnths|years?|yrs?)\b")
+VAGUE = {"a couple": "a couple of", "a couple of": "a couple of", "couple": "a couple of", "a few": "a few",
+         "few": "a few", "several": "several"}
+
+
+def duration(text: str) -> Optional[str]:
+    """'3 months', 'a week', 'a couple of years'... the first length of time named, in plain words."""
+    match = DURATION.search(normalise(text))
+    if not match:
+        return None
+    amount, unit = match.group(1), UNITS[match.group(3)]
+    if amount in VAGUE:
+        return f"{VAGUE[amount]} {unit}s"
+    value = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
+    if value == 1:
+        return f"a {unit}"
+    if value == 0:
+        return None
+    return f"{value} {unit}s"
+
+
+# ---------------------------------------------------------------- reported steps
+
+STEP_PATTERNS: List[Tuple[str, str]] = [
+    ("treatment", r"\b(start(ed)?|got on|on|began|first (shot|dose)|got my (first )?(shot|dose|script|prescription))"
+                  r"( my)? (suboxone|subs|bupe|buprenorphine|sublocade|methadone|vivitrol|naltrexone|the shot|"
+                  r"treatment|rehab|detox|iop|outpatient|counsel\w*|therapy)\b|"
+                  r"\b(went|checked|got) (in)?to (detox|rehab|treatment)\b|\bin (rehab|treatment|detox) now\b|"
+                  r"\b(got|been) (on|prescribed) (subs|suboxone|bupe|methadone)\b|\bdosing at the clinic\b|"
+                  r"\bstarted seeing a (counselor|counsellor|therapist)\b"),
+    ("meeting", r"\b(went|go|been going|got) to (a |an |my first |the )?(meeting|na|aa|ca|smart|recovery group|group)\w*\b|"
+                r"\bgot a sponsor\b|\bfirst meeting\b"),
+    ("called_clinic", r"\b(called|phoned|rang|texted|emailed|contacted|reached out to|talked to|messaged) "
+                      r"(a |the |this |that )?(clinic|doctor|doc|rehab|detox|treatment|hotline|helpline|samhsa|"
+                      r"counselor|counsellor|program|place|number|intake|methadone clinic)\b|"
+                      r"\b(made|booked|got|have) (an |my )?(appointment|appt|intake)\b"),
+    ("naloxone", r"\b(got|picked up|grabbed|have|carry|carrying|keep|bought|keeping|got some|got me some|always have)"
+                 r" (some |a |my |extra )?(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit)\b"),
+    ("testing", r"\b(test(ed|ing)?|check(ed|ing)?|used (a |some )?(fent|test)) ?(strips?)?\b.*\b(strips?|supply|stuff|"
+                r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b"),
+    ("not_alone", r"\b(not using alone|didnt use alone|dont use alone|stopped using alone|never use alone|"
+                  r"used with (someone|a friend|my friend|people|somebody|my buddy)|had (someone|somebody|a friend|my friend|"
+                  r"my buddy|my roommate|my partner|my bf|my gf) (with me|there|watch\w*|stay\w*|check\w*)|"
+                  r"(someone|somebody) (was )?with me when i used|called (the )?never use alone|nora|nors|buddy system|"
+                  r"someone watching|instead of alone)\b"),
+    ("safer_route", r"\b(smok(e|ing|ed) (it )?(\w+ )?instead|snort(ing|ed)? (it )?(\w+ )?instead|"
+                    r"instead of (shooting|injecting|slamming|banging|iv)|stopped (shooting|injecting|slamming)|"
+                    r"not (shooting|injecting|slamming) anymore|switched to (smoking|snorting|foil)|"
+                    r"new (needles|rigs|syringes|works|points|pipes?|supplies)|fresh (needles|rigs|works|supplies)|"
+                    r"sterile|syringe (program|exchange|services?)|needle exchange|foil instead|"
+                    r"dont share (needles|rigs|works|pipes)|stopped sharing)\b"),
+    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|only (used|did|had) (once|one|a little|half)|"
+             r"less than (before|usual|last week)|half (as much|what i used)|smaller (amounts?|doses?|hits?)|"
+             r"went down to)\b"),
+    ("day_off", r"\b(didnt use (today|yesterday|last night|all day|this weekend)|took (a|the) day off|skipped (a|one) day|"
+                r"a day off|day without|made it through (the day|today|yesterday|the weekend)|no use (today|yesterday)|"
+                r"havent used (today|since yesterday|since last night)|took a break)\b"),
+    ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?"
+             r"(days?|weeks?|months?|years?|wks?|mos?|yrs?) (clean|sober|off|without|no|since|free|straight|now)\b|"
+             r"\b(clean|sober|off it|off dope|off fent) (for )?(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+             r"a couple|a few) ?(days?|weeks?|months?|years?)\b|\b(havent|not) used (in|for) \w+ (days?|weeks?|months?)\b"),
+]
+
+
+# Second pass, for a message already known to report a step: the words alone say which.
+STEP_WORDS: List[Tuple[str, str]] = [
+    ("days", r"\bday \d+\b|\b\d+ days\b"),
+    ("naloxone", r"\b(narc[ao]n|naloxone|nalox\w*)\b"),
+    ("testing", r"\b(strips?|test(ed|ing)? (everything|it all|my|the|each|every))\b"),
+    ("safer_route", r"\b(needles?|rigs?|syringes?|foil|test (shot|dose|hit|bump)|went slow|pipe)\b"),
+    ("less", r"\b(less|cut|only had|only did|instead of a)\b"),
+    ("treatment", r"\b(subs|suboxone|bupe|methadone|vivitrol|naltrexone|script|treatment|detox|rehab|counsel\w*|"
+                  r"therap\w*|intake|first shot)\b"),
+    ("called_clinic", r"\b(clinic|appointment|appt|called|hotline)\b"),
+    ("meeting", r"\b(meeting|sponsor|na|aa|smart)\b"),
+    ("day_off", r"\b(without using|without it|didnt use|no use|weekend without)\b"),
+]
+DAY_NUMBER = re.compile(r"\bday (\d{1,3})\b")
+
+
+def steps(text: str) -> List[str]:
+    """Reported steps in a message, most specific first (treatment before a call, days before a day off)."""
+    norm = normalise(text)
+    found = []
+    for key, pattern in STEP_PATTERNS:
+        match = re.search(pattern, norm)
+        if match and not (key in ("naloxone", "not_alone", "less") and _negated(norm, match.start(), 12)
+                          and "never use alone" not in match.group(0) and "not using alone" not in match.group(0)):
+            found.append(key)
+    if "days" in found and duration(norm) in (None, "a day"):
+        found[found.index("days")] = "day_off"
+    if "days" in found and "day_off" in found:
+        found.remove("day_off")
+    return list(dict.fromkeys(found))
+
+
+def step_of_report(text: str) -> Optional[str]:
+    """The step in a message the classifier already calls a reported step (patterns, then single words)."""
+    found = steps(text)
+    if found:
+        return found[0]
+    norm = normalise(text)
+    for key, pattern in STEP_WORDS:
+        if re.search(pattern, norm):
+            return key
+    return None
+
+
+def step_duration(text: str) -> Optional[str]:
+    """'10 days' from "today is day 10", else the duration named."""
+    match = DAY_NUMBER.search(normalise(text))
+    if match and int(match.group(1)) > 1:
+        return f"{int(match.group(1))} days"
+    return duration(text)
+
+
+# ---------------------------------------------------------------- ruler numbers
+
+@dataclass(frozen=True)
+class RulerAnswer:
+    """What a ruler reply said. status: number | unknown | out_of_range | none."""
+
+    status: str
+    low: Optional[float] = None
+    high: Optional[float] = None
+
+    @property
+    def label(self) -> str:
+        """'6', '7 or 8', '6.5' as the bot says it back."""
+        def show(v: Optional[float]) -> str:
+            return str(int(v)) if v is not None and float(v).is_integer() else str(v)
+        if self.low is None:
+            return ""
+        return show(self.low) if self.high in (None, self.low) else f"{show(self.low)} or {show(self.high)}"
+
+
+RULER_WORDS: Dict[str, float] = {
+    "zero": 0, "nothing": 0, "nada": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "hundred": 100, "a hundred": 100, "a million": 1000000, "million": 1000000, "half": 5, "fifty": 50,
+}
+UNKNOWN = re.compile(r"\b(idk|i dont know|dont know|dunno|not sure|no idea|unsure|idek|hard to say|cant say|"
+                     r"no clue|beats me|who knows|depends|it depends|hmm+|eh+|\?+)\b|^\s*\?+\s*$")
+NUMBER = re.compile(r"(?<![\d.])(-?\d{1,7}(?:\.\d)?)(?![\d])")
+WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(RULER_WORDS, key=len, reverse=True)) + r")(ish)?\b")
+
+
+def parse_ruler(text: Optional[str]) -> RulerAnswer:
+    """A 0-10 ruler reply: '6', 'like a 6', '6/10', '7 or 8', 'between 5 and 6', 'ten', 'sixish', 'idk'."""
+    norm = normalise(text)
+    norm = re.sub(r"\b(out of|outta|/)\s*10\b", " ", norm)
+    norm = re.sub(r"(\d)\s*/\s*10\b", r"\1 ", norm)
+    norm = norm.replace("10/10", "10 ")
+    values: List[float] = []
+    for match in NUMBER.finditer(norm):
+        values.append(float(match.group(1)))
+    if not values:
+        for match in WORD_NUMBER.finditer(norm):
+            word = match.group(1)
+            if word in ("none", "nothing") and re.search(r"\b(none|nothing) (of|to|about|else)\b", norm):
+                continue
+            values.append(float(RULER_WORDS[word]))
+    if not values:
+        return RulerAnswer("unknown") if UNKNOWN.search(norm) else RulerAnswer("none")
+    values = values[:2]
+    if any(v < 0 or v > 10 for v in values):
+        return RulerAnswer("out_of_range", values[0])
+    low, high = min(values), max(values)
+    return RulerAnswer("number", low, high if high != low else None)
+
+
+# ---------------------------------------------------------------- information topics
+
+TOPIC_PATTERNS: List[Tuple[str, str]] = [
+    ("buprenorphine", r"\b(bupe|bup|bupes|buprenorphine|suboxone|subox\w*|subs|sub|sublocade|zubsolv|subutex|sobos?|"
+                      r"brixadi)\b"),
+    ("methadone", r"\b(meth?[ao]done|done clinic|the done|dosing clinic)\b"),
+    ("naltrexone", r"\b(naltrexone|vivitrol|vivi|revia)\b"),
+    ("naloxone", r"\b(narc[ao]n|narcam|nalox\w*|kloxxado|zimhi|od kits?|overdose kits?|od reversal)\b"),
+    ("test_strips", r"\b(test(ing)? strips?|fent(anyl)? strips?|fts|xylazine strips?|tranq strips?|drug check\w*|"
+                    r"test (my|the|your) (stuff|dope|supply|drugs|pills|bag)|testing (my|the) (stuff|dope|supply))\b"),
+    ("never_alone", r"\b(never use alone|nora|nors|use alone|using alone|use by myself|using by myself|spot me|spotter|"
+                    r"someone watch me|someone with me when)\b"),
+    ("syringes", r"\b(syringes?|needles?|rigs?|works|points|exchange|ssp|sharps|new supplies|supplies|cookers?|cottons?)\b"),
+    ("mutual_help", r"\b(na|aa|ca|cma|12 ?steps?|twelve steps?|meetings?|sponsors?|smart recovery|smart|recovery dharma|"
+                    r"lifering|women for sobriety|self help groups?|support groups?|mutual help)\b"),
+    ("peer", r"\b(peers?|peer support|recovery coach\w*|coach|someone who has been there|someone whos been there|"
+             r"lived experience|recovery mentor)\b"),
+    ("faith", r"\b(faith|church|god|christian|pray\w*|spiritual\w*|celebrate recovery|mosque|religio\w*|jesus|bible)\b"),
+    ("counselling", r"\b(counsel\w*|therap\w*|cbt|psycholog\w*|psychiatrist|talk to a professional|shrink|"
+                    r"contingency management)\b"),
+    ("natural", r"\b(on (my|their|your|our) own|by (myself|themselves|yourself)|without (treatment|rehab|meds|help|a program)|cold turkey|quit alone|"
+                r"natural recovery|no program)\b"),
+    ("detox", r"\b(detox|rehab|inpatient|residential|treatment (center|centre|facility)|sober living|halfway house)\b"),
+    ("medication", r"\b(mat|moud|medication|medications|meds|medicine|pill to (stop|quit)|prescription to)\b"),
+    ("tolerance", r"\b(tolerance)\b"),
+    ("mixing", r"\b(mix|mixing|mixed|combin\w*|at the same time as|together with)\b"),
+    ("cutting_back", r"\b(use less|using less|drink less|cut (down|back)|cutting (down|back)|moderat\w*|"
+                     r"control (my|the) use|limit (my|how much))\b"),
+    ("addiction", r"\b(addiction|addict|addicted|hooked|dependen\w*|use disorder)\b"),
+    ("family_talk", r"\b(talk (to|with) (him|her|them|my)|bring it up|approach (him|her|them)|what (do|should|can) i say|"
+                    r"confront|get (him|her|them) to (stop|quit|go|get help)|help (him|her|them))\b"),
+    ("family_support", r"\b(al ?-?anon|nar ?-?anon|support for me|for myself|family support|support for (family|parents)|"
+                       r"parents group|craft|how do i cope|taking care of myself)\b"),
+    ("safer_use", r"\b(safer|safely|safe|harm reduction|less risky|reduce (the )?risk|lower (the )?risk|"
+                  r"without dying|not (die|od|overdose))\b"),
+    ("recovery_menu", r"\b(options|ways to (quit|stop|get off|get sober)|how (do|can|would|did) (i|you|people|someone) "
+                      r"(quit|stop|get off|get sober|recover|get better|get help)|recovery|treatment|"
+                      r"help (quitting|stopping|getting off|to quit|to stop)|quit|stop using|get off)\b"),
+]
+SPECIFIC = [key for key, _ in TOPIC_PATTERNS if key not in ("safer_use", "recovery_menu")]
+HARM_REDUCTION = ("naloxone", "test_strips", "never_alone", "syringes", "safer_use", "tolerance", "mixing")
+# Questions about treatment in general are answered for the substance when it is not an opioid.
+GENERAL_TOPICS = (None, "medication", "recovery_menu")
+STIMULANT_WORDS = re.compile(r"\b(meth|crystal|coke|cocaine|crack|stimulants?|speed|adderall|tina|ice|uppers)\b")
+ALCOHOL_WORDS = re.compile(r"\b(alcohol|drinking|drink|booze|drunk|liquor|beer)\b")
+OPIOID_WORDS = re.compile(r"\b(fent|fentanyl|dope|heroin|opioids?|opiates?|pills|oxy|percs?|suboxone|subs|methadone)\b")
+
+
+def topics(text: str, limit: int = 2) -> List[str]:
+    """Information topics asked about: up to `limit` specific ones; else the menus 'safer_use' or 'recovery_menu'."""
+    norm = normalise(text)
+    found = [(m.start(), key) for key, pattern in TOPIC_PATTERNS for m in [re.search(pattern, norm)] if m]
+    specific = [key for _, key in sorted(found) if key in SPECIFIC]
+    first = specific[0] if specific else ([key for _, key in sorted(found)] or [None])[0]
+    if first in GENERAL_TOPICS and not OPIOID_WORDS.search(norm):
+        if STIMULANT_WORDS.search(norm):
+            return ["stimulants"]
+        if ALCOHOL_WORDS.search(norm):
+            return ["alcohol"]
+    if specific:
+        # "addiction" only when it is what is asked about, not a word on the way to something else.
+        if len(specific) > 1 and "addiction" in specific:
+            specific.remove("addiction")
+        return list(dict.fromkeys(specific))[:limit]
+    menus = [key for _, key in sorted(found) if key not in SPECIFIC]
+    return menus[:1]
+
+
+# ---------------------------------------------------------------- discord and privacy
+
+DISCORD_KINDS: List[Tuple[str, str]] = [
+    ("pamphlet", r"\b(pamphlets?|brochures?|flyers?|lectur\w*|preach\w*|sermon|dare|psa|after school special|"
+                 r"talking down|condescending|patroniz\w*|patronis\w*|judg\w*|script|hotline number|resources list|"
+                 r"dont need (your|a) (list|lecture|pamphlet)|heard it all)\b"),
+    ("no_problem", r"\b(dont have a (drug )?problem|not (a|an|my) problem|no problem|not an addict|not addicted|"
+                   r"nothing wrong with me|im fine|i am fine|under control|i dont need help|dont need (to stop|rehab|help)|"
+                   r"not (a|some) junkie)\b"),
+    ("bot", r"\b(bot|robot|machine|ai|computer|program|automated|chatgpt|algorithm|code)\b"),
+    ("not_get_it", r"\b(dont (get|understand)|you dont know|no idea what|never been there|cant understand|"
+                   r"wouldnt understand|havent lived)\b"),
+]
+
+
+def discord_kind(text: str) -> str:
+    """bot | pamphlet | no_problem | not_get_it | general: which kind of pushback, to answer what is true in it."""
+    norm = normalise(text)
+    for kind, pattern in DISCORD_KINDS:
+        if re.search(pattern, norm):
+            return kind
+    return "general"
+
+
+PRIVACY_KINDS: List[Tuple[str, str]] = [
+    ("report", r"\b(police|cops?|pigs|feds|report\w*|snitch\w*|probation|parole|po\b|cps|child services|dcfs|court|"
+               r"judge|tell (anyone|anybody|someone|my)|share (it|this|my)|rat me out|turn me in|get me in trouble|"
+               r"arrest\w*|legal|ice|immigration|insurance|employer|my job|my boss)\b"),
+    ("delete", r"\b(delete|erase|remove|wipe|get rid of|destroy|forget (this|everything|what i said)|clear (my|this))\b"),
+    ("retention", r"\b(how long|keep (it|this|my)|kept|stored|store|save|saved|saving|log|logged|record\w*|history)\b"),
+    ("who_reads", r"\b(who (reads|sees|can see|can read|has access|looks)|read(ing|s)? (this|these|my)|see (this|my)|"
+                  r"private|privacy|confidential|anonymous|secret|between us|watching|monitor\w*|someone reading)\b"),
+]
+
+
+def privacy_kinds(text: str) -> List[str]:
+    """Which privacy questions a message asks, in a fixed order (report, delete, retention, who_reads)."""
+    norm = normalise(text)
+    return [kind for kind, pattern in PRIVACY_KINDS if re.search(pattern, norm)]

@@ -1,0 +1,105 @@
+"""action_info: recovery pathways and harm-reduction information, elicit-provide-elicit.
+
+Information is given when the person asks for it (`ask_info`) or says yes to an
+offer (actions/offers.py); it is never pushed. Specific topics (buprenorphine,
+methadone, naloxone, test strips...) come from the words of the message
+(actions/cues.py topics); up to two are answered side by side when the person
+compares them. A general question gets the menu of paths side by side, and the
+person chooses. After the facts, the bot asks what they make of it; harm-reduction
+answers keep recovery in view. Texts: actions/phrases/info.yml.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import List, Optional, Sequence
+
+from actions import cues
+from actions.base import Context, MIAction, Turn
+from actions.phrases import Message, say
+
+logger = logging.getLogger(__name__)
+
+FAMILY_TOPICS = ("family_talk", "family_support")
+COMPARING = re.compile(r"\b(or|vs|versus|and|compare|difference|better|between)\b")
+
+
+def never_alone_line() -> Optional[str]:
+    """The locale's never-use-alone line, 'Name (number)', or None (config/locales/<locale>.yml)."""
+    try:
+        from bot import settings
+        from bot.crisis.resources import load_locale
+
+        line = load_locale(settings.load().locale).helpline("never_use_alone")
+    except Exception as exc:  # noqa: BLE001 - a missing line only changes the wording
+        logger.warning("never-use-alone line unavailable (%s)", type(exc).__name__)
+        return None
+    return f"{line.name} ({line.number})" if line else None
+
+
+def topic_message(topic: str, context: Context, never_alone: Optional[str]) -> Message:
+    if topic == "never_alone":
+        if never_alone:
+            return say("info.never_alone", context.rng, context.recent, never_alone=never_alone)
+        return say("info.never_alone.no_line", context.rng, context.recent)
+    return say(f"info.{topic}", context.rng, context.recent)
+
+
+def elicit_key(topics: Sequence[str], role: Optional[str]) -> str:
+    if role == "family" or any(t in FAMILY_TOPICS for t in topics):
+        return "info.elicit.family"
+    if any(t in cues.HARM_REDUCTION for t in topics):
+        return "info.elicit.harm"
+    return "info.elicit.recovery"
+
+
+def info_turn(context: Context, topics: Optional[Sequence[str]] = None, never_alone: Optional[str] = None) -> Turn:
+    """Facts for the topics asked about (from the text unless given), then the elicit question."""
+    rng, recent = context.rng, context.recent
+    chosen = list(topics) if topics is not None else cues.topics(context.text)
+    if len(chosen) > 1 and not COMPARING.search(cues.normalise(context.text)):
+        chosen = chosen[:1]
+    slots = {"pending_offer": None, "ruler_pending": None, "last_prompt": "elicit"}
+    if not chosen:
+        return Turn([say("info.which", rng, recent)], {**slots, "last_prompt": None})
+    if chosen[0] == "recovery_menu":
+        return Turn([say("info.recovery_menu", rng, recent), say("info.menu.question", rng, recent)], slots)
+    if chosen[0] == "safer_use" and topics is None and not re.search(r"\b(basics|tips|how)\b", cues.normalise(context.text)):
+        return Turn([say("info.harm_menu", rng, recent), say("info.menu.question", rng, recent)], slots)
+    messages = [topic_message(t, context, never_alone) for t in chosen[:2]]
+    messages.append(say(elicit_key(chosen, context.slots.get("role")), rng, recent))
+    return Turn(messages, slots)
+
+
+class ActionInfo(MIAction):
+    """`ask_info`: the facts asked for, plainly, then "what do you make of that?"."""
+
+    action_name = "action_info"
+    max_messages = 3
+
+    def decide(self, context: Context) -> Turn:
+        topics = cues.topics(context.text)
+        return info_turn(context, None, never_alone_line() if "never_alone" in topics else None)
+
+
+SAMPLE_MESSAGES = [
+    "what is suboxone", "methadone vs subs", "tell me about vivitrol", "whats MAT", "how does counseling help",
+    "what is smart recovery", "peer coach?", "is there a christian program", "can people quit on their own",
+    "is detox enough", "am i an addict", "where do i get narcan", "how do test strips work", "never use alone",
+    "where to get new needles", "how to use safer", "what about tolerance", "how do i talk to my son about it",
+    "support for me as a mom", "what are my options", "give me info", "safer use tips",
+]
+
+
+def sample_texts() -> List[str]:
+    texts: List[str] = []
+    for message in SAMPLE_MESSAGES:
+        for seed in range(3):
+            for line in ("Never Use Alone (1-800-484-3731)", None):
+                for role in (None, "family"):
+                    context = Context.plain(message, {"role": role}, seed=seed)
+                    texts.extend(m.text for m in info_turn(context, None, line).messages)
+    for topic in cues.SPECIFIC + ["recovery_menu", "safer_use"]:
+        context = Context.plain("", seed=1)
+        texts.extend(m.text for m in info_turn(context, [topic], "Never Use Alone (1-800-484-3731)").messages)
+    return texts

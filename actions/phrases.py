@@ -1,0 +1,169 @@
+"""The lines custom actions say, kept as data in actions/phrases/*.yml (same shape as domain responses).
+
+Trainers edit wording there, not in Python: each key has several variations,
+each with its MI code (`metadata: {mi: ...}`), and `{placeholders}` that the
+actions fill ("{who}", "{n}", "{duration}"...). `fragments:` hold the short
+verb phrases that reflections and summaries are assembled from.
+
+`all_lines()` gives every line with sample fillings, so the lint test
+(tests/unit/test_response_lint.py) checks every text an action can produce.
+"""
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+
+import yaml
+
+PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One variation as written: template text and MI code."""
+
+    key: str
+    text: str
+    mi: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to send: filled text and MI code."""
+
+    text: str
+    mi: str
+
+    def as_kwargs(self) -> Dict[str, Any]:
+        """Keyword arguments for `dispatcher.utter_message`."""
+        return {"text": self.text, "metadata": {"mi": self.mi}}
+
+
+def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]]]:
+    lines: Dict[str, List[Line]] = {}
+    fragments: Dict[str, Dict[str, str]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, variations in (data.get("lines") or {}).items():
+            if key in lines:
+                raise ValueError(f"{path.name}: line '{key}' is defined twice")
+            if not isinstance(variations, list) or not variations:
+                raise ValueError(f"{path.name}: line '{key}' needs a list of variations")
+            lines[key] = []
+            for item in variations:
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError(f"{path.name}: line '{key}': every variation needs a text")
+                mi = (item.get("metadata") or {}).get("mi")
+                if not isinstance(mi, str):
+                    raise ValueError(f"{path.name}: line '{key}': every variation needs metadata.mi")
+                lines[key].append(Line(key, item["text"].strip(), mi))
+        for key, forms in (data.get("fragments") or {}).items():
+            if key in fragments:
+                raise ValueError(f"{path.name}: fragment '{key}' is defined twice")
+            fragments[key] = dict(forms)
+    return lines, fragments
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Dict[str, List[Line]]:
+    return _read(PHRASE_DIR)[0]
+
+
+@lru_cache(maxsize=1)
+def fragment_table() -> Dict[str, Dict[str, str]]:
+    return _read(PHRASE_DIR)[1]
+
+
+def has(key: str) -> bool:
+    return key in catalogue()
+
+
+def variants(key: str) -> List[Line]:
+    try:
+        return catalogue()[key]
+    except KeyError:
+        raise KeyError(f"no phrase '{key}' in actions/phrases/*.yml") from None
+
+
+def fragment(key: str, form: str, **fill: str) -> str:
+    """A short verb phrase, e.g. fragment('change.family', 'you', who='your kids') -> 'want to be there for your kids'."""
+    return fill_text(fragment_table()[key][form], fill)
+
+
+def fill_text(template: str, fill: Mapping[str, Any]) -> str:
+    return template.format_map({k: v for k, v in fill.items()})
+
+
+def placeholders(template: str) -> List[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def say(key: str, rng: Optional[random.Random] = None, avoid: Iterable[str] = (), **fill: Any) -> Message:
+    """A filled variation of `key`, preferring one whose text is not in `avoid` (recently said)."""
+    rng = rng or random.Random()
+    options = variants(key)
+    filled = [(line, capitalise(fill_text(line.text, fill))) for line in options]
+    recent = set(avoid)
+    fresh = [pair for pair in filled if pair[1] not in recent] or filled
+    line, text = rng.choice(fresh)
+    return Message(text=text, mi=line.mi)
+
+
+# Sample values for every placeholder, so every template can be filled and checked.
+SAMPLES: Dict[str, List[str]] = {
+    "who": ["your kids", "your grandkids", "the people you love", "your boyfriend"],
+    "n": ["0", "6", "7 or 8", "10"],
+    "lower": ["0", "3"],
+    "higher": ["7", "10"],
+    "duration": ["a couple of months", "3 weeks", "a year", "90 days", "several years"],
+    "target": ["stopping", "cutting back", "making a change"],
+    "target_verb": ["stop", "cut back", "make that change"],
+    "substance": ["opioids", "drinking", "meth", "pills", "weed"],
+    "org": ["the Lantern project", "Harbor Health Harm Reduction Services of Greater Springfield"],
+    "days": ["90", "365"],
+    "contact": ["", " (harbor@example.org, 555-0100)"],
+    "never_alone": ["Never Use Alone (1-800-484-3731)", "National Overdose Response Service (NORS) (1-888-688-6677)"],
+    "helpline": ["SAMHSA National Helpline (1-800-662-4357): free, confidential, 24/7, treatment referral and "
+                 "information"],
+    "items": ["want to be there for your kids, are worn out by how things are, and want your life back"],
+    "steps": ["picked up naloxone and started testing your supply"],
+    "privacy_text": ["Chats are kept without names or numbers, for staff to follow up and improve the service."],
+}
+
+
+def samples_for(name: str) -> List[str]:
+    """Sample values of one placeholder; {s} and {c} are the sustain and change fragments."""
+    if name in ("s", "c"):
+        prefix = "sustain." if name == "s" else "change."
+        return [fill_text(forms["part"], {"who": max(SAMPLES["who"], key=len)})
+                for key, forms in fragment_table().items() if key.startswith(prefix)]
+    return SAMPLES[name]
+
+
+def sample_fills(template: str) -> Iterator[Dict[str, str]]:
+    """Fillings for a template: each placeholder's samples in turn, the others at their longest."""
+    names = placeholders(template)
+    if not names:
+        yield {}
+        return
+    longest = {name: max(samples_for(name), key=len) for name in names}
+    yield dict(longest)
+    for name in names:
+        for value in samples_for(name):
+            yield {**longest, name: value}
+
+
+def all_lines() -> Iterator[Tuple[str, str, str]]:
+    """(key, filled text, mi) for every variation of every line with sample fillings."""
+    for key, options in catalogue().items():
+        for line in options:
+            for fill in sample_fills(line.text):
+                yield key, capitalise(fill_text(line.text, fill)), line.mi

@@ -1,0 +1,163 @@
+"""action_reflect: answer what the person shares with a reflection, and only sometimes a question.
+
+The talk type (bot/nlu/talk_type.py: change / sustain / neutral, ambivalent) decides
+what kind of reflection; the message's themes (actions/cues.py) give it content:
+
+- change talk: a (mostly complex) reflection of the reason, desire or ability, kept as a
+  theme for summaries; then, if the conversation has room for a question, the
+  importance or confidence ruler, or an invitation to say more;
+- sustain talk: a reflection that does not argue ("right now it keeps you from getting sick");
+- both: a double-sided reflection ("part of you ..., and part of you ...");
+- neutral: a reflection of the feeling, the substance or the situation.
+
+Questions are spent carefully (actions/mi.py, may_ask) so that reflections outnumber
+them at least two to one, as MITI asks. After three new change themes, a summary.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from actions import cues, mi, rulers, summary
+from actions.base import Context, MIAction, Turn
+from actions.phrases import Message, fragment, has, say
+
+PRIORITY_CHANGE = ["family", "health", "safety", "money", "work", "legal", "cost", "control", "tired", "need", "ability",
+                   "commitment", "less", "stop"]
+PRIORITY_SUSTAIN = ["withdrawal", "pain", "coping", "cant", "social", "enjoy", "no_problem", "not_ready"]
+# The bot asked something whose answer is change talk by design.
+EVOKING_PROMPTS = {"why_not_lower", "one_higher", "what_would_raise", "why_sure", "what_helped", "next_step",
+                   "summary_check", "resume", "invite"}
+DEFAULT_WHO = "the people you love"
+SUMMARY_EVERY = 3
+
+
+def choose(found: Sequence[str], priority: Sequence[str], known: Sequence[str] = ()) -> Optional[str]:
+    """The theme to reflect: the highest-priority one not reflected before, else the highest-priority one."""
+    ranked = sorted(found, key=lambda k: priority.index(k) if k in priority else len(priority))
+    fresh = [k for k in ranked if k not in known]
+    return (fresh or ranked or [None])[0]
+
+
+def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Message:
+    """The one reflection for this message."""
+    rng, recent, slots = context.rng, context.recent, context.slots
+    who = found.get("who") or slots.get("who") or DEFAULT_WHO
+    if slots.get("role") == "family" and not found.get("who"):
+        who = DEFAULT_WHO
+    if polarity == "ambivalent":
+        s_key = choose(found["sustain"], PRIORITY_SUSTAIN) or "general"
+        c_key = choose(found["change"], PRIORITY_CHANGE, slots.get("change_themes") or []) or "general"
+        return say("reflect.double", rng, recent, s=fragment(f"sustain.{s_key}", "part"),
+                   c=fragment(f"change.{c_key}", "part", who=who))
+    if polarity == "change":
+        key = choose(found["change"], PRIORITY_CHANGE, slots.get("change_themes") or []) or "general"
+        return say(f"reflect.change.{key}", rng, recent, who=who)
+    if polarity == "sustain":
+        key = choose(found["sustain"], PRIORITY_SUSTAIN, slots.get("sustain_themes") or []) or "general"
+        return say(f"reflect.sustain.{key}", rng, recent)
+    if found.get("feeling") and has(f"reflect.feeling.{found['feeling']}"):
+        return say(f"reflect.feeling.{found['feeling']}", rng, recent)
+    if found.get("substances"):
+        return say("reflect.substance", rng, recent, substance=found["substances"][0][0])
+    return say("reflect.neutral", rng, recent)
+
+
+def answer_reflection(last_prompt: Optional[str], polarity: str, found: Dict[str, Any],
+                      context: Context) -> Optional[Message]:
+    """A reflection fitted to the bot's own last question, when it asked one of those."""
+    if last_prompt == "what_helped" and polarity != "sustain":
+        return say("reflect.what_helped", context.rng, context.recent)
+    if last_prompt == "next_step":
+        if polarity == "sustain":
+            return say("reflect.next_step.none", context.rng, context.recent)
+        if not found["change"]:
+            return say("reflect.next_step", context.rng, context.recent)
+    return None
+
+
+def reflect_turn(context: Context) -> Turn:
+    """Everything action_reflect says and remembers for one message."""
+    text, slots = context.text, context.slots
+    if slots.get("ruler_pending"):
+        answer = cues.parse_ruler(text)
+        if answer.status == "number":
+            return rulers.reply_turn(answer, context)
+    last_prompt = slots.get("last_prompt")
+    found = mi.cues_for(text, evoked=last_prompt in EVOKING_PROMPTS)
+    polarity = mi.polarity(context.talk, found["change"], found["sustain"])
+    if last_prompt in EVOKING_PROMPTS and polarity == "neutral":
+        polarity = "change"  # the answer to "why a 6 and not a 3?" is change talk, whatever words it uses
+    turn = Turn(slots={"last_prompt": None, "ruler_pending": None})
+    turn.messages.append(answer_reflection(last_prompt, polarity, found, context)
+                         or reflection(polarity, found, context))
+
+    themes = list(slots.get("change_themes") or [])
+    if polarity in ("change", "ambivalent") and found["change"]:
+        themes = mi.add_unique(themes, found["change"])
+        turn.slots["change_themes"] = themes
+    if polarity in ("sustain", "ambivalent") and found["sustain"]:
+        turn.slots["sustain_themes"] = mi.add_unique(slots.get("sustain_themes"), found["sustain"], limit=4)
+    if found.get("who") and "family" in found["change"] and slots.get("role") != "family":
+        turn.slots["who"] = found["who"]
+    turn.extend(follow_up(polarity, themes, found, context, turn))
+    return turn
+
+
+def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: Context, turn: Turn) -> Turn:
+    """At most one more step after the reflection: a summary, an offer, a ruler, or an invitation."""
+    slots, rng, recent = context.slots, context.rng, context.recent
+    pending = [m.mi for m in turn.messages]
+    asked = list(slots.get("ruler_asked") or [])
+    summarised = int(slots.get("summary_at") or 0)
+    merged = {**slots, **turn.slots, "change_themes": themes}
+    if polarity in ("change", "ambivalent") and len(themes) >= SUMMARY_EVERY and len(themes) - summarised >= SUMMARY_EVERY:
+        return summary.summary_turn(Context(context.text, context.talk, merged, context.codes, recent, rng))
+    if polarity != "sustain" and cues.how_unknown(context.text) and not slots.get("pending_offer"):
+        return Turn([say("permission.recovery_menu", rng, recent)], {"pending_offer": "recovery_menu"})
+    reflected_before = any(code in mi.REFLECTIONS for code in context.codes)
+    if polarity == "change" and "importance" not in asked and len(themes) >= 2 and reflected_before \
+            and mi.may_ask(context.codes, 1, pending):
+        return rulers.ask("importance", Context(context.text, context.talk, merged, context.codes, recent, rng))
+    doubts = polarity == "sustain" and bool({"cant", "withdrawal"} & set(found["sustain"]))
+    if (polarity in ("change", "ambivalent") or doubts) and "importance" in asked and "confidence" not in asked \
+            and slots.get("last_prompt") not in ("why_not_lower", "what_would_raise") \
+            and mi.may_ask(context.codes, 2, pending):
+        return rulers.ask("confidence", Context(context.text, context.talk, merged, context.codes, recent, rng))
+    if mi.may_ask(context.codes, 3, pending):
+        return Turn([say(f"invite.{polarity}", rng, recent)], {"last_prompt": "invite"})
+    return Turn()
+
+
+class ActionReflect(MIAction):
+    """`share`: reflect first; ask only when the conversation has room for a question."""
+
+    action_name = "action_reflect"
+    max_messages = 3
+
+    def decide(self, context: Context) -> Turn:
+        return reflect_turn(context)
+
+
+SAMPLE_MESSAGES = [
+    "i want to quit for my kids", "im so tired of this life", "it helps me get through the day",
+    "i dont want to stop", "i like it but its costing me my job", "been using fent for 5 years",
+    "im scared", "honestly im ashamed", "i can do this, i did it before", "i need to change something",
+    "i want to cut back and save some money", "my health is going downhill and i want to feel better",
+    "i cant stop, i tried so many times", "dopesick is the worst i cant do it", "idk just stuff",
+]
+
+
+def sample_texts() -> List[str]:
+    """Reflections and follow-ups for a spread of messages and talk types (for the lint test)."""
+    texts: List[str] = []
+    talks = [None, {"name": "change", "confidence": 0.9}, {"name": "sustain", "confidence": 0.9},
+             {"name": "neutral", "confidence": 0.9}, {"name": "change", "confidence": 0.6, "ambivalent": True}]
+    histories = [[], ["complex_reflection"] * 3, ["open_question"]]
+    for message in SAMPLE_MESSAGES:
+        for talk in talks:
+            for codes in histories:
+                for seed in range(3):
+                    context = Context.plain(message, {"change_themes": ["stop", "family"], "ruler_asked": []},
+                                            talk, codes, seed)
+                    texts.extend(m.text for m in reflect_turn(context).messages)
+    return texts

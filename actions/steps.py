@@ -1,0 +1,59 @@
+"""action_affirm_step: affirm a reported step specifically, then (rule) invite a next step.
+
+Steps (actions/cues.py STEP_PATTERNS): got naloxone, not using alone, testing the supply,
+using less, a day off, a safer route, called a clinic, started treatment, a meeting,
+N days without use. The affirmation names the step and the effort; a complex reflection
+says what it shows about the person. The rule then adds utter_invite_next_step ("what
+might come next, if anything?"), which keeps recovery in view: a step is never the end point.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from actions import cues, mi
+from actions.base import Context, MIAction, Turn
+from actions.phrases import has, say
+
+
+def step_turn(context: Context) -> Turn:
+    """Affirmation and reflection for the most specific step in the message."""
+    key = cues.step_of_report(context.text) or "general"
+    found = [key] if key != "general" else []
+    rng, recent = context.rng, context.recent
+    if key == "days":
+        length = cues.step_duration(context.text)
+        affirm = (say("step.affirm.days", rng, recent, duration=length) if length
+                  else say("step.affirm.days_vague", rng, recent))
+    else:
+        affirm = say(f"step.affirm.{key}", rng, recent)
+    reflect_key = f"step.reflect.{key}" if has(f"step.reflect.{key}") else "step.reflect.general"
+    slots = {"last_prompt": "next_step", "pending_offer": None}
+    if found:
+        slots["steps_taken"] = mi.add_unique(context.slots.get("steps_taken"), found)
+    return Turn([affirm, say(reflect_key, rng, recent)], slots)
+
+
+class ActionAffirmStep(MIAction):
+    """`report_step`: affirm the step and what it says about the person."""
+
+    action_name = "action_affirm_step"
+    max_messages = 2
+
+    def decide(self, context: Context) -> Turn:
+        return step_turn(context)
+
+
+SAMPLE_MESSAGES = [
+    "got narcan today", "i didnt use alone last night", "tested my stuff with fent strips", "i cut down to half",
+    "didnt use yesterday", "switched to smoking instead of shooting", "called the clinic", "started subs monday",
+    "went to my first na meeting", "30 days clean today", "a couple weeks sober", "been off it for a while now",
+    "i did a thing today",
+]
+
+
+def sample_texts() -> List[str]:
+    texts: List[str] = []
+    for message in SAMPLE_MESSAGES:
+        for seed in range(4):
+            texts.extend(m.text for m in step_turn(Context.plain(message, seed=seed)).messages)
+    return texts

@@ -1,0 +1,1 @@
+"""Lantern's own Rasa NLU components (listed by class path in config.yml)."""

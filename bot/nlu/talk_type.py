@@ -1,0 +1,207 @@
+"""Rasa NLU component: the MI talk type (change / sustain / neutral) of every user message.
+
+The dialogue reflects change talk and asks for more, and reflects sustain talk
+without arguing (../shared/mi-style.md, section 2), so it needs to know which
+one it heard. This component adds to every parsed message:
+
+    "talk_type": {"name": "change", "confidence": 0.81,
+                  "probabilities": {"change": 0.81, "neutral": 0.07, "sustain": 0.12},
+                  "ambivalent": false}
+
+`ambivalent` is true when both sides are there (both probabilities reach
+`ambivalence_threshold`, or the MI cue patterns heard change and sustain in one
+change or sustain message): a double-sided reflection fits. It learns at `rasa train` from the project's own labelled
+examples (`examples_path`, see docs/talk-type.md), not from the NLU intents.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu import talk_features, talk_model
+from bot.nlu.talk_model import LABELS, TalkTypeModel
+
+logger = logging.getLogger(__name__)
+
+TALK_TYPE = "talk_type"
+MODEL_FILE = "talk_type_model.json"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_EXAMPLES = "data/talk_type/examples.yml"
+# The model reads English: a message without one Latin letter (empty, symbols, emoji, binary,
+# another script) is not classified.
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def resolve_path(path: Text) -> Path:
+    """A relative path is taken from the working directory, else from the project root."""
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return candidate
+    return PROJECT_ROOT / candidate
+
+
+def load_examples(path: Text) -> Tuple[List[str], List[str]]:
+    """Texts and labels from a YAML file `examples: [{text: ..., label: change|sustain|neutral}]`."""
+    import yaml
+
+    file = resolve_path(path)
+    with open(file, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    items = data.get("examples") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ValueError(f"{file}: expected a top-level 'examples:' list")
+    texts: List[str] = []
+    labels: List[str] = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or item.get("label") not in LABELS:
+            raise ValueError(f"{file}: example {number} needs a text and a label out of {list(LABELS)}: {item!r}")
+        texts.append(item["text"])
+        labels.append(item["label"])
+    return texts, labels
+
+
+def neutral_unknown() -> Dict[str, Any]:
+    """What a message with no words gets: neutral, with no confidence to speak of."""
+    share = round(1.0 / len(LABELS), 4)
+    return {"name": "neutral", "confidence": share,
+            "probabilities": {label: share for label in LABELS}, "ambivalent": False}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TalkTypeClassifier(GraphComponent):
+    """Sets `talk_type` on every message; leaves intent and entities alone."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # YAML file with the labelled examples (relative: working directory, then project root).
+            "examples_path": DEFAULT_EXAMPLES,
+            # Inverse regularisation strength of the logistic regression.
+            "c": 4.0,
+            # Relative weight of the three feature groups.
+            "word_weight": 1.0,
+            "char_weight": 1.0,
+            "cue_weight": 1.0,
+            # `ambivalent` is true when change and sustain each reach this probability
+            # (or when cue patterns of both sides occur in a change/sustain message).
+            "ambivalence_threshold": 0.25,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrain when the examples file or the feature code changes (Rasa caches by fingerprint)."""
+        digest = hashlib.sha256()
+        path = resolve_path(config.get("examples_path", DEFAULT_EXAMPLES))
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        for module in (talk_features, talk_model):
+            digest.update(inspect.getsource(module).encode("utf-8"))
+        return digest.hexdigest()
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[TalkTypeModel] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TalkTypeClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TalkTypeClassifier":
+        model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((Path(directory) / MODEL_FILE).read_text(encoding="utf-8"))
+            model = TalkTypeModel.from_dict(data)
+        except (ValueError, OSError) as exc:
+            # Every message will still get a (neutral, low-confidence) talk type.
+            logger.warning("Talk-type model could not be loaded (%s); every message will be neutral.", exc)
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on the examples file (the NLU intent data is not used) and persist."""
+        texts, labels = load_examples(self._config["examples_path"])
+        self._model = TalkTypeModel.fit(
+            texts, labels, c=float(self._config["c"]),
+            group_weights={"words": float(self._config["word_weight"]),
+                           "chars": float(self._config["char_weight"]),
+                           "cues": float(self._config["cue_weight"])})
+        logger.info("Talk-type classifier trained on %d examples.", len(texts))
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        if self._model is None:
+            return
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / MODEL_FILE).write_text(json.dumps(self._model.to_dict()), encoding="utf-8")
+
+    def classify(self, text: Any) -> Dict[str, Any]:
+        """The talk type of one text; never raises (anything odd is neutral with low confidence)."""
+        if self._model is None or not isinstance(text, str) or not _LATIN_LETTER.search(text[:5000]):
+            return neutral_unknown()
+        try:
+            probs, sides = self._model.analyse(text)
+        except Exception:  # noqa: BLE001 - a classifier error must never break a turn
+            logger.exception("Talk-type classification failed; answering neutral.")
+            return neutral_unknown()
+        name = max(probs, key=probs.get)
+        return {
+            "name": name,
+            "confidence": round(probs[name], 4),
+            "probabilities": {label: round(p, 4) for label, p in probs.items()},
+            "ambivalent": self._ambivalent(name, probs, sides),
+        }
+
+    def _ambivalent(self, name: str, probs: Dict[str, float], sides: set) -> bool:
+        """Both sides present: both likely, or cue patterns of both kinds in a change/sustain message."""
+        threshold = float(self._config["ambivalence_threshold"])
+        if probs.get("change", 0.0) >= threshold and probs.get("sustain", 0.0) >= threshold:
+            return True
+        return name != "neutral" and {"change", "sustain"} <= sides
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            message.set(TALK_TYPE, self.classify(message.get(TEXT)), add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            if message.get(TEXT) is not None:
+                message.set(TALK_TYPE, self.classify(message.get(TEXT)))
+        return training_data
+
+
+def train_standalone(storage_dir: Path, **config: Any) -> TalkTypeClassifier:
+    """Train the component outside `rasa train` (tests, benchmarks), persisting into storage_dir."""
+    from rasa.engine.graph import GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    storage = LocalModelStorage.create(Path(storage_dir))
+    resource = Resource("talk_type_classifier")
+    context = ExecutionContext(GraphSchema({}), "standalone")
+    component = TalkTypeClassifier.create({**TalkTypeClassifier.get_default_config(), **config},
+                                          storage, resource, context)
+    component.train(TrainingData())
+    return component

@@ -1,0 +1,20 @@
+"""action_fallback: rescue clear change or sustain talk and ruler numbers; else the kind default."""
+from actions.base import Context
+from actions.fallback import ActionFallback, rescue_turn
+from tests.unit.mi_helpers import CHANGE, make_tracker, run
+
+
+def test_clear_change_talk_is_reflected_even_when_the_intent_is_unsure():
+    turn = rescue_turn(Context.plain("tbh the fent is costing me everything", {}, CHANGE))
+    assert turn is not None and turn.messages[0].mi.endswith("reflection")
+
+
+def test_a_number_during_a_ruler_is_a_ruler_answer():
+    turn = rescue_turn(Context.plain("mmm 7 i think??", {"ruler_pending": "importance"}))
+    assert turn.slots["importance"] == 7.0
+
+
+def test_nothing_usable_gets_the_default_response():
+    messages, slots = run(ActionFallback(), make_tracker("asdf qwer", "nlu_fallback"))
+    assert len(messages) == 1 and messages[0].get("response") == "utter_default"
+    assert slots == {}

@@ -1,0 +1,35 @@
+"""action_return_to_use: no shame, the time achieved counts; the rule adds the tolerance note."""
+from pathlib import Path
+
+import yaml
+
+from actions.return_to_use import ActionReturnToUse
+from bot.processes import PROJECT_ROOT
+from tests.unit.mi_helpers import codes, make_tracker, run
+
+ACTION = ActionReturnToUse()
+
+
+def test_time_achieved_is_named_and_affirmed():
+    messages, slots = run(ACTION, make_tracker("i relapsed after 3 months", "return_to_use"))
+    assert codes(messages) == ["affirm"]
+    assert "3 months" in messages[0]["text"]
+    assert "recovery" in messages[0]["text"]
+    assert slots["last_prompt"] == "what_helped"
+
+
+def test_without_a_time_still_no_shame():
+    messages, _ = run(ACTION, make_tracker("i used again", "return_to_use"))
+    text = messages[0]["text"].lower()
+    assert "fail" not in text and "disappoint" not in text
+    assert "recovery" in text or "try" in text
+
+
+def test_the_rule_always_adds_the_tolerance_note_and_what_helped():
+    rules = yaml.safe_load((PROJECT_ROOT / "data/rules/return_to_use.yml").read_text())["rules"]
+    actions = [s["action"] for s in rules[0]["steps"] if "action" in s]
+    assert actions == ["action_return_to_use", "utter_tolerance_note", "utter_ask_what_helped"]
+    domain = yaml.safe_load((PROJECT_ROOT / "domain/return_to_use.yml").read_text())
+    for variation in domain["responses"]["utter_tolerance_note"]:
+        assert "tolerance" in variation["text"] and "overdose" in variation["text"]
+        assert "naloxone" in variation["text"]

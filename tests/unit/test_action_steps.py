@@ -1,0 +1,54 @@
+"""action_affirm_step: specific affirmation, a reflection of what it shows; the step is kept."""
+import pytest
+
+from actions.cues import steps, duration
+from actions.steps import ActionAffirmStep
+from tests.unit.mi_helpers import codes, make_tracker, run
+
+ACTION = ActionAffirmStep()
+
+
+@pytest.mark.parametrize("text,key", [
+    ("got narcan today", "naloxone"), ("i carry naloxone now", "naloxone"),
+    ("i didnt use alone last night", "not_alone"), ("had my friend watch me when i used", "not_alone"),
+    ("tested my stuff with fent strips", "testing"), ("i cut down to half a gram", "less"),
+    ("didnt use yesterday", "day_off"), ("i smoke it now instead of shooting", "safer_route"),
+    ("got new rigs from the exchange", "safer_route"), ("i called the clinic", "called_clinic"),
+    ("made an appointment for intake", "called_clinic"), ("started subs monday", "treatment"),
+    ("went to my first na meeting", "meeting"), ("30 days clean today", "days"), ("2 weeks sober", "days"),
+])
+def test_steps_are_recognised(text, key):
+    assert steps(text)[0] == key
+
+
+def test_durations():
+    assert duration("30 days clean") == "30 days"
+    assert duration("a couple weeks sober") == "a couple of weeks"
+    assert duration("one month off") == "a month"
+    assert duration("6 mos") == "6 months"
+    assert duration("no time at all") is None
+
+
+def test_naloxone_is_affirmed_specifically_and_kept():
+    messages, slots = run(ACTION, make_tracker("got narcan from the pharmacy today", "report_step"))
+    assert codes(messages) == ["affirm", "complex_reflection"]
+    assert "naloxone" in messages[0]["text"].lower()
+    assert slots["steps_taken"] == ["naloxone"]
+    assert slots["last_prompt"] == "next_step"  # the rule adds utter_invite_next_step
+
+
+def test_days_without_use_name_the_time():
+    messages, _ = run(ACTION, make_tracker("2 weeks sober today", "report_step"))
+    assert "2 weeks" in messages[0]["text"]
+    assert messages[0]["text"][0].isupper() or messages[0]["text"][0].isdigit()
+
+
+def test_an_unrecognised_step_still_gets_a_real_affirmation():
+    messages, slots = run(ACTION, make_tracker("i did a thing today", "report_step"))
+    assert codes(messages) == ["affirm", "complex_reflection"]
+    assert "steps_taken" not in slots
+
+
+def test_steps_add_up_without_repeats():
+    messages, slots = run(ACTION, make_tracker("tested my stuff", "report_step", slots={"steps_taken": ["naloxone"]}))
+    assert slots["steps_taken"] == ["naloxone", "testing"]

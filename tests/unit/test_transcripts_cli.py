@@ -1,0 +1,214 @@
+"""`python -m bot transcripts export|purge` and the retention schedule, on a real SQLite file."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.cli import main
+from bot.transcripts import db as tdb
+from bot.transcripts.export import FIELDS, parse_since
+from bot.transcripts.record import add_records
+from bot.transcripts.retention import RetentionSchedule, purge
+from bot.transcripts.scrub import MessageRecord, SessionMark
+
+NOW = datetime.utcnow().replace(microsecond=0)  # the schedule and the CLI purge against the real clock
+EVENTS_DDL = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+              "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+              "action_name VARCHAR(255), data TEXT)")
+
+
+def ts(moment: datetime) -> float:
+    return (moment - datetime(1970, 1, 1)).total_seconds()
+
+
+def user(text, at, **kw):
+    return MessageRecord("user", text, ts(at), channel="rest", **kw)
+
+
+def bot(text, at, **kw):
+    return MessageRecord("bot", text, ts(at), **kw)
+
+
+@pytest.fixture()
+def url(tmp_path: Path) -> str:
+    """Two senders: an old conversation (120 days) and a recent one (2 days), with tracker events."""
+    url = f"sqlite:///{tmp_path / 'lantern.db'}"
+    engine = tdb.open_engine(url)
+    old, new = NOW - timedelta(days=120), NOW - timedelta(days=2)
+    with engine.begin() as conn:
+        conn.execute(sa.text(EVENTS_DDL))
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        add_records(session, "p_old", [SessionMark(ts(old)), user("hi im <PERSON>", old, intent="greet",
+                                                                  intent_confidence=0.9, talk_type="neutral"),
+                                       bot("Hi!\nWhat's up?", old + timedelta(seconds=1), action="action_greet")])
+        later = old + timedelta(hours=1)
+        add_records(session, "p_both", [SessionMark(ts(later)), user("first visit", later)])
+        add_records(session, "p_both", [SessionMark(ts(new)), user("he isnt breathing", new, intent="crisis_overdose",
+                                                                   crisis=True, crisis_level="crisis"),
+                                        bot("Call 911 now.", new, crisis=True, action="utter_crisis_overdose_call")])
+        session.commit()
+    rows = []
+    for sender, at in (("p_old", old), ("p_both", later), ("p_both", new)):
+        rows += [(sender, "action", ts(at), "action_session_start"), (sender, "session_started", ts(at), None),
+                 (sender, "user", ts(at) + 1, None), (sender, "bot", ts(at) + 2, None)]
+    with engine.begin() as conn:
+        for sender, kind, when, action in rows:
+            conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, action_name, data) "
+                                 "VALUES (:s, :k, :t, :a, '{}')"), {"s": sender, "k": kind, "t": when, "a": action})
+    engine.dispose()
+    return url
+
+
+def export(url, capsys, *args):
+    code = main(["transcripts", "--db", url, "export", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_export_jsonl(url, capsys):
+    code, out, err = export(url, capsys)
+    assert code == 0 and "5 messages exported" in err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [list(r) for r in rows] == [list(FIELDS)] * 5
+    first = rows[0]
+    assert first["turn"] == 1 and first["sender"] == "user" and first["text"] == "hi im <PERSON>"
+    assert first["intent"] == "greet" and first["talk_type"] == "neutral" and first["crisis"] is False
+    assert first["timestamp"] == (NOW - timedelta(days=120)).isoformat() + ".000Z"
+    assert rows[1]["text"] == "Hi!\nWhat's up?" and rows[1]["turn"] == 1 and rows[1]["sender"] == "bot"
+    assert [r["crisis"] for r in rows[3:]] == [True, True]
+    assert len({r["conversation_id"] for r in rows}) == 3
+
+
+def test_export_csv_one_message_per_line(url, capsys):
+    code, out, _ = export(url, capsys, "--format", "csv")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 6 and lines[0] == ",".join(FIELDS)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[1]["text"] == "Hi!\\nWhat's up?"  # a line break stays on one line
+    assert rows[3]["crisis"] == "true" and rows[0]["crisis"] == "false" and rows[1]["intent"] == ""
+    assert rows[2]["text"] == "first visit" and rows[3]["turn"] == "1"
+
+
+def test_export_since(url, capsys):
+    code, out, _ = export(url, capsys, "--since", (NOW - timedelta(days=10)).strftime("%Y-%m-%d"))
+    texts = [json.loads(line)["text"] for line in out.splitlines()]
+    assert code == 0 and texts == ["he isnt breathing", "Call 911 now."]
+    code, out, _ = export(url, capsys, "--since", "2099-01-01T00:00:00Z", "--format", "csv")
+    assert out.splitlines() == [",".join(FIELDS)]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", "01/02/2025", ""])
+def test_export_bad_date_is_a_clear_error(url, capsys, bad):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["transcripts", "--db", url, "export", "--since", bad])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--since" in err and "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_parse_since_forms():
+    assert parse_since("2025-01-31") == datetime(2025, 1, 31)
+    assert parse_since("2025-01-31T14:00") == datetime(2025, 1, 31, 14, 0)
+    assert parse_since("2025-01-31T14:00:00+02:00") == datetime(2025, 1, 31, 12, 0)
+    assert parse_since("2025-01-31T14:00:00Z") == datetime(2025, 1, 31, 14, 0)
+
+
+def counts(url):
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        result = {
+            "conversations": conn.execute(sa.text("SELECT COUNT(*) FROM transcript_conversations")).scalar(),
+            "messages": conn.execute(sa.text("SELECT COUNT(*) FROM transcript_messages")).scalar(),
+            "events": dict(conn.execute(sa.text("SELECT sender_id, COUNT(*) FROM events GROUP BY sender_id")).all()),
+        }
+    engine.dispose()
+    return result
+
+
+def test_purge_dry_run_deletes_nothing(url):
+    engine = tdb.open_engine(url)
+    report = purge(engine, 90, now=NOW, dry_run=True)
+    engine.dispose()
+    assert (report.conversations, report.messages, report.events) == (2, 3, 8)
+    assert counts(url) == {"conversations": 3, "messages": 5, "events": {"p_old": 4, "p_both": 8}}
+
+
+def test_purge_deletes_old_conversations_and_their_tracker_events(url):
+    engine = tdb.open_engine(url)
+    report = purge(engine, 90, now=NOW)
+    assert (report.conversations, report.messages, report.events) == (2, 3, 8)
+    # the recent session of p_both is kept whole, from its session start on
+    assert counts(url) == {"conversations": 1, "messages": 2, "events": {"p_both": 4}}
+    with engine.connect() as conn:
+        kinds = [r[0] for r in conn.execute(sa.text("SELECT type_name FROM events ORDER BY id"))]
+    assert kinds == ["action", "session_started", "user", "bot"]
+    assert purge(engine, 90, now=NOW).conversations == 0  # nothing left to do
+    engine.dispose()
+
+
+def test_purge_cli_uses_the_retention_setting(url, capsys, monkeypatch):
+    monkeypatch.setenv("LANTERN_RETENTION_DAYS", "0")
+    assert main(["transcripts", "--db", url, "purge"]) == 0
+    assert "Retention is off" in capsys.readouterr().err
+    assert counts(url)["conversations"] == 3
+    monkeypatch.setenv("LANTERN_RETENTION_DAYS", "30")
+    assert main(["transcripts", "--db", url, "purge", "--dry-run"]) == 0
+    assert "would delete 2 conversations (3 messages)" in capsys.readouterr().out
+    assert main(["transcripts", "--db", url, "purge", "--days", "1"]) == 0
+    assert "deleted 3 conversations (5 messages)" in capsys.readouterr().out
+    assert counts(url) == {"conversations": 0, "messages": 0, "events": {}}
+
+
+def test_purge_rejects_zero_days(url, capsys):
+    with pytest.raises(SystemExit):
+        main(["transcripts", "--db", url, "purge", "--days", "0"])
+    assert "at least 1 day" in capsys.readouterr().err
+
+
+def test_schedule_runs_at_start_and_stops_promptly(url):
+    lines = []
+    schedule = RetentionSchedule(url, 90, interval=3600, report=lines.append).start()
+    deadline = time.monotonic() + 20
+    while schedule.runs == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    began = time.monotonic()
+    schedule.stop()
+    assert time.monotonic() - began < 2  # Ctrl-C does not wait for the hour
+    assert schedule.runs == 1 and lines and lines[0].startswith("Retention (90 days")
+    assert counts(url)["conversations"] == 1
+
+
+def test_schedule_survives_a_broken_database(tmp_path, capsys):
+    schedule = RetentionSchedule(f"sqlite:///{tmp_path}/missing-dir/sub/../x.db", 90, interval=3600)
+    schedule._engine = sa.create_engine("sqlite:////nonexistent-dir/x.db")
+    assert schedule.run_once() is None
+    assert "Retention run failed" in capsys.readouterr().err
+
+
+def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypatch):
+    from bot.anonymizer import pseudonymize
+
+    monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "cli-key")
+    engine = tdb.open_engine(url)
+    with engine.begin() as conn:  # a person known by phone number
+        who = pseudonymize("+1 614 555 0100", "cli-key")
+        conn.execute(sa.text("UPDATE transcript_conversations SET sender_pseudonym = :p "
+                             "WHERE sender_pseudonym = 'p_both'"), {"p": who})
+        conn.execute(sa.text("UPDATE events SET sender_id = :p WHERE sender_id = 'p_both'"), {"p": who})
+    engine.dispose()
+    assert main(["transcripts", "--db", url, "forget", "(614) 555-0100", "--dry-run"]) == 0
+    assert "would delete 2 conversations (3 messages) and 8 tracker events" in capsys.readouterr().out
+    assert main(["transcripts", "--db", url, "forget", "6145550100"]) == 0
+    assert f"{who}: deleted 2 conversations" in capsys.readouterr().out
+    assert counts(url) == {"conversations": 1, "messages": 2, "events": {"p_old": 4}}
+    assert main(["transcripts", "--db", url, "forget", "p_old"]) == 0  # not a pseudonym shape: hashed
+    assert "deleted 0 conversations" in capsys.readouterr().out

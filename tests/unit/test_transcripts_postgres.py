@@ -1,0 +1,100 @@
+"""The same store, migrations, export and purge on PostgreSQL (production's database).
+
+Uses LANTERN_TEST_POSTGRES_URL when set; otherwise starts a throwaway cluster
+if PostgreSQL's binaries are installed (as the `postgres` user when run as
+root), and skips when neither is possible.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from bot.anonymizer import pseudonymize
+from bot.cli import main
+from bot.stores import LanternTrackerStore
+from bot.transcripts import db as tdb
+from tests.unit.test_transcripts_store import DOMAIN, KEY, PII, SENDER, pii_turns, tracker
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    url = os.environ.get("LANTERN_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL not installed (or set LANTERN_TEST_POSTGRES_URL)")
+    prefix = []
+    folder = Path(tempfile.mkdtemp(prefix="lantern-pg-"))
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", _free_port()
+    try:
+        subprocess.run(prefix + [initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
+                       check=True, capture_output=True, timeout=120)
+        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60", "-o",
+                                 f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off", "start"],
+                       check=True, capture_output=True, timeout=120)
+    except (subprocess.SubprocessError, OSError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"could not start a throwaway PostgreSQL: {type(error).__name__}")
+    try:
+        yield f"postgresql://lantern@/postgres?host={folder}&port={port}"
+    finally:
+        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def clean(pg_url: str) -> str:
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        for table in ("transcript_messages", "transcript_conversations", tdb.VERSION_TABLE, "events"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    return pg_url
+
+
+def test_store_on_postgres(clean, capsys):
+    store = LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)
+    LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)  # a second replica: migration is a no-op
+    assert tdb.current_revision(store.engine) == tdb.head_revision()
+    asyncio.run(store.save(tracker(pii_turns())))
+    loaded = asyncio.run(store.retrieve("6145550188"))  # same person, other spelling
+    assert loaded.latest_message.text == "text me <PHONE> or <EMAIL>"
+    with store.engine.connect() as conn:
+        senders = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
+        everything = json.dumps([list(map(str, r)) for r in conn.execute(sa.text(
+            "SELECT e.data, m.text FROM events e, transcript_messages m"))]).lower()
+    assert senders == {pseudonymize(SENDER, KEY)}
+    assert not any(value.lower() in everything for value in PII)
+    store.engine.dispose()
+
+    assert main(["transcripts", "--db", clean, "export", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5 and "<PERSON>" in lines[1]
+    assert main(["transcripts", "--db", clean, "purge", "--days", "1", "--dry-run"]) == 0
+    assert "would delete 0 conversations" in capsys.readouterr().out
