@@ -57,10 +57,14 @@ RELATIONS: List[Tuple[str, str]] = [
 ]
 
 
+POSSESSIVE = r"\b(my|our|me and my|mah) (little |lil |oldest |youngest |older |younger |teenage |baby |best |ex |ex-)?"
+
+
 def relation(text: str) -> Optional[str]:
-    """'your son', 'your kids'... for the first person named in the message, if any."""
+    """'your son', 'your kids'... for the first person the message calls "my ..." ("a mom" is not "your mom")."""
     norm = normalise(text)
-    found = [(m.start(), label) for pattern, label in RELATIONS for m in [re.search(pattern, norm)] if m]
+    found = [(m.start(), label) for pattern, label in RELATIONS
+             for m in [re.search(POSSESSIVE + pattern.replace("\\b(", "(", 1), norm)] if m]
     return min(found)[1] if found else None
 
 
@@ -80,6 +84,7 @@ CHANGE_THEMES: Dict[str, Theme] = {t.key: t for t in [
     Theme("less", "change", "desire"),
     Theme("tired", "change", "reason"),
     Theme("cost", "change", "reason"),
+    Theme("pattern", "change", "reason"),
     Theme("family", "change", "reason"),
     Theme("health", "change", "reason"),
     Theme("money", "change", "reason"),
@@ -100,6 +105,7 @@ SUSTAIN_THEMES: Dict[str, Theme] = {t.key: t for t in [
     Theme("no_problem", "sustain", "need"),
     Theme("cant", "sustain", "ability"),
     Theme("pain", "sustain", "reason"),
+    Theme("pressure", "sustain", "reason"),
 ]}
 
 DRUG_WORDS = (r"(it|this|that|dope|fent|fentanyl|heroin|meth|crystal|coke|crack|pills|percs|oxy|blues|"
@@ -112,6 +118,8 @@ CHANGE_PATTERNS: List[Tuple[str, str]] = [
              r"get(ting)? (off|sober|clean|straight)|be (done|finished) with (it|this|" + DRUG_WORDS[1:-1] + r")|"
              r"be sober|sobriety|kick (it|this|the)|give (it|them|this) up|never touch|off (it|dope|fent|the stuff) for good|"
              r"want to stop(?! \w+ing)|wanna stop(?! \w+ing)|want it to stop|be free of)\b"),
+    ("pattern", r"\b((dont|do not|never) (want to|wanna) (be|end up|turn out|become) like|end up like (my|him|her)|"
+                r"break the (cycle|pattern)|not (turn|end) out like)\b"),
     ("cost", r"\b(cost(ing|s)? me|taking everything|lost everything|lose everything|losing everything|"
              r"ruin(ing|ed|s)? my|took everything|messing up my life|wreck(ing|ed) my)\b"),
     ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|use less|using less|drink less|less often|"
@@ -121,13 +129,15 @@ CHANGE_PATTERNS: List[Tuple[str, str]] = [
     ("family", r"\b(kids|children|son|daughter|baby|family|mom|mum|mother|dad|father|wife|husband|girlfriend|"
                r"boyfriend|gf|bf|partner|grandkids|custody|my girl|my boy)\b"),
     ("health", r"\b(health|healthy|my (body|liver|heart|lungs|veins|teeth|skin)|abscess\w*|hep ?c|infection\w*|"
-               r"weight|sleep better|feel better|look like shit|getting sick all the time)\b"),
+               r"weight|sleep better|feel better|look like shit|getting sick all the time|sleep|slept|teeth|"
+               r"blood pressure|lungs?|doctor said|numbers came back)\b"),
     ("money", r"\b(money|broke|rent|paycheck|bills|debt|spending|cash|savings|afford)\b"),
     ("work", r"\b(job|work|school|career|boss|fired|college|shift|hired|interview)\b"),
     ("legal", r"\b(court|probation|parole|jail|prison|locked up|arrested|charges?|lawyer|judge|warrant|cps)\b"),
     ("safety", r"\b(die|dying|dead|died|overdos\w*|od|ods|oded|odd|fall out|fell out|alive|not wake up)\b"),
     ("control", r"\b(control|life back|myself again|normal again|old self|who i used to be|the person i (was|used to be)|"
-                r"my life together|get my shit together|freedom|free again)\b"),
+                r"my life together|get my shit together|freedom|free again|be free|feel free|felt free|"
+                r"to be free|free of it)\b"),
     ("ability", r"\b(i (can|could) do (it|this)|i know i can|i did it before|i (was|been) (sober|off|clean) (for|before)|"
                 r"im strong|i got this|i (can|could) (manage|handle) (it|that|quitting|stopping)|done it before)\b"),
     ("need", r"\b(need to (stop|quit|change|get|do something|cut)|have to (stop|quit|change)|gotta (stop|quit|change|get)|"
@@ -143,9 +153,10 @@ NEEDS_COMPANY = {"family", "health", "money", "work", "legal", "safety"}
 
 SUSTAIN_PATTERNS: List[Tuple[str, str]] = [
     ("coping", r"\b(helps? me (cope|relax|sleep|deal|get through|function|forget|feel normal|chill|focus|work)|"
-               r"only thing that (helps|works)|takes the edge off|numb\w*|escape|get through the day|"
+               r"only thing that (helps|works)|takes the edge off|numbs? (me|it|the)|numbing|escape|get through the day|"
                r"to feel normal|to function|calms me|self medicat\w*|keeps me going|keeps me from getting sick)\b"),
-    ("withdrawal", r"\b(dope ?sick|sickness|withdrawal\w*|withdrawl\w*|wds?|getting sick|be sick|being sick|"
+    ("withdrawal", r"\b(dope ?sick|sickness|withdrawal\w*|withdrawl\w*|wds?|getting sick|be sick|being sick|get sick|"
+                   r"gets? sick|go a day without|kicked|kicking|detox was|sick for (a|like|about) \w+|"
                    r"kicking (is|was|sucks)|the sick|detox (is|was) hell|scared of (the )?(withdrawal|sick))\b"),
     ("enjoy", r"\b(i (like|love|enjoy) (it|getting high|being high|the high|using|the rush|how it feels)|"
               r"its fun|so fun|feels (so )?good|best feeling|miss (the|being) high)\b"),
@@ -155,10 +166,13 @@ SUSTAIN_PATTERNS: List[Tuple[str, str]] = [
                   r"someday|not yet|not looking to (stop|quit)|dont wanna (stop|quit))\b"),
     ("no_problem", r"\b(not (a|that big of a|really a) problem|no problem|under control|not that bad|"
                    r"i can handle it|not hurting anyone|i('m|m| am) fine|its fine|functional|i function fine|"
-                   r"(can|could) (stop|quit) (whenever|any ?time|if i wanted)|"
+                   r"(can|could) (stop|quit) (whenever|any ?time|if i wanted)|(only|just) (\w+ )?(on )?weekends|"
                    r"not addicted|not an addict)\b"),
     ("cant", r"\b(cant (stop|quit)|cannot (stop|quit)|tried (before|so many times|everything|and failed)|"
              r"never works|always (go|end up going) back|failed|no point (trying|quitting)|too hard to (stop|quit))\b"),
+    ("pressure", r"\b((everyone|everybody|they all|people|my (family|mom|mum|wife|husband|girl|dad|parents|pos?)) "
+                 r"(wants?|keeps? telling|keeps? saying|keeps? on|tells?|says?|is on me|are on me|nags?) (me )?(to )?"
+                 r"(quit|stop|get help|go to rehab|get clean|about it)|tired of being told|everyone on my back)\b"),
     ("pain", r"\b((back|chronic|nerve|knee|neck) pain|pain (meds|pills|management)|my pain|in pain|hurts too much)\b"),
 ]
 
@@ -166,7 +180,8 @@ WISH = re.compile(r"\b(want|wanna|wish|hope|would like|id like|need|needs|have t
                   r"for (my|the)|because of|cause of|cuz of|bc of|sake|lose|losing|lost|better|back|deserve|matter|"
                   r"again|notice|noticed|see me|hate|ashamed|cost|costs|costing|ruin\w*|leave|leaving|left|"
                   r"missing|missed|kicked out|going to shit|falling apart|bad|worse|shot|cant afford|on my back|"
-                  r"failing|threaten\w*|keep|staying|stay)\b")
+                  r"failing|threaten\w*|keep|staying|stay|complain\w*|nag\w*|upset|mad at me|angry at me|"
+                  r"worry|worries|disappoint\w*|havent|cant|getting bad|rotting|messed up|wrecked)\b")
 
 
 def themes(text: str, evoked: bool = False) -> Tuple[List[str], List[str]]:
@@ -192,6 +207,12 @@ def themes(text: str, evoked: bool = False) -> Tuple[List[str], List[str]]:
         match = re.search(pattern, norm)
         if match:
             sustain.append((match.start(), key))
+    # "i dont want to end up like my dad" is about a pattern, not about being there for dad.
+    if any(k == "pattern" for _, k in change):
+        change = [(p, k) for p, k in change if k != "family"]
+    # Being pushed to quit by others is not, by itself, the person's own wish to stop.
+    if any(k == "pressure" for _, k in sustain):
+        change = [(p, k) for p, k in change if k not in ("stop", "family")]
     # "i dont want to stop" is not_ready; drop a "stop" found elsewhere in the same words.
     if any(k == "not_ready" for _, k in sustain):
         change = [(p, k) for p, k in change if k not in ("stop", "less", "commitment")]
@@ -240,7 +261,8 @@ def substances(text: str) -> List[Tuple[str, bool]]:
 
 
 FEELINGS: List[Tuple[str, str]] = [
-    (r"\b(ashamed|shame|embarrassed|disgusted with myself|hate myself)\b", "ashamed"),
+    (r"\b(ashamed|shame|embarrassed|disgusted with myself|hate myself|failure|loser|worthless|piece of shit|"
+     r"disappointed in myself|let everyone down)\b", "ashamed"),
     (r"\b(lonely|alone all the time|isolated|no one to talk to|nobody to talk to)\b", "lonely"),
     (r"\b(scared|afraid|terrified|freaked out|freaking out|nervous)\b", "scared"),
     (r"\b(anxious|anxiety|stressed|stress|overwhelmed|a lot going on)\b", "stressed"),
@@ -452,6 +474,7 @@ TOPIC_PATTERNS: List[Tuple[str, str]] = [
     ("naloxone", r"\b(narc[ao]n|narcam|nalox\w*|kloxxado|zimhi|od kits?|overdose kits?|od reversal)\b"),
     ("test_strips", r"\b(test(ing)? strips?|fent(anyl)? strips?|fts|xylazine strips?|tranq strips?|drug check\w*|"
                     r"test (my|the|your) (stuff|dope|supply|drugs|pills|bag)|testing (my|the) (stuff|dope|supply))\b"),
+    ("xylazine", r"\b(xylazine|tranq|trank|tranq dope|animal tranquilizer)\b"),
     ("never_alone", r"\b(never use alone|nora|nors|use alone|using alone|use by myself|using by myself|spot me|spotter|"
                     r"someone watch me|someone with me when)\b"),
     ("syringes", r"\b(syringes?|needles?|rigs?|works|points|exchange|ssp|sharps|new supplies|supplies|cookers?|cottons?)\b"),
@@ -482,7 +505,14 @@ TOPIC_PATTERNS: List[Tuple[str, str]] = [
                       r"help (quitting|stopping|getting off|to quit|to stop)|quit|stop using|get off)\b"),
 ]
 SPECIFIC = [key for key, _ in TOPIC_PATTERNS if key not in ("safer_use", "recovery_menu")]
-HARM_REDUCTION = ("naloxone", "test_strips", "never_alone", "syringes", "safer_use", "tolerance", "mixing")
+HARM_REDUCTION = ("naloxone", "test_strips", "never_alone", "syringes", "safer_use", "tolerance", "mixing", "xylazine")
+# How a topic is named inside a reflection ("So buprenorphine might fit for you").
+TOPIC_LABELS: Dict[str, str] = {
+    "buprenorphine": "buprenorphine", "methadone": "methadone", "naltrexone": "naltrexone",
+    "mutual_help": "a group", "counselling": "counselling", "peer": "a peer coach", "faith": "a faith-based path",
+    "natural": "doing it your own way", "detox": "detox", "medication": "medication", "naloxone": "naloxone",
+    "test_strips": "testing your supply", "syringes": "new supplies", "cutting_back": "cutting back",
+}
 # Questions about treatment in general are answered for the substance when it is not an opioid.
 GENERAL_TOPICS = (None, "medication", "recovery_menu")
 STIMULANT_WORDS = re.compile(r"\b(meth|crystal|coke|cocaine|crack|stimulants?|speed|adderall|tina|ice|uppers)\b")
@@ -549,3 +579,20 @@ def privacy_kinds(text: str) -> List[str]:
     """Which privacy questions a message asks, in a fixed order (report, delete, retention, who_reads)."""
     norm = normalise(text)
     return [kind for kind, pattern in PRIVACY_KINDS if re.search(pattern, norm)]
+
+
+FIRST_PERSON_USE = re.compile(r"\b(i|im|ive|i been|ill) (use|used|using|smoke|smoked|smoking|shoot|shot up|drink|drank|drinking|"
+                              r"snort|snorted|take|took|relapsed|get high|got high|nod|nodded)\b|\bmy (use|using|drinking|habit)\b|"
+                              r"\bim (high|dopesick|sick|on (fent|dope|meth|pills|subs|methadone))\b")
+CONSIDERING = re.compile(r"\b(might|maybe|think|thinking|try|trying|want|wanna|could|interested|looking into|consider\w*|"
+                         r"sounds (good|like)|fit|work for me)\b")
+
+
+def speaks_of_own_use(text: str) -> bool:
+    """The message talks about the person's own use ("i use alone a lot"), not someone else's."""
+    return bool(FIRST_PERSON_USE.search(normalise(text)))
+
+
+def considering(text: str) -> bool:
+    """The person is weighing something up ("i think subs might work for me")."""
+    return bool(CONSIDERING.search(normalise(text)))

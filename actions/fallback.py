@@ -1,10 +1,11 @@
 """action_fallback: what Lantern does with a message the intent classifier is unsure of.
 
 Before saying "I didn't get that", it checks whether the message is still
-something the conversation can use: a ruler number while a ruler is pending, or
-clear change or sustain talk (the talk-type component is confident, or the words
-name a reason or a worry). Then it reflects, as for `share`. Otherwise the kind
-utter_default (domain/core.yml).
+something the conversation can use: a ruler number while a ruler is pending; a
+question about a known topic (naloxone, methadone, how to talk with my son...),
+answered as `ask_info`; clear change or sustain talk (the talk-type component is
+confident, or the words name a reason or a worry), or an answer to the bot's own
+question, reflected as `share`. Otherwise the kind utter_default (domain/core.yml).
 """
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cues, mi
 from actions.base import Context, MIAction, Turn, send, stamp_memory
-from actions.reflect import reflect_turn
+from actions.family import family_turn
+from actions.info import info_turn
+from actions.reflect import EVOKING_PROMPTS, reflect_turn
 from actions.rulers import reply_turn
 
 RESCUE_CONFIDENCE = 0.7
+QUESTION_WORDS = ("how", "what", "whats", "is ", "are ", "can ", "does ", "do ", "where", "why", "tell me")
 
 
 def rescue_turn(context: Context) -> Optional[Turn]:
@@ -28,10 +32,16 @@ def rescue_turn(context: Context) -> Optional[Turn]:
         answer = cues.parse_ruler(context.text)
         if answer.status in ("number", "unknown"):
             return reply_turn(answer, context)
+    topics = [t for t in cues.topics(context.text) if t in cues.SPECIFIC]
+    if topics and "?" in context.text or topics and cues.normalise(context.text).startswith(QUESTION_WORDS):
+        if context.slots.get("role") == "family":
+            return family_turn(context)
+        return info_turn(context, topics)
     change, sustain = cues.themes(context.text)
     talk = context.talk or {}
     confident = talk.get("name") in ("change", "sustain") and float(talk.get("confidence") or 0) >= RESCUE_CONFIDENCE
-    if confident or change or sustain:
+    answering = context.slots.get("last_prompt") in EVOKING_PROMPTS | {"elicit"}
+    if confident or change or sustain or answering:
         return reflect_turn(context)
     return None
 

@@ -24,6 +24,8 @@ def family_turn(context: Context) -> Turn:
     who = cues.relation(context.text) or (context.slots.get("who") if context.slots.get("role") == "family"
                                           else None) or DEFAULT_WHO
     slots = {"role": "family", "who": who, "ruler_pending": None, "last_prompt": None}
+    if who == DEFAULT_WHO and cues.speaks_of_own_use(context.text):
+        slots.update({"role": None, "who": None})  # no one else named, and their own use is: not a family role
     asked = [t for t in cues.topics(context.text) if t in FAMILY_ANSWERS]
     reflect = say("family.reflect", rng, recent, who=who)
     if asked and asked[0] != "recovery_menu":

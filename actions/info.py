@@ -67,7 +67,10 @@ def info_turn(context: Context, topics: Optional[Sequence[str]] = None, never_al
     if chosen[0] == "safer_use" and topics is None and not re.search(r"\b(basics|tips|how)\b", cues.normalise(context.text)):
         return Turn([say("info.harm_menu", rng, recent), say("info.menu.question", rng, recent)], slots)
     messages = [topic_message(t, context, never_alone) for t in chosen[:2]]
-    messages.append(say(elicit_key(chosen, context.slots.get("role")), rng, recent))
+    if context.slots.get("last_prompt") != "elicit":
+        messages.append(say(elicit_key(chosen, context.slots.get("role")), rng, recent))
+    # else: the person answered the last "what do you make of it?" with another question; asking
+    # again after every answer would turn the exchange into a quiz.
     return Turn(messages, slots)
 
 

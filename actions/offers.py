@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import List
 
-from actions import mi, returning, rulers
+from actions import mi, returning
 from actions.base import Context, MIAction, Turn
-from actions.cues import RulerAnswer
+from actions.summary import change_items, join_phrases
 from actions.family import family_menu_turn
 from actions.info import info_turn
 from actions.phrases import say
+from actions.reflect import INVITE_AFTER
 
 MENUS = {"recovery_menu": ["recovery_menu"], "safer_use": ["safer_use"]}
 
@@ -37,8 +38,14 @@ def accept_turn(context: Context) -> Turn:
 
 
 def acknowledge(context: Context) -> Turn:
+    """A yes or ok with nothing offered: gather what was said for change, or just acknowledge."""
+    who = context.slots.get("who") if context.slots.get("role") != "family" else None
+    items = change_items(context.slots.get("change_themes") or [], who, limit=2)
+    if len(items) >= 2 and context.slots.get("last_prompt") != "collect":
+        return Turn([say("offer.collect", context.rng, context.recent, items=join_phrases(items))],
+                    {"pending_offer": None, "last_prompt": "collect"})
     turn = Turn([say("offer.none", context.rng, context.recent)], {"pending_offer": None, "last_prompt": None})
-    if mi.may_ask(context.codes, 2):
+    if mi.may_ask(context.codes, INVITE_AFTER):
         turn.messages.append(say("offer.where_next", context.rng, context.recent))
     return turn
 

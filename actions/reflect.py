@@ -29,6 +29,10 @@ EVOKING_PROMPTS = {"why_not_lower", "one_higher", "what_would_raise", "why_sure"
                    "summary_check", "resume", "invite"}
 DEFAULT_WHO = "the people you love"
 SUMMARY_EVERY = 3
+# An optional "tell me more" question only after this many reflections in a row: flow questions
+# (greeting, rulers, "what helped?", "what do you make of it?") already take their share.
+INVITE_AFTER = 4
+CONFIDENT = 0.75  # talk-type confidence for a general change / sustain reflection when no theme is named
 
 
 def choose(found: Sequence[str], priority: Sequence[str], known: Sequence[str] = ()) -> Optional[str]:
@@ -39,24 +43,34 @@ def choose(found: Sequence[str], priority: Sequence[str], known: Sequence[str] =
 
 
 def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Message:
-    """The one reflection for this message."""
+    """The one reflection for this message: its themes first, then its feeling, then what is left."""
     rng, recent, slots = context.rng, context.recent, context.slots
-    who = found.get("who") or slots.get("who") or DEFAULT_WHO
-    if slots.get("role") == "family" and not found.get("who"):
-        who = DEFAULT_WHO
-    if polarity == "ambivalent":
-        s_key = choose(found["sustain"], PRIORITY_SUSTAIN) or "general"
-        c_key = choose(found["change"], PRIORITY_CHANGE, slots.get("change_themes") or []) or "general"
+    family_role = slots.get("role") == "family"
+    who = found.get("who") or (None if family_role else slots.get("who")) or DEFAULT_WHO
+    if family_role:  # the themes are the loved one's, not the person's: reflect the person's side
+        if found.get("feeling") and has(f"reflect.feeling.{found['feeling']}"):
+            return say(f"reflect.feeling.{found['feeling']}", rng, recent)
+        return say("reflect.family_share", rng, recent)
+    change, sustain = found["change"], found["sustain"]
+    if polarity == "ambivalent" and (change or sustain):
+        s_key = choose(sustain, PRIORITY_SUSTAIN) or "general"
+        c_key = choose(change, PRIORITY_CHANGE, slots.get("change_themes") or []) or "general"
         return say("reflect.double", rng, recent, s=fragment(f"sustain.{s_key}", "part"),
                    c=fragment(f"change.{c_key}", "part", who=who))
-    if polarity == "change":
-        key = choose(found["change"], PRIORITY_CHANGE, slots.get("change_themes") or []) or "general"
+    if polarity in ("change", "ambivalent") and change:
+        key = choose(change, PRIORITY_CHANGE, slots.get("change_themes") or [])
         return say(f"reflect.change.{key}", rng, recent, who=who)
-    if polarity == "sustain":
-        key = choose(found["sustain"], PRIORITY_SUSTAIN, slots.get("sustain_themes") or []) or "general"
+    if polarity in ("sustain", "ambivalent") and sustain:
+        key = choose(sustain, PRIORITY_SUSTAIN, slots.get("sustain_themes") or [])
         return say(f"reflect.sustain.{key}", rng, recent)
+    topics = [t for t in cues.topics(context.text) if t in cues.TOPIC_LABELS]
+    if polarity == "change" and topics and cues.considering(context.text):
+        return say("reflect.topic", rng, recent, topic=cues.TOPIC_LABELS[topics[0]])
     if found.get("feeling") and has(f"reflect.feeling.{found['feeling']}"):
         return say(f"reflect.feeling.{found['feeling']}", rng, recent)
+    confident = float((context.talk or {}).get("confidence") or 0) >= CONFIDENT
+    if polarity in ("change", "sustain") and confident:
+        return say(f"reflect.{polarity}.general", rng, recent)
     if found.get("substances"):
         return say("reflect.substance", rng, recent, substance=found["substances"][0][0])
     return say("reflect.neutral", rng, recent)
@@ -64,14 +78,17 @@ def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Messag
 
 def answer_reflection(last_prompt: Optional[str], polarity: str, found: Dict[str, Any],
                       context: Context) -> Optional[Message]:
-    """A reflection fitted to the bot's own last question, when it asked one of those."""
-    if last_prompt == "what_helped" and polarity != "sustain":
+    """A reflection fitted to the bot's own last question, when the answer names nothing more specific."""
+    specific = found["change"] or found["sustain"] or found.get("feeling")
+    if last_prompt == "what_helped" and polarity != "sustain" and not specific:
         return say("reflect.what_helped", context.rng, context.recent)
     if last_prompt == "next_step":
-        if polarity == "sustain":
+        if polarity == "sustain" and not found["sustain"]:
             return say("reflect.next_step.none", context.rng, context.recent)
-        if not found["change"]:
+        if not specific and polarity != "sustain":
             return say("reflect.next_step", context.rng, context.recent)
+    if last_prompt == "elicit" and not specific and not cues.topics(context.text):
+        return say("reflect.elicit", context.rng, context.recent)
     return None
 
 
@@ -88,10 +105,18 @@ def reflect_turn(context: Context) -> Turn:
     if last_prompt in EVOKING_PROMPTS and polarity == "neutral":
         polarity = "change"  # the answer to "why a 6 and not a 3?" is change talk, whatever words it uses
     turn = Turn(slots={"last_prompt": None, "ruler_pending": None})
+    if slots.get("role") == "family" and cues.speaks_of_own_use(text):
+        # They are talking about their own use after all (or "family" was a misreading): drop the role.
+        slots = {**slots, "role": None, "who": None}
+        context = Context(context.text, context.talk, slots, context.codes, context.recent, context.rng)
+        turn.slots.update({"role": None, "who": None})
     turn.messages.append(answer_reflection(last_prompt, polarity, found, context)
                          or reflection(polarity, found, context))
 
     themes = list(slots.get("change_themes") or [])
+    if slots.get("role") == "family":
+        turn.extend(invite_only(polarity, context, turn))
+        return turn
     if polarity in ("change", "ambivalent") and found["change"]:
         themes = mi.add_unique(themes, found["change"])
         turn.slots["change_themes"] = themes
@@ -101,6 +126,12 @@ def reflect_turn(context: Context) -> Turn:
         turn.slots["who"] = found["who"]
     turn.extend(follow_up(polarity, themes, found, context, turn))
     return turn
+
+
+def invite_only(polarity: str, context: Context, turn: Turn) -> Turn:
+    if mi.may_ask(context.codes, INVITE_AFTER, [m.mi for m in turn.messages]):
+        return Turn([say("invite.neutral", context.rng, context.recent)], {"last_prompt": "invite"})
+    return Turn()
 
 
 def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: Context, turn: Turn) -> Turn:
@@ -116,14 +147,14 @@ def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: 
         return Turn([say("permission.recovery_menu", rng, recent)], {"pending_offer": "recovery_menu"})
     reflected_before = any(code in mi.REFLECTIONS for code in context.codes)
     if polarity == "change" and "importance" not in asked and len(themes) >= 2 and reflected_before \
-            and mi.may_ask(context.codes, 1, pending):
+            and mi.may_ask(context.codes, 2, pending):
         return rulers.ask("importance", Context(context.text, context.talk, merged, context.codes, recent, rng))
     doubts = polarity == "sustain" and bool({"cant", "withdrawal"} & set(found["sustain"]))
     if (polarity in ("change", "ambivalent") or doubts) and "importance" in asked and "confidence" not in asked \
             and slots.get("last_prompt") not in ("why_not_lower", "what_would_raise") \
             and mi.may_ask(context.codes, 2, pending):
         return rulers.ask("confidence", Context(context.text, context.talk, merged, context.codes, recent, rng))
-    if mi.may_ask(context.codes, 3, pending):
+    if mi.may_ask(context.codes, INVITE_AFTER, pending):
         return Turn([say(f"invite.{polarity}", rng, recent)], {"last_prompt": "invite"})
     return Turn()
 

@@ -1,10 +1,11 @@
-"""action_affirm_step: affirm a reported step specifically, then (rule) invite a next step.
+"""action_affirm_step: affirm a reported step specifically, then invite (never push) a next step.
 
 Steps (actions/cues.py STEP_PATTERNS): got naloxone, not using alone, testing the supply,
 using less, a day off, a safer route, called a clinic, started treatment, a meeting,
 N days without use. The affirmation names the step and the effort; a complex reflection
-says what it shows about the person. The rule then adds utter_invite_next_step ("what
-might come next, if anything?"), which keeps recovery in view: a step is never the end point.
+says what it shows about the person; then the invitation ("what might come next, if
+anything?"), which keeps recovery in view: a step is never the end point. The invitation
+is not repeated when the last turn already asked it (two steps reported in a row).
 """
 from __future__ import annotations
 
@@ -30,14 +31,17 @@ def step_turn(context: Context) -> Turn:
     slots = {"last_prompt": "next_step", "pending_offer": None}
     if found:
         slots["steps_taken"] = mi.add_unique(context.slots.get("steps_taken"), found)
-    return Turn([affirm, say(reflect_key, rng, recent)], slots)
+    messages = [affirm, say(reflect_key, rng, recent)]
+    if context.slots.get("last_prompt") != "next_step":
+        messages.append(say("step.invite", rng, recent))
+    return Turn(messages, slots)
 
 
 class ActionAffirmStep(MIAction):
-    """`report_step`: affirm the step and what it says about the person."""
+    """`report_step`: affirm the step and what it says about the person, invite a next step."""
 
     action_name = "action_affirm_step"
-    max_messages = 2
+    max_messages = 3
 
     def decide(self, context: Context) -> Turn:
         return step_turn(context)

@@ -12,7 +12,7 @@ from actions import mi, rulers
 from actions.base import Context, MIAction, Turn
 from actions.cues import RulerAnswer
 from actions.phrases import say
-from actions.reflect import EVOKING_PROMPTS
+from actions.reflect import EVOKING_PROMPTS, INVITE_AFTER
 
 
 def unsure_turn(context: Context) -> Turn:
@@ -22,7 +22,7 @@ def unsure_turn(context: Context) -> Turn:
     if context.slots.get("last_prompt") in EVOKING_PROMPTS | {"elicit"}:
         return Turn([say("unsure.after_question", rng, recent)], {"last_prompt": None})
     turn = Turn([say("unsure.reflect", rng, recent)], {"last_prompt": None})
-    if mi.may_ask(context.codes, 3, [m.mi for m in turn.messages]):
+    if mi.may_ask(context.codes, INVITE_AFTER, [m.mi for m in turn.messages]):
         turn.messages.append(say("invite.neutral", rng, recent))
         turn.slots["last_prompt"] = "invite"
     return turn

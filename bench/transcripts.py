@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -111,6 +112,9 @@ async def _measure(texts: Sequence[str]) -> Dict[str, List[float]]:
                     out["cpu_plain"].append(cpu["plain"])
                     out["cpu_lantern"].append(cpu["lantern"])
                     out["cpu_added"].append(cpu["lantern"] - cpu["plain"])
+    plain.engine.dispose()
+    lantern.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
     return out
 
 

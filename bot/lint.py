@@ -57,7 +57,7 @@ STIGMA: List[Tuple[str, str]] = [
 DIRECTIVE = re.compile(
     r"\b(you|u|ya|yall|y'all|you all)\s+(really\s+|just\s+|definitely\s+|absolutely\s+|seriously\s+)?"
     r"(should|shouldn'?t|shoulda|need to|needs to|must|mustn'?t|have to|has to|gotta|got to|ought to|"
-    r"better|had better|are going to have to|will have to|need)\b"
+    r"better(?! than)|had better|are going to have to|will have to|need)\b"
     r"|\byou'?d\s+better\b|\byou'?ve\s+got\s+to\b|\byou\s+have\s+got\s+to\b",
     re.IGNORECASE)
 # "you need" is a directive unless it is "if you need" / "whatever you need" / "what you need" (offers).
@@ -147,6 +147,9 @@ def check_domain(domain_dir: Path) -> List[Problem]:
     return problems
 
 
+SILENT = "(done)"  # a form that ends (active_loop: null) without asking anything
+
+
 def _turn_runs(steps: Sequence[Mapping[str, Any]]) -> Iterator[List[str]]:
     """Runs of consecutive bot actions (one run per turn) in a story's or rule's steps."""
     run: List[str] = []
@@ -158,12 +161,16 @@ def _turn_runs(steps: Sequence[Mapping[str, Any]]) -> Iterator[List[str]]:
         elif "action" in step:
             if step["action"] not in ("action_listen",):
                 run.append(str(step["action"]))
+        elif "active_loop" in step and step["active_loop"] is None and run:
+            run[-1] = f"{run[-1]} {SILENT}"  # the form action that just ran ended the form
     if run:
         yield run
 
 
 def messages_of(action: str, custom_max: Mapping[str, int]) -> int:
     """How many messages an action can send: 1 for a response, the declared maximum for a custom action."""
+    if action.endswith(SILENT):
+        return 0
     if action.startswith("utter_"):
         return 1
     if action in custom_max:

@@ -30,6 +30,7 @@ CATEGORY_INTENT = {
     "danger": "crisis_danger",
 }
 CHECK_INTENT = "crisis_check"
+CRISIS_INTENTS = set(CATEGORY_INTENT.values()) | {CHECK_INTENT}
 
 
 def locale_entities(locale: Any) -> List[Dict[str, Any]]:
@@ -82,12 +83,11 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             decision = crisis_decision(message.get(TEXT) or "", message.get(INTENT))
             message.set("crisis", {k: decision[k] for k in ("level", "category", "confidence")},
                         add_to_output=True)
-            if decision["intent"] is None:
-                continue
             current = message.get(INTENT) or {}
-            if decision["intent"] == CHECK_INTENT and str(current.get("name", "")).startswith("crisis_") \
-                    and current.get("name") != CHECK_INTENT and float(current.get("confidence") or 0) >= 0.8:
-                continue  # the model is already confident about a specific crisis
+            if decision["intent"] is None:
+                if str(current.get("name", "")) in CRISIS_INTENTS:
+                    self._demote(message)  # the combined reading says no crisis: the model alone may not
+                continue
             new_intent = {"name": decision["intent"], "confidence": 1.0}
             message.set(INTENT, new_intent, add_to_output=True)
             ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != decision["intent"]]
@@ -95,6 +95,14 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             entities = [e for e in (message.get(ENTITIES) or []) if e.get("extractor") != "CrisisDetector"]
             message.set(ENTITIES, entities + [dict(e) for e in self.entities], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _demote(message: Message) -> None:
+        """Replace a crisis intent the combined reading rejected by the best other intent (or the fallback)."""
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in CRISIS_INTENTS]
+        best = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
+        message.set(INTENT, dict(best), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def process_training_data(self, training_data: Any) -> Any:
         return training_data

@@ -50,7 +50,7 @@ def test_no_question_right_after_a_question():
 
 
 def test_an_invitation_after_enough_reflections():
-    events = [bot_event("complex_reflection")] * 2
+    events = [bot_event("complex_reflection")] * 3
     messages, slots = run(ACTION, make_tracker("i want to feel better", events=events, talk=CHANGE))
     assert codes(messages) == ["complex_reflection", "open_question"]
     assert slots["last_prompt"] == "invite"
@@ -117,3 +117,18 @@ def test_reflect_turn_never_sends_more_than_three_messages():
         for talk in (None, CHANGE, SUSTAIN, AMBIVALENT):
             turn = reflect_turn(Context.plain(text, {"change_themes": ["a", "b", "c"]}, talk, ["complex_reflection"] * 5))
             assert 1 <= len(turn.messages) <= ACTION.max_messages
+
+
+def test_family_role_gets_family_reflections_but_own_use_drops_it():
+    slots = {"role": "family", "who": "your son"}
+    messages, set_slots = run(ACTION, make_tracker("he gets so angry when i bring it up", slots=slots, talk=SUSTAIN))
+    assert "role" not in set_slots and "change_themes" not in set_slots
+    messages, set_slots = run(ACTION, make_tracker("honestly i use alone a lot too", slots=slots, talk=SUSTAIN))
+    assert set_slots["role"] is None and set_slots["who"] is None
+
+
+def test_a_topic_is_reflected_only_when_the_person_is_weighing_it_up():
+    messages, _ = run(ACTION, make_tracker("i think subs might work for me", talk=CHANGE))
+    assert "buprenorphine" in messages[0]["text"]
+    messages, _ = run(ACTION, make_tracker("my sponsor doesnt even know yet", talk=CHANGE))
+    assert "group" not in messages[0]["text"]

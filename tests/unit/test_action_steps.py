@@ -29,12 +29,18 @@ def test_durations():
     assert duration("no time at all") is None
 
 
-def test_naloxone_is_affirmed_specifically_and_kept():
+def test_naloxone_is_affirmed_specifically_kept_and_a_next_step_invited():
     messages, slots = run(ACTION, make_tracker("got narcan from the pharmacy today", "report_step"))
-    assert codes(messages) == ["affirm", "complex_reflection"]
+    assert codes(messages) == ["affirm", "complex_reflection", "open_question"]
     assert "naloxone" in messages[0]["text"].lower()
+    assert "recovery" in messages[2]["text"] and "if anything" in messages[2]["text"]  # invited, not pushed
     assert slots["steps_taken"] == ["naloxone"]
-    assert slots["last_prompt"] == "next_step"  # the rule adds utter_invite_next_step
+    assert slots["last_prompt"] == "next_step"
+
+
+def test_the_invitation_is_not_repeated_when_the_last_turn_asked_it():
+    messages, _ = run(ACTION, make_tracker("and i tested my stuff", "report_step", slots={"last_prompt": "next_step"}))
+    assert codes(messages) == ["affirm", "complex_reflection"]
 
 
 def test_days_without_use_name_the_time():
@@ -45,7 +51,7 @@ def test_days_without_use_name_the_time():
 
 def test_an_unrecognised_step_still_gets_a_real_affirmation():
     messages, slots = run(ACTION, make_tracker("i did a thing today", "report_step"))
-    assert codes(messages) == ["affirm", "complex_reflection"]
+    assert codes(messages)[:2] == ["affirm", "complex_reflection"]
     assert "steps_taken" not in slots
 
 

