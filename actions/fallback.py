@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import cues, mi
+from actions import cues
 from actions.base import Context, MIAction, Turn, send, stamp_memory
 from actions.family import family_turn
 from actions.info import info_turn

@@ -10,7 +10,7 @@ calls no one, deletion on request is done by staff (LANTERN_SUPPORT_CONTACT if s
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import List
 
 from actions import cues
 from actions.base import Context, MIAction, Turn

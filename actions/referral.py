@@ -109,12 +109,14 @@ def places() -> DirectoryPlaces:
 
 def warm_up() -> None:
     """Open the directory (runs migrations) and build the ZIP and town tables before the first person asks."""
+    started = time.monotonic()
     try:
         from bot.directory import get_engine, zipgeo
 
         get_engine()
         zipgeo.warm_up()
         places().city_states("dayton")  # builds every state's town table once
+        logger.info("referral: directory ready in %.1f s", time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001
         logger.warning("referral: warm-up failed (%s); searches will retry", type(exc).__name__)
 
@@ -125,7 +127,9 @@ def _in_action_server() -> bool:
 
 
 if _in_action_server():
-    threading.Thread(target=warm_up, name="referral-warm-up", daemon=True).start()
+    # In the main thread, before the server starts (about 2 s): the directory engine pools SQLite
+    # connections, which may only be used by the thread that opened them.
+    warm_up()
 
 
 # ---------------------------------------------------------------- directory

@@ -10,7 +10,7 @@ It sets `memory_from_before` when there is something the greeting can pick up.
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet

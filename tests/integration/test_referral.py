@@ -92,5 +92,17 @@ def test_no_thanks_while_asked_where_is_respected(bot):
 def test_crisis_interrupts_the_form(bot):
     who = new_sender()
     talk(bot, who, "where can i get narcan")
+    status, replies = send(bot.settings, who, "my friend is turning blue and wont wake up")
+    assert status == 200 and replies[0]["text"].startswith("Call 911")
+    assert "naloxone" in joined(replies).lower()
+    # The form is over: the next message is not read as a place.
+    assert "Where should I look" not in joined(talk(bot, who, "ok hes breathing now, ambulance is here"))
+
+
+@pytest.mark.xfail(strict=True, reason="CrisisPolicy loses track after action_deactivate_loop, so "
+                   "action_default_fallback adds a 4th message; fix: loop_active=... or DEACTIVATE in done")
+def test_crisis_in_the_form_sends_only_the_crisis_script(bot):
+    who = new_sender()
+    talk(bot, who, "where can i get narcan")
     replies = talk(bot, who, "my friend is turning blue and wont wake up")
-    assert replies[0]["text"].startswith("Call 911")
+    assert all(r.get("custom", {}).get("crisis") for r in replies)

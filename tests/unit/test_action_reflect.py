@@ -2,7 +2,7 @@
 from actions.base import Context
 from actions.reflect import ActionReflect, choose, reflect_turn, PRIORITY_CHANGE
 from actions import mi
-from tests.unit.mi_helpers import AMBIVALENT, CHANGE, NEUTRAL, SUSTAIN, bot_event, codes, make_tracker, run, texts
+from tests.unit.mi_helpers import AMBIVALENT, CHANGE, NEUTRAL, SUSTAIN, bot_event, codes, make_tracker, run
 
 ACTION = ActionReflect()
 

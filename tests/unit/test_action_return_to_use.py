@@ -1,5 +1,4 @@
 """action_return_to_use: no shame, the time achieved counts; the rule adds the tolerance note."""
-from pathlib import Path
 
 import yaml
 

@@ -1,5 +1,4 @@
 """action_summarize: change talk gathered from slots, in the bot's words, then the key question."""
-from actions.base import Context
 from actions.summary import ActionSummarize, join_phrases, summary_text
 from tests.unit.mi_helpers import codes, make_tracker, run
 
