@@ -10,6 +10,7 @@ Prints a Markdown table (p50 / p95 / max per kind). `python -m bench.referral [r
 """
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -35,8 +36,10 @@ CONVERSATIONS: Sequence[Sequence[Tuple[str, str]]] = (
      ("form question", "subs"), ("last answer + search", "dayton oh"), ("pick one", "the first one")),
     (("up front: form + search", "methadone clinic in dayton oh"), ("pick one", "the second one")),
     (("up front: form + search", "i need detox near 00000"), ("last answer + search", "anywhere")),
+    (("reference: not a referral", "hi"), ("reference: not a referral", "are you a bot?")),
 )
 ORDER = ["up front: form + search", "form question", "last answer + search", "more", "pick one", "decline"]
+REFERENCE = "reference: not a referral"
 
 
 def pct(values: List[float], q: float) -> float:
@@ -48,7 +51,7 @@ def main(rounds: int = ROUNDS) -> int:
     if not MODEL.exists():
         print(f"{MODEL} is missing: run `make train`", file=sys.stderr)
         return 1
-    timings: Dict[str, List[float]] = {kind: [] for kind in ORDER}
+    timings: Dict[str, List[float]] = {kind: [] for kind in ORDER + [REFERENCE]}
     with tempfile.TemporaryDirectory(prefix="lantern-bench-referral-") as tmp:
         s = make_settings(Path(tmp) / "data")
         with db.session_scope(s.directory_db_url) as session:
@@ -73,11 +76,13 @@ def main(rounds: int = ROUNDS) -> int:
         finally:
             stack.stop()
     all_turns = [t for kind in ORDER for t in timings[kind]]
-    print(f"Referral turns end to end (REST request to reply), {rounds} rounds of {len(CONVERSATIONS)} conversations, "
-          f"one at a time, sample directory (14 services), {failures} failed turns.\n")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Referral turns end to end (REST request to reply), {rounds} rounds of {len(CONVERSATIONS) - 1} referral "
+          f"conversations and a short reference one, one at a time, sample directory (14 services), "
+          f"{failures} failed turns; {os.cpu_count()} cores, load average {load:.1f} at the end.\n")
     print("| turn | n | p50 ms | p95 ms | max ms |")
     print("|---|---:|---:|---:|---:|")
-    for kind in ORDER + ["all referral turns"]:
+    for kind in ORDER + ["all referral turns", REFERENCE]:
         values = all_turns if kind == "all referral turns" else timings[kind]
         if values:
             print(f"| {kind} | {len(values)} | {statistics.median(values):.0f} | {pct(values, 95):.0f} | "

@@ -102,7 +102,8 @@ class CrisisPolicy(Policy):
         sequence = crisis_sequence(
             intent,
             crisis_active=bool(tracker.get_slot("crisis_active")),
-            loop_active=bool(tracker.active_loop_name),
+            # the loop is already gone once action_deactivate_loop ran this turn
+            loop_active=bool(tracker.active_loop_name) or DEACTIVATE in done,
             good_samaritan=bool(tracker.get_slot("good_samaritan_note")),
         )
         action = next_action(sequence, done) if sequence else None

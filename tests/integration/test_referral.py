@@ -99,8 +99,6 @@ def test_crisis_interrupts_the_form(bot):
     assert "Where should I look" not in joined(talk(bot, who, "ok hes breathing now, ambulance is here"))
 
 
-@pytest.mark.xfail(strict=True, reason="CrisisPolicy loses track after action_deactivate_loop, so "
-                   "action_default_fallback adds a 4th message; fix: loop_active=... or DEACTIVATE in done")
 def test_crisis_in_the_form_sends_only_the_crisis_script(bot):
     who = new_sender()
     talk(bot, who, "where can i get narcan")
