@@ -52,6 +52,13 @@ RELATIONS: List[Tuple[str, str]] = [
     (r"\b(partner|fiance|fiancee|spouse)\b", "your partner"),
     (r"\b(brother|bro)\b", "your brother"),
     (r"\b(sister|sis)\b", "your sister"),
+    (r"\b(grandson|grandsons)\b", "your grandson"),
+    (r"\b(granddaughter|granddaughters)\b", "your granddaughter"),
+    (r"\b(cousin)\b", "your cousin"),
+    (r"\b(aunt|auntie)\b", "your aunt"),
+    (r"\b(uncle)\b", "your uncle"),
+    (r"\b(nephew)\b", "your nephew"),
+    (r"\b(niece)\b", "your niece"),
     (r"\b(friend|buddy|homie|roommate|bestie|best friend)\b", "your friend"),
     (r"\b(family|fam)\b", "your family"),
 ]
@@ -64,7 +71,7 @@ def relation(text: str) -> Optional[str]:
     """'your son', 'your kids'... for the first person the message calls "my ..." ("a mom" is not "your mom")."""
     norm = normalise(text)
     found = [(m.start(), label) for pattern, label in RELATIONS
-             for m in [re.search(POSSESSIVE + pattern.replace("\\b(", "(", 1), norm)] if m]
+             for m in [re.search(POSSESSIVE + pattern.replace("\\b(", "(", 1)[:-2] + "s?\\b", norm)] if m]
     return min(found)[1] if found else None
 
 
@@ -106,6 +113,7 @@ SUSTAIN_THEMES: Dict[str, Theme] = {t.key: t for t in [
     Theme("cant", "sustain", "ability"),
     Theme("pain", "sustain", "reason"),
     Theme("pressure", "sustain", "reason"),
+    Theme("alone", "sustain", "reason"),
 ]}
 
 DRUG_WORDS = (r"(it|this|that|dope|fent|fentanyl|heroin|meth|crystal|coke|crack|pills|percs|oxy|blues|"
@@ -137,7 +145,7 @@ CHANGE_PATTERNS: List[Tuple[str, str]] = [
     ("safety", r"\b(die|dying|dead|died|overdos\w*|od|ods|oded|odd|fall out|fell out|alive|not wake up)\b"),
     ("control", r"\b(control|life back|myself again|normal again|old self|who i used to be|the person i (was|used to be)|"
                 r"my life together|get my shit together|freedom|free again|be free|feel free|felt free|"
-                r"to be free|free of it)\b"),
+                r"to be free|free of it|clear (head|headed|mind)|head was clear|think straight)\b"),
     ("ability", r"\b(i (can|could) do (it|this)|i know i can|i did it before|i (was|been) (sober|off|clean) (for|before)|"
                 r"im strong|i got this|i (can|could) (manage|handle) (it|that|quitting|stopping)|done it before)\b"),
     ("need", r"\b(need to (stop|quit|change|get|do something|cut)|have to (stop|quit|change)|gotta (stop|quit|change|get)|"
@@ -170,6 +178,8 @@ SUSTAIN_PATTERNS: List[Tuple[str, str]] = [
                    r"not addicted|not an addict)\b"),
     ("cant", r"\b(cant (stop|quit)|cannot (stop|quit)|tried (before|so many times|everything|and failed)|"
              r"never works|always (go|end up going) back|failed|no point (trying|quitting)|too hard to (stop|quit))\b"),
+    ("alone", r"\b(use alone|using alone|use by myself|using by myself|alone when i use|by myself when i use|"
+              r"i use alone|nobody around when i use)\b"),
     ("pressure", r"\b((everyone|everybody|they all|people|my (family|mom|mum|wife|husband|girl|dad|parents|pos?)) "
                  r"(wants?|keeps? telling|keeps? saying|keeps? on|tells?|says?|is on me|are on me|nags?) (me )?(to )?"
                  r"(quit|stop|get help|go to rehab|get clean|about it)|tired of being told|everyone on my back)\b"),
@@ -262,14 +272,17 @@ def substances(text: str) -> List[Tuple[str, bool]]:
 
 FEELINGS: List[Tuple[str, str]] = [
     (r"\b(ashamed|shame|embarrassed|disgusted with myself|hate myself|failure|loser|worthless|piece of shit|"
-     r"disappointed in myself|let everyone down)\b", "ashamed"),
+     r"disappointed in myself|let everyone down|seeing me like (that|this)|see me like (that|this))\b", "ashamed"),
     (r"\b(lonely|alone all the time|isolated|no one to talk to|nobody to talk to)\b", "lonely"),
     (r"\b(scared|afraid|terrified|freaked out|freaking out|nervous)\b", "scared"),
     (r"\b(anxious|anxiety|stressed|stress|overwhelmed|a lot going on)\b", "stressed"),
     (r"\b(angry|pissed|mad|furious|frustrated)\b", "frustrated"),
     (r"\b(sad|down|depressed|low|bummed)\b", "low"),
     (r"\b(bored|nothing to do)\b", "bored"),
-    (r"\b(confused|lost|dont know what i want|mixed up)\b", "unsure"),
+    (r"\b(confused|dont know what i want|mixed up)\b", "unsure"),
+    (r"\b(died|passed away|passed|funeral|rip|lost (my|a) (friend|brother|sister|son|daughter|mom|dad|cousin|"
+     r"buddy|best friend|girl|boy))\b", "grief"),
+    (r"\b(happier|happy|proud|glad|relieved|hopeful|good news|went well|going well|doing good|doing better)\b", "good"),
 ]
 
 
@@ -337,17 +350,20 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
                   r"used with (someone|a friend|my friend|people|somebody|my buddy)|had (someone|somebody|a friend|my friend|"
                   r"my buddy|my roommate|my partner|my bf|my gf) (with me|there|watch\w*|stay\w*|check\w*)|"
                   r"(someone|somebody) (was )?with me when i used|called (the )?never use alone|nora|nors|buddy system|"
-                  r"someone watching|instead of alone)\b"),
+                  r"someone watching|instead of alone|(sit|sat|stay|stayed|be|was) with me (last night |)when i used|"
+                  r"(sit|sat|stay|stayed) with me)\b"),
     ("safer_route", r"\b(smok(e|ing|ed) (it )?(\w+ )?instead|snort(ing|ed)? (it )?(\w+ )?instead|"
                     r"instead of (shooting|injecting|slamming|banging|iv)|stopped (shooting|injecting|slamming)|"
                     r"not (shooting|injecting|slamming) anymore|switched to (smoking|snorting|foil)|"
                     r"new (needles|rigs|syringes|works|points|pipes?|supplies)|fresh (needles|rigs|works|supplies)|"
                     r"sterile|syringe (program|exchange|services?)|needle exchange|foil instead|"
                     r"dont share (needles|rigs|works|pipes)|stopped sharing)\b"),
-    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|only (used|did|had) (once|one|a little|half)|"
+    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|only (used|did|had) (once|twice|one|a little|half)|"
+             r"went from .{1,30} to|down to half|to half|"
              r"less than (before|usual|last week)|half (as much|what i used)|smaller (amounts?|doses?|hits?)|"
              r"went down to)\b"),
-    ("day_off", r"\b(didnt use (today|yesterday|last night|all day|this weekend)|took (a|the) day off|skipped (a|one) day|"
+    ("day_off", r"\b(didnt use (today|yesterday|last night|all day|this weekend)|didnt touch (anything|it|nothing|shit)|"
+                r"took (a|the) day off|skipped (a|one) day|"
                 r"a day off|day without|made it through (the day|today|yesterday|the weekend)|no use (today|yesterday)|"
                 r"havent used (today|since yesterday|since last night)|took a break)\b"),
     ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?"
@@ -364,13 +380,27 @@ STEP_WORDS: List[Tuple[str, str]] = [
     ("testing", r"\b(strips?|test(ed|ing)? (everything|it all|my|the|each|every))\b"),
     ("safer_route", r"\b(needles?|rigs?|syringes?|foil|test (shot|dose|hit|bump)|went slow|pipe)\b"),
     ("less", r"\b(less|cut|only had|only did|instead of a)\b"),
-    ("treatment", r"\b(subs|suboxone|bupe|methadone|vivitrol|naltrexone|script|treatment|detox|rehab|counsel\w*|"
+    ("treatment", r"\b(subs|suboxone|bupe|methadone|vivitrol|naltrexone|sublocade|brixadi|script|treatment|detox|rehab|counsel\w*|"
                   r"therap\w*|intake|first shot)\b"),
     ("called_clinic", r"\b(clinic|appointment|appt|called|hotline)\b"),
     ("meeting", r"\b(meeting|sponsor|na|aa|smart)\b"),
     ("day_off", r"\b(without using|without it|didnt use|no use|weekend without)\b"),
 ]
+GENERAL_STEP = re.compile(r"\b(threw (\w+ ){0,3}(out|away)|tossed|flushed|got rid of|deleted|blocked|stayed (home|in)|"
+                          r"told (my|the|her|him|them)|said no|turned (it|him|her) down|walked away|left the party|"
+                          r"went to bed instead|asked for help|stopped buying|stopped hanging|changed my number)\b")
+RETURN_CUES = re.compile(r"\b(relaps\w*|used again|using again|use again|slip\w*|picked up|went back|go back|back on (the|it|fent|dope|meth|pills|drugs|h|heroin|the bottle)|"
+                         r"back to|back at it|fell off|broke my|lost my (clean|sober|time)|ruined|caved|gave in|"
+                         r"started (using )?again|down the drain|square one|messed up|screwed up|blew it|"
+                         r"didnt make it|went back out|had a (relapse|slip)|back using|drank again|"
+                         r"i used(?! to)|and used|then used|but used|used (yesterday|last night|today|this weekend|"
+                         r"the same day))\b")
 DAY_NUMBER = re.compile(r"\bday (\d{1,3})\b")
+
+
+def is_return_to_use(text: str) -> bool:
+    """The words say the person used again after a time without (a check on the intent classifier)."""
+    return bool(RETURN_CUES.search(normalise(text)))
 
 
 def steps(text: str) -> List[str]:
@@ -389,8 +419,21 @@ def steps(text: str) -> List[str]:
     return list(dict.fromkeys(found))
 
 
+NOT_DONE_YET = re.compile(r"\b(maybe|might|gonna|going to|will|ill|plan\w*|want to|wanna|wish|hope|try to|"
+                          r"thinking (about|of)|could|should|would|if i)\b")
+
+
 def step_of_report(text: str) -> Optional[str]:
-    """The step in a message the classifier already calls a reported step (patterns, then single words)."""
+    """The step in a message the classifier already calls a reported step (patterns, then single words).
+
+    None when the words name no step, or speak of one not taken yet ("maybe cut down some"):
+    a plan is change talk to reflect, not a step to affirm.
+    """
+    plain = re.sub(r"\b(instead of|of) going to\b", "", normalise(text))
+    if NOT_DONE_YET.search(plain) and not re.search(r"\b(got|did|went|started|called|tested|been|"
+                                                                r"havent used|didnt use|cut)\b.*\b(today|yesterday|"
+                                                                r"last|ago|already|now)\b", normalise(text)):
+        return None
     found = steps(text)
     if found:
         return found[0]
@@ -398,6 +441,8 @@ def step_of_report(text: str) -> Optional[str]:
     for key, pattern in STEP_WORDS:
         if re.search(pattern, norm):
             return key
+    if GENERAL_STEP.search(norm):
+        return "general"
     return None
 
 
@@ -498,7 +543,7 @@ TOPIC_PATTERNS: List[Tuple[str, str]] = [
                     r"confront|get (him|her|them) to (stop|quit|go|get help)|help (him|her|them))\b"),
     ("family_support", r"\b(al ?-?anon|nar ?-?anon|support for me|for myself|family support|support for (family|parents)|"
                        r"parents group|craft|how do i cope|taking care of myself)\b"),
-    ("safer_use", r"\b(safer|safely|safe|harm reduction|less risky|reduce (the )?risk|lower (the )?risk|"
+    ("safer_use", r"\b(safer|safely|safe|safety|harm reduction|less risky|reduce (the )?risk|lower (the )?risk|"
                   r"without dying|not (die|od|overdose))\b"),
     ("recovery_menu", r"\b(options|ways to (quit|stop|get off|get sober)|how (do|can|would|did) (i|you|people|someone) "
                       r"(quit|stop|get off|get sober|recover|get better|get help)|recovery|treatment|"
@@ -596,3 +641,42 @@ def speaks_of_own_use(text: str) -> bool:
 def considering(text: str) -> bool:
     """The person is weighing something up ("i think subs might work for me")."""
     return bool(CONSIDERING.search(normalise(text)))
+
+
+QUESTION_START = re.compile(r"^(how|what|whats|who|whos|where|when|why|is|are|can|could|does|do|did|will|would|should|"
+                            r"tell me|explain)\b")
+
+
+def is_question(text: str) -> bool:
+    norm = normalise(text)
+    return "?" in (text or "") or bool(QUESTION_START.search(norm))
+
+
+OTHER_PERSON_USE = re.compile(r"\b(uses|using|used|drinks|drinking|addicted|on (fent|fentanyl|meth|dope|pills|heroin|"
+                              r"crack|coke|drugs)|high|relapsed|overdos\w*|nodding|shooting|smoking|hooked|struggling|"
+                              r"in rehab|out of rehab|in recovery|worried|worry|scared for|afraid for|help (him|her|them)|"
+                              r"talk (to|with) (him|her|them)|support (him|her|them)|narcan for|enabling|boundaries|"
+                              r"stole|stealing|wont stop|alcoholic|addict|junkie|came home|kicked out|what do i do|"
+                              r"what can i do|what can we do|needles|drug use|addiction|to stop|stop|quit|pills|"
+                              r"takes|how can i help|how do i help)\b")
+THIRD_PERSON_HELP = re.compile(r"\b(help|talk to|talk with|support|reach|get through to|bring it up with|say to) "
+                               r"(him|her|them|my)\b|\b(he|she|they) (uses|drinks|is using|keeps using|wont stop)\b")
+FAMILY_PHRASES = re.compile(r"\b(someone i (love|care about)|loved one|family member|as a (mom|dad|mother|father|parent)|"
+                            r"parents? of|families|my (kid|child|teen|teenager))\b")
+
+
+def about_someone_else(text: str) -> bool:
+    """The message is about another person's use ("my son is using", "someone i love is on fent")."""
+    norm = normalise(text)
+    if FAMILY_PHRASES.search(norm) or THIRD_PERSON_HELP.search(norm):
+        return True
+    return relation(text) is not None and bool(OTHER_PERSON_USE.search(norm))
+
+
+PRIVACY_WORDS = re.compile(r"\b(privacy|private|confidential|anonymous|who|see|read|reads|recorded|saved|delete\w*|"
+                           r"what happens to|tell you|"
+                           r"police|cops|report|snitch|share|data|info|secure|safe|logs?|track|staff)\b")
+
+
+def about_privacy(text: str) -> bool:
+    return bool(privacy_kinds(text) or PRIVACY_WORDS.search(normalise(text)))

@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cues
+from actions.mi import REFLECTIONS
 from actions.base import Context, MIAction, Turn, send, stamp_memory
 from actions.family import family_turn
 from actions.info import info_turn
@@ -23,7 +24,6 @@ from actions.reflect import EVOKING_PROMPTS, reflect_turn
 from actions.rulers import reply_turn
 
 RESCUE_CONFIDENCE = 0.7
-QUESTION_WORDS = ("how", "what", "whats", "is ", "are ", "can ", "does ", "do ", "where", "why", "tell me")
 
 
 def rescue_turn(context: Context) -> Optional[Turn]:
@@ -33,7 +33,7 @@ def rescue_turn(context: Context) -> Optional[Turn]:
         if answer.status in ("number", "unknown"):
             return reply_turn(answer, context)
     topics = [t for t in cues.topics(context.text) if t in cues.SPECIFIC]
-    if topics and "?" in context.text or topics and cues.normalise(context.text).startswith(QUESTION_WORDS):
+    if topics and cues.is_question(context.text):
         if context.slots.get("role") == "family":
             return family_turn(context)
         return info_turn(context, topics)
@@ -41,7 +41,10 @@ def rescue_turn(context: Context) -> Optional[Turn]:
     talk = context.talk or {}
     confident = talk.get("name") in ("change", "sustain") and float(talk.get("confidence") or 0) >= RESCUE_CONFIDENCE
     answering = context.slots.get("last_prompt") in EVOKING_PROMPTS | {"elicit"}
-    if confident or change or sustain or answering:
+    # A statement of a few words in a conversation where the person has been sharing: listen.
+    sharing = (len(cues.normalise(context.text).split()) >= 3 and not cues.is_question(context.text)
+               and any(code in REFLECTIONS for code in context.codes))
+    if confident or change or sustain or answering or sharing or cues.feeling(context.text):
         return reflect_turn(context)
     return None
 

@@ -12,6 +12,7 @@ from actions import cues
 from actions.base import Context, MIAction, Turn
 from actions.info import topic_message
 from actions.phrases import say
+from actions.reflect import reflect_turn
 
 DEFAULT_WHO = "the person you're worried about"
 FAMILY_ANSWERS = ("naloxone", "family_talk", "family_support", "test_strips", "never_alone", "buprenorphine",
@@ -20,6 +21,10 @@ FAMILY_ANSWERS = ("naloxone", "family_talk", "family_support", "test_strips", "n
 
 
 def family_turn(context: Context) -> Turn:
+    """Reflect the worry, then answer or offer. If the words are not about someone else's use
+    ("my wife complains about it"), the classifier erred: reflect it as the person's own sharing."""
+    if context.slots.get("role") != "family" and not cues.about_someone_else(context.text):
+        return reflect_turn(context)
     rng, recent = context.rng, context.recent
     who = cues.relation(context.text) or (context.slots.get("who") if context.slots.get("role") == "family"
                                           else None) or DEFAULT_WHO

@@ -15,6 +15,7 @@ from typing import List
 from actions import cues
 from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, say
+from actions.reflect import reflect_turn
 
 SMS_LIMIT = 320
 ORDER = {
@@ -83,6 +84,8 @@ class ActionPrivacy(MIAction):
     def decide(self, context: Context) -> Turn:
         from bot import settings
 
+        if not cues.about_privacy(context.text):  # the classifier erred ("my arm has a wound"): listen instead
+            return reflect_turn(context)
         s = settings.load()
         messages = privacy_messages(cues.privacy_kinds(context.text), s.org_name, s.privacy_text, s.retention_days,
                                     s.support_contact, context)

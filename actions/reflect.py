@@ -23,7 +23,8 @@ from actions.phrases import Message, fragment, has, say
 
 PRIORITY_CHANGE = ["family", "health", "safety", "money", "work", "legal", "cost", "control", "tired", "need", "ability",
                    "commitment", "less", "stop"]
-PRIORITY_SUSTAIN = ["withdrawal", "pain", "coping", "cant", "social", "enjoy", "no_problem", "not_ready"]
+PRIORITY_SUSTAIN = ["withdrawal", "pain", "alone", "pressure", "coping", "cant", "social", "enjoy", "no_problem",
+                    "not_ready"]
 # The bot asked something whose answer is change talk by design.
 EVOKING_PROMPTS = {"why_not_lower", "one_higher", "what_would_raise", "why_sure", "what_helped", "next_step",
                    "summary_check", "resume", "invite"}
@@ -145,6 +146,8 @@ def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: 
         return summary.summary_turn(Context(context.text, context.talk, merged, context.codes, recent, rng))
     if polarity != "sustain" and cues.how_unknown(context.text) and not slots.get("pending_offer"):
         return Turn([say("permission.recovery_menu", rng, recent)], {"pending_offer": "recovery_menu"})
+    if "alone" in found["sustain"] and not slots.get("pending_offer"):
+        return Turn([say("permission.never_alone", rng, recent)], {"pending_offer": "info:never_alone"})
     reflected_before = any(code in mi.REFLECTIONS for code in context.codes)
     if polarity == "change" and "importance" not in asked and len(themes) >= 2 and reflected_before \
             and mi.may_ask(context.codes, 2, pending):

@@ -9,14 +9,22 @@ action_reflect as change talk (last_prompt = what_helped).
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cues, mi
-from actions.base import Context, MIAction, Turn
+from actions.base import Context, MIAction, Turn, send, stamp_memory
 from actions.phrases import say
+from actions.reflect import reflect_turn
 
 
-def return_turn(context: Context) -> Turn:
+def return_turn(context: Context) -> Optional[Turn]:
+    """The affirmation, or None when the words say nothing about using again (the classifier erred)."""
+    if not cues.is_return_to_use(context.text):
+        return None
     length = cues.duration(context.text)
     rng, recent = context.rng, context.recent
     message = (say("return.affirm.duration", rng, recent, duration=length) if length
@@ -28,13 +36,39 @@ def return_turn(context: Context) -> Turn:
 
 
 class ActionReturnToUse(MIAction):
-    """`return_to_use`: affirm the time achieved, without shame."""
+    """`return_to_use`: affirm the time achieved, without shame.
+
+    If the words say nothing about using again, the message is reflected like any other
+    (action_reflect's answer) and the rule's tolerance note and question are skipped: the
+    conversation goes back to listening.
+    """
 
     action_name = "action_return_to_use"
     max_messages = 1
 
     def decide(self, context: Context) -> Turn:
-        return return_turn(context)
+        return return_turn(context) or just_the_reflection(context)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        import time
+
+        context = Context.of(tracker)
+        turn = return_turn(context)
+        if turn is not None:
+            return send(dispatcher, stamp_memory(context.slots, turn, time.time()))
+        events = send(dispatcher, stamp_memory(context.slots, just_the_reflection(context), time.time()))
+        return events + [FollowupAction("action_listen")]
+
+
+def just_the_reflection(context: Context) -> Turn:
+    """action_reflect's reflection alone (no follow-up question): the rule's turn ends here."""
+    turn = reflect_turn(context)
+    turn.messages = turn.messages[:1]
+    turn.slots = {k: v for k, v in turn.slots.items() if k not in ("ruler_pending", "ruler_asked", "pending_offer",
+                                                                     "summary_at")}
+    turn.slots["last_prompt"] = None
+    return turn
 
 
 SAMPLE_MESSAGES = ["i relapsed after 3 months", "used again after like a year clean", "slipped up last night",
@@ -45,5 +79,5 @@ def sample_texts() -> List[str]:
     texts: List[str] = []
     for message in SAMPLE_MESSAGES:
         for seed in range(3):
-            texts.extend(m.text for m in return_turn(Context.plain(message, seed=seed)).messages)
+            texts.extend(m.text for m in ActionReturnToUse().decide(Context.plain(message, seed=seed)).messages)
     return texts

@@ -14,11 +14,19 @@ from typing import List
 from actions import cues, mi
 from actions.base import Context, MIAction, Turn
 from actions.phrases import has, say
+from actions.reflect import reflect_turn
 
 
 def step_turn(context: Context) -> Turn:
-    """Affirmation and reflection for the most specific step in the message."""
-    key = cues.step_of_report(context.text) or "general"
+    """Affirmation and reflection for the most specific step in the message.
+
+    When the words name no step at all ("now i buy them off the street"), the classifier
+    was probably wrong: affirming it would be worse than useless, so it is reflected as
+    anything else the person shares.
+    """
+    key = cues.step_of_report(context.text)
+    if key is None:
+        return reflect_turn(context)
     found = [key] if key != "general" else []
     rng, recent = context.rng, context.recent
     if key == "days":
@@ -51,7 +59,7 @@ SAMPLE_MESSAGES = [
     "got narcan today", "i didnt use alone last night", "tested my stuff with fent strips", "i cut down to half",
     "didnt use yesterday", "switched to smoking instead of shooting", "called the clinic", "started subs monday",
     "went to my first na meeting", "30 days clean today", "a couple weeks sober", "been off it for a while now",
-    "i did a thing today",
+    "i threw out my stash", "now i buy them off the street",
 ]
 
 

@@ -80,7 +80,8 @@ CONVERSATIONS: Dict[str, List[str]] = {
     ],
     "harm-reduction information": [
         "hey", "how do fent test strips work", "what about xylazine", "everything around here has tranq in it",
-        "my arm has a wound that wont heal", "i use alone a lot", "i dont like people seeing me like that",
+        "my arm has a wound that wont heal", "im worried ill lose the arm", "i use alone a lot",
+        "i dont like people seeing me like that",
         "what is never use alone", "ok thats good to know", "i could call them i guess", "thanks",
     ],
     "discord: just a bot, then talking": [
@@ -97,17 +98,20 @@ CONVERSATIONS: Dict[str, List[str]] = {
     "a worried parent": [
         "hi", "my son is using fentanyl and im terrified", "yes please", "how do i talk to him about it",
         "he gets angry every time i bring it up", "i just keep thinking about losing him",
-        "i havent slept in weeks", "is there support for me", "thank you",
+        "he used to be such a sweet kid", "i keep wondering if its my fault", "i havent slept in weeks",
+        "is there support for me", "thank you",
     ],
     "privacy and a person": [
         "hey", "who reads this", "will you tell my probation officer", "can i delete this later",
         "are you a real person", "can i talk to a human", "ok", "i been using again and im scared of getting violated",
-        "the last time i got locked up i lost my apartment", "i want to stay out of jail", "bye",
+        "the last time i got locked up i lost my apartment", "my po is actually pretty fair",
+        "i want to stay out of jail", "i got a job interview next week", "bye",
     ],
     "rulers with idk and odd numbers": [
         "hi", "i want to quit drinking", "my liver numbers came back bad", "idk", "like 6 or 7",
         "because my doctor scared me", "last time i stopped i got the shakes real bad", "hmm 3",
-        "if i had something for the cravings", "meds for alcohol?", "ok",
+        "if i had something for the cravings", "meds for alcohol?", "i didnt know there were meds for that",
+        "my doctor never mentioned it", "ok",
     ],
     "just looking, then opening up": [
         "hey", "just looking", "what is this", "ok. i guess i use pills more than i want to",
@@ -126,7 +130,8 @@ CONVERSATIONS: Dict[str, List[str]] = {
     ],
     "so what now, early": [
         "hi", "so what now", "safety stuff i guess", "tell me about harm reduction", "naloxone",
-        "i dont have any", "my roommate uses too", "we should probably have some", "ok", "bye",
+        "i dont have any", "my roommate uses too", "we both use fent mostly", "we should probably have some",
+        "he almost went out once and it freaked me out", "ok", "bye",
     ],
     "ambivalence about withdrawal": [
         "hey", "i want to stop but im scared of being sick", "last time i kicked i was sick for a week",

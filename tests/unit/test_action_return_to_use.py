@@ -32,3 +32,15 @@ def test_the_rule_always_adds_the_tolerance_note_and_what_helped():
     for variation in domain["responses"]["utter_tolerance_note"]:
         assert "tolerance" in variation["text"] and "overdose" in variation["text"]
         assert "naloxone" in variation["text"]
+
+
+def test_no_return_in_the_words_is_reflected_and_the_rule_stops():
+    """The classifier said return_to_use, but the words don't: reflect and go back to listening."""
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ACTION.run(dispatcher, make_tracker("i couldnt even get out of bed", "return_to_use"), {}))
+    assert len(dispatcher.messages) == 1 and dispatcher.messages[0]["metadata"]["mi"].endswith("reflection")
+    assert {"event": "followup", "name": "action_listen"} in [{k: e.get(k) for k in ("event", "name")} for e in events]

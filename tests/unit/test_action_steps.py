@@ -49,10 +49,16 @@ def test_days_without_use_name_the_time():
     assert messages[0]["text"][0].isupper() or messages[0]["text"][0].isdigit()
 
 
-def test_an_unrecognised_step_still_gets_a_real_affirmation():
-    messages, slots = run(ACTION, make_tracker("i did a thing today", "report_step"))
+def test_a_step_without_a_name_still_gets_a_real_affirmation():
+    messages, slots = run(ACTION, make_tracker("i threw out my stash", "report_step"))
     assert codes(messages)[:2] == ["affirm", "complex_reflection"]
     assert "steps_taken" not in slots
+
+
+def test_no_step_in_the_words_is_reflected_not_affirmed():
+    """The classifier said report_step, but nothing was done: affirming it would be wrong."""
+    messages, slots = run(ACTION, make_tracker("now i buy them off the street", "report_step"))
+    assert "affirm" not in codes(messages) and codes(messages)[0].endswith("reflection")
 
 
 def test_steps_add_up_without_repeats():
