@@ -25,7 +25,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 LISTEN = "action_listen"
@@ -79,6 +79,20 @@ def turn_state(tracker: DialogueStateTracker) -> tuple:
     return intent, list(reversed(done))
 
 
+def crisis_mode(tracker: DialogueStateTracker) -> bool:
+    """In crisis mode now, or until this message: `crisis_safe`, stop and goodbye clear the slot
+    (slot mappings run before any policy), yet they still deserve the crisis-mode reply."""
+    if tracker.get_slot("crisis_active"):
+        return True
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            seen_user = True
+        elif seen_user and isinstance(event, SlotSet) and event.key == "crisis_active":
+            return bool(event.value)
+    return False
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class CrisisPolicy(Policy):
     """Deterministic crisis handling with the highest priority of all policies."""
@@ -101,7 +115,7 @@ class CrisisPolicy(Policy):
         intent, done = turn_state(tracker)
         sequence = crisis_sequence(
             intent,
-            crisis_active=bool(tracker.get_slot("crisis_active")),
+            crisis_active=crisis_mode(tracker),
             # the loop is already gone once action_deactivate_loop ran this turn
             loop_active=bool(tracker.active_loop_name) or DEACTIVATE in done,
             good_samaritan=bool(tracker.get_slot("good_samaritan_note")),

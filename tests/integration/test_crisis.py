@@ -80,6 +80,17 @@ def test_suicide_reply_gives_988_and_asks_about_safety(lantern):
     assert replies[0]["custom"] == {"crisis": "suicide", "emergency_number": "988"}
 
 
+def test_goodbye_in_crisis_mode_keeps_the_numbers(lantern):
+    """"bye" clears crisis mode (a slot mapping, before any policy runs), but its reply still carries the numbers."""
+    who = "crisis-" + uuid.uuid4().hex[:8]
+    send(lantern.settings, who, "i want to kms tonight")
+    status, replies = send(lantern.settings, who, "bye")
+    assert status == 200 and "988" in texts(replies)[0] and "911" in texts(replies)[0]
+    assert replies[0]["custom"]["crisis"] == "active"
+    status, replies = send(lantern.settings, who, "bye")  # crisis mode is over now: a plain goodbye
+    assert "custom" not in replies[0]
+
+
 def test_figurative_use_gets_no_full_script(lantern):
     status, replies = send(lantern.settings, "crisis-" + uuid.uuid4().hex[:8], "im dying to get out of this town lol")
     assert status == 200

@@ -1,5 +1,8 @@
 """CrisisPolicy's pure logic: which action comes next in a crisis turn."""
-from bot.crisis.policy import DEACTIVATE, LISTEN, crisis_sequence, next_action
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.crisis.policy import DEACTIVATE, LISTEN, crisis_mode, crisis_sequence, next_action
 
 
 def test_overdose_script_then_listen():
@@ -34,3 +37,25 @@ def test_outside_crisis_the_policy_stays_silent():
 def test_a_turn_that_went_elsewhere_is_not_taken_over():
     seq = crisis_sequence("crisis_danger", crisis_active=True, loop_active=False)
     assert next_action(seq, ["utter_greet"]) is None
+
+
+def _tracker(*events):
+    return DialogueStateTracker.from_events("t", list(events))
+
+
+def test_goodbye_that_clears_the_slot_still_counts_as_crisis_mode():
+    """Slot mappings set crisis_active=false for goodbye before any policy runs."""
+    before = [UserUttered("i dont want to be alive", {"name": "crisis_suicide"}), SlotSet("crisis_active", True),
+              ActionExecuted("utter_crisis_suicide_call"), ActionExecuted(LISTEN)]
+    tracker = _tracker(*before, UserUttered("bye", {"name": "goodbye"}), SlotSet("crisis_active", False))
+    assert tracker.get_slot("crisis_active") is False
+    assert crisis_mode(tracker) is True
+
+
+def test_after_a_safe_turn_crisis_mode_is_over():
+    tracker = _tracker(UserUttered("od", {"name": "crisis_overdose"}), SlotSet("crisis_active", True),
+                       ActionExecuted(LISTEN), UserUttered("hes ok", {"name": "crisis_safe"}),
+                       SlotSet("crisis_active", False), ActionExecuted("utter_crisis_safe"), ActionExecuted(LISTEN),
+                       UserUttered("bye", {"name": "goodbye"}), SlotSet("crisis_active", False))
+    assert crisis_mode(tracker) is False
+    assert crisis_mode(_tracker(UserUttered("hi", {"name": "greet"}))) is False
