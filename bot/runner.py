@@ -49,11 +49,34 @@ def retention_line(s: settings_mod.Settings) -> str:
     return f"{s.retention_days} days, purged at start and hourly (python -m bot transcripts purge)"
 
 
+SAMPLE_DIRECTORY = settings_mod.PROJECT_ROOT / "data" / "directory" / "sample-dayton"
+
+
+def ensure_sample_directory(s: settings_mod.Settings) -> Optional[str]:
+    """On a first run (no directory imported yet), import the fictional sample so referrals work.
+
+    Staff replace it with real data: `python -m bot directory import PATH` (docs/directory.md).
+    Returns what was done, or None when a directory is already there.
+    """
+    from bot.directory import db
+    from bot.directory.importer import import_path
+    from bot.directory.staff import list_sources
+
+    with db.session_scope(s.directory_db_url) as session:
+        if list_sources(session):
+            return None
+        report = import_path(SAMPLE_DIRECTORY, session)
+    return report.summary().splitlines()[0] + " (fictional sample for the demo)"
+
+
 def main() -> int:
     generated = settings_mod.ensure_secrets()
     if generated:
         print(f"Generated {', '.join(generated)} into {settings_mod.ENV_FILE} (keep it secret).")
     s = settings_mod.load()
+    imported = ensure_sample_directory(s)
+    if imported:
+        print(imported)
     print("Starting the action server and the Rasa server (about a minute)...", flush=True)
     stack: Optional[Stack] = None
     retention: Optional[RetentionSchedule] = None

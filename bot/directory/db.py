@@ -47,7 +47,9 @@ def create_engine(url: str) -> Engine:
     options = {}
     if url.startswith("sqlite") and ":memory:" not in url:
         # SQLAlchemy 1.4 gives file SQLite a NullPool (a new connection per session); keep a few open instead.
-        options = {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 10}
+        # A pooled connection may be handed to another thread later (one session at a time uses it).
+        options = {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 10,
+                   "connect_args": {"check_same_thread": False}}
     engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
