@@ -14,6 +14,8 @@ from typing import Optional, Union
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot import migrations
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "transcripts_alembic_version"
 HEAD = "head"
@@ -85,10 +87,7 @@ def downgrade(bind: Engine, revision: str) -> None:
 
 
 def current_revision(bind: Engine) -> Optional[str]:
-    from alembic.migration import MigrationContext
-
-    with bind.connect() as conn:
-        return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+    return migrations.current_revision(bind, VERSION_TABLE)
 
 
 def head_revision() -> str:
