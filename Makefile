@@ -11,12 +11,17 @@ TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $
 APT_PACKAGES :=
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
+# `make test` prints how long each step took (install, train, validate, pytest, stories).
+TIMINGS   := results/timings.txt
+define timed
+	@mkdir -p results; started=$$(date +%s); $(2) && echo "$(1): $$(( $$(date +%s) - started )) s" >> $(TIMINGS)
+endef
 
 # Python 3.10 is what Rasa 3.6 runs on; these machines have it under pyenv.
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
 
-.PHONY: help install system-deps train run test test-unit validate test-stories bench lock clean reset
+.PHONY: help install system-deps train run test test-unit validate test-stories bench lock clean reset timings-start
 
 help:
 	@echo "make run    install if needed, train if stale, start Lantern, print the URLs"
@@ -28,20 +33,22 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  started=$$(date +%s); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	  mkdir -p results; echo "install (apt:$$missing): $$(( $$(date +%s) - started )) s" >> $(TIMINGS); \
 	fi
 
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it): install it, e.g. 'pyenv install 3.10'"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(call timed,install (pip),$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock)
 	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-*; touch $@
 
 install: system-deps $(STAMP)
 
 $(MODEL): $(STAMP) $(TRAIN_INPUTS)
-	$(RASA) train --force --domain domain --data data --config config.yml --out models --fixed-model-name lantern
+	$(call timed,train,$(RASA) train --force --domain domain --data data --config config.yml --out models --fixed-model-name lantern)
 	@touch $@
 
 train: $(MODEL)
@@ -50,16 +57,19 @@ run: install train
 	@$(PY) -m bot.runner
 
 test-unit: install
-	$(PY) -m pytest -q
+	$(call timed,pytest (unit + integration),$(PY) -m pytest -q)
 
 validate: install
-	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+	$(call timed,validate,$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings)
 
 test-stories: train
-	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+	$(call timed,test stories,$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories)
 
-test: install train validate test-unit test-stories
-	@echo "make test: all checks passed"
+test: timings-start install train validate test-unit test-stories
+	@echo "make test: all checks passed. Time per step:"; cat $(TIMINGS)
+
+timings-start:
+	@mkdir -p results; : > $(TIMINGS)
 
 bench: install train
 	$(PY) -m bench $(BENCH)
@@ -83,7 +93,7 @@ WEB_STAMP := web/node_modules/.installed-$(shell sha256sum web/package-lock.json
 .PHONY: web-deps widget
 
 $(WEB_STAMP): web/package-lock.json
-	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	$(call timed,install (npm),cd web && npm ci --ignore-scripts --no-audit --no-fund)
 	@rm -f web/node_modules/.installed-*; touch $@
 
 web-deps: $(WEB_STAMP)
