@@ -1,9 +1,13 @@
-"""`make bench`: run every benchmark, print its table, write them all to bench/README.md with the date."""
+"""`make bench`: run every benchmark (or those named in BENCH), print its table, keep bench/README.md up to date.
+
+Each section of bench/README.md is replaced when its benchmark runs again; the others are kept.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -19,8 +23,22 @@ def available() -> list:
     return [name for name in chosen if name in present]
 
 
+def merge(old: str, new_sections: dict) -> str:
+    """bench/README.md with the sections just measured replaced and the others kept, in ORDER."""
+    kept = {}
+    for chunk in re.split(r"(?m)^(?=### bench\.)", old)[1:]:
+        name = re.match(r"### bench\.(\w+)", chunk).group(1)
+        kept[name] = chunk.rstrip() + "\n"
+    kept.update(new_sections)
+    names = [n for n in ORDER if n in kept] + sorted(n for n in kept if n not in ORDER)
+    header = (f"# Benchmarks\n\nWritten by `make bench` (`make bench BENCH=\"mi channels\"` reruns some). "
+              f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; each section says when "
+              "it was measured.\n\n")
+    return header + "\n".join(kept[n] for n in names)
+
+
 def main() -> int:
-    sections, failed = [], []
+    sections, failed = {}, []
     for name in available():
         started = time.monotonic()
         print(f"== bench.{name} ...", flush=True)
@@ -32,14 +50,14 @@ def main() -> int:
             body = f"**failed** (exit {proc.returncode}):\n\n```\n{proc.stderr[-1500:]}\n```"
         else:
             body = proc.stdout.strip()
-        section = f"### bench.{name} ({took:.0f} s)\n\n{body}\n"
+        load = os.getloadavg()[0]
+        section = (f"### bench.{name} ({took:.0f} s, measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, "
+                   f"load average {load:.1f})\n\n{body}\n")
         print(section, flush=True)
-        sections.append(section)
-    header = (f"# Benchmarks\n\nMeasured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on "
-              f"{platform.node() or 'this machine'}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              "by `make bench`.\n\n")
-    if not sys.argv[1:]:
-        (HERE / "README.md").write_text(header + "\n".join(sections), encoding="utf-8")
+        sections[name] = section
+        readme = HERE / "README.md"
+        old = readme.read_text(encoding="utf-8") if readme.exists() else ""
+        readme.write_text(merge(old, sections), encoding="utf-8")
     return 1 if failed else 0
 
 
