@@ -55,9 +55,11 @@ def main(args: Optional[List[str]] = None) -> None:
     prepare_environment(s)
     os.chdir(PROJECT_ROOT)
 
+    from bot import speedups
     from bot.stores import make_tracker_store_strict
 
     make_tracker_store_strict()
+    speedups.apply()
     install_privacy_filter()
     sys.argv = rasa_argv(s, model)
     from rasa.__main__ import main as rasa_main
