@@ -23,6 +23,9 @@ CHAR_NGRAMS = (3, 4, 5)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _REPEATS = re.compile(r"(.)\1{2,}")  # "sooooo" -> "soo"
+# Transcribed speech: "[laughs]", "[inaudible 00:01:02]" are not words; "I-I", "th-that" are stutters.
+_BRACKETS = re.compile(r"\[[^\]]{0,40}\]")
+_STUTTER = re.compile(r"\b([a-z]{1,3})-(?=\1)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!.,;:]")
 
 # Chat spellings and contractions, mapped to one form so each idea is one feature.
@@ -58,6 +61,9 @@ _SLANG: Dict[str, str] = {
     "mins": "minutes", "hrs": "hours", "alot": "a lot", "aswell": "as well",
 }
 
+# Spoken fillers carry no direction; dropped before anything else sees them.
+_FILLERS = {"um", "uh", "uhm", "umm", "erm", "er", "ah", "hmm", "mm", "mhm", "mmhmm", "hm"}
+_KEEP_REPEATS = {"no", "yeah", "yes", "very", "really", "so", "okay", "never", "bad", "that"}
 _NEGATORS = {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly"}
 _SCOPE_ENDS = {".", ",", "!", "?", ";", ":", "but", "though", "although", "because", "so", "and"}
 _ACKS = {"yeah", "yes", "okay", "sure", "right", "mm", "hmm", "mmhmm", "uh", "huh", "um", "uhm", "oh",
@@ -170,12 +176,21 @@ for _cls, _words in {
 
 
 def normalise(text: str) -> str:
-    """Lower case, unify apostrophes, drop control bytes, squeeze letter runs, expand slang."""
+    """Lower case, unify apostrophes, drop control bytes, squeeze letter runs, expand slang;
+    drop transcription marks ("[laughs]"), stutters ("I-I") and fillers ("um") from speech."""
     text = _CONTROL.sub(" ", text[:MAX_CHARS]).translate(_APOSTROPHES).lower()
+    text = _BRACKETS.sub(" ", text)
+    text = _STUTTER.sub("", text)
     text = _REPEATS.sub(r"\1\1", text)
     tokens = _TOKEN.findall(text)
+    if all(t in _FILLERS for t in tokens if t[0].isalnum()):
+        return " ".join(tokens)  # "mm." or "um, hmm": keep it as it is
     out: List[str] = []
+    prev = ""
     for tok in tokens:
+        if tok in _FILLERS or (tok == prev and tok.isalpha() and tok not in _KEEP_REPEATS):
+            continue  # "um", "uh"; "i i think" -> "i think"
+        prev = tok
         mapped = _SLANG.get(tok)
         if mapped is None and tok.endswith("n't"):
             mapped = tok[:-3] + " not"
@@ -259,6 +274,8 @@ def extract(text: str) -> Tuple[Dict[str, float], Dict[str, float], Dict[str, fl
     n = len(words_only)
     if n <= 3:
         cues["len_" + ("1" if n <= 1 else "2-3")] = 1.0
+    elif n > 25:
+        cues["len_long"] = 1.0  # a long spoken turn: one cue word in it weighs less
     if n <= 6 and all(t in _ACKS for t in words_only):
         cues["ack_only"] = 1.0
     if "?" in tokens:
