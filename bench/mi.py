@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import statistics
@@ -31,7 +32,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -143,13 +144,29 @@ CONVERSATIONS: Dict[str, List[str]] = {
 
 # ---------------------------------------------------------------- (a) cross-validation
 
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Training and evaluation print progress and debug lines to stdout; the table must stay clean."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+
+
 def cross_validation(folds: int) -> Dict[str, Any]:
     """Macro-F1 (and per-intent F1) over the test folds of a stratified k-fold CV."""
     from rasa.nlu.test import cross_validate
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, quiet_stdout():
         intent_result, _, _ = asyncio.run(cross_validate(data, folds, str(PROJECT_ROOT / "config.yml"), out,
                                                          disable_plotting=True, report_as_dict=True))
     report = intent_result.evaluation["report"]
