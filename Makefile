@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # `make test` prints how long each step took (install, train, validate, pytest, stories).
 TIMINGS   := results/timings.txt
 define timed
-	@mkdir -p results; started=$$(date +%s); $(2) && echo "$(1): $$(( $$(date +%s) - started )) s" >> $(TIMINGS)
+	@mkdir -p results; started=$$(date +%s); $(2) && echo "$(1): $$(( $$(date +%s) - started )) s" >> $(CURDIR)/$(TIMINGS)
 endef
 
 # Python 3.10 is what Rasa 3.6 runs on; these machines have it under pyenv.
