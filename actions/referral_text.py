@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple
 
+from bot.directory.zipgeo import STATE_NAMES
+
 SMS_LIMIT = 320
 MAX_MESSAGES = 3
 PAGE_SIZE = 3
@@ -209,18 +211,9 @@ class PlaceGuess:
         return self.kind in ("zip", "city", "anywhere")
 
 
-_STATE_NAMES: Dict[str, str] = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "district of columbia": "DC", "florida": "FL", "georgia": "GA",
-    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
-    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD", "massachusetts": "MA",
-    "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
-    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
-    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
-    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
-    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
-    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR",
-}
+# The states of zipgeo's table, without the territories whose codes are everyday words ("as").
+_STATE_NAMES: Dict[str, str] = {name: code for name, code in STATE_NAMES.items()
+                                if code not in {"GU", "VI", "AS", "MP"}}
 _STATE_CODES = {code.lower(): code for code in _STATE_NAMES.values()}
 _STATE_FULL = {code: name.title() for name, code in _STATE_NAMES.items()}
 _ZIP = re.compile(r"(?<!\d)(\d{5})(?:[- ]?\d{4})?(?!\d)")
