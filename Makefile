@@ -35,7 +35,7 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  started=$$(date +%s); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	  mkdir -p results; echo "install (apt:$$missing): $$(( $$(date +%s) - started )) s" >> $(TIMINGS); \
+	  mkdir -p results; echo "install (apt:$$missing): $$(( $$(date +%s) - started )) s" >> $(CURDIR)/$(TIMINGS); \
 	fi
 
 $(STAMP): requirements.lock

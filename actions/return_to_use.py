@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cues, mi
-from actions.base import Context, MIAction, Turn, send, stamp_memory
+from actions.base import Context, MIAction, Turn
 from actions.phrases import say
 from actions.reflect import reflect_turn
 
@@ -51,14 +51,10 @@ class ActionReturnToUse(MIAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        import time
-
-        context = Context.of(tracker)
-        turn = return_turn(context)
-        if turn is not None:
-            return send(dispatcher, stamp_memory(context.slots, turn, time.time()))
-        events = send(dispatcher, stamp_memory(context.slots, just_the_reflection(context), time.time()))
-        return events + [FollowupAction("action_listen")]
+        events = await super().run(dispatcher, tracker, domain)
+        if not cues.is_return_to_use(mi.text_of(tracker)):  # reflected only: skip the rule's next steps
+            events.append(FollowupAction("action_listen"))
+        return events
 
 
 def just_the_reflection(context: Context) -> Turn:

@@ -42,6 +42,8 @@ def test_same_verdict_as_rasa(result):
 def test_apply_replaces_the_method_and_keeps_checking(monkeypatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
     speedups.apply()
+    assert RemoteAction._validate_action_result is speedups._validate_action_result
+    assert speedups._action_result_validator() is speedups._action_result_validator()  # built once
     action = RemoteAction("action_x", None)
     assert action._validate_action_result({"events": []}) is True
     with pytest.raises(jsonschema.ValidationError):
