@@ -67,6 +67,7 @@ class Settings:
     support_contact: str = ""  # LANTERN_SUPPORT_CONTACT: phone or email given in HELP replies
     widget_exit_url: str = "https://www.google.com/"  # LANTERN_WIDGET_EXIT_URL: the widget's Quick exit goes here
     retention_days: int = 90  # days a conversation is kept (LANTERN_RETENTION_DAYS; 0 = keep); docs/transcripts.md
+    sqlite_synchronous: str = "NORMAL"  # LANTERN_SQLITE_SYNCHRONOUS: NORMAL or FULL (bot/sqlite.py)
 
     @property
     def rasa_url(self) -> str:
@@ -120,6 +121,9 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
     if not data_dir.is_absolute():
         data_dir = PROJECT_ROOT / data_dir
     db_url = v.get("LANTERN_DB_URL") or f"sqlite:///{data_dir / 'lantern.db'}"
+    sqlite_synchronous = (v.get("LANTERN_SQLITE_SYNCHRONOUS") or "NORMAL").strip().upper()
+    if sqlite_synchronous not in ("NORMAL", "FULL"):
+        raise ValueError(f"setting LANTERN_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got {sqlite_synchronous!r}")
     return Settings(
         data_dir=data_dir,
         host=v.get("LANTERN_HOST") or "127.0.0.1",
@@ -146,6 +150,7 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
         support_contact=(v.get("LANTERN_SUPPORT_CONTACT") or "").strip(),
         widget_exit_url=(v.get("LANTERN_WIDGET_EXIT_URL") or "https://www.google.com/").strip(),
         retention_days=_int(v, "LANTERN_RETENTION_DAYS", 90),
+        sqlite_synchronous=sqlite_synchronous,
     )
 
 

@@ -112,6 +112,7 @@ class LanternTrackerStore(SQLTrackerStore):
         if not host or "://" not in host:
             raise TrackerStoreUnavailable("tracker store needs a SQLAlchemy URL (LANTERN_DB_URL)")
         from bot import settings as settings_mod
+        from bot.sqlite import use_wal
         from bot.transcripts import db as transcripts_db
         from bot.transcripts.scrub import DomainInfo, Scrubber
 
@@ -123,6 +124,7 @@ class LanternTrackerStore(SQLTrackerStore):
         self.window_events = int(window_events)
         self.save_attempts = max(1, int(save_attempts))
         super().__init__(domain=domain, host=host, **kwargs)
+        use_wal(self.engine)  # bot/sqlite.py: a commit per turn without three disk syncs
         with self.engine.begin() as conn:
             conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type ON events (sender_id, type_name)"))
         transcripts_db.upgrade(self.engine)

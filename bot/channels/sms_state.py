@@ -20,6 +20,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from bot.sqlite import use_wal
+
 metadata = sa.MetaData()
 
 inbound = sa.Table(
@@ -66,7 +68,7 @@ class SmsState:
     """Small persistent state of the SMS channel (any SQLAlchemy URL; SQLite by default)."""
 
     def __init__(self, db_url: str) -> None:
-        self.engine = sa.create_engine(db_url, future=True)
+        self.engine = use_wal(sa.create_engine(db_url, future=True))
         metadata.create_all(self.engine)
         self._claims = 0
         self._lock = threading.Lock()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import migrations
+from bot.sqlite import use_wal
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "dir_alembic_version"
@@ -55,10 +56,7 @@ def create_engine(url: str) -> Engine:
     engine = sa.create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        if ":memory:" not in url:
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-    return engine
+    return use_wal(engine)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

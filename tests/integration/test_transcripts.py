@@ -78,7 +78,7 @@ def test_no_raw_pii_or_sender_id_anywhere_under_the_data_folder(lantern):
 def test_database_taken_away_mid_conversation_every_turn_stored_or_reported(lantern):
     who = "away-" + uuid.uuid4().hex[:8]
     texts = [f"message {i}: i want to cut back on pills" for i in range(8)]
-    locked = {3: "IMMEDIATE", 4: "IMMEDIATE", 5: "EXCLUSIVE"}  # writes fail; then reads fail too
+    locked = {3: "IMMEDIATE", 4: "IMMEDIATE", 5: "EXCLUSIVE"}  # writes fail (reads go on: WAL)
     results = []
     for i, text in enumerate(texts):
         if i in locked:

@@ -117,12 +117,17 @@ def test_strict_failsafe_raises_instead_of_falling_back(tmp_path):
         s.sessionmaker.configure(bind=s.engine)
         with pytest.raises(TrackerStoreUnavailable):
             run(wrapped.save(long_tracker(1)))
-        with pytest.raises(TrackerStoreUnavailable):
-            run(wrapped.retrieve("s1"))
+        run(wrapped.retrieve("s1"))  # WAL: a writer's lock doesn't stop readers
         with pytest.raises(Exception):
             s.check_writable()
     finally:
         conn.execute("ROLLBACK")
+    conn.execute("ALTER TABLE events RENAME TO events_away")  # now reads fail too
+    try:
+        with pytest.raises(TrackerStoreUnavailable):
+            run(wrapped.retrieve("s1"))
+    finally:
+        conn.execute("ALTER TABLE events_away RENAME TO events")
         conn.close()
     run(wrapped.save(long_tracker(1)))
     s.check_writable()
