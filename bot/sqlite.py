@@ -47,3 +47,15 @@ def _configured_level() -> str:
     from bot import settings
 
     return settings.load().sqlite_synchronous
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the WAL back into the database file and empty it.
+
+    After a deletion (retention, a person's request) the log still holds the
+    old page images until it is reused; with `secure_delete` on, truncating
+    it leaves the deleted rows nowhere on disk.
+    """
+    if is_file_sqlite(engine):
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

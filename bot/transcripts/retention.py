@@ -23,6 +23,7 @@ from typing import Callable, List, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot.sqlite import checkpoint
 from bot.transcripts.models import Conversation, Message
 
 BATCH = 500
@@ -113,6 +114,8 @@ def purge(engine: Engine, days: int, now: Optional[datetime] = None, dry_run: bo
     cutoff = cutoff_for(days, now)
     conversations, messages = _purge_transcripts(engine, cutoff, dry_run)
     events = _purge_events(engine, cutoff, dry_run)
+    if not dry_run and (conversations or events):
+        checkpoint(engine)  # the deleted rows' old pages leave the WAL too
     return PurgeReport(cutoff, conversations, messages, events, dry_run)
 
 
@@ -132,6 +135,8 @@ def forget(engine: Engine, pseudonym: str, dry_run: bool = False) -> PurgeReport
         if ids and not dry_run:
             conn.execute(sa.delete(Message).where(Message.conversation_id.in_(ids)))
             conn.execute(sa.delete(Conversation).where(Conversation.id.in_(ids)))
+    if not dry_run:
+        checkpoint(engine)
     return PurgeReport(datetime.utcnow(), len(ids), messages or 0, events, dry_run)
 
 

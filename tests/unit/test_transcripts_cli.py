@@ -212,3 +212,25 @@ def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypat
     assert counts(url) == {"conversations": 1, "messages": 2, "events": {"p_old": 4}}
     assert main(["transcripts", "--db", url, "forget", "p_old"]) == 0  # not a pseudonym shape: hashed
     assert "deleted 0 conversations" in capsys.readouterr().out
+
+
+def test_forget_leaves_nothing_in_the_database_files_or_the_wal(url, tmp_path, monkeypatch):
+    """WAL keeps old page images; forget() checkpoints and truncates it (bot/sqlite.py)."""
+    monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "cli-key")
+    import sqlite3
+
+    engine = tdb.open_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    bot_side = sqlite3.connect(tmp_path / "lantern.db")  # an open connection, as the running bot's
+    bot_side.execute("SELECT count(*) FROM events").fetchone()  # keeps the WAL from being removed on close
+    files = lambda: [p for p in tmp_path.iterdir() if p.name.startswith("lantern.db")]  # noqa: E731
+    assert any(b"he isnt breathing" in p.read_bytes() for p in files())
+    from bot.transcripts.retention import forget
+
+    forget(engine, "p_both")
+    leftovers = [p.name for p in files() for needle in (b"p_both", b"he isnt breathing", b"first visit")
+                 if needle in p.read_bytes()]
+    assert leftovers == []
+    bot_side.close()
+    engine.dispose()
