@@ -303,10 +303,14 @@ NUMBER_WORDS: Dict[str, int] = {
 UNITS: Dict[str, str] = {"day": "day", "days": "day", "week": "week", "weeks": "week", "wk": "week", "wks": "week",
                          "month": "month", "months": "month", "mo": "month", "mos": "month", "mnths": "month",
                          "year": "year", "years": "year", "yr": "year", "yrs": "year"}
-DURATION = re.compile(
-    r"\b(\d{1,3}|a couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred)\s*(\+\s*)?"
-    r"(days?|weeks?|wks?|months?|mos?|mnths|years?|yrs?)\b")
+AMOUNT = (r"(\d{1,3}|a couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|"
+          r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred)")
+UNIT = r"(days?|weeks?|wks?|months?|mos?|mnths|years?|yrs?)"
+# "a whole month", "two straight weeks": the word between does not change the length.
+FILLER = r"((whole|full|entire|solid|straight) )?"
+DURATION = re.compile(r"\b" + AMOUNT + r"\s*(\+\s*)?" + FILLER + UNIT + r"\b")
+# A length of time inside a bigger pattern ("after 2 years", "broke 4 months of sobriety"); no groups of its own.
+SPAN = re.sub(r"\((?!\?)", "(?:", r"((almost|nearly|over|like|about|bout) )?" + AMOUNT + r" ?(\+ ?)?" + FILLER + UNIT)
 VAGUE = {"a couple": "a couple of", "a couple of": "a couple of", "couple": "a couple of", "a few": "a few",
          "few": "a few", "several": "several"}
 
@@ -316,7 +320,7 @@ def duration(text: str) -> Optional[str]:
     match = DURATION.search(normalise(text))
     if not match:
         return None
-    amount, unit = match.group(1), UNITS[match.group(3)]
+    amount, unit = match.group(1), UNITS[match.group(5)]
     if amount in VAGUE:
         return f"{VAGUE[amount]} {unit}s"
     value = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
@@ -329,6 +333,15 @@ def duration(text: str) -> Optional[str]:
 
 # ---------------------------------------------------------------- reported steps
 
+NUMBER_WORDS_RE = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# After "week 3": not a count of something ("week 3 times", "day 2 beers").
+NOT_A_COUNT = (r"(?!\s*(times|x\b|nights?|days?|hours?|beers?|drinks?|bags?|pills?|shots?|hits?|lines?|grams?|g\b|"
+               r"of (the|my|this|that) ))")
+# Past (and bare) forms of using after a negation: "havent drank", "didnt touch", "not used".
+NOT_USED = (r"(havent|hasnt|have not|has not|not|didnt|did not|aint|never) (used|use|drank|drunk|drink|smoked|smoke|"
+            r"touched|touch|done|had|have|shot( up)?|snorted|taken|took|popped|picked up|gotten high|got high|been high|"
+            r"been drunk|gotten drunk|got drunk)\b")
+
 STEP_PATTERNS: List[Tuple[str, str]] = [
     ("treatment", r"\b(start(ed)?|got on|on|began|first (shot|dose)|got my (first )?(shot|dose|script|prescription))"
                   r"( my)? (suboxone|subs|bupe|buprenorphine|sublocade|methadone|vivitrol|naltrexone|the shot|"
@@ -336,7 +349,11 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
                   r"\b(went|checked|got) (in)?to (detox|rehab|treatment)\b|\bin (rehab|treatment|detox) now\b|"
                   r"\b(got|been) (on|prescribed) (subs|suboxone|bupe|methadone)\b|\bdosing at the clinic\b|"
                   r"\bstarted seeing a (counselor|counsellor|therapist)\b"),
-    ("meeting", r"\b(went|go|been going|got) to (a |an |my first |the )?(meeting|na|aa|ca|smart|recovery group|group)\w*\b|"
+    # "went to na", "been going to meetings", "started going to aa again", "been to 3 aa meetings".
+    ("meeting", r"\b(went|go|goes|been going|been|got|(started|start|starting|keep|kept|still|been) (back )?going)"
+                r"( back)? to (a |an |my first |the |my |another |some |a few |\d+ |two |three )?"
+                r"(first |online |new |local |morning |evening |smart recovery |recovery )?"
+                r"(meetings?|na|aa|ca|cma|smart|recovery groups?|groups?)\b|"
                 r"\bgot a sponsor\b|\bfirst meeting\b"),
     ("called_clinic", r"\b(called|phoned|rang|texted|emailed|contacted|reached out to|talked to|messaged) "
                       r"(a |the |this |that )?(clinic|doctor|doc|rehab|detox|treatment|hotline|helpline|samhsa|"
@@ -346,9 +363,13 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
                  r" (some |a |my |extra )?(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit)\b"),
     ("testing", r"\b(test(ed|ing)?|check(ed|ing)?|used (a |some )?(fent|test)) ?(strips?)?\b.*\b(strips?|supply|stuff|"
                 r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b"),
+    # "had my girl watch me", "had my sister stay with me", "my buddy watched me".
     ("not_alone", r"\b(not using alone|didnt use alone|dont use alone|stopped using alone|never use alone|"
                   r"used with (someone|a friend|my friend|people|somebody|my buddy)|had (someone|somebody|a friend|my friend|"
                   r"my buddy|my roommate|my partner|my bf|my gf) (with me|there|watch\w*|stay\w*|check\w*)|"
+                  r"had (my |a |an |the |some )?(\w+ ){1,2}?(watch|watching|stay|staying|check|checking|sit|sitting|spot|"
+                  r"spotting|wait|waiting|be|being)( with| on| over| around| there with)? me|"
+                  r"(my \w+|someone|somebody|a friend) (watched|spotted|checked on|was watching|was there with) me|"
                   r"(someone|somebody) (was )?with me when i used|called (the )?never use alone|nora|nors|buddy system|"
                   r"someone watching|instead of alone|(sit|sat|stay|stayed|be|was) with me (last night |)when i used|"
                   r"(sit|sat|stay|stayed) with me)\b"),
@@ -358,18 +379,30 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
                     r"new (needles|rigs|syringes|works|points|pipes?|supplies)|fresh (needles|rigs|works|supplies)|"
                     r"sterile|syringe (program|exchange|services?)|needle exchange|foil instead|"
                     r"dont share (needles|rigs|works|pipes)|stopped sharing)\b"),
-    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|only (used|did|had) (once|twice|one|a little|half)|"
+    # "tapered down", "only drank 2 nights", "smoked way less".
+    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|"
+             r"only (used|did|had|drank|smoked|took|shot|snorted|popped|hit|bought)\b|"
+             r"(drank|drinking|smoked|smoking|took|taking|did|doing) (way |a lot |alot |a little |a bit |much |so much )?less|"
+             r"taper(ed|ing)\b|"
              r"went from .{1,30} to|down to half|to half|"
              r"less than (before|usual|last week)|half (as much|what i used)|smaller (amounts?|doses?|hits?)|"
              r"went down to)\b"),
     ("day_off", r"\b(didnt use (today|yesterday|last night|all day|this weekend)|didnt touch (anything|it|nothing|shit)|"
                 r"took (a|the) day off|skipped (a|one) day|"
                 r"a day off|day without|made it through (the day|today|yesterday|the weekend)|no use (today|yesterday)|"
-                r"havent used (today|since yesterday|since last night)|took a break)\b"),
-    ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?"
+                r"havent used (today|since yesterday|since last night)|took a break)\b|"
+                r"\b(havent|have not|didnt|did not) (use|used|drank|drink|drunk|smoked|smoke|touched|touch|had|done|do)"
+                r"( (?!alone|with|around|by)[\w']+){0,3}? (today|yesterday|last night|all day|this weekend|"
+                r"since (yesterday|last night|this morning|"
+                r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"),
+    ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?" + FILLER +
              r"(days?|weeks?|months?|years?|wks?|mos?|yrs?) (clean|sober|off|without|no|since|free|straight|now)\b|"
              r"\b(clean|sober|off it|off dope|off fent) (for )?(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
-             r"a couple|a few) ?(days?|weeks?|months?|years?)\b|\b(havent|not) used (in|for) \w+ (days?|weeks?|months?)\b"),
+             r"a couple|a few) ?(days?|weeks?|months?|years?)\b|"
+             # "havent drank in 2 weeks", "havent touched meth for a month", "not used in 5 days".
+             r"\b" + NOT_USED + r"(\s+[\w']+){0,4}?\s+(in|for|since)\s+" + SPAN + r"\b|"
+             # "week 3", "day 10", "month 2 no pills" (not "week 3 times").
+             r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT),
 ]
 
 
@@ -383,24 +416,109 @@ STEP_WORDS: List[Tuple[str, str]] = [
     ("treatment", r"\b(subs|suboxone|bupe|methadone|vivitrol|naltrexone|sublocade|brixadi|script|treatment|detox|rehab|counsel\w*|"
                   r"therap\w*|intake|first shot)\b"),
     ("called_clinic", r"\b(clinic|appointment|appt|called|hotline)\b"),
-    ("meeting", r"\b(meeting|sponsor|na|aa|smart)\b"),
+    ("meeting", r"\b(meetings?|sponsor|na|aa|smart)\b"),
     ("day_off", r"\b(without using|without it|didnt use|no use|weekend without)\b"),
 ]
 GENERAL_STEP = re.compile(r"\b(threw (\w+ ){0,3}(out|away)|tossed|flushed|got rid of|deleted|blocked|stayed (home|in)|"
                           r"told (my|the|her|him|them)|said no|turned (it|him|her) down|walked away|left the party|"
                           r"went to bed instead|asked for help|stopped buying|stopped hanging|changed my number)\b")
-RETURN_CUES = re.compile(r"\b(relaps\w*|used again|using again|use again|slip\w*|picked up|went back|go back|back on (the|it|fent|dope|meth|pills|drugs|h|heroin|the bottle)|"
-                         r"back to|back at it|fell off|broke my|lost my (clean|sober|time)|ruined|caved|gave in|"
-                         r"started (using )?again|down the drain|square one|messed up|screwed up|blew it|"
-                         r"didnt make it|went back out|had a (relapse|slip)|back using|drank again|"
-                         r"i used(?! to)|and used|then used|but used|used (yesterday|last night|today|this weekend|"
-                         r"the same day))\b")
-DAY_NUMBER = re.compile(r"\bday (\d{1,3})\b")
+DAY_NUMBER = re.compile(r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT)
+
+# ---------------------------------------------------------------- using again after a time without
+
+# What is used, after "back on" / "back to" ("back on the pills", not "cut back on the pills" or "back to school").
+USED_THING = (r"(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|ice|tina|coke|cocaine|crack|pills|percs?|oxys?|roxys?|"
+              r"blues|xans?|xanax|bars|benzos|molly|weed|pot|drugs|booze|alcohol|liquor|beer|the (bottle|pipe|needle|"
+              r"drugs|stuff|sauce|booze|drink|juice|streets)|drinking|using|use|smoking|shooting|snorting|partying|"
+              r"getting (high|drunk|loaded|wasted)|my old (ways|habits)|old (ways|habits)|square one|day (one|1|zero|0)|"
+              r"(my|the) (old )?(dealer|plug|connect))")
+USE_VERB = (r"(used|use|using|drank|drink|drinking|smoked|smoking|shot up|shooting|snorted|snorting|popped|popping|"
+            r"copped|scored|got (high|drunk|loaded|wasted|lit|hammered|fucked up)|getting (high|drunk)|get (high|drunk)|"
+            r"hit (the|a|my) (pipe|bottle|bowl|bong|blunt|needle|rig)|"
+            r"(took|did|doing|bought|had) (some |a |a little |my )?(dope|fent|heroin|meth|crystal|coke|crack|pills|percs?|"
+            r"oxys?|blues|xans?|bars|benzos|molly|shots?|drinks?|beers?|lines?|bumps?|hits?)|"
+            r"(started|start|starting|been) (back )?(using|drinking|drinkin|smoking|shooting|snorting|doing|taking|"
+            r"popping|partying|getting high))")
+# Words that make "X ... again" a step, not a return ("started using test strips again").
+NOT_A_RETURN_WORD = (r"(strips?|narcan|naloxone|tests?|testing|fresh|new|clean|sterile|needles?|rigs?|syringes?|"
+                     r"supplies|less|foil|instead|meetings?|subs|suboxone|methadone|bupe|vivitrol|meds|clinic|group)")
+# After a bare "i used" / "picked up" / "went back": the end of the clause, or when it happened.
+WHEN_AFTER = (r"(?=\s*($|[,.;!?:)(]|(again|after|last|yesterday|today|tonight|this (morning|afternoon|weekend|week|time)|"
+              r"the (same|next|other) (day|night)|on (my (\d|\w+(th|st|nd|rd) day)|day|\w+day)|over the weekend|and|but|so|"
+              r"then|till|when|(mon|tues|wednes|thurs|fri|satur|sun)day|first time|for the first time|with (my )?old|"
+              r"at (a|the|my) (party|bar|club|wedding)|bad|big time|"
+              r"(it|some|one) ?($|[,.;!?]))\b))")
+# "when i used", "every time i picked up": a use described, not a return told.
+NOT_SUBORDINATE = r"(?<!when )(?<!while )(?<!before )(?<!if )(?<!whenever )(?<!time )(?<!cause )(?<!because )"
+
+RETURN_PATTERNS: List[str] = [
+    r"\b(relaps|relasp|realps)\w*\b(?! prevention)",
+    # "used again", "started drinking again", "started using fent again", "smoked again", "hit the pipe again".
+    r"(?<!only )\b" + USE_VERB + r"(\s+(?!" + NOT_A_RETURN_WORD + r"\b)[\w']+){0,3}\s+(again|agian|agin)\b"
+    r"(?![^,.;!?]*\binstead\b)",
+    r"\b(started (using )?again|back at it|back using|started back using|went back out|back out there|square one|"
+    r"down the drain|caved|gave in|fell off the wagon|had a (relapse|slip)|blew it|ruined it|"
+    r"slip ?ups?|slip(s|ped|ping)?(?!\s+(of|through|on (the )?ice))|"
+    r"didnt make it(?! (to|in|on time|there|out|home|back))|"
+    r"fell (back )?off(?!\s+(my|a|an|the|his|her|their|of|from|that|this|to|at)\b))\b",
+    # Clean time lost: "broke 4 months of sobriety", "lost my clean time", "reset my clean date", "blew 6 months".
+    r"\b(broke|broken|break|blew|blown|ruined|threw away|thrown away|throw away|tossed|lost|reset|restarted|"
+    r"messed up|screwed up|fucked up)( all)?( my| that| the| of my| all my)?( [\w']+){0,3}? (sobriety|streak|"
+    r"clean ?(time|date|streak|days)|sober ?(time|date|streak|days)|sobriety date)\b",
+    r"\b(broke|broken|blew|blown|threw away|thrown away|ruined|lost)( all| all of)?( my| that| those)? " + SPAN +
+    r"\b(?! (ago|to|of (my|his|her) life|in|at|on|pay|paycheck|worth|of (pay|rent|work|school)))",
+    r"\b(reset (my |the )?(clean |sober |sobriety )?(date|clock|count|days|time)|back to day (one|1|zero|0)|"
+    r"day (one|1|zero|0) again|new (clean|sober|sobriety) date|start(ing|ed)? (my )?(count|days|clean time) over)\b",
+    # "had a drink after 2 years", "bought a bag after 30 days", "i used with my old friends after 2 months off".
+    r"(?<!only )\b(" + USE_VERB + r"|relapsed|slipped|picked up|went back|(had|bought|got) (a|an|one|some|my first|a few|"
+    r"a couple( of)?|\d+|two|three) [\w']+)(,?\s+(?!(less|only|instead|strips?|fresh|new|sterile|narcan|naloxone)\b)"
+    r"[\w']+){0,6}?,?\s+(after " + SPAN + r"|after (being|staying|getting|bein) (clean|sober|off)|"
+    r"first (time|one|drink|hit|use) in " + SPAN + r")\b",
+    # "used on my 60th day", "relapsed on day 45".
+    r"\b(used|drank|relapsed|slipped|picked up|smoked|got high|got drunk|caved)( again)? on ((my )?(\d{1,3}(st|nd|rd|th)|"
+    r"\w+(th|st|nd|rd)) day|day (\d{1,3}|\w+))\b",
+    # "back on the pills" but not "cut back on the pills"; "back to drinking" but not "back to school".
+    r"(?<!cut )(?<!cuts )(?<!cutting )(?<!way )(?<!scale )(?<!scaled )(?<!scaling )(?<!pull )(?<!pulled )(?<!pulling )"
+    r"\bback on (the |my |them |that )?(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|coke|crack|pills|percs?|"
+    r"oxys?|blues|xans?|xanax|bars|benzos|drugs|booze|alcohol|bottle|sauce|pipe|needle|stuff|shit|juice|drink)\b",
+    r"\bback to " + USED_THING + r"\b(?![^,.;!?]*\binstead\b)",
+    # A bare "i used" / "and used" / "picked up" / "went back", told as what happened (not "i used less",
+    # "picked up narcan", "went back to school", "when i used").
+    r"(^|" + NOT_SUBORDINATE + r"\b(i|and|then|but|so|till|until|eventually|finally|just|ended up|yeah|well) )"
+    r"(used|drank)\b" + WHEN_AFTER,
+    r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )" + NOT_SUBORDINATE +
+    r"\b(picked up|went back|gone back|got high|got (drunk|wasted|hammered|loaded|fucked up))\b" + WHEN_AFTER,
+    r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )" + NOT_SUBORDINATE +
+    r"\bgot (drunk|wasted|hammered|loaded|blackout drunk|shitfaced)\b",
+    # "had 3 months then messed up", not "my teeth are messed up" or "messed up my back".
+    r"(?<!are )(?<!is )(?<!was )(?<!were )(?<!its )(?<!im )(?<!so )(?<!got )(?<!get )(?<!be )(?<!been )(?<!pretty )"
+    r"(?<!really )(?<!all )\b(messed|screwed|fucked) up\b" + WHEN_AFTER,
+]
+RETURN_CUES = re.compile("|".join(f"(?:{p})" for p in RETURN_PATTERNS))
+_RETURN_REGEXES = [re.compile(p) for p in RETURN_PATTERNS]
+# Said just before a cue, these make it something not done: "never used again", "almost picked up",
+# "scared ill relapse", "havent relapsed". ("Only" is kept to the use verbs: "only had 2 beers" is a step.)
+NOT_A_RETURN_BEFORE = re.compile(r"\b(didnt|did not|havent|have not|hasnt|has not|never|not|no|without|almost|nearly|"
+                                 r"dont|do not|wont|want|wanna|wanted|scared|afraid|worried|worry|might|if|gonna|"
+                                 r"going to|would|could|should|urges?|close to|tempted|avoid\w*|about to|"
+                                 r"try not|trying not)\b")
+FILLER_PHRASES = re.compile(r"\b(not gonna lie|not going to lie|ngl|tbh|to be honest|honestly)\b")
 
 
 def is_return_to_use(text: str) -> bool:
-    """The words say the person used again after a time without (a check on the intent classifier)."""
-    return bool(RETURN_CUES.search(normalise(text)))
+    """The words say the person used again after a time without (a check on the intent classifier).
+
+    A cue counts unless, in the same clause and within three words before it, something makes it
+    not done ("i havent used again", "almost picked up", "i dont want to relapse").
+    """
+    norm = FILLER_PHRASES.sub(" ", normalise(text))
+    norm = re.sub(r"\s+", " ", norm).strip()
+    for regex in _RETURN_REGEXES:
+        for match in regex.finditer(norm):
+            clause = re.split(r"[,.;!?]| but | and | so | then ", norm[:match.start()])[-1]
+            if not NOT_A_RETURN_BEFORE.search(" ".join(clause.split()[-3:])):
+                return True
+    return False
 
 
 def steps(text: str) -> List[str]:
@@ -412,7 +530,7 @@ def steps(text: str) -> List[str]:
         if match and not (key in ("naloxone", "not_alone", "less") and _negated(norm, match.start(), 12)
                           and "never use alone" not in match.group(0) and "not using alone" not in match.group(0)):
             found.append(key)
-    if "days" in found and duration(norm) in (None, "a day"):
+    if "days" in found and step_duration(norm) in (None, "a day"):
         found[found.index("days")] = "day_off"
     if "days" in found and "day_off" in found:
         found.remove("day_off")
@@ -420,16 +538,28 @@ def steps(text: str) -> List[str]:
 
 
 NOT_DONE_YET = re.compile(r"\b(maybe|might|gonna|going to|will|ill|plan\w*|want to|wanna|wish|hope|try to|"
-                          r"thinking (about|of)|could|should|would|if i)\b")
+                          r"thinking (about|of)|could|should|would|if i|ima|imma|id (like|love|rather)|about to|"
+                          r"i can (\w+ )?(cut|stop|quit|taper|start|try|manage|handle))\b")
+# Where people go for recovery: "going to" one of these is a place, not a plan, when it is habitual or past.
+RECOVERY_PLACES = (r"(the |a |an |my |some |more |daily |online )?(meetings?|na|aa|ca|cma|smart( recovery)?|groups?|"
+                   r"church|therapy|counsel\w*|clinic|treatment|iop|rehab|detox|dosing|sessions?|classes|class|program|"
+                   r"gym)\b")
+HABITUAL_GOING = re.compile(
+    r"\b(been|started|start|starting|keep|kept|keeps|still|back|been back|love|loved|like|liked|enjoy|enjoyed) "
+    r"(back )?going to " + RECOVERY_PLACES + r"|"
+    r"\bgoing to " + RECOVERY_PLACES + r"(?=[^.;!?]*\b(every|each|daily|regularly|again|lately|now|these days|helped|"
+    r"helps|helping|since|twice|times|for " + SPAN + r")\b)(?![^.;!?]*\b(tomorrow|tonight|later|next|soon|gonna|will)\b)")
 
 
 def step_of_report(text: str) -> Optional[str]:
     """The step in a message the classifier already calls a reported step (patterns, then single words).
 
-    None when the words name no step, or speak of one not taken yet ("maybe cut down some"):
-    a plan is change talk to reflect, not a step to affirm.
+    None when the words name no step, or speak of one not taken yet ("maybe cut down some",
+    "going to try to quit"): a plan is change talk to reflect, not a step to affirm. "Been going
+    to na every day" is a step: going to a meeting, past or habitual, is not a plan.
     """
     plain = re.sub(r"\b(instead of|of) going to\b", "", normalise(text))
+    plain = HABITUAL_GOING.sub(" ", plain)
     if NOT_DONE_YET.search(plain) and not re.search(r"\b(got|did|went|started|called|tested|been|"
                                                                 r"havent used|didnt use|cut)\b.*\b(today|yesterday|"
                                                                 r"last|ago|already|now)\b", normalise(text)):
@@ -447,10 +577,15 @@ def step_of_report(text: str) -> Optional[str]:
 
 
 def step_duration(text: str) -> Optional[str]:
-    """'10 days' from "today is day 10", else the duration named."""
+    """'10 days' from "today is day 10", '3 weeks' from "week 3", else the duration named."""
     match = DAY_NUMBER.search(normalise(text))
-    if match and int(match.group(1)) > 1:
-        return f"{int(match.group(1))} days"
+    if match:
+        unit, amount = UNITS[match.group(1)], match.group(2)
+        value = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
+        if unit != "day" and value == 1:
+            return f"a {unit}"
+        if value > 1:
+            return f"{value} {unit}s"
     return duration(text)
 
 

@@ -5,6 +5,11 @@ each with its MI code (`metadata: {mi: ...}`), and `{placeholders}` that the
 actions fill ("{who}", "{n}", "{duration}"...). `fragments:` hold the short
 verb phrases that reflections and summaries are assembled from.
 
+Each message also says which side of the talk it is about (`metadata.talk`, from
+`TALK_OF_LINE` by key): a reflection of change talk is about change. The Rasa server reads
+it back when the person answers, so a bare "yeah" to it counts as change talk
+(bot/turn_context.py, bot/nlu/talk_context.py).
+
 `all_lines()` gives every line with sample fillings, so the lint test
 (tests/unit/test_response_lint.py) checks every text an action can produce.
 """
@@ -21,6 +26,26 @@ import yaml
 
 PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
 
+# Which side of the talk a line reflects, sums up or asks about, by key: an entry names a key
+# and the keys under it ("reflect.change" covers "reflect.change.family"); the longest entry
+# wins, and None means "neither side" for keys under a labelled one. Keys not covered
+# (feelings, information, structure, double-sided and family lines) are about neither side.
+TALK_OF_LINE: Dict[str, Optional[str]] = {
+    "reflect.change": "change", "reflect.sustain": "sustain",
+    "reflect.topic": "change", "reflect.what_helped": "change",
+    "reflect.next_step": "change", "reflect.next_step.none": "sustain",
+    "invite.change": "change", "invite.sustain": "sustain",
+    "discord.no_problem": "sustain",
+    "ruler.importance.high": "change", "ruler.importance.low": "sustain", "ruler.importance.zero": "sustain",
+    "ruler.importance.why_lower": "change", "ruler.importance.what_would_raise": "change",
+    "ruler.confidence.high": "change", "ruler.confidence.low": "sustain",
+    "ruler.confidence.one_higher": "change", "ruler.confidence.why_sure": "change",
+    "step": "change",  # affirming and reflecting steps taken, inviting the next one
+    "summary.open": "change", "summary.key_question": "change", "summary.next_question": "change",
+    "offer.collect": "change",
+    "returning.recap": "change", "returning.recap.family": None,
+}
+
 
 @dataclass(frozen=True)
 class Line:
@@ -33,14 +58,27 @@ class Line:
 
 @dataclass(frozen=True)
 class Message:
-    """One message to send: filled text and MI code."""
+    """One message to send: filled text, MI code, and the side of the talk it is about (if any)."""
 
     text: str
     mi: str
+    talk: Optional[str] = None
 
     def as_kwargs(self) -> Dict[str, Any]:
         """Keyword arguments for `dispatcher.utter_message`."""
-        return {"text": self.text, "metadata": {"mi": self.mi}}
+        metadata: Dict[str, Any] = {"mi": self.mi}
+        if self.talk:
+            metadata["talk"] = self.talk
+        return {"text": self.text, "metadata": metadata}
+
+
+def talk_of(key: str) -> Optional[str]:
+    """The side of the talk ('change' / 'sustain') the line `key` is about, or None (TALK_OF_LINE)."""
+    best, talk = -1, None
+    for entry, side in TALK_OF_LINE.items():
+        if (key == entry or key.startswith(entry + ".")) and len(entry) > best:
+            best, talk = len(entry), side
+    return talk
 
 
 def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]]]:
@@ -114,7 +152,7 @@ def say(key: str, rng: Optional[random.Random] = None, avoid: Iterable[str] = ()
     recent = set(avoid)
     fresh = [pair for pair in filled if pair[1] not in recent] or filled
     line, text = rng.choice(fresh)
-    return Message(text=text, mi=line.mi)
+    return Message(text=text, mi=line.mi, talk=talk_of(key))
 
 
 # Sample values for every placeholder, so every template can be filled and checked.

@@ -81,7 +81,7 @@ def summary_turn(context: Context, question_key: str = "summary.key_question") -
     if text is None:
         return Turn([say("summary.empty", context.rng, context.recent),
                      say("summary.empty.question", context.rng, context.recent)], {"last_prompt": None})
-    return Turn([Message(text, "summary"), say(question_key, context.rng, context.recent)],
+    return Turn([Message(text, "summary", talk="change"), say(question_key, context.rng, context.recent)],
                 {"summary_at": float(len(themes)),
                  "last_prompt": "next_step" if question_key == "summary.next_question" else "summary_check"})
 

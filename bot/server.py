@@ -2,9 +2,10 @@
 
 Why not plain `rasa run`: settings come from `.env` (bot/settings.py) and are
 handed to endpoints.yml as environment variables; the tracker store is made
-strict (see bot/stores.py); telemetry is off; and the HTTP API is enabled only
-with the token from `.env`. The token is passed inside this process, so it never
-shows in the process list.
+strict (see bot/stores.py); every user message is parsed knowing the bot's
+previous message, as labels (bot/turn_context.py); telemetry is off; and the
+HTTP API is enabled only with the token from `.env`. The token is passed inside
+this process, so it never shows in the process list.
 """
 from __future__ import annotations
 
@@ -55,11 +56,12 @@ def main(args: Optional[List[str]] = None) -> None:
     prepare_environment(s)
     os.chdir(PROJECT_ROOT)
 
-    from bot import speedups
+    from bot import speedups, turn_context
     from bot.stores import make_tracker_store_strict
 
     make_tracker_store_strict()
     speedups.apply()
+    turn_context.apply()
     install_privacy_filter()
     sys.argv = rasa_argv(s, model)
     from rasa.__main__ import main as rasa_main

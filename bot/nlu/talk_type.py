@@ -6,12 +6,18 @@ one it heard. This component adds to every parsed message:
 
     "talk_type": {"name": "change", "confidence": 0.81,
                   "probabilities": {"change": 0.81, "neutral": 0.07, "sustain": 0.12},
-                  "ambivalent": false}
+                  "ambivalent": false, "context_used": false}
 
 `ambivalent` is true when both sides are there (both probabilities reach
 `ambivalence_threshold`, or the MI cue patterns heard change and sustain in one
 change or sustain message): a double-sided reflection fits. It learns at `rasa train` from the project's own labelled
 examples (`examples_path`, see docs/talk-type.md), not from the NLU intents.
+
+Context: a short answer ("yeah", "no", "i guess") says nothing by itself; its talk type is
+that of the bot message it answers. When the message metadata carries `lantern_context`
+(labels of the bot's previous message, put there by bot/turn_context.py in the running
+server), `bot.nlu.talk_context.combine` reads the answer with it and `context_used` is true.
+Without it (training, `rasa test`, POST /model/parse) the result is the text model's alone.
 """
 from __future__ import annotations
 
@@ -27,11 +33,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import talk_features, talk_model
+from bot.nlu import linear_model, talk_context, talk_features, talk_model
 from bot.nlu.talk_model import LABELS, TalkTypeModel
 
 logger = logging.getLogger(__name__)
@@ -98,6 +104,9 @@ class TalkTypeClassifier(GraphComponent):
             # `ambivalent` is true when change and sustain each reach this probability
             # (or when cue patterns of both sides occur in a change/sustain message).
             "ambivalence_threshold": 0.25,
+            # Read short answers ("yeah", "no") with the bot's previous message when the message
+            # metadata carries it (bot/turn_context.py); false: text only, always.
+            "use_context": True,
         }
 
     @staticmethod
@@ -110,7 +119,7 @@ class TalkTypeClassifier(GraphComponent):
         digest = hashlib.sha256()
         path = resolve_path(config.get("examples_path", DEFAULT_EXAMPLES))
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-        for module in (talk_features, talk_model):
+        for module in (talk_features, talk_model, linear_model):
             digest.update(inspect.getsource(module).encode("utf-8"))
         return digest.hexdigest()
 
@@ -181,9 +190,21 @@ class TalkTypeClassifier(GraphComponent):
             return True
         return name != "neutral" and {"change", "sustain"} <= sides
 
+    def classify_in_context(self, text: Any, context: Optional[talk_context.TurnContext]) -> Dict[str, Any]:
+        """The talk type of a text answering the bot message described by `context` (None: text only)."""
+        result = self.classify(text)
+        if not self._config.get("use_context", True):
+            context = None
+        try:
+            return talk_context.combine(result, text, context)
+        except Exception:  # noqa: BLE001 - the context must never break a turn
+            logger.exception("Talk-type context could not be applied; using the text alone.")
+            return {**result, "context_used": False}
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            message.set(TALK_TYPE, self.classify(message.get(TEXT)), add_to_output=True)
+            context = talk_context.TurnContext.from_metadata(message.get(METADATA))
+            message.set(TALK_TYPE, self.classify_in_context(message.get(TEXT), context), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -36,8 +36,12 @@ def component(storage_dir: Path) -> TalkTypeClassifier:
     return train_standalone(storage_dir)
 
 
-def check_shape(result: Dict[str, Any]) -> None:
-    assert set(result) == {"name", "confidence", "probabilities", "ambivalent"}
+def check_shape(result: Dict[str, Any], parsed: bool = False) -> None:
+    """`classify` gives the four keys; a parsed message (`process`) also says whether the context was used."""
+    keys = {"name", "confidence", "probabilities", "ambivalent"}
+    assert set(result) == (keys | {"context_used"} if parsed else keys)
+    if parsed:
+        assert isinstance(result["context_used"], bool)
     assert result["name"] in LABELS
     assert set(result["probabilities"]) == set(LABELS)
     assert 0.0 <= result["confidence"] <= 1.0
@@ -108,11 +112,54 @@ def test_process_sets_output_on_every_message(component: TalkTypeClassifier) -> 
     messages = [Message.build(text=t) for t in ["i need to stop", "ok", ""]]
     messages.append(Message(data={}))  # no text at all
     for message in component.process(messages):
-        check_shape(message.get("talk_type"))
+        check_shape(message.get("talk_type"), parsed=True)
+        assert message.get("talk_type")["context_used"] is False
         assert "talk_type" in message.as_dict(only_output_properties=True)
     training = TrainingData([Message.build(text="i want to quit", intent="greet")])
     component.process_training_data(training)
     check_shape(training.training_examples[0].get("talk_type"))
+
+
+def _reflection_of(talk: str, negative: bool = False) -> Dict[str, Any]:
+    """Message metadata as the server's turn-context hook sets it (bot/turn_context.py)."""
+    return {"lantern_context": {"prev_talk": talk, "prev_mi": "complex_reflection", "prev_negative": negative}}
+
+
+@pytest.mark.parametrize("text, metadata, expected, used", [
+    ("yeah", _reflection_of("change"), "change", True),
+    ("Mm-hmm.", _reflection_of("change"), "change", True),
+    ("i guess so", _reflection_of("change"), "change", True),
+    ("yeah", _reflection_of("sustain"), "sustain", True),
+    ("no", _reflection_of("change"), "sustain", True),
+    ("not really", _reflection_of("sustain"), "change", True),
+    ("no", _reflection_of("sustain", negative=True), "neutral", True),
+    ("yeah", {"lantern_context": {"prev_talk": "change", "prev_mi": "open_question"}}, None, False),
+    ("i'll get sick if i stop", _reflection_of("change"), "sustain", False),  # says more: the text decides
+    ("yeah", {"channel": "rest"}, None, False),
+    ("yeah", None, None, False),
+])
+def test_process_reads_short_answers_with_the_bots_previous_message(
+        component: TalkTypeClassifier, text: str, metadata: Any, expected: Any, used: bool) -> None:
+    data: Dict[str, Any] = {"text": text}
+    if metadata is not None:
+        data["metadata"] = metadata
+    [message] = component.process([Message(data=data)])
+    result = message.get("talk_type")
+    check_shape(result, parsed=True)
+    assert result["context_used"] is used
+    if used:
+        assert result["name"] == expected
+    else:
+        assert result == {**component.classify(text), "context_used": False}  # exactly the text reading
+
+
+def test_context_can_be_switched_off(storage_dir: Path, component: TalkTypeClassifier) -> None:
+    storage = LocalModelStorage(storage_dir)
+    context = ExecutionContext(GraphSchema({}), "no-context")
+    text_only = TalkTypeClassifier.load({**TalkTypeClassifier.get_default_config(), "use_context": False},
+                                        storage, Resource("talk_type_classifier"), context)
+    [message] = text_only.process([Message(data={"text": "yeah", "metadata": _reflection_of("change")})])
+    assert message.get("talk_type") == {**component.classify("yeah"), "context_used": False}
 
 
 def test_persist_load_round_trip(component: TalkTypeClassifier, storage_dir: Path) -> None:

@@ -1,0 +1,109 @@
+"""Intent component (bot/nlu/intent_classifier.py) and its model, trained through the Python API on a small set."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.intent_classifier import MODEL_FILE, LinearIntentClassifier
+from bot.nlu.intent_model import IntentModel, extract, normalise
+
+EXAMPLES = {
+    "greet": ["hi", "hello", "hey there", "yo", "good morning", "hiya", "sup", "hey hey"],
+    "goodbye": ["bye", "see ya", "gotta go", "later", "goodnight", "talk later", "cya", "bye for now"],
+    "report_step": ["got narcan today", "i tested my stuff", "didnt use yesterday", "called the clinic",
+                    "3 days clean", "started subs", "used with a friend not alone", "went to a meeting"],
+}
+RESOURCE = Resource("intent_classifier")
+
+
+def training_data() -> TrainingData:
+    return TrainingData([Message(data={"text": t, "intent": intent}) for intent, texts in EXAMPLES.items()
+                         for t in texts])
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path_factory.mktemp("intent_storage"))
+
+
+@pytest.fixture(scope="module")
+def component(storage: LocalModelStorage) -> LinearIntentClassifier:
+    context = ExecutionContext(GraphSchema({}), "intent-test")
+    trained = LinearIntentClassifier.create(LinearIntentClassifier.get_default_config(), storage, RESOURCE, context)
+    trained.train(training_data())
+    return trained
+
+
+def test_features_fold_case_accents_and_quotes() -> None:
+    assert normalise("  I\u2019M  Caf\u00e9  ") == "i'm cafe"
+    words, chars = extract("Got NARCAN today")
+    assert {"got", "narcan", "got narcan", "narcan today"} <= set(words)
+    assert " n" in chars and "narc" in chars
+
+
+def test_unseen_wordings_get_the_right_intent(component: LinearIntentClassifier) -> None:
+    for text, intent in [("hellooo", "greet"), ("ok bye now", "goodbye"), ("picked up narcan", "report_step")]:
+        [message] = component.process([Message(data={"text": text})])
+        assert message.get("intent")["name"] == intent, text
+        ranking = message.get("intent_ranking")
+        assert [r["name"] for r in ranking][0] == intent and len(ranking) == 3
+        assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 42, "\x00\xff", "🙂🙂", "x" * 100_000])
+def test_bad_input_never_raises(component: LinearIntentClassifier, text: Any) -> None:
+    [message] = component.process([Message(data={"text": text})])
+    intent = message.get("intent")
+    assert intent is None or intent["name"] in EXAMPLES
+
+
+def test_empty_text_gets_no_intent_so_the_fallback_answers(component: LinearIntentClassifier) -> None:
+    [message] = component.process([Message(data={"text": "  "})])
+    assert message.get("intent") is None
+
+
+def test_persist_load_round_trip_is_plain_json(component: LinearIntentClassifier,
+                                               storage: LocalModelStorage) -> None:
+    context = ExecutionContext(GraphSchema({}), "round-trip")
+    loaded = LinearIntentClassifier.load(LinearIntentClassifier.get_default_config(), storage, RESOURCE, context)
+    for text in ["hey", "took a day off", "see you"]:
+        assert loaded.ranking(text) == component.ranking(text)
+    with storage.read_from(RESOURCE) as directory:
+        data = json.loads((Path(directory) / MODEL_FILE).read_text())
+    assert data["kind"] == "intent" and sorted(data["labels"]) == sorted(EXAMPLES)
+
+
+def test_missing_model_gives_no_intent(tmp_path: Path) -> None:
+    context = ExecutionContext(GraphSchema({}), "missing")
+    loaded = LinearIntentClassifier.load({}, LocalModelStorage(tmp_path), Resource("nothing"), context)
+    [message] = loaded.process([Message(data={"text": "hi"})])
+    assert message.get("intent") is None
+
+
+def test_a_talk_type_model_file_is_not_read_as_an_intent_model() -> None:
+    model = IntentModel.fit([t for ts in EXAMPLES.values() for t in ts],
+                            [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False)
+    data = {**model.to_dict(), "kind": "talk_type"}
+    with pytest.raises(ValueError):
+        IntentModel.from_dict(data)
+
+
+def test_two_intents_give_a_two_way_softmax() -> None:
+    texts = EXAMPLES["greet"] + EXAMPLES["goodbye"]
+    model = IntentModel.fit(texts, ["greet"] * 8 + ["goodbye"] * 8)
+    probs = model.predict("hello there")
+    assert set(probs) == {"greet", "goodbye"} and probs["greet"] > 0.5
+    assert abs(sum(probs.values()) - 1.0) < 1e-9
+
+
+def test_fingerprint_follows_the_model_code() -> None:
+    assert LinearIntentClassifier.fingerprint_addon({}) == LinearIntentClassifier.fingerprint_addon({"c": 5})
+    assert len(LinearIntentClassifier.fingerprint_addon({}) or "") == 64
