@@ -335,6 +335,11 @@ class ActionReferralChoose(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         shown = tracker.get_slot("referral_shown") or []
+        if not shown and tracker.get_slot("ruler_pending"):
+            # "3" right after "how important, 0 to 10?" is a ruler answer, not a pick from a list
+            from actions.rulers import ActionRulerReply
+
+            return await ActionRulerReply().run(dispatcher, tracker, domain)
         if not shown:
             utter(dispatcher, [rt.nothing_to_show_message()])
             return []

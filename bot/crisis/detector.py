@@ -43,6 +43,9 @@ MODEL_CRISIS_WITH_CUE_MIN = 0.9  # ... or this confident when the detector alrea
 # The trained model is overconfident on crisis intents for drug talk it has not seen
 # (hard negatives: 70/203 full scripts at 0.8): alone, it must be nearly certain.
 MODEL_STRONG_MIN = 0.999  # a model crisis this sure is not demoted by figurative/negated cues
+# The model's own check-in intent: every crisis_check example is already a check-in for the patterns,
+# so the model alone asks "are you safe?" only when nearly sure ("she said i seem happier" got 0.91).
+MODEL_CHECK_INTENT_MIN = 0.97
 
 
 def family(category: Optional[str]) -> Optional[str]:
@@ -279,6 +282,8 @@ def combine(result: CrisisResult, intent_name: Optional[str], intent_confidence:
         conf = 0.0
     conf = min(1.0, max(0.0, conf))
     if intent_name not in INTENT_CATEGORY or conf < MODEL_CHECK_IN_MIN:
+        return result
+    if intent_name == "crisis_check" and conf < MODEL_CHECK_INTENT_MIN:
         return result
     model_category = INTENT_CATEGORY[intent_name]
     crisis_min = MODEL_CRISIS_WITH_CUE_MIN if result.level == "check_in" else MODEL_CRISIS_MIN

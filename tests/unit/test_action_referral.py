@@ -467,6 +467,18 @@ def test_choose_repeats_the_details_and_asks_about_next_steps(directory):
     assert "haven't looked anything up" in texts(messages)
 
 
+def test_a_number_while_a_ruler_is_pending_is_a_ruler_answer(directory):
+    messages, slots = run(ref.ActionReferralChoose(), "hmm 3", intent="referral_choose",
+                          slots={"ruler_pending": "confidence"})
+    assert "3" in messages[0]["text"] and "haven't looked anything up" not in texts(messages)
+    assert messages[0]["metadata"]["mi"].endswith("reflection") and slots.get("ruler_pending") is None
+    # with a list on screen, the number is still a choice
+    _, found = run(ref.ActionReferralSearch(), slots={"referral_need": ["treatment"], "referral_place": "45402"})
+    messages, _ = run(ref.ActionReferralChoose(), "2", intent="referral_choose",
+                      slots={"referral_shown": found["referral_shown"], "ruler_pending": "importance"})
+    assert "937-555-0108" in messages[0]["text"]
+
+
 def test_decline_after_options_and_out_of_the_blue(directory):
     messages, slots = run(ref.ActionReferralDecline(), "none of these", intent="referral_decline",
                           slots={"referral_shown": [{"title": "x"}]})

@@ -222,6 +222,12 @@ def test_crisis_check_intent_gives_a_check_in_only():
     assert combine(_none(), "crisis_check", 0.99).level == "check_in"
 
 
+def test_model_check_in_intent_alone_must_be_nearly_sure():
+    assert combine(_none("she said i seem happier"), "crisis_check", 0.91).level == "none"
+    assert combine(_none("she said i seem happier"), "crisis_check", 0.97).level == "check_in"
+    assert combine(_none("i feel kinda off"), "crisis_overdose", 0.91).level == "check_in"  # other intents: 0.6
+
+
 def test_figurative_hit_demotes_a_weak_model_crisis_but_never_to_none():
     fig = detect("this job is killing me")
     assert fig.defused
