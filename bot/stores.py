@@ -83,13 +83,13 @@ class StoreHealth:
         cls.last_error = ""
 
 
-# How many recent events of a conversation the dialogue works with. Policies
-# look at the last few turns only (max_history 5), but Rasa rebuilds and
+# How many recent events of a conversation the dialogue works with (about six
+# turns). Policies look at the last few turns only (max_history 4), but Rasa rebuilds and
 # featurises the whole session on every turn, so a long conversation gets
 # slower with every message (about 10x by turn 200). Loading a window of recent
 # events plus a snapshot of the state before it keeps each turn's cost flat.
 # Nothing is dropped from the database: only what is loaded for a turn.
-WINDOW_EVENTS = 60
+WINDOW_EVENTS = 40
 _LOADED_ATTR = "_lantern_events_loaded"
 # What `bot.anonymizer.pseudonymize` returns: "p_" + 20 base32 characters.
 PSEUDONYM_SHAPE = re.compile(r"p_[a-z2-7]{20}")
@@ -127,6 +127,10 @@ class LanternTrackerStore(SQLTrackerStore):
         use_wal(self.engine)  # bot/sqlite.py: a commit per turn without three disk syncs
         with self.engine.begin() as conn:
             conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type ON events (sender_id, type_name)"))
+            # Covers the latest-value-per-slot lookup of `_state_before` (slot name is in action_name):
+            # without it every earlier slot event of the conversation is read from the table each turn.
+            conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type_name "
+                                 "ON events (sender_id, type_name, action_name)"))
         transcripts_db.upgrade(self.engine)
         self.scrubber = Scrubber(DomainInfo.from_domain(domain), anonymizer)
         self._scrubber_domain = domain
