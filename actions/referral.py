@@ -26,6 +26,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import referral_text as rt
+from actions.rulers import ActionRulerReply
 
 logger = logging.getLogger(__name__)
 
@@ -337,8 +338,6 @@ class ActionReferralChoose(Action):
         shown = tracker.get_slot("referral_shown") or []
         if not shown and tracker.get_slot("ruler_pending"):
             # "3" right after "how important, 0 to 10?" is a ruler answer, not a pick from a list
-            from actions.rulers import ActionRulerReply
-
             return await ActionRulerReply().run(dispatcher, tracker, domain)
         if not shown:
             utter(dispatcher, [rt.nothing_to_show_message()])

@@ -35,11 +35,12 @@ def use_wal(engine: Engine, synchronous: str = "") -> Engine:
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; cheap to repeat
         cursor.execute(f"PRAGMA synchronous={level}")  # per connection
         cursor.close()
 
     sa.event.listen(engine, "connect", on_connect)
+    with engine.connect() as conn:  # WAL is kept in the file: once is enough
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     return engine
 
 

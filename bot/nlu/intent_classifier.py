@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import logging
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -74,8 +72,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         model = None
         try:
-            with model_storage.read_from(resource) as directory:
-                model = IntentModel.from_dict(json.loads((Path(directory) / MODEL_FILE).read_text(encoding="utf-8")))
+            model = IntentModel.load_from(model_storage, resource, MODEL_FILE)
         except (ValueError, OSError) as exc:
             logger.warning("Intent model could not be loaded (%s); messages get no intent.", exc)
         return cls(config, model_storage, resource, model)
@@ -89,8 +86,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples], c=float(self._config["c"]),
             group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"])})
         logger.info("Intent model trained on %d examples, temperature %.2f.", len(examples), self._model.temperature)
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / MODEL_FILE).write_text(json.dumps(self._model.to_dict()), encoding="utf-8")
+        self._model.save(self._model_storage, self._resource, MODEL_FILE)
         return self._resource
 
     def ranking(self, text: Any) -> List[Dict[str, Any]]:

@@ -21,7 +21,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 def normalise(text: str) -> str:
     """Lower case, accents and curly quotes folded, one space between words."""
-    text = unicodedata.normalize("NFKD", text if isinstance(text, str) else "")
+    text = unicodedata.normalize("NFKD", text[:2 * MAX_CHARS] if isinstance(text, str) else "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("\u2019", "'").lower()
     return " ".join(text[:MAX_CHARS].split())
 

@@ -8,9 +8,11 @@ classifying a message is a few dictionary look-ups and one small matrix product.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from itertools import repeat
+from pathlib import Path
 from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -145,6 +147,17 @@ class LinearTextModel:
                 "vocab": {g: sorted(v, key=v.__getitem__) for g, v in self.vocab.items()},
                 "idf": self.idf, "coef": self.coef, "intercept": self.intercept,
                 "temperature": self.temperature}
+
+    def save(self, model_storage: Any, resource: Any, filename: str) -> None:
+        """Write the model as JSON into a Rasa component's resource."""
+        with model_storage.write_to(resource) as directory:
+            (Path(directory) / filename).write_text(json.dumps(self.to_dict()), encoding="utf-8")
+
+    @classmethod
+    def load_from(cls, model_storage: Any, resource: Any, filename: str) -> "LinearTextModel":
+        """The model `save` wrote; ValueError or OSError when it is missing, broken or of another kind."""
+        with model_storage.read_from(resource) as directory:
+            return cls.from_dict(json.loads((Path(directory) / filename).read_text(encoding="utf-8")))
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "LinearTextModel":

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import logging
 import re
 from pathlib import Path
@@ -140,9 +139,7 @@ class TalkTypeClassifier(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> "TalkTypeClassifier":
         model = None
         try:
-            with model_storage.read_from(resource) as directory:
-                data = json.loads((Path(directory) / MODEL_FILE).read_text(encoding="utf-8"))
-            model = TalkTypeModel.from_dict(data)
+            model = TalkTypeModel.load_from(model_storage, resource, MODEL_FILE)
         except (ValueError, OSError) as exc:
             # Every message will still get a (neutral, low-confidence) talk type.
             logger.warning("Talk-type model could not be loaded (%s); every message will be neutral.", exc)
@@ -163,8 +160,7 @@ class TalkTypeClassifier(GraphComponent):
     def persist(self) -> None:
         if self._model is None:
             return
-        with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / MODEL_FILE).write_text(json.dumps(self._model.to_dict()), encoding="utf-8")
+        self._model.save(self._model_storage, self._resource, MODEL_FILE)
 
     def classify(self, text: Any) -> Dict[str, Any]:
         """The talk type of one text; never raises (anything odd is neutral with low confidence)."""
