@@ -2,8 +2,8 @@
 
 The bot asks permission before giving information ("Want me to share a few paths
 people take?") and remembers what it offered in `pending_offer`. A yes gives it;
-a no is respected without a second try. A yes or no with nothing pending gets a
-short acknowledgement.
+a no is respected without a second try. A yes or no with nothing pending gets the
+change talk gathered, a reflection of it, or an open door, never a bare "Okay.".
 """
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ def acknowledge(context: Context) -> Turn:
     turn = Turn([say("offer.none", context.rng, context.recent)], {"pending_offer": None, "last_prompt": None})
     if mi.may_ask(context.codes, INVITE_AFTER):
         turn.messages.append(say("offer.where_next", context.rng, context.recent))
+    elif items:
+        # Too soon for another question: reflect back what they said for change instead of a bare "Okay."
+        turn.messages = [say("offer.echo", context.rng, context.recent, items=items[-1])]
+    else:
+        turn.messages = [say("offer.space", context.rng, context.recent)]
     return turn
 
 

@@ -26,9 +26,18 @@ def test_yes_to_pick_up_from_last_time():
     assert set_slots["last_prompt"] == "resume"
 
 
-def test_yes_with_nothing_offered_is_just_acknowledged():
+def test_yes_with_nothing_offered_leaves_room_not_a_bare_okay():
     messages, _ = run(ACCEPT, make_tracker("ok", "affirm", events=[bot_event("open_question")]))
     assert codes(messages) == ["structure"]
+    assert messages[0]["text"] not in ("Okay.", "Got it.")
+
+
+def test_yes_right_after_a_question_reflects_the_change_talk_kept():
+    tracker = make_tracker("yeah", "affirm", events=[bot_event("open_question")],
+                           slots={"change_themes": ["family"], "who": "your kids"})
+    messages, _ = run(ACCEPT, tracker)
+    assert codes(messages) == ["complex_reflection"]
+    assert "your kids" in messages[0]["text"]
 
 
 def test_no_is_respected_without_a_second_try():
