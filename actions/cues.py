@@ -308,9 +308,10 @@ AMOUNT = (r"(\d{1,3}|a couple of|a couple|couple|a few|few|several|an|a|one|two|
 UNIT = r"(days?|weeks?|wks?|months?|mos?|mnths|years?|yrs?)"
 # "a whole month", "two straight weeks": the word between does not change the length.
 FILLER = r"((whole|full|entire|solid|straight) )?"
-DURATION = re.compile(r"\b" + AMOUNT + r"\s*(\+\s*)?" + FILLER + UNIT + r"\b")
+# "a year and a half", "2 and a half months": the half is said back.
+DURATION = re.compile(r"\b" + AMOUNT + r"(?P<half1> and a half)?\s*(\+\s*)?" + FILLER + UNIT + r"\b(?P<half2> and a half\b)?")
 # A length of time inside a bigger pattern ("after 2 years", "broke 4 months of sobriety"); no groups of its own.
-SPAN = re.sub(r"\((?!\?)", "(?:", r"((almost|nearly|over|like|about|bout) )?" + AMOUNT + r" ?(\+ ?)?" + FILLER + UNIT)
+SPAN = re.sub(r"\((?!\?)", "(?:", r"((almost|nearly|over|like|about|bout) )?" + AMOUNT + r"( and a half)? ?(\+ ?)?" + FILLER + UNIT)
 VAGUE = {"a couple": "a couple of", "a couple of": "a couple of", "couple": "a couple of", "a few": "a few",
          "few": "a few", "several": "several"}
 
@@ -320,14 +321,16 @@ def duration(text: str) -> Optional[str]:
     match = DURATION.search(normalise(text))
     if not match:
         return None
-    amount, unit = match.group(1), UNITS[match.group(5)]
+    amount, unit = match.group(1), UNITS[match.group(6)]
     if amount in VAGUE:
         return f"{VAGUE[amount]} {unit}s"
     value = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
-    if value == 1:
-        return f"a {unit}"
     if value == 0:
         return None
+    if match.group("half1") or match.group("half2"):
+        return f"a {unit} and a half" if value == 1 else f"{value} and a half {unit}s"
+    if value == 1:
+        return f"a {unit}"
     return f"{value} {unit}s"
 
 
@@ -342,27 +345,59 @@ NOT_USED = (r"(havent|hasnt|have not|has not|not|didnt|did not|aint|never) (used
             r"touched|touch|done|had|have|shot( up)?|snorted|taken|took|popped|picked up|gotten high|got high|been high|"
             r"been drunk|gotten drunk|got drunk)\b")
 
+# Days named by when they began, not how many: "sober since new years", "havent touched meth since march",
+# "clean since my daughter was born", "my clean date was in october, still clean". ("Since yesterday" is a day off.)
+SINCE_A_WHILE = (r"since (?!(yesterday|last night|this morning|this afternoon|today|tonight|the weekend|this weekend|"
+                 r"then|(mon|tues|wednes|thurs|fri|satur|sun)day)\b)\w")
+DAYS_SINCE = (r"\b(clean|sober|dry|off (it|them|dope|fent|the [\w']+)|(zero|no) [\w']+( [\w']+)?) (ever )?" + SINCE_A_WHILE +
+              r"|\b" + NOT_USED + r"(\s+[\w']+){0,3}?\s+" + SINCE_A_WHILE +
+              r"|\bstill (clean|sober|dry|off (it|dope|the [\w']+))\b"
+              r"|\b(clean|sober|sobriety) (date|birthday) (was|is) (in|on|back in) \w")
+
 STEP_PATTERNS: List[Tuple[str, str]] = [
-    ("treatment", r"\b(start(ed)?|got on|on|began|first (shot|dose)|got my (first )?(shot|dose|script|prescription))"
-                  r"( my)? (suboxone|subs|bupe|buprenorphine|sublocade|methadone|vivitrol|naltrexone|the shot|"
-                  r"treatment|rehab|detox|iop|outpatient|counsel\w*|therapy)\b|"
+    ("treatment", r"\b(start(ed)?|got on|on|began|first (shot|dose)|got my (first )?(shot|dose|script|prescription)|"
+                  r"(started|start|been|keep|kept|im) taking)"
+                  r"( my| the)? (suboxone|subs|bupe|buprenorphine|sublocade|methadone|vivitrol|naltrexone|the shot|"
+                  r"treatment|rehab|detox|iop|outpatient|counsel\w*|therapy|"
+                  r"antabuse|disulfiram|campral|acamprosate|revia|meds|medication)\b|"
                   r"\b(went|checked|got) (in)?to (detox|rehab|treatment)\b|\bin (rehab|treatment|detox) now\b|"
                   r"\b(got|been) (on|prescribed) (subs|suboxone|bupe|methadone)\b|\bdosing at the clinic\b|"
-                  r"\bstarted seeing a (counselor|counsellor|therapist)\b"),
+                  r"\bstarted seeing a (counselor|counsellor|therapist)\b|"
+                  # "she started me on something", "made it to my second week of iop".
+                  r"\b(started|put|got) me (on|started on)\b|"
+                  r"\b(made it to|finished|completed|done with|in|into|on) (my |the )?(first |second |third |fourth |\w+ )?"
+                  r"(week|month|phase) (of|in) (iop|treatment|rehab|detox|outpatient|inpatient|residential|the program|"
+                  r"methadone|subs|suboxone)\b"),
     # "went to na", "been going to meetings", "started going to aa again", "been to 3 aa meetings".
     ("meeting", r"\b(went|go|goes|been going|been|got|(started|start|starting|keep|kept|still|been) (back )?going)"
                 r"( back)? to (a |an |my first |the |my |another |some |a few |\d+ |two |three )?"
                 r"(first |online |new |local |morning |evening |smart recovery |recovery )?"
                 r"(meetings?|na|aa|ca|cma|smart|recovery groups?|groups?)\b|"
-                r"\bgot a sponsor\b|\bfirst meeting\b"),
+                r"\bgot a sponsor\b|\bfirst meeting\b|"
+                # "went to a recovery dharma group", "joined a sober group chat", "showed up to group".
+                r"\b(went to|joined|attended|showed up (to|at|for)|made it to|hit|sat in on|logged (in|on)to)"
+                r"( a| an| the| my| another| this| our)?( [\w']+){0,2}? (meetings?|groups?( chat)?|circle|fellowship)\b|"
+                r"\b(went to|joined|attended|tried|started|sat in on|showed up (to|at))( a| an| the)? (celebrate recovery|recovery dharma|refuge recovery|"
+                r"smart recovery|lifering|women for sobriety)\b|"
+                # "met with a peer coach".
+                r"\b(met|meeting|talked|spoke|sat down) (up )?with (a |my |the |our )?(peer (\w+ )?(coach|mentor|specialist|"
+                r"support|worker|navigator)|recovery (coach|mentor|specialist|navigator))\b"),
     ("called_clinic", r"\b(called|phoned|rang|texted|emailed|contacted|reached out to|talked to|messaged) "
-                      r"(a |the |this |that )?(clinic|doctor|doc|rehab|detox|treatment|hotline|helpline|samhsa|"
-                      r"counselor|counsellor|program|place|number|intake|methadone clinic)\b|"
-                      r"\b(made|booked|got|have) (an |my )?(appointment|appt|intake)\b"),
+                      r"(a |the |this |that |my )?(clinic|doctor|doc|rehab|detox|treatment|hotline|helpline|samhsa|"
+                      r"counselor|counsellor|program|place|number|intake|methadone clinic|pcp|gp|primary care( doctor)?|"
+                      r"nurse|provider|case ?worker|case manager|social worker)\b|"
+                      r"\b(made|booked|got|have) (an |my )?(appointment|appt|intake)\b|"
+                      # "got on the waitlist for inpatient", "signed up for the outpatient program".
+                      r"\b(got|get|put|am|im|was)( me| myself)? on (the |a )?(wait ?list|waiting list)\b|"
+                      r"\b(signed|signed me) up (for|with|at)( the| a| an| my)?( [\w']+){0,2}? (program|outpatient|iop|"
+                      r"treatment|rehab|detox|inpatient|residential|clinic|methadone|suboxone|counsel\w*|therapy)\b"),
     ("naloxone", r"\b(got|picked up|grabbed|have|carry|carrying|keep|bought|keeping|got some|got me some|always have)"
-                 r" (some |a |my |extra )?(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit)\b"),
+                 r" (some |a |my |extra |\d+ |two |three |a couple |a few )?((boxes|box|packs?|kits?|doses?) (of )?)?"
+                 r"(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit|nasal spray)\b"),
     ("testing", r"\b(test(ed|ing)?|check(ed|ing)?|used (a |some )?(fent|test)) ?(strips?)?\b.*\b(strips?|supply|stuff|"
-                r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b"),
+                r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b|"
+                # "took my batch to the drug checking place".
+                r"\bdrug check(ing|er)?\b|\b(checking|testing) (service|site|van|program|place)\b"),
     # "had my girl watch me", "had my sister stay with me", "my buddy watched me".
     ("not_alone", r"\b(not using alone|didnt use alone|dont use alone|stopped using alone|never use alone|"
                   r"used with (someone|a friend|my friend|people|somebody|my buddy)|had (someone|somebody|a friend|my friend|"
@@ -372,13 +407,31 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
                   r"(my \w+|someone|somebody|a friend) (watched|spotted|checked on|was watching|was there with) me|"
                   r"(someone|somebody) (was )?with me when i used|called (the )?never use alone|nora|nors|buddy system|"
                   r"someone watching|instead of alone|(sit|sat|stay|stayed|be|was) with me (last night |)when i used|"
-                  r"(sit|sat|stay|stayed) with me)\b"),
+                  r"(sit|sat|stay|stayed) with me)\b|"
+                  # "texted my friend before i used so she could check on me", "left the door unlocked so he could check".
+                  r"\bso (s?he|they|someone|somebody|my \w+) (could|would|can|will|was able to) (come )?(check|watch|find|"
+                  r"look in|keep an eye|be there)\b|"
+                  # "had my homie on facetime the whole time i used", "had the spotting line on speaker".
+                  r"\bhad ([\w']+ ){1,3}?on (facetime|the phone|speaker( ?phone)?|video|a (video |phone )?call)\b|"
+                  r"\b(spotting|spotter|overdose prevention|never use alone|brave) (line|hotline|app|service)\b|"
+                  r"\b(safe|safer|supervised) (consumption|injection|use|inhalation|smoking) (site|room|service|center|centre|"
+                  r"space)\b|\bconsumption (site|room)\b|\boverdose prevention (site|center|centre)\b|"
+                  r"\b(didnt|did not|never|not|dont|stopped|no more) (do|did|doing|use|using|used|shoot|shooting|smoke|"
+                  r"smoking)( it| up)? (by myself|alone|on my own)\b"),
     ("safer_route", r"\b(smok(e|ing|ed) (it )?(\w+ )?instead|snort(ing|ed)? (it )?(\w+ )?instead|"
                     r"instead of (shooting|injecting|slamming|banging|iv)|stopped (shooting|injecting|slamming)|"
                     r"not (shooting|injecting|slamming) anymore|switched to (smoking|snorting|foil)|"
                     r"new (needles|rigs|syringes|works|points|pipes?|supplies)|fresh (needles|rigs|works|supplies)|"
                     r"sterile|syringe (program|exchange|services?)|needle exchange|foil instead|"
-                    r"dont share (needles|rigs|works|pipes)|stopped sharing)\b"),
+                    r"dont share (needles|rigs|works|pipes)|stopped sharing|"
+                    # not mixing: "quit mixing my bars with dope", "didnt mix alcohol with my pills".
+                    r"(quit|stopped|no longer|didnt|did not|dont|not|never|no more) (mix|mixing|mixed|combining|combine)|"
+                    # "rotating injection sites", "got a safer smoking kit", "my own stem".
+                    r"rotat(e|ed|ing) (my |the )?(injection |shot )?(sites?|spots?|veins?|arms?)|"
+                    r"(safer|safe) (smoking|smoke|injecting|injection|snorting|snort|sniffing|use|using|inhalation) "
+                    r"(kits?|supplies|supply|gear)|"
+                    r"(new|own|fresh) (stems?|straws?|glass|mouthpieces?|cookers?|cottons?|filters?)|"
+                    r"alcohol (swabs?|pads?|wipes?))\b"),
     # "tapered down", "only drank 2 nights", "smoked way less".
     ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|"
              r"only (used|did|had|drank|smoked|took|shot|snorted|popped|hit|bought)\b|"
@@ -386,23 +439,54 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
              r"taper(ed|ing)\b|"
              r"went from .{1,30} to|down to half|to half|"
              r"less than (before|usual|last week)|half (as much|what i used)|smaller (amounts?|doses?|hits?)|"
-             r"went down to)\b"),
+             r"went down to|"
+             # pacing: "waited way longer between hits", "been spacing out my bumps".
+             r"(wait(ed|ing)?|went|going|go|gone) (way |a lot |alot |much |a bit |a little |even )?longer between|"
+             r"spac(e|ed|ing) (it|them|things) out|"
+             r"spac(e|ed|ing) (out )?(my |the )?(bumps|hits|lines|doses|drinks|shots|use|using|bags|pills|bowls|sessions)|"
+             # "skipped my morning shot" (not a dose of medication).
+             r"skip(ped|ping)? (my |the |a |one |that )?(morning |night |nightly |evening |afternoon |first |last |usual |"
+             r"daily |lunch |wake ?up |bedtime |weekend |late )?(shot|hit|bump|line|drink|beers?|bag|fix|pill|blast|bowl)|"
+             # weaker, or a limit kept: "switched to beer instead of vodka", "kept it to 2 drinks".
+             r"(switched|switching|changed) (from [\w ]{1,20}? )?(down )?to (beer|wine|seltzers?|light (beer|ones)|lighter|"
+             r"weaker|smaller|low|less)|"
+             r"switched to [\w ]{1,20}? instead of (vodka|liquor|whiskey|hard liquor|the hard stuff|shots|tequila|rum|gin)|"
+             r"(kept|keep|keeping|stuck|sticking|held|holding|limited|limiting)( it| myself| me)? (to|at) "
+             r"(just |only |a max of |max )?(\d{1,2}|one|two|three|four|five|a couple|a few|a single|half))\b"),
     ("day_off", r"\b(didnt use (today|yesterday|last night|all day|this weekend)|didnt touch (anything|it|nothing|shit)|"
                 r"took (a|the) day off|skipped (a|one) day|"
                 r"a day off|day without|made it through (the day|today|yesterday|the weekend)|no use (today|yesterday)|"
                 r"havent used (today|since yesterday|since last night)|took a break)\b|"
-                r"\b(havent|have not|didnt|did not) (use|used|drank|drink|drunk|smoked|smoke|touched|touch|had|done|do)"
+                r"\b(havent|have not|didnt|did not) (use|used|drank|drink|drunk|smoked|smoke|touched|touch|had|done|do|"
+                r"pick up|picked up)"
                 r"( (?!alone|with|around|by)[\w']+){0,3}? (today|yesterday|last night|all day|this weekend|"
                 r"since (yesterday|last night|this morning|"
-                r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"),
-    ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?" + FILLER +
-             r"(days?|weeks?|months?|years?|wks?|mos?|yrs?) (clean|sober|off|without|no|since|free|straight|now)\b|"
+                r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b|"
+                # an event got through without: "didnt drink at my sisters wedding", "made it thru my bday sober".
+                r"\b(havent|have not|didnt|did not|never) (use|used|drink|drank|pick up|picked up|get high|got high|"
+                r"get drunk|got drunk|smoke|party)( anything| a drop| at all)? (at|during|over|through|thru) "
+                r"(my |the |a |our |his |her |their |\w+s )?\w|"
+                r"\b(made it|make it|got|get|getting) (thru|through) (the |my |a |another |this |that |our )?"
+                r"(whole |entire )?([\w']+ ){0,2}?(sober|clean|dry|without (using|drinking|a drink|a drop|it|getting high|"
+                r"picking up))\b|"
+                r"\b(had|drank|stuck to|stuck with|sticking to|ordered|sipped) (a |only |just |some )?(sodas?|pop|water|"
+                r"juice|mocktails?|seltzers?|na beers?|non ?alcoholic [\w']+|soft drinks?|club soda|ginger ale)\b|"
+                r"\b(clean|sober|dry) since (yesterday|last night|this morning|(mon|tues|wednes|thurs|fri|satur|sun)day)\b"),
+    ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?"
+             r"(and a half )?" + FILLER +
+             r"(days?|weeks?|months?|years?|wks?|mos?|yrs?)( and a half)? (clean|sober|off|without|no|since|free|straight|"
+             r"now|dry|with no|with zero|without any)\b|"
              r"\b(clean|sober|off it|off dope|off fent) (for )?(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
              r"a couple|a few) ?(days?|weeks?|months?|years?)\b|"
              # "havent drank in 2 weeks", "havent touched meth for a month", "not used in 5 days".
              r"\b" + NOT_USED + r"(\s+[\w']+){0,4}?\s+(in|for|since)\s+" + SPAN + r"\b|"
              # "week 3", "day 10", "month 2 no pills" (not "week 3 times").
-             r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT),
+             r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT + r"|"
+             # A milestone: "hit my one year", "got my 30 day chip".
+             r"\b(hit|hitting|reached|reaching|celebrated|celebrating|made it to|got to)( my| the| a)? (full )?" + AMOUNT +
+             r"[ -]?" + UNIT + r"\b(?! (of|in|at) (iop|rehab|treatment|detox|the program|jail|prison|work|school))|"
+             r"\b" + AMOUNT + r"[ -]?" + UNIT + r" (chip|keytag|key tag|coin|medallion|tag|token)\b"
+             r"|" + DAYS_SINCE),
 ]
 
 
@@ -419,9 +503,33 @@ STEP_WORDS: List[Tuple[str, str]] = [
     ("meeting", r"\b(meetings?|sponsor|na|aa|smart)\b"),
     ("day_off", r"\b(without using|without it|didnt use|no use|weekend without)\b"),
 ]
-GENERAL_STEP = re.compile(r"\b(threw (\w+ ){0,3}(out|away)|tossed|flushed|got rid of|deleted|blocked|stayed (home|in)|"
-                          r"told (my|the|her|him|them)|said no|turned (it|him|her) down|walked away|left the party|"
-                          r"went to bed instead|asked for help|stopped buying|stopped hanging|changed my number)\b")
+GENERAL_STEP = re.compile(
+    r"\b(threw (\w+ ){0,3}(out|away)|tossed|flushed|got rid of|deleted|blocked|wiped|erased|stayed (home|in)|"
+    r"told (my|the|her|him|them)|said no|turned (it |him |her |them )?down|passed on|walked away|left the party|"
+    r"went to bed instead|asked for help|stopped buying|stopped hanging|changed my number|"
+    # Being honest with someone: "came clean to my wife", "opened up to my mom".
+    r"came clean (to|with|about)|opened up (to|with|about)|(was|been|got) honest with|admitted (it )?to (my|the|her|him)|"
+    # Money, places and routes: "gave my bank card to my mom", "moved out of the trap house", "took the long way home".
+    r"gave (my |the |all my )?(bank |debit |credit )?(cards?|cash|money|paycheck|check|wallet|keys) to|"
+    r"(hold|holds|holding|handle|handles|handling|manage|manages|managing|keeps|keeping) (onto )?my "
+    r"(money|cash|cards?|bank card|debit card|paycheck|check)|"
+    r"moved (out of|away from)|moved (in)?to (a |the )?(sober (living|house|home)|recovery (house|home|residence)|"
+    r"halfway house|oxford house)|"
+    r"(stopped|quit) (going|driving|walking|stopping) (to|by|past|around|in)|"
+    r"took (the|a) (long|longer|different|other|back|new) (way|route|road)|"
+    r"(went|drove|walked) (a different|the long|another|the other|a new) (way|route)|"
+    r"avoid(ed|ing) (my |the |that |his |her |their )?(old )?(dealers?|plugs?|connects?|spots?|bars?|block|corner|"
+    r"liquor stores?|trap( house)?)|"
+    # Supply gone: "poured every bottle down the sink", "smashed my pipe".
+    r"(poured|dumped|emptied|tipped)( [\w']+){0,5}? (out|down|away)|"
+    r"(smashed|broke|snapped|trashed) (my |the |all my )?(pipes?|stems?|rigs?|bongs?|bowls?|bottles?)|"
+    # Somewhere else instead: "skipped the bar after work", "went to the gym instead of the liquor store".
+    r"skipped (the |a |my |that )?([\w']+ )?(bar|party|club|happy hour|kickback|function|cookout|trap|spot)|"
+    r"instead of (going to |hitting |stopping at )?(the |a |my )?(liquor store|bar|dealers?|plug|trap|spot|using|"
+    r"drinking|copping|scoring|getting high|picking up)|"
+    # Cravings got through: "rode out the cravings", "sat with my cravings and they passed".
+    r"(rode|ride|riding|sat|sit|sitting|waited|surfed|surfing|got|made it|getting)( it)? (out|through|thru|with) "
+    r"(a |the |my |another |those |these )?([\w']+ )?(cravings?|urges?)|(cravings?|urges?) (passed|went away|faded|eased))\b")
 DAY_NUMBER = re.compile(r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT)
 
 # ---------------------------------------------------------------- using again after a time without
@@ -434,9 +542,9 @@ USED_THING = (r"(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|ice|tina|coke|
               r"(my|the) (old )?(dealer|plug|connect))")
 USE_VERB = (r"(used|use|using|drank|drink|drinking|smoked|smoking|shot up|shooting|snorted|snorting|popped|popping|"
             r"copped|scored|got (high|drunk|loaded|wasted|lit|hammered|fucked up)|getting (high|drunk)|get (high|drunk)|"
-            r"hit (the|a|my) (pipe|bottle|bowl|bong|blunt|needle|rig)|"
-            r"(took|did|doing|bought|had) (some |a |a little |my )?(dope|fent|heroin|meth|crystal|coke|crack|pills|percs?|"
-            r"oxys?|blues|xans?|bars|benzos|molly|shots?|drinks?|beers?|lines?|bumps?|hits?)|"
+            r"hit (the|a|my) (pipe|bottle|bowl|bong|blunt|needle|rig)|hit (it|that)|"
+            r"(took|did|doing|bought|had) (some |a |a little |my )?(dope|fent|heroin|meth|crystal|coke|crack|pills?|percs?|"
+            r"oxys?|blues?|xans?|bars?|benzos|molly|shots?|drinks?|beers?|lines?|bumps?|hits?|bags?)|"
             r"(started|start|starting|been) (back )?(using|drinking|drinkin|smoking|shooting|snorting|doing|taking|"
             r"popping|partying|getting high))")
 # Words that make "X ... again" a step, not a return ("started using test strips again").
@@ -446,13 +554,24 @@ NOT_A_RETURN_WORD = (r"(strips?|narcan|naloxone|tests?|testing|fresh|new|clean|s
 WHEN_AFTER = (r"(?=\s*($|[,.;!?:)(]|(again|after|last|yesterday|today|tonight|this (morning|afternoon|weekend|week|time)|"
               r"the (same|next|other) (day|night)|on (my (\d|\w+(th|st|nd|rd) day)|day|\w+day)|over the weekend|and|but|so|"
               r"then|till|when|(mon|tues|wednes|thurs|fri|satur|sun)day|first time|for the first time|with (my )?old|"
-              r"at (a|the|my) (party|bar|club|wedding)|bad|big time|"
+              r"at (a|the|my|\w+s) ([\w']+ )?(party|bar|club|wedding|cookout|bbq|barbecue|game|concert|show|funeral|reunion|"
+              r"festival|kickback|function)|bad|big time|that (night|day|morning|evening|afternoon|weekend|week)|"
+              r"in (january|february|march|april|may|june|july|august|september|october|november|december|"
+              r"the (spring|summer|fall|winter))|"
               r"(it|some|one) ?($|[,.;!?]))\b))")
 # "when i used", "every time i picked up": a use described, not a return told.
 NOT_SUBORDINATE = r"(?<!when )(?<!while )(?<!before )(?<!if )(?<!whenever )(?<!time )(?<!cause )(?<!because )"
 
+# "cut back on the pills", "scaled back to 2 drinks": less, not a return.
+NOT_CUT_BACK = (r"(?<!cut )(?<!cuts )(?<!cutting )(?<!way )(?<!scale )(?<!scaled )(?<!scaling )(?<!pull )(?<!pulled )"
+                r"(?<!pulling )")
+# Clean time and its count: "my streak", "my clean date", "my sobriety".
+CLEAN_TIME = r"(streak|sobriety( date| app)?|clean ?(time|date|streak|days)|sober ?(time|date|streak|days))"
+
 RETURN_PATTERNS: List[str] = [
     r"\b(relaps|relasp|realps)\w*\b(?! prevention)",
+    # "i lapsed", "had a lapse with pills" (not "a lapse in judgment", "time lapse").
+    r"(?<!time )(?<!time-)\b(lapse|lapsed|lapses|lapsing)\b(?! (prevention|in|of) )",
     # "used again", "started drinking again", "started using fent again", "smoked again", "hit the pipe again".
     r"(?<!only )\b" + USE_VERB + r"(\s+(?!" + NOT_A_RETURN_WORD + r"\b)[\w']+){0,3}\s+(again|agian|agin)\b"
     r"(?![^,.;!?]*\binstead\b)",
@@ -463,14 +582,14 @@ RETURN_PATTERNS: List[str] = [
     r"fell (back )?off(?!\s+(my|a|an|the|his|her|their|of|from|that|this|to|at)\b))\b",
     # Clean time lost: "broke 4 months of sobriety", "lost my clean time", "reset my clean date", "blew 6 months".
     r"\b(broke|broken|break|blew|blown|ruined|threw away|thrown away|throw away|tossed|lost|reset|restarted|"
-    r"messed up|screwed up|fucked up)( all)?( my| that| the| of my| all my)?( [\w']+){0,3}? (sobriety|streak|"
+    r"ended|end|ending|killed|snapped|messed up|screwed up|fucked up)( all)?( my| that| the| of my| all my)?( [\w']+){0,3}? (sobriety|streak|"
     r"clean ?(time|date|streak|days)|sober ?(time|date|streak|days)|sobriety date)\b",
     r"\b(broke|broken|blew|blown|threw away|thrown away|ruined|lost)( all| all of)?( my| that| those)? " + SPAN +
     r"\b(?! (ago|to|of (my|his|her) life|in|at|on|pay|paycheck|worth|of (pay|rent|work|school)))",
     r"\b(reset (my |the )?(clean |sober |sobriety )?(date|clock|count|days|time)|back to day (one|1|zero|0)|"
     r"day (one|1|zero|0) again|new (clean|sober|sobriety) date|start(ing|ed)? (my )?(count|days|clean time) over)\b",
     # "had a drink after 2 years", "bought a bag after 30 days", "i used with my old friends after 2 months off".
-    r"(?<!only )\b(" + USE_VERB + r"|relapsed|slipped|picked up|went back|(had|bought|got) (a|an|one|some|my first|a few|"
+    r"(?<!only )\b(" + USE_VERB + r"|relapsed|slipped|picked up|went back|went out|(had|bought|got) (a|an|one|some|my first|a few|"
     r"a couple( of)?|\d+|two|three) [\w']+)(,?\s+(?!(less|only|instead|strips?|fresh|new|sterile|narcan|naloxone)\b)"
     r"[\w']+){0,6}?,?\s+(after " + SPAN + r"|after (being|staying|getting|bein) (clean|sober|off)|"
     r"first (time|one|drink|hit|use) in " + SPAN + r")\b",
@@ -478,14 +597,13 @@ RETURN_PATTERNS: List[str] = [
     r"\b(used|drank|relapsed|slipped|picked up|smoked|got high|got drunk|caved)( again)? on ((my )?(\d{1,3}(st|nd|rd|th)|"
     r"\w+(th|st|nd|rd)) day|day (\d{1,3}|\w+))\b",
     # "back on the pills" but not "cut back on the pills"; "back to drinking" but not "back to school".
-    r"(?<!cut )(?<!cuts )(?<!cutting )(?<!way )(?<!scale )(?<!scaled )(?<!scaling )(?<!pull )(?<!pulled )(?<!pulling )"
-    r"\bback on (the |my |them |that )?(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|coke|crack|pills|percs?|"
+    NOT_CUT_BACK + r"\bback on (the |my |them |that )?(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|coke|crack|pills|percs?|"
     r"oxys?|blues|xans?|xanax|bars|benzos|drugs|booze|alcohol|bottle|sauce|pipe|needle|stuff|shit|juice|drink)\b",
-    r"\bback to " + USED_THING + r"\b(?![^,.;!?]*\binstead\b)",
+    NOT_CUT_BACK + r"\bback to (the |my )?" + USED_THING + r"\b(?![^,.;!?]*\binstead\b)",
     # A bare "i used" / "and used" / "picked up" / "went back", told as what happened (not "i used less",
     # "picked up narcan", "went back to school", "when i used").
     r"(^|" + NOT_SUBORDINATE + r"\b(i|and|then|but|so|till|until|eventually|finally|just|ended up|yeah|well) )"
-    r"(used|drank)\b" + WHEN_AFTER,
+    r"(used|drank|copped|scored|smoked)\b" + WHEN_AFTER + r"(?![^,.;!?]*\binstead\b)",
     r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )" + NOT_SUBORDINATE +
     r"\b(picked up|went back|gone back|got high|got (drunk|wasted|hammered|loaded|fucked up))\b" + WHEN_AFTER,
     r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )" + NOT_SUBORDINATE +
@@ -493,6 +611,40 @@ RETURN_PATTERNS: List[str] = [
     # "had 3 months then messed up", not "my teeth are messed up" or "messed up my back".
     r"(?<!are )(?<!is )(?<!was )(?<!were )(?<!its )(?<!im )(?<!so )(?<!got )(?<!get )(?<!be )(?<!been )(?<!pretty )"
     r"(?<!really )(?<!all )\b(messed|screwed|fucked) up\b" + WHEN_AFTER,
+    # Clean time said to be gone: "my streak is gone", "my 6 months is gone", "my clean date is back to zero",
+    # "got my clean time back to 0", "my count went back to zero".
+    r"\b" + CLEAN_TIME + r"( (?!not|isnt|wasnt|arent|werent|never|aint)[\w']+){0,2}? (is |was |are |were |just |now |got )?"
+    r"(gone|over|done|dead|ended|reset)\b",
+    r"\b(my|the|all|all my|all that|those|that) " + SPAN + r"( (of )?(clean ?time|sobriety|clean|sober))?"
+    r" (is |was |are |were |just |now )?(gone|down the drain|wasted|for nothing|out the window)\b",
+    r"\b(" + CLEAN_TIME + r"|count|clock|days)( (?!not|isnt|wasnt|never)[\w']+){0,2}? back to (zero|0|day (one|1|zero|0))\b",
+    # "went on a run" (not a jog), "went on a bender", "turned into a week long binge".
+    r"\bwent on a ([\w']+ ){0,3}?(run|bender|binge|tear|spree)\b(?![^,.;!?]*\b(instead|miles?|mi|km|5k|10k|park|jog\w*|"
+    r"treadmill|trail|beach|track|clear my head|dog|block|exercise|morning)\b)",
+    r"\b(been on|was on|had|turned into|turns into|turning into|ended up on|ended in) a ([\w']+ ){0,3}?(bender|binge)\b",
+    r"\bturn(ed|s|ing)? into a ([\w']+ ){0,3}?(run|relapse|bender|binge)\b",
+    # "i went out again" (in recovery talk, used again).
+    r"\bwent out again\b(?! (to|for|with (my )?(wife|husband|kids|family|girl|boy|friends?)|on a date)\b)",
+    # "picked back up with the kratom" (not "picked back up my meetings").
+    r"\bpicked (it |things )?back up\b(?![^,.;!?]*\b(" + NOT_A_RETURN_WORD[1:-1] + r"|gym|job|work|shifts?|school|"
+    r"class(es)?|routine|hobb\w+|guitar|running|working out|journal\w*|where i left off|program|counsel\w*|therap\w*)\b)",
+    # "didnt even last a week before i used".
+    r"\b(didnt|couldnt|did not|could not|barely) (even )?(last|make it|go|stay [\w']+|hold out|get)( [\w']+){0,4}? "
+    r"before i (used|drank|picked up|relapsed|caved|smoked|copped|got high|got drunk|slipped|was using|was drinking)\b",
+    # "now im back in it", "fell back into the percs" (not "back into my routine").
+    r"\b(im|i am|was|got|been|now|right) back (in|into) it\b(?=\s*($|[,.;!?]|again|now|bad|hard|heavy|deep|full))",
+    r"\b(fell|fall|falling|fallen|slid|slide|sliding|slipped|slipping|got sucked|getting sucked|sucked) back (in)?to\b"
+    r"(?! (bed|sleep|place|line|shape|my routine|routine|school|work|the program|recovery|meetings?|a rhythm|the rhythm)\b)",
+    # "back at the dope house", "back at my dealers spot".
+    r"\bback (at|to|in|by) (the |my |his |her |that )?(dope|trap|crack|drug|dealers?|plugs?|connects?) ?"
+    r"(house|spot|block|corner|pad)\b",
+    # "had been sober since june till yesterday".
+    r"\b(clean|sober|dry|off (the |my )?" + USED_THING + r")( [\w']+){0,4}? (till|until|til|up until|up till) "
+    r"(yesterday|last \w+|this (morning|week|weekend)|today|tonight|the other (day|night)|"
+    r"(mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    # "threw it all away saturday" (not "threw it all in the trash").
+    r"\b(threw|throw|thrown|throwing) (it all|everything|all of it|all my progress|all that( progress| work| time)?) away\b"
+    r"(?![^,.;!?]*\b(trash|garbage|toilet|dumpster|sharps|bin)\b)",
 ]
 RETURN_CUES = re.compile("|".join(f"(?:{p})" for p in RETURN_PATTERNS))
 _RETURN_REGEXES = [re.compile(p) for p in RETURN_PATTERNS]
@@ -530,14 +682,16 @@ def steps(text: str) -> List[str]:
         if match and not (key in ("naloxone", "not_alone", "less") and _negated(norm, match.start(), 12)
                           and "never use alone" not in match.group(0) and "not using alone" not in match.group(0)):
             found.append(key)
-    if "days" in found and step_duration(norm) in (None, "a day"):
+    # "Day 1", "clean for a day": a day off. "Sober since new years" names no length but is more than a day.
+    if "days" in found and step_duration(norm) in (None, "a day") and not re.search(DAYS_SINCE, norm):
         found[found.index("days")] = "day_off"
     if "days" in found and "day_off" in found:
         found.remove("day_off")
     return list(dict.fromkeys(found))
 
 
-NOT_DONE_YET = re.compile(r"\b(maybe|might|gonna|going to|will|ill|plan\w*|want to|wanna|wish|hope|try to|"
+NOT_DONE_YET = re.compile(r"\b(maybe|might|gonna|going to|will|ill|plan\w*|want to|wanna|wish|hope|hoping|hopefully|try to|"
+                          r"(im|i am|am) trying to|^trying to|need to|have to|gotta|"
                           r"thinking (about|of)|could|should|would|if i|ima|imma|id (like|love|rather)|about to|"
                           r"i can (\w+ )?(cut|stop|quit|taper|start|try|manage|handle))\b")
 # Where people go for recovery: "going to" one of these is a place, not a plan, when it is habitual or past.
@@ -550,6 +704,13 @@ HABITUAL_GOING = re.compile(
     r"\bgoing to " + RECOVERY_PLACES + r"(?=[^.;!?]*\b(every|each|daily|regularly|again|lately|now|these days|helped|"
     r"helps|helping|since|twice|times|for " + SPAN + r")\b)(?![^.;!?]*\b(tomorrow|tonight|later|next|soon|gonna|will)\b)")
 
+# Not a plan: a purpose ("so she could check on me", "so i cant buy"), a past reluctance
+# ("showed up to group even tho i didnt want to"), a place given up ("stopped going to the gas station").
+PURPOSE_OR_RELUCTANCE = re.compile(
+    r"\b(stopped|quit|no longer) going to\b|"
+    r"\bso (that )?(i|s?he|they|we|someone|somebody|my \w+) (could|would|can|cant|couldnt|wouldnt|will|wont|was able to)\b|"
+    r"\b((even )?(tho|though|although|when|if) )?i didnt (want|wanna|feel like)( to| it)?(?=\s*($|[,.;!?]))")
+
 
 def step_of_report(text: str) -> Optional[str]:
     """The step in a message the classifier already calls a reported step (patterns, then single words).
@@ -560,6 +721,7 @@ def step_of_report(text: str) -> Optional[str]:
     """
     plain = re.sub(r"\b(instead of|of) going to\b", "", normalise(text))
     plain = HABITUAL_GOING.sub(" ", plain)
+    plain = PURPOSE_OR_RELUCTANCE.sub(" ", plain)
     if NOT_DONE_YET.search(plain) and not re.search(r"\b(got|did|went|started|called|tested|been|"
                                                                 r"havent used|didnt use|cut)\b.*\b(today|yesterday|"
                                                                 r"last|ago|already|now)\b", normalise(text)):

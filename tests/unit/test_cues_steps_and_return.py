@@ -141,3 +141,95 @@ def test_no_plan_among_the_share_examples_reads_as_a_step():
     plans = [t for t in examples("change_talk.yml", "share") if PLAN_WORDS.search(normalise(t))]
     assert len(plans) >= 40
     assert [(t, step_of_report(t)) for t in plans if step_of_report(t) is not None] == []
+
+
+# ---------------------------------------------------------------- wordings added with the larger NLU data
+
+@pytest.mark.parametrize("text,key", [
+    # naloxone by another name, in a quantity
+    ("picked up two packs of nasal spray at the pharmacy", "naloxone"),
+    # not alone: someone on the line, someone told so they can check, a site with staff
+    ("had my cousin on the phone while i used", "not_alone"), ("called my sister first so she could come check on me", "not_alone"),
+    ("used at the supervised consumption site today", "not_alone"), ("never did it by myself this weekend", "not_alone"),
+    ("brought my stuff to a drug checking service", "testing"),
+    # safer: not mixing, rotating sites, own gear
+    ("stopped mixing xans with fent", "safer_route"), ("i dont mix booze and pills anymore", "safer_route"),
+    ("been rotating my injection spots", "safer_route"), ("got a new stem from the outreach team", "safer_route"),
+    # less: skipping a use, pacing, a limit kept, something weaker
+    ("skipped my wake up shot this morning", "less"), ("waiting longer between drinks now", "less"),
+    ("spaced out my lines all night", "less"), ("kept myself to one beer at the bbq", "less"),
+    ("switched to light beer instead of whiskey", "less"),
+    # time: milestones, chips, "since" a date or an event, "still sober"
+    ("hit six months last week", "days"), ("picked up my 60 day coin", "days"), ("clean since easter", "days"),
+    ("havent had a drink since my birthday", "days"), ("no pills since christmas", "days"),
+    ("still sober, my date was in may", "days"), ("2 and a half months clean", "days"),
+    # an event got through without using
+    ("didnt drink during the game", "day_off"), ("got through thanksgiving sober", "day_off"),
+    ("had sodas at the party", "day_off"), ("i didnt pick up last night", "day_off"),
+    # reaching out, treatment, meetings and peers
+    ("put myself on the wait list for detox", "called_clinic"), ("signed up for a counseling program", "called_clinic"),
+    ("talked to my nurse about the drinking", "called_clinic"), ("been on antabuse for a month", "treatment"),
+    ("the doc started me on naltrexone", "treatment"), ("finished my first month of outpatient", "treatment"),
+    ("joined an online recovery group", "meeting"), ("sat in on a women for sobriety group", "meeting"),
+    ("met up with my recovery coach", "meeting"), ("went to group even though i didnt want to", "meeting"),
+    # steps with no key of their own: access, places, routes, supply poured out, cravings ridden out, honesty
+    ("moved into a recovery house", "general"), ("let my sister hold my money", "general"),
+    ("drove a different way so i wouldnt pass the spot", "general"), ("poured the vodka out", "general"),
+    ("rode out a bad urge", "general"), ("came clean to my mom", "general"),
+    ("quit going to the corner store where my plug hangs out", "general"),
+])
+def test_more_kinds_of_step_are_named(text, key):
+    assert step_of_report(text) == key
+    assert not is_return_to_use(text)
+
+
+@pytest.mark.parametrize("text", [
+    "i want to get my 30 day chip", "hoping to hit a year", "gonna try to keep it to 2 drinks", "i need to stop mixing",
+    "thinking about signing up for iop", "i might join celebrate recovery", "planning to switch to beer instead of vodka",
+    "i wanna move into sober living", "im trying to space out my bumps", "maybe ill get on the waitlist",
+])
+def test_more_plans_are_not_steps(text):
+    assert step_of_report(text) is None
+
+
+def test_time_since_a_date_is_time_not_a_day_off():
+    assert steps("sober since new years") == ["days"]
+    assert steps("havent used since yesterday") == ["day_off"]
+
+
+@pytest.mark.parametrize("text,length", [
+    ("a year and a half sober now", "a year and a half"), ("2 and a half months clean", "2 and a half months"),
+    ("got my 30 day chip", "30 days"), ("hit my one year yesterday", "a year"), ("sober since new years", None),
+])
+def test_the_time_a_milestone_names(text, length):
+    assert step_duration(text) == length
+
+
+@pytest.mark.parametrize("text", [
+    # clean time said to be gone or back to zero
+    "my clean time is gone", "my 2 years is gone", "sobriety app is back to day 1", "ended my sober streak last night",
+    # lapse, a run or a bender, going out
+    "i had a lapse on saturday", "lapsed after 5 months", "went on a three day bender", "it turned into a run",
+    "went out again last night",
+    # picking back up, falling back in, back at the spot, sober until
+    "picked it back up after my breakup", "couldnt even make it a month before i drank", "fell back into using",
+    "back at the trap house again", "was clean until last weekend",
+    # a bare use, with when or where it happened
+    "had 2 months and scored yesterday", "i drank at the bbq after 4 months", "was sober all spring and used in june",
+    "took a perc after 2 months clean", "was off the bottle a year and hit it again",
+])
+def test_more_returns_to_use_are_heard(text):
+    assert is_return_to_use(text)
+
+
+@pytest.mark.parametrize("text", [
+    "sober since new years", "clean since easter", "got my 30 day chip tonight", "hit six months last week",
+    "my cravings are gone", "my streak isnt over", "i almost threw it all away", "threw it all in the trash",
+    "went on a run this morning to clear my head", "went out again with my wife for dinner",
+    "picked back up my meetings", "fell back into my routine", "a lapse in judgement at work",
+    "i dont want my count to go back to zero", "i used at the supervised consumption site", "i was off work till monday",
+    "my 3 months of probation is over", "didnt drink at the cookout", "went back to my old house",
+    "my roommate stayed with me while i smoked last night", "i havent picked back up",
+])
+def test_more_words_that_are_not_a_return(text):
+    assert not is_return_to_use(text)
