@@ -8,15 +8,11 @@ FallbackClassifier's threshold means what it says.
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -24,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import intent_model, linear_model
 from bot.nlu.intent_model import IntentModel
+from bot.nlu.linear_component import LinearModelComponent, source_digest
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +28,12 @@ MODEL_FILE = "intent_model.json"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(GraphComponent, IntentClassifier):
+class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
     """Intent and ranking for each message; an untrained or unloadable model gives no intent."""
+
+    MODEL_CLASS = IntentModel
+    MODEL_FILE = MODEL_FILE
+    WITHOUT_MODEL = "messages get no intent"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -43,39 +44,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 10,
         }
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["sklearn"]
-
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the model code changes, not only the data (Rasa caches by fingerprint)."""
-        digest = hashlib.sha256()
-        for module in (intent_model, linear_model):
-            digest.update(inspect.getsource(module).encode("utf-8"))
-        return digest.hexdigest()
-
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[IntentModel] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
-        model = None
-        try:
-            model = IntentModel.load_from(model_storage, resource, MODEL_FILE)
-        except (ValueError, OSError) as exc:
-            logger.warning("Intent model could not be loaded (%s); messages get no intent.", exc)
-        return cls(config, model_storage, resource, model)
+        return source_digest((intent_model, linear_model))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
@@ -86,7 +58,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples], c=float(self._config["c"]),
             group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"])})
         logger.info("Intent model trained on %d examples, temperature %.2f.", len(examples), self._model.temperature)
-        self._model.save(self._model_storage, self._resource, MODEL_FILE)
+        self.save_model()
         return self._resource
 
     def ranking(self, text: Any) -> List[Dict[str, Any]]:

@@ -21,22 +21,20 @@ Without it (training, `rasa test`, POST /model/parse) the result is the text mod
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import linear_model, talk_context, talk_features, talk_model
+from bot.nlu.linear_component import LinearModelComponent, source_digest
 from bot.nlu.talk_model import LABELS, TalkTypeModel
 
 logger = logging.getLogger(__name__)
@@ -86,8 +84,12 @@ def neutral_unknown() -> Dict[str, Any]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class TalkTypeClassifier(GraphComponent):
+class TalkTypeClassifier(LinearModelComponent):
     """Sets `talk_type` on every message; leaves intent and entities alone."""
+
+    MODEL_CLASS = TalkTypeModel
+    MODEL_FILE = MODEL_FILE
+    WITHOUT_MODEL = "every message will be neutral"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -108,42 +110,12 @@ class TalkTypeClassifier(GraphComponent):
             "use_context": True,
         }
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["sklearn"]
-
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the examples file or the feature code changes (Rasa caches by fingerprint)."""
-        digest = hashlib.sha256()
         path = resolve_path(config.get("examples_path", DEFAULT_EXAMPLES))
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-        for module in (talk_features, talk_model, linear_model):
-            digest.update(inspect.getsource(module).encode("utf-8"))
-        return digest.hexdigest()
-
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[TalkTypeModel] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TalkTypeClassifier":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TalkTypeClassifier":
-        model = None
-        try:
-            model = TalkTypeModel.load_from(model_storage, resource, MODEL_FILE)
-        except (ValueError, OSError) as exc:
-            # Every message will still get a (neutral, low-confidence) talk type.
-            logger.warning("Talk-type model could not be loaded (%s); every message will be neutral.", exc)
-        return cls(config, model_storage, resource, model)
+        return source_digest((talk_features, talk_model, linear_model),
+                             extra=path.read_bytes() if path.is_file() else b"<missing>")
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the examples file (the NLU intent data is not used) and persist."""
@@ -154,13 +126,8 @@ class TalkTypeClassifier(GraphComponent):
                            "chars": float(self._config["char_weight"]),
                            "cues": float(self._config["cue_weight"])})
         logger.info("Talk-type classifier trained on %d examples.", len(texts))
-        self.persist()
+        self.save_model()
         return self._resource
-
-    def persist(self) -> None:
-        if self._model is None:
-            return
-        self._model.save(self._model_storage, self._resource, MODEL_FILE)
 
     def classify(self, text: Any) -> Dict[str, Any]:
         """The talk type of one text; never raises (anything odd is neutral with low confidence)."""

@@ -40,6 +40,18 @@ def examples(name: str, intent: str):
     "i blew 6 months of clean time", "i broke my 4 months of sobriety last night", "had to reset my clean date today",
     "relapsed on day 45", "everything was going good till i used saturday", "went back out after 60 days",
     "a month clean and now im back on the xans", "i used, first time since rehab",
+    # wordings added with the larger NLU data
+    # clean time said to be gone or back to zero
+    "my clean time is gone", "my 2 years is gone", "sobriety app is back to day 1", "ended my sober streak last night",
+    # lapse, a run or a bender, going out
+    "i had a lapse on saturday", "lapsed after 5 months", "went on a three day bender", "it turned into a run",
+    "went out again last night",
+    # picking back up, falling back in, back at the spot, sober until
+    "picked it back up after my breakup", "couldnt even make it a month before i drank", "fell back into using",
+    "back at the trap house again", "was clean until last weekend",
+    # a bare use, with when or where it happened
+    "had 2 months and scored yesterday", "i drank at the bbq after 4 months", "was sober all spring and used in june",
+    "took a perc after 2 months clean", "was off the bottle a year and hit it again",
 ])
 def test_a_return_to_use_is_heard(text):
     assert is_return_to_use(text)
@@ -64,6 +76,14 @@ def test_a_return_to_use_is_heard(text):
     "only had 2 beers last night instead of a 12 pack", "i only used twice this week", "my teeth are messed up",
     "i messed up my back at work", "i broke my phone", "i fell off my bike", "i didnt make it to the meeting",
     "lost 10 pounds", "i lost 2 years of my life to dope", "i blew my whole check", "i couldnt even get out of bed",
+    # wordings added with the larger NLU data
+    "sober since new years", "clean since easter", "got my 30 day chip tonight", "hit six months last week",
+    "my cravings are gone", "my streak isnt over", "i almost threw it all away", "threw it all in the trash",
+    "went on a run this morning to clear my head", "went out again with my wife for dinner",
+    "picked back up my meetings", "fell back into my routine", "a lapse in judgement at work",
+    "i dont want my count to go back to zero", "i used at the supervised consumption site", "i was off work till monday",
+    "my 3 months of probation is over", "didnt drink at the cookout", "went back to my old house",
+    "my roommate stayed with me while i smoked last night", "i havent picked back up",
 ])
 def test_no_return_to_use_in_these_words(text):
     assert not is_return_to_use(text)
@@ -92,60 +112,7 @@ def test_every_return_to_use_example_is_heard():
     ("my buddy watched me", "not_alone"), ("im going to meetings every day now", "meeting"),
     ("been to 3 aa meetings this week", "meeting"), ("i used less", "less"), ("i used a fresh needle", "safer_route"),
     ("picked up narcan", "naloxone"), ("i didnt use alone last night", "not_alone"),
-])
-def test_a_step_taken_is_named(text, key):
-    assert step_of_report(text) == key
-
-
-@pytest.mark.parametrize("text", [
-    "going to try to quit", "im going to try to quit", "im going to na tonight", "im going to a meeting tomorrow",
-    "im going to a meeting again tomorrow", "im going to go to meetings every day", "gonna cut back",
-    "maybe cut down some", "ima try cutting back starting monday", "id like to cut back on the pills",
-    "im pretty sure i can cut down on weekdays", "i want to taper", "planning to taper down",
-    "i will start going to na", "i might go to an aa meeting", "now i buy them off the street",
-])
-def test_a_plan_or_no_step_is_not_a_step(text):
-    assert step_of_report(text) is None
-
-
-def test_a_day_off_named_by_a_negation_is_not_a_day_off_when_it_is_about_company():
-    assert steps("i didnt use alone last night") == ["not_alone"]
-
-
-@pytest.mark.parametrize("text,length", [
-    ("week 3", "3 weeks"), ("week 1 sober", "a week"), ("month 2 no pills", "2 months"), ("today is day 10", "10 days"),
-    ("a whole month without drinking", "a month"), ("havent drank in 2 weeks", "2 weeks"), ("day 1 no meth", None),
-])
-def test_the_time_a_step_names(text, length):
-    assert step_duration(text) == length
-
-
-def test_every_report_step_example_names_a_step_and_none_reads_as_a_return():
-    no_step = []
-    returns = []
-    for text in examples("steps.yml", "report_step"):
-        if step_of_report(text) is None:
-            no_step.append(text)
-        if is_return_to_use(text):
-            returns.append(text)
-    assert no_step == [] and returns == []
-
-
-# A share example "talks about plans" when it says what the person wants, means or is about to do.
-PLAN_WORDS = re.compile(r"\b(want|wanna|wish|hope|gonna|ima|imma|(im|i am) going to|id (like|love)|would like|plan\w*|"
-                        r"i will|ill|might|maybe|probably|could|should|try|trying|thinking|need to|have to|gotta|"
-                        r"ready to|decided|starting|if i|i can (\w+ )?(cut|stop|quit|taper|start|try))\b")
-
-
-def test_no_plan_among_the_share_examples_reads_as_a_step():
-    plans = [t for t in examples("change_talk.yml", "share") if PLAN_WORDS.search(normalise(t))]
-    assert len(plans) >= 40
-    assert [(t, step_of_report(t)) for t in plans if step_of_report(t) is not None] == []
-
-
-# ---------------------------------------------------------------- wordings added with the larger NLU data
-
-@pytest.mark.parametrize("text,key", [
+    # wordings added with the larger NLU data
     # naloxone by another name, in a quantity
     ("picked up two packs of nasal spray at the pharmacy", "naloxone"),
     # not alone: someone on the line, someone told so they can check, a site with staff
@@ -178,58 +145,64 @@ def test_no_plan_among_the_share_examples_reads_as_a_step():
     ("rode out a bad urge", "general"), ("came clean to my mom", "general"),
     ("quit going to the corner store where my plug hangs out", "general"),
 ])
-def test_more_kinds_of_step_are_named(text, key):
+def test_a_step_taken_is_named(text, key):
     assert step_of_report(text) == key
     assert not is_return_to_use(text)
 
 
 @pytest.mark.parametrize("text", [
+    "going to try to quit", "im going to try to quit", "im going to na tonight", "im going to a meeting tomorrow",
+    "im going to a meeting again tomorrow", "im going to go to meetings every day", "gonna cut back",
+    "maybe cut down some", "ima try cutting back starting monday", "id like to cut back on the pills",
+    "im pretty sure i can cut down on weekdays", "i want to taper", "planning to taper down",
+    "i will start going to na", "i might go to an aa meeting", "now i buy them off the street",
+    # plans in the wordings added with the larger NLU data
     "i want to get my 30 day chip", "hoping to hit a year", "gonna try to keep it to 2 drinks", "i need to stop mixing",
     "thinking about signing up for iop", "i might join celebrate recovery", "planning to switch to beer instead of vodka",
     "i wanna move into sober living", "im trying to space out my bumps", "maybe ill get on the waitlist",
 ])
-def test_more_plans_are_not_steps(text):
+def test_a_plan_or_no_step_is_not_a_step(text):
     assert step_of_report(text) is None
+
+
+def test_a_day_off_named_by_a_negation_is_not_a_day_off_when_it_is_about_company():
+    assert steps("i didnt use alone last night") == ["not_alone"]
+
+
+@pytest.mark.parametrize("text,length", [
+    ("week 3", "3 weeks"), ("week 1 sober", "a week"), ("month 2 no pills", "2 months"), ("today is day 10", "10 days"),
+    ("a whole month without drinking", "a month"), ("havent drank in 2 weeks", "2 weeks"), ("day 1 no meth", None),
+    # milestones, halves, a date
+    ("a year and a half sober now", "a year and a half"), ("2 and a half months clean", "2 and a half months"),
+    ("got my 30 day chip", "30 days"), ("hit my one year yesterday", "a year"), ("sober since new years", None),
+])
+def test_the_time_a_step_names(text, length):
+    assert step_duration(text) == length
+
+
+def test_every_report_step_example_names_a_step_and_none_reads_as_a_return():
+    no_step = []
+    returns = []
+    for text in examples("steps.yml", "report_step"):
+        if step_of_report(text) is None:
+            no_step.append(text)
+        if is_return_to_use(text):
+            returns.append(text)
+    assert no_step == [] and returns == []
+
+
+# A share example "talks about plans" when it says what the person wants, means or is about to do.
+PLAN_WORDS = re.compile(r"\b(want|wanna|wish|hope|gonna|ima|imma|(im|i am) going to|id (like|love)|would like|plan\w*|"
+                        r"i will|ill|might|maybe|probably|could|should|try|trying|thinking|need to|have to|gotta|"
+                        r"ready to|decided|starting|if i|i can (\w+ )?(cut|stop|quit|taper|start|try))\b")
+
+
+def test_no_plan_among_the_share_examples_reads_as_a_step():
+    plans = [t for t in examples("change_talk.yml", "share") if PLAN_WORDS.search(normalise(t))]
+    assert len(plans) >= 40
+    assert [(t, step_of_report(t)) for t in plans if step_of_report(t) is not None] == []
 
 
 def test_time_since_a_date_is_time_not_a_day_off():
     assert steps("sober since new years") == ["days"]
     assert steps("havent used since yesterday") == ["day_off"]
-
-
-@pytest.mark.parametrize("text,length", [
-    ("a year and a half sober now", "a year and a half"), ("2 and a half months clean", "2 and a half months"),
-    ("got my 30 day chip", "30 days"), ("hit my one year yesterday", "a year"), ("sober since new years", None),
-])
-def test_the_time_a_milestone_names(text, length):
-    assert step_duration(text) == length
-
-
-@pytest.mark.parametrize("text", [
-    # clean time said to be gone or back to zero
-    "my clean time is gone", "my 2 years is gone", "sobriety app is back to day 1", "ended my sober streak last night",
-    # lapse, a run or a bender, going out
-    "i had a lapse on saturday", "lapsed after 5 months", "went on a three day bender", "it turned into a run",
-    "went out again last night",
-    # picking back up, falling back in, back at the spot, sober until
-    "picked it back up after my breakup", "couldnt even make it a month before i drank", "fell back into using",
-    "back at the trap house again", "was clean until last weekend",
-    # a bare use, with when or where it happened
-    "had 2 months and scored yesterday", "i drank at the bbq after 4 months", "was sober all spring and used in june",
-    "took a perc after 2 months clean", "was off the bottle a year and hit it again",
-])
-def test_more_returns_to_use_are_heard(text):
-    assert is_return_to_use(text)
-
-
-@pytest.mark.parametrize("text", [
-    "sober since new years", "clean since easter", "got my 30 day chip tonight", "hit six months last week",
-    "my cravings are gone", "my streak isnt over", "i almost threw it all away", "threw it all in the trash",
-    "went on a run this morning to clear my head", "went out again with my wife for dinner",
-    "picked back up my meetings", "fell back into my routine", "a lapse in judgement at work",
-    "i dont want my count to go back to zero", "i used at the supervised consumption site", "i was off work till monday",
-    "my 3 months of probation is over", "didnt drink at the cookout", "went back to my old house",
-    "my roommate stayed with me while i smoked last night", "i havent picked back up",
-])
-def test_more_words_that_are_not_a_return(text):
-    assert not is_return_to_use(text)
