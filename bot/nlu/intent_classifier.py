@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import intent_model, linear_model
 from bot.nlu.intent_model import IntentModel
-from bot.nlu.linear_component import LinearModelComponent, source_digest
+from bot.nlu.linear_component import LinearModelComponent, encoder_digest, source_digest
 
 logger = logging.getLogger(__name__)
 
@@ -41,22 +41,27 @@ class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
             "c": 20.0,  # inverse regularisation strength of the logistic regression
             "word_weight": 1.0,
             "char_weight": 1.0,
+            # The sentence encoder's vector as a third feature group (bot/nlu/sentence_encoder.py).
+            "use_encoder": True,
+            "encoder_weight": 1.0,
             "ranking_length": 10,
         }
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the model code changes, not only the data (Rasa caches by fingerprint)."""
-        return source_digest((intent_model, linear_model))
+        return source_digest((intent_model, linear_model), extra=encoder_digest(config))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
         if len({m.get(INTENT) for m in examples}) < 2:
             logger.warning("Fewer than two intents in the training data: the intent model is not trained.")
             return self._resource
+        texts = [m.get(TEXT) for m in examples]
         self._model = IntentModel.fit(
-            [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples], c=float(self._config["c"]),
-            group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"])})
+            texts, [m.get(INTENT) for m in examples], c=float(self._config["c"]),
+            group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"])},
+            dense=self.vectors_for_training(texts), dense_weight=float(self._config["encoder_weight"]))
         logger.info("Intent model trained on %d examples, temperature %.2f.", len(examples), self._model.temperature)
         self.save_model()
         return self._resource
@@ -65,7 +70,7 @@ class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
         """Intents with their probabilities, best first (empty without a model or words)."""
         if self._model is None or not isinstance(text, str) or not text.strip():
             return []
-        probs = self._model.predict(text)
+        probs = self._model.predict(text, self.vector(text))
         ranked = sorted(probs.items(), key=lambda item: -item[1])
         return [{"name": name, "confidence": float(p)} for name, p in ranked]
 

@@ -2,6 +2,8 @@
 
 Used for the talk type (bot/nlu/talk_model.py) and the intents
 (bot/nlu/intent_model.py); each gives its own labels and feature extractor.
+A model may also take a dense vector per text (the sentence encoder's, bot/nlu/sentence_encoder.py):
+its weights sit after the sparse columns, scaled by `dense_weight`.
 scikit-learn is used only to fit. The fitted model is vocabulary, idf and
 weights, saved as JSON: nothing is unpickled when a model is loaded, and
 classifying a message is a few dictionary look-ups and one small matrix product.
@@ -17,7 +19,7 @@ from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tupl
 
 import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the dense block; a version 1 file reads as a model without one
 Features = Tuple[Dict[str, float], ...]  # raw counts per feature group
 
 
@@ -38,6 +40,8 @@ class LinearTextModel:
     coef: List[List[float]]  # label -> weight per column (all groups, in GROUPS order)
     intercept: List[float]
     temperature: float = 1.0  # scores are divided by it before the softmax (calibration)
+    dense_dim: int = 0  # length of the dense vector the model was fitted with (0: none)
+    dense_weight: float = 0.0  # the dense vector is multiplied by it, as a group weight
     offsets: Dict[str, int] = field(default_factory=dict)
 
     @staticmethod
@@ -53,6 +57,7 @@ class LinearTextModel:
         self._weights = np.array(self.coef, dtype=np.float64).T if self.coef and self.coef[0] else None
         self._bias = np.array(self.intercept, dtype=np.float64)
         self._idf = {group: np.array(self.idf[group], dtype=np.float64) for group in self.GROUPS}
+        self._width = start  # number of sparse columns; dense weights follow them
 
     # ----- prediction ----------------------------------------------------------------
     def _sparse(self, features: Features) -> Tuple[np.ndarray, np.ndarray]:
@@ -76,32 +81,39 @@ class LinearTextModel:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(all_cols), np.concatenate(all_vals)
 
-    def probabilities(self, features: Features) -> Dict[str, float]:
-        """Probabilities per label for already extracted features."""
+    def probabilities(self, features: Features, dense: Optional[np.ndarray] = None) -> Dict[str, float]:
+        """Probabilities per label for already extracted features (and the text's dense vector, if the model has one).
+
+        A model fitted with dense vectors and given none (the encoder is missing) scores on the
+        sparse features alone: worse, but an answer.
+        """
         cols, vals = self._sparse(features)
         scores = self._bias.copy()
         if len(cols) and self._weights is not None:
             scores += vals @ self._weights[cols]
+        if self.dense_dim and dense is not None and self._weights is not None:
+            scores += (np.asarray(dense, dtype=np.float64) * self.dense_weight) @ self._weights[self._width:]
         scores /= self.temperature
         exps = np.exp(scores - scores.max())
         probs = exps / exps.sum()
         return {label: float(p) for label, p in zip(self.labels, probs)}
 
-    def predict(self, text: str) -> Dict[str, float]:
+    def predict(self, text: str, dense: Optional[np.ndarray] = None) -> Dict[str, float]:
         """Probabilities per label for one message."""
-        return self.probabilities(self.extract(text))
+        return self.probabilities(self.extract(text), dense)
 
     # ----- fitting -------------------------------------------------------------------
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str], c: float = 4.0,
             group_weights: Optional[Dict[str, float]] = None, calibrate: bool = True,
-            label_order: Optional[Sequence[str]] = None, balanced: bool = True) -> "LinearTextModel":
-        """Fit on labelled texts.
+            label_order: Optional[Sequence[str]] = None, balanced: bool = True,
+            dense: Optional[np.ndarray] = None, dense_weight: float = 1.0) -> "LinearTextModel":
+        """Fit on labelled texts (and `dense`, one vector per text, when given).
 
         With `calibrate`, a temperature for the scores is chosen on 3-fold out-of-fold
         predictions, so a confidence of 0.7 means about 70% right on data like the examples.
         """
-        from scipy.sparse import csr_matrix
+        from scipy.sparse import csr_matrix, hstack
         from sklearn.linear_model import LogisticRegression
 
         order = list(label_order) if label_order else sorted(set(labels))
@@ -127,6 +139,13 @@ class LinearTextModel:
             vals.extend(v_i.tolist())
         width = sum(len(v) for v in vocab.values())
         x = csr_matrix((vals, (rows, cols)), shape=(n_docs, width))
+        dense_dim = 0
+        if dense is not None:
+            dense = np.asarray(dense, dtype=np.float64)
+            if dense.shape[0] != n_docs:
+                raise ValueError(f"{dense.shape[0]} dense vectors for {n_docs} texts")
+            dense_dim = dense.shape[1]
+            x = hstack([x, csr_matrix(dense * dense_weight)]).tocsr()
         y = np.array([order.index(label) for label in labels])
 
         def new_classifier() -> LogisticRegression:
@@ -138,7 +157,8 @@ class LinearTextModel:
         if len(order) == 2:  # scikit-learn keeps one row for two classes: make it a 2-way softmax
             coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
         return cls(order, weights, vocab, idf, [[float(w) for w in row] for row in coef],
-                   [float(b) for b in intercept], temperature=temperature)
+                   [float(b) for b in intercept], temperature=temperature, dense_dim=dense_dim,
+                   dense_weight=float(dense_weight) if dense_dim else 0.0)
 
     # ----- persistence ---------------------------------------------------------------
     def to_dict(self) -> Dict[str, Any]:
@@ -146,7 +166,7 @@ class LinearTextModel:
                 "group_weights": self.group_weights,
                 "vocab": {g: sorted(v, key=v.__getitem__) for g, v in self.vocab.items()},
                 "idf": self.idf, "coef": self.coef, "intercept": self.intercept,
-                "temperature": self.temperature}
+                "temperature": self.temperature, "dense_dim": self.dense_dim, "dense_weight": self.dense_weight}
 
     def save(self, model_storage: Any, resource: Any, filename: str) -> None:
         """Write the model as JSON into a Rasa component's resource."""
@@ -161,12 +181,13 @@ class LinearTextModel:
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "LinearTextModel":
-        if data.get("format") != FORMAT_VERSION or data.get("kind", cls.KIND) != cls.KIND:
+        if data.get("format") not in (1, FORMAT_VERSION) or data.get("kind", cls.KIND) != cls.KIND:
             raise ValueError(f"unknown {cls.KIND} model format {data.get('format')!r}/{data.get('kind')!r}")
         vocab = {g: {f: i for i, f in enumerate(data["vocab"][g])} for g in cls.GROUPS}
         return cls(list(data["labels"]), dict(data["group_weights"]), vocab,
                    {g: list(data["idf"][g]) for g in cls.GROUPS}, data["coef"], data["intercept"],
-                   temperature=float(data.get("temperature", 1.0)))
+                   temperature=float(data.get("temperature", 1.0)), dense_dim=int(data.get("dense_dim", 0)),
+                   dense_weight=float(data.get("dense_weight", 0.0)))
 
 
 def _temperature(x: Any, y: np.ndarray, n_labels: int, new_classifier: Callable[[], Any], folds: int = 3) -> float:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Sequence, Set, Tuple
 
+import numpy as np
+
 from bot.nlu import talk_features
 from bot.nlu.linear_model import Features, LinearTextModel
 
@@ -20,19 +22,20 @@ class TalkTypeModel(LinearTextModel):
     def extract(text: str) -> Features:
         return talk_features.extract(text)
 
-    def analyse(self, text: str) -> Tuple[Dict[str, float], Set[str]]:
+    def analyse(self, text: str, dense: Optional[np.ndarray] = None) -> Tuple[Dict[str, float], Set[str]]:
         """Probabilities per label, and which sides ('change', 'sustain') the MI cue patterns heard."""
         features = self.extract(text)
-        return self.probabilities(features), talk_features.cue_sides(features[2])
+        return self.probabilities(features, dense), talk_features.cue_sides(features[2])
 
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str], c: float = 4.0,  # type: ignore[override]
-            group_weights: Optional[Dict[str, float]] = None, calibrate: bool = True) -> "TalkTypeModel":
+            group_weights: Optional[Dict[str, float]] = None, calibrate: bool = True,
+            dense: Optional[np.ndarray] = None, dense_weight: float = 1.0) -> "TalkTypeModel":
         """Fit on labelled texts; raises ValueError when a label is missing."""
         missing = set(LABELS) - set(labels)
         if missing:
             raise ValueError(f"talk-type training data has no examples of {sorted(missing)}")
         model = super().fit(texts, labels, c=c, group_weights=group_weights, calibrate=calibrate,
-                            label_order=LABELS)
+                            label_order=LABELS, dense=dense, dense_weight=dense_weight)
         assert isinstance(model, TalkTypeModel)
         return model

@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import linear_model, talk_context, talk_features, talk_model
-from bot.nlu.linear_component import LinearModelComponent, source_digest
+from bot.nlu.linear_component import LinearModelComponent, encoder_digest, source_digest
 from bot.nlu.talk_model import LABELS, TalkTypeModel
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,9 @@ class TalkTypeClassifier(LinearModelComponent):
             "word_weight": 1.0,
             "char_weight": 1.0,
             "cue_weight": 1.0,
+            # The sentence encoder's vector as a fourth feature group (bot/nlu/sentence_encoder.py).
+            "use_encoder": True,
+            "encoder_weight": 2.0,
             # `ambivalent` is true when change and sustain each reach this probability
             # (or when cue patterns of both sides occur in a change/sustain message).
             "ambivalence_threshold": 0.25,
@@ -115,7 +118,7 @@ class TalkTypeClassifier(LinearModelComponent):
         """Retrain when the examples file or the feature code changes (Rasa caches by fingerprint)."""
         path = resolve_path(config.get("examples_path", DEFAULT_EXAMPLES))
         return source_digest((talk_features, talk_model, linear_model),
-                             extra=path.read_bytes() if path.is_file() else b"<missing>")
+                             extra=(path.read_bytes() if path.is_file() else b"<missing>") + encoder_digest(config))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the examples file (the NLU intent data is not used) and persist."""
@@ -124,17 +127,21 @@ class TalkTypeClassifier(LinearModelComponent):
             texts, labels, c=float(self._config["c"]),
             group_weights={"words": float(self._config["word_weight"]),
                            "chars": float(self._config["char_weight"]),
-                           "cues": float(self._config["cue_weight"])})
+                           "cues": float(self._config["cue_weight"])},
+            dense=self.vectors_for_training(texts), dense_weight=float(self._config["encoder_weight"]))
         logger.info("Talk-type classifier trained on %d examples.", len(texts))
         self.save_model()
         return self._resource
 
-    def classify(self, text: Any) -> Dict[str, Any]:
-        """The talk type of one text; never raises (anything odd is neutral with low confidence)."""
+    def classify(self, text: Any, vector: Optional[Any] = None) -> Dict[str, Any]:
+        """The talk type of one text; never raises (anything odd is neutral with low confidence).
+
+        `vector`: the text's encoder vector when already computed (a batch at training time).
+        """
         if self._model is None or not isinstance(text, str) or not _LATIN_LETTER.search(text[:5000]):
             return neutral_unknown()
         try:
-            probs, sides = self._model.analyse(text)
+            probs, sides = self._model.analyse(text, vector if vector is not None else self.vector(text))
         except Exception:  # noqa: BLE001 - a classifier error must never break a turn
             logger.exception("Talk-type classification failed; answering neutral.")
             return neutral_unknown()
@@ -171,9 +178,12 @@ class TalkTypeClassifier(LinearModelComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for message in training_data.training_examples:
-            if message.get(TEXT) is not None:
-                message.set(TALK_TYPE, self.classify(message.get(TEXT)))
+        messages = [m for m in training_data.training_examples if m.get(TEXT) is not None]
+        vectors: List[Any] = [None] * len(messages)
+        if messages and self._model is not None and self._model.dense_dim and self._encoder is not None:
+            vectors = list(self._encoder.encode([m.get(TEXT) for m in messages]))  # one batch, not one by one
+        for message, vector in zip(messages, vectors):
+            message.set(TALK_TYPE, self.classify(message.get(TEXT), vector))
         return training_data
 
 

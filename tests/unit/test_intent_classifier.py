@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -114,3 +115,45 @@ def test_fingerprint_follows_the_model_code(monkeypatch: pytest.MonkeyPatch) -> 
     real = inspect.getsource
     monkeypatch.setattr(inspect, "getsource", lambda m: real(m) + ("# edited" if m is intent_model else ""))
     assert LinearIntentClassifier.fingerprint_addon({}) != before  # a code change retrains the model
+
+
+def test_the_model_reads_the_encoder_vector(component: LinearIntentClassifier) -> None:
+    """Trained with the encoder: the vector changes the scores, and a wording sharing no word with the
+    examples still lands on the intent that means the same."""
+    model = component._model
+    assert model is not None and model.dense_dim == 384
+    text = "obtained an overdose reversal kit"
+    assert model.predict(text, component.vector(text)) != model.predict(text)
+    assert component.ranking(text)[0]["name"] == "report_step"
+
+
+def test_without_the_encoder_it_answers_from_the_words(component: LinearIntentClassifier, storage: LocalModelStorage,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    from bot.nlu import linear_component
+
+    monkeypatch.setattr(linear_component, "get_encoder", lambda: None)
+    context = ExecutionContext(GraphSchema({}), "no-encoder")
+    with caplog.at_level("ERROR", logger="bot.nlu.linear_component"):
+        loaded = LinearIntentClassifier.load(LinearIntentClassifier.get_default_config(), storage, RESOURCE, context)
+    assert "sentence encoder" in caplog.text and "make install" in caplog.text
+    [message] = loaded.process([Message(data={"text": "hello"})])
+    assert message.get("intent")["name"] == "greet"
+    assert LinearIntentClassifier.fingerprint_addon({}) != LinearIntentClassifier.fingerprint_addon({"use_encoder": False})
+    untrained = LinearIntentClassifier.create(LinearIntentClassifier.get_default_config(), storage,
+                                              Resource("needs_encoder"), context)
+    with pytest.raises(RuntimeError, match="make install"):
+        untrained.train(training_data())
+    words_only = LinearIntentClassifier.create({"use_encoder": False}, storage, Resource("words_only"), context)
+    words_only.train(training_data())
+    assert words_only._model.dense_dim == 0 and words_only.ranking("hiya")[0]["name"] == "greet"
+
+
+def test_a_format_1_model_file_loads_without_a_dense_block() -> None:
+    model = IntentModel.fit([t for ts in EXAMPLES.values() for t in ts],
+                            [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False)
+    old = {k: v for k, v in model.to_dict().items() if k not in ("dense_dim", "dense_weight")}
+    loaded = IntentModel.from_dict({**old, "format": 1})
+    assert loaded.dense_dim == 0 and loaded.predict("hey") == model.predict("hey")
+    with pytest.raises(ValueError, match="dense vectors"):
+        IntentModel.fit(["a", "b"], ["x", "y"], dense=np.zeros((3, 4)))

@@ -170,7 +170,9 @@ def test_persist_load_round_trip(component: TalkTypeClassifier, storage_dir: Pat
     for text in ["i want to quit but it helps me sleep", "hello", "it's not a big deal"]:
         assert loaded.classify(text) == component.classify(text)
     with storage.read_from(Resource("talk_type_classifier")) as directory:
-        assert json.loads((Path(directory) / MODEL_FILE).read_text())["format"] == 1
+        saved = json.loads((Path(directory) / MODEL_FILE).read_text())
+    assert saved["format"] == 2
+    assert saved["dense_dim"] == 384  # fitted with the sentence encoder's vectors
 
 
 def test_missing_resource_loads_as_neutral(tmp_path: Path) -> None:
