@@ -3,6 +3,11 @@
 For each bot: training time, cold start to first reply, per-turn latency of
 short conversations one at a time, saturation with 20 conversations sending
 back to back, latency early and late in one long conversation, peak RSS.
+
+The short and saturation runs are done twice: with the five-message script (the foundation
+issue's measure; the same texts again and again) and with distinct realistic messages, none
+repeated. Lantern's sentence encoder remembers recent texts, so only the distinct run shows
+what reading a new message costs.
 Run with `make bench` (or `python -m bench.foundation`).
 """
 from __future__ import annotations
@@ -22,12 +27,21 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 import psutil
+import yaml
 
 from bot import settings as settings_mod
 from bot.processes import PROJECT_ROOT, Child, Stack, _spawn, child_env, http_json, start_stack, wait_healthy
 from tests.conftest import free_port, make_settings
 
 SCRIPT = ["hi", "are you a bot?", "thanks", "ok", "bye"]  # the same messages for both bots
+
+
+def distinct_messages() -> List[str]:
+    """Realistic chat messages, each once: the held-out intent and talk-type sets (never trained on)."""
+    data = PROJECT_ROOT / "tests" / "data"
+    texts = [m["text"] for m in yaml.safe_load((data / "fallback_messages.yml").read_text())["messages"]]
+    texts += [e["text"] for e in yaml.safe_load((data / "talk_type_heldout.yml").read_text())["examples"]]
+    return list(dict.fromkeys(texts))
 SHORT_TURNS = 200
 SATURATION_CONVERSATIONS = 20
 SATURATION_TURNS_EACH = 20
@@ -77,6 +91,8 @@ class Result:
     short: List[float] = field(default_factory=list)
     saturation_tps: float = 0.0
     saturation: List[float] = field(default_factory=list)
+    distinct: List[float] = field(default_factory=list)
+    distinct_saturation_tps: float = 0.0
     long: List[float] = field(default_factory=list)
     rss_mb: Dict[str, float] = field(default_factory=dict)
 
@@ -105,6 +121,25 @@ def drive(result: Result, url: str) -> None:
         for latencies in pool.map(conversation, range(SATURATION_CONVERSATIONS)):
             result.saturation.extend(latencies)
     result.saturation_tps = len(result.saturation) / (time.perf_counter() - started)
+
+    pool = distinct_messages()
+
+    def fresh(i: int) -> str:  # past the pool's end a number keeps each text new
+        return pool[i] if i < len(pool) else f"{pool[i % len(pool)]} {i}"
+
+    for i in range(SHORT_TURNS):
+        result.distinct.append(turn(url, f"distinct-{i // len(SCRIPT)}-{uuid.uuid4().hex[:6]}", fresh(i)))
+
+    def distinct_conversation(n: int) -> int:
+        sender = f"dsat-{n}-{uuid.uuid4().hex[:6]}"
+        for i in range(SATURATION_TURNS_EACH):
+            turn(url, sender, fresh(SHORT_TURNS + n * SATURATION_TURNS_EACH + i))
+        return SATURATION_TURNS_EACH
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(SATURATION_CONVERSATIONS) as pool_exec:
+        done = sum(pool_exec.map(distinct_conversation, range(SATURATION_CONVERSATIONS)))
+    result.distinct_saturation_tps = done / (time.perf_counter() - started)
 
     sender = f"long-{uuid.uuid4().hex[:6]}"
     result.long = [turn(url, sender, SCRIPT[i % len(SCRIPT)]) for i in range(LONG_TURNS)]
@@ -181,6 +216,9 @@ def table(results: List[Result]) -> str:
         ("short conversations, p95 per turn (ms)", lambda r: f"{pct(r.short, 95):.0f}"),
         (f"saturation throughput (turns/s, {SATURATION_CONVERSATIONS} conversations)", lambda r: f"{r.saturation_tps:.1f}"),
         ("saturation p95 per turn (ms)", lambda r: f"{pct(r.saturation, 95):.0f}"),
+        (f"distinct messages, p50 per turn (ms, {SHORT_TURNS} turns)", lambda r: f"{statistics.median(r.distinct):.0f}"),
+        ("distinct messages, p95 per turn (ms)", lambda r: f"{pct(r.distinct, 95):.0f}"),
+        ("distinct messages, saturation throughput (turns/s)", lambda r: f"{r.distinct_saturation_tps:.1f}"),
         (f"long conversation, median of turns 1-{WINDOW} (ms)", lambda r: f"{early(r):.0f}"),
         (f"long conversation, median of turns {LONG_TURNS - WINDOW + 1}-{LONG_TURNS} (ms)", lambda r: f"{late(r):.0f}"),
         ("late / early ratio", lambda r: f"{late(r) / early(r):.2f}"),
@@ -193,7 +231,9 @@ def table(results: List[Result]) -> str:
     lantern, base = results
     lines += ["", f"Lantern / baseline: p50 latency {statistics.median(lantern.short) / statistics.median(base.short):.2f}x "
               f"(target <= 1.3x), throughput {lantern.saturation_tps / base.saturation_tps:.2f}x (target >= 1x), "
-              f"long-conversation growth {late(lantern) / early(lantern):.2f}x (target <= 1.5x)."]
+              f"long-conversation growth {late(lantern) / early(lantern):.2f}x (target <= 1.5x). "
+              f"With distinct messages: p50 latency {statistics.median(lantern.distinct) / statistics.median(base.distinct):.2f}x, "
+              f"throughput {lantern.distinct_saturation_tps / base.distinct_saturation_tps:.2f}x."]
     return "\n".join(lines)
 
 

@@ -58,3 +58,25 @@ def check_text(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if not cleaned:
         return None, "'message' is empty"
     return cleaned, None
+
+
+def describe_failure(exc: BaseException) -> str:
+    """What failed, for the log, without the user's words: the chain of exception types, Rasa's graph
+    node when a component failed, and where the innermost error was raised (file and line)."""
+    parts: List[str] = []
+    seen = 0
+    current: Optional[BaseException] = exc
+    innermost = exc
+    while current is not None and seen < 5:
+        label = type(current).__name__
+        if label == "GraphComponentException":  # its message names only the pipeline node
+            label += f" ({str(current)[:120]})"
+        parts.append(label)
+        innermost = current
+        current = current.__cause__ or current.__context__
+        seen += 1
+    tb = innermost.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {tb.tb_frame.f_code.co_filename.rsplit('site-packages/', 1)[-1]}:{tb.tb_lineno}" if tb else ""
+    return " <- ".join(parts) + where

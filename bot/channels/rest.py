@@ -17,7 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import check_sender_id, check_text, failure_messages
+from bot.channels.guard import check_sender_id, check_text, describe_failure, failure_messages
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class RestChannel(InputChannel):
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
                 )
             except Exception as exc:  # noqa: BLE001 - every failure must reach the caller
-                logger.error("rest turn failed: %s", type(exc).__name__)
+                logger.error("rest turn failed: %s", describe_failure(exc))
                 return response.json(
                     {"error": "turn_failed", "saved": False, "messages": failure_messages(text)},
                     status=503,

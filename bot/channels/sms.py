@@ -36,7 +36,7 @@ from sanic.response import HTTPResponse
 
 from bot import settings as settings_mod
 from bot.channels import sms_text
-from bot.channels.guard import MAX_TEXT_CHARS, check_text, failure_messages
+from bot.channels.guard import MAX_TEXT_CHARS, check_text, describe_failure, failure_messages
 from bot.channels.rest import MessageCollector
 from bot.channels.sms_state import SmsState
 from bot.channels.twilio_api import TWILIO_OPTED_OUT, TwilioSender
@@ -269,7 +269,7 @@ class SmsChannel(InputChannel):
                                                  message_id=message_sid))
             messages = collector.messages
         except Exception as exc:  # noqa: BLE001 - tell the person, never drop silently
-            logger.error("sms turn failed for %s (%s)", sender, type(exc).__name__)
+            logger.error("sms turn failed for %s (%s)", sender, describe_failure(exc))
             messages, status = failure_messages(text), "turn_failed"
         logger.debug("sms turn for %s took %.0f ms", sender, (time.monotonic() - started) * 1000)
 

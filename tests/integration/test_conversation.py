@@ -101,3 +101,21 @@ def test_http_api_needs_the_token(lantern):
 def test_health_is_ok(lantern):
     status, body = http_json(f"{lantern.settings.rasa_url}/webhooks/health/")
     assert status == 200 and body["tracker_store"] == "ok"
+
+
+RULE_ONLY_QUESTIONS = [  # each answered by a rule: a memoization window with no story turn in it
+    "can anyone see what i write here", "what can you help with", "how do i stop getting these texts",
+    "what does lantern do", "is this free", "what is xylazine", "where do i get test strips in dayton",
+    "does the clinic take walk ins", "how many mg is a normal suboxone dose",
+    "can i go to detox without insurance", "is there a bus that goes to the clinic",
+    "what's the difference between aa and na",
+]
+
+
+def test_a_run_of_rule_answered_questions_never_fails_a_turn(lantern):
+    """Rasa's MemoizationPolicy failed the 11th turn here (IndexError, HTTP 503); bot/memoization.py."""
+    who = sender()
+    for text in RULE_ONLY_QUESTIONS:
+        status, replies = send(lantern.settings, who, text)
+        assert status == 200, (text, replies)
+        assert texts(replies) and all(texts(replies)), text

@@ -44,3 +44,25 @@ def test_bad_texts(value, error):
 def test_injection_strings_pass_through_as_plain_text():
     for s in ["'; DROP TABLE events; --", "<script>alert(1)</script>", "${jndi:ldap://x}", "{{7*7}}"]:
         assert check_text(s) == (s, None)
+
+
+def test_a_failure_is_described_without_the_users_words() -> None:
+    """The log says which part failed and where, never what the person wrote."""
+    from rasa.engine.exceptions import GraphComponentException
+
+    from bot.channels.guard import describe_failure
+
+    secret = "my number is 555-0100 and i relapsed"
+    try:
+        try:
+            [][0]  # noqa: B018 - the kind of error Rasa's featurizer raised
+        except IndexError as inner:
+            raise GraphComponentException("Error running graph component for node run_MemoizationPolicy2.") from inner
+    except GraphComponentException as exc:
+        described = describe_failure(exc)
+    assert described.startswith("GraphComponentException (Error running graph component for node run_Memoization")
+    assert "<- IndexError at " in described and "test_guard.py:" in described
+    try:
+        raise ValueError(secret)
+    except ValueError as exc:
+        assert secret not in describe_failure(exc) and describe_failure(exc).startswith("ValueError at ")
