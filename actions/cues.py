@@ -392,8 +392,9 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
                       r"\b(signed|signed me) up (for|with|at)( the| a| an| my)?( [\w']+){0,2}? (program|outpatient|iop|"
                       r"treatment|rehab|detox|inpatient|residential|clinic|methadone|suboxone|counsel\w*|therapy)\b"),
     ("naloxone", r"\b(got|picked up|grabbed|have|carry|carrying|keep|bought|keeping|got some|got me some|always have)"
-                 r" (some |a |my |extra |\d+ |two |three |a couple |a few )?((boxes|box|packs?|kits?|doses?) (of )?)?"
-                 r"(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit|nasal spray)\b"),
+                 r" (some |a |an |my |extra |\d+ |two |three |a couple |a few )?((boxes|box|packs?|kits?|doses?) (of )?)?"
+                 r"(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit|nasal spray|"
+                 r"(overdose |od )?reversal (kit|spray|drug|meds?))\b"),
     ("testing", r"\b(test(ed|ing)?|check(ed|ing)?|used (a |some )?(fent|test)) ?(strips?)?\b.*\b(strips?|supply|stuff|"
                 r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b|"
                 # "took my batch to the drug checking place".
@@ -493,7 +494,7 @@ STEP_PATTERNS: List[Tuple[str, str]] = [
 # Second pass, for a message already known to report a step: the words alone say which.
 STEP_WORDS: List[Tuple[str, str]] = [
     ("days", r"\bday \d+\b|\b\d+ days\b"),
-    ("naloxone", r"\b(narc[ao]n|naloxone|nalox\w*)\b"),
+    ("naloxone", r"\b(narc[ao]n|naloxone|nalox\w*|(overdose|od) reversal)\b"),
     ("testing", r"\b(strips?|test(ed|ing)? (everything|it all|my|the|each|every))\b"),
     ("safer_route", r"\b(needles?|rigs?|syringes?|foil|test (shot|dose|hit|bump)|went slow|pipe)\b"),
     ("less", r"\b(less|cut|only had|only did|instead of a)\b"),

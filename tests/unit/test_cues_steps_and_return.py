@@ -111,7 +111,7 @@ def test_every_return_to_use_example_is_heard():
     ("had my girl watch me last night", "not_alone"), ("had my sister stay with me while i used", "not_alone"),
     ("my buddy watched me", "not_alone"), ("im going to meetings every day now", "meeting"),
     ("been to 3 aa meetings this week", "meeting"), ("i used less", "less"), ("i used a fresh needle", "safer_route"),
-    ("picked up narcan", "naloxone"), ("i didnt use alone last night", "not_alone"),
+    ("picked up narcan", "naloxone"), ("picked up an overdose reversal kit from the outreach van", "naloxone"), ("i didnt use alone last night", "not_alone"),
     # wordings added with the larger NLU data
     # naloxone by another name, in a quantity
     ("picked up two packs of nasal spray at the pharmacy", "naloxone"),
