@@ -16,6 +16,7 @@ from typing import List, Optional, Sequence
 GROUPS: List[str] = [
     "bot.directory.cli",
     "bot.transcripts.cli",
+    "bot.channels.sms_cli",
 ]
 
 

@@ -96,6 +96,7 @@ class SmsChannel(InputChannel):
         self._state_lock = asyncio.Lock()
         self._turns = asyncio.Semaphore(TURN_CONCURRENCY)
         self._locks: Dict[str, Tuple[asyncio.Lock, int]] = {}  # per sender: lock, messages waiting on it
+        self._app: Any = None  # the Sanic app, for its agent (set by the first webhook)
 
     @classmethod
     def name(cls) -> str:
@@ -194,6 +195,7 @@ class SmsChannel(InputChannel):
                 logger.warning("sms webhook rejected: signed for another account (403)")
                 return response.json({"error": "wrong account"}, status=403)
             sender = self.pseudonym(number)
+            self._app = request.app  # its agent reads opted-out messages for crisis signs (no turn is run)
             try:
                 state = await self._state()
                 first_time = await self._db(state.claim, message_sid, sender)
@@ -247,8 +249,7 @@ class SmsChannel(InputChannel):
             ok = await self.send_all(number, sender, message_sid, [self.keyword_reply(kind)], respect_opt_out=False)
             return "keyword" if ok else "send_failed"
         if opted_out:
-            logger.info("sms from opted-out %s: not processed, nothing sent", sender)
-            return "opted_out"
+            return await self._opted_out_message(number, sender, message_sid, raw)
 
         text, error = check_text(raw[:MAX_TEXT_CHARS])
         if error:  # no text: a picture or file only gets a word back; an empty message gets nothing
@@ -278,6 +279,50 @@ class SmsChannel(InputChannel):
             await self._db(self.state.save_choices, sender, offered[0], offered[1])
         ok = await self.send_all(number, sender, message_sid, bodies)
         return status if ok else "send_failed"
+
+    async def _opted_out_message(self, number: str, sender: str, message_sid: str, raw: str) -> str:
+        """A message from a number that texted STOP: no turn is processed and nothing is kept of it, unless it
+        reads as a crisis. Then staff get a flag (sms_crisis_flags, `python -m bot sms crisis-flags`), and the
+        first crisis message is offered to Twilio: it goes out only where Twilio allows it (a number opted out
+        at the carrier gets error 21610 and nothing is delivered; that is recorded too)."""
+        from bot.crisis.messages import replies_for
+        from bot.crisis.resources import load_locale
+
+        assert self.state is not None and self.settings is not None
+        text, error = check_text(raw[:MAX_TEXT_CHARS])
+        result = await self._crisis_reading(text) if not error else None
+        if result is None or not result.needs_reply:
+            logger.info("sms from opted-out %s: not processed, nothing sent", sender)
+            return "opted_out"
+        try:
+            bodies = [m["text"] for m in replies_for(result, load_locale(self.settings.locale))][:1]
+        except Exception:  # noqa: BLE001 - a broken locale file must not silence a crisis reply
+            bodies = ["If you or someone with you is in danger, call 911 now. For thoughts of suicide, call or text 988."]
+        before = len(await self._db(self.state.failed, sender))
+        ok = await self.send_all(number, sender, message_sid, bodies, respect_opt_out=False)
+        failures = (await self._db(self.state.failed, sender))[before:]
+        reply = "sent" if ok else ("refused" if any(f["error_code"] == TWILIO_OPTED_OUT for f in failures)
+                                   else "failed")
+        await self._db(self.state.flag_crisis, sender, message_sid, result.level, result.category, reply)
+        logger.warning("sms crisis sign (%s, %s) from opted-out %s: flagged for staff, reply %s",
+                       result.level, result.category, sender, reply)
+        return "opted_out_crisis"
+
+    async def _crisis_reading(self, text: str) -> Any:
+        """The model's crisis reading of a text without running a turn (the agent parses, nothing is stored);
+        the deterministic detector alone when the model is not there or fails."""
+        from bot.crisis.detector import CrisisResult, detect
+
+        agent = getattr(getattr(getattr(self, "_app", None), "ctx", None), "agent", None)
+        try:
+            if agent is not None and agent.is_ready():
+                crisis = (await agent.parse_message(text)).get("crisis") or {}
+                level = crisis.get("level") if crisis.get("level") in ("crisis", "check_in") else "none"
+                category = crisis.get("category") if isinstance(crisis.get("category"), str) else None
+                return CrisisResult(category, level, float(crisis.get("confidence") or 0.0), ("model",))
+        except Exception as exc:  # noqa: BLE001 - the patterns still read it
+            logger.error("sms: crisis reading of an opted-out message failed (%s); patterns alone", type(exc).__name__)
+        return detect(text)
 
     def keyword_reply(self, kind: str) -> str:
         from bot.crisis.resources import load_locale

@@ -5,6 +5,7 @@
 - `sms_opt_outs`: who texted STOP; nothing is sent to them until START.
 - `sms_choices`: the payloads behind the numbered choices last offered, so "2" answers.
 - `sms_failed_sends`: replies Twilio did not accept after every retry.
+- `sms_crisis_flags`: crisis signs from opted-out numbers, for staff (level, category, whether a reply went out).
 
 Phone numbers are never stored: every row is keyed by the sender's pseudonym
 (HMAC with LANTERN_PSEUDONYM_KEY, bot/anonymizer/pseudonym.py). Synchronous
@@ -29,7 +30,7 @@ inbound = sa.Table(
     sa.Column("message_sid", sa.String(64), primary_key=True),
     sa.Column("sender", sa.String(40), nullable=False),
     sa.Column("received_at", sa.Float, nullable=False, index=True),
-    sa.Column("status", sa.String(20), nullable=False),  # received | replied | keyword | opted_out | empty | turn_failed | send_failed
+    sa.Column("status", sa.String(20), nullable=False),  # received | replied | keyword | opted_out | opted_out_crisis | empty | turn_failed | send_failed
 )
 
 opt_outs = sa.Table(
@@ -58,6 +59,20 @@ failed_sends = sa.Table(
     sa.Column("error_code", sa.Integer),  # Twilio's error code, e.g. 21610 (recipient opted out)
     sa.Column("reason", sa.String(200), nullable=False),  # error type or Twilio's message, never the text sent
     sa.Column("chars", sa.Integer, nullable=False),
+)
+
+# A crisis sign from a number that texted STOP: the turn is not processed (no conversation is kept for
+# them), but staff must know. Labels only, never the text.
+crisis_flags = sa.Table(
+    "sms_crisis_flags", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender", sa.String(40), nullable=False, index=True),
+    sa.Column("message_sid", sa.String(64)),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),  # crisis | check_in
+    sa.Column("category", sa.String(40)),  # overdose | overdose_stimulant | suicide | danger | None
+    sa.Column("reply", sa.String(20), nullable=False),  # sent | refused (Twilio would not deliver) | failed
+    sa.Column("reviewed", sa.Boolean, nullable=False, default=False),
 )
 
 CHOICES_TTL_S = 24 * 3600
@@ -150,3 +165,22 @@ class SmsState:
             query = query.where(failed_sends.c.sender == sender)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- crisis signs from opted-out numbers -------------------------------------------------
+    def flag_crisis(self, sender: str, message_sid: Optional[str], level: str, category: Optional[str],
+                    reply: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(crisis_flags.insert().values(sender=sender, message_sid=message_sid, created_at=time.time(),
+                                                      level=level, category=category, reply=reply, reviewed=False))
+
+    def crisis_flags(self, unreviewed_only: bool = True) -> List[Dict[str, Any]]:
+        query = sa.select(crisis_flags).order_by(crisis_flags.c.id)
+        if unreviewed_only:
+            query = query.where(crisis_flags.c.reviewed.is_(False))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def mark_reviewed(self, flag_id: int) -> bool:
+        with self.engine.begin() as conn:
+            return bool(conn.execute(crisis_flags.update().where(crisis_flags.c.id == flag_id)
+                                     .values(reviewed=True)).rowcount)

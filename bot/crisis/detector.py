@@ -15,7 +15,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
 
 from . import patterns as P
 from .normalize import normalize
@@ -46,6 +46,15 @@ MODEL_STRONG_MIN = 0.999  # a model crisis this sure is not demoted by figurativ
 # The model's own check-in intent: every crisis_check example is already a check-in for the patterns,
 # so the model alone asks "are you safe?" only when nearly sure ("she said i seem happier" got 0.91).
 MODEL_CHECK_INTENT_MIN = 0.97
+
+# The meaning model (bot/nlu/crisis_signal.py): risk = 1 - P(none), from the sentence encoder and the words.
+# It catches the indirect signs the patterns cannot list (goodbyes, giving things away, means saved up,
+# someone fading), so it raises a level on its own; it never lowers the detector's.
+SIGNAL_CHECK_IN_MIN = 0.4  # this risk earns a check-in
+SIGNAL_CRISIS_MIN = 0.9  # ... and this one the full script, unless the words were figurative or negated
+SIGNAL_VETO_MAX = 0.03  # below this risk, the intent model alone may not ask "are you in danger?"
+SIGNAL_CATEGORY = {"overdose": "overdose", "stimulant": "overdose_stimulant", "suicide": "suicide",
+                   "danger": "danger"}
 
 
 def family(category: Optional[str]) -> Optional[str]:
@@ -196,10 +205,11 @@ def _analyse(text: str) -> CrisisResult:
                     continue
             if level == "check_in" and _escalates(flags, cues):
                 level = "crisis"
-            if P.HYPOTHETICAL.intersection(_prefix_tokens(masked, m.start(), 5)):
+            if P.HYPOTHETICAL.intersection(_prefix_tokens(masked, m.start(), 5)) or cues["future"]:
                 level = _min(level, "check_in")
                 matched.append("mod.hypothetical")
-            if "past" in flags or (prev and prev[-1] in P.PAST_AUX):
+            attempted = len(prev) > 1 and prev[-2] in ("tried", "attempted") and prev[-1] == "to"  # "tried to end it"
+            if "past" in flags or (prev and prev[-1] in P.PAST_AUX) or attempted:
                 if cues["resolved"] or ((cues["past_far"] or cues["past_near"]) and not cues["now"]):
                     # "he's fine now": the "now" belongs to the recovery, not to an emergency
                     far = cues["past_far"] and (cues["resolved"] or not cues["now"])
@@ -257,6 +267,17 @@ def _dedupe(names: List[str]) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+CUE_PATTERNS = _CUES  # read by the meaning model as features (bot/nlu/crisis_signal.py)
+
+
+def detect_normalised(text: str) -> CrisisResult:
+    """detect() for a text already normalised; never raises."""
+    try:
+        return _analyse(text)
+    except Exception:  # noqa: BLE001
+        return _FAILSAFE
+
+
 def detect(text: object) -> CrisisResult:
     """Classify one user message. Never raises; anything odd yields NONE (or a check-in on internal error)."""
     try:
@@ -264,6 +285,39 @@ def detect(text: object) -> CrisisResult:
     except Exception as exc:  # a crisis layer must never take the turn down
         log.error("crisis detector failed (%s); answering with a check-in", type(exc).__name__)
         return _FAILSAFE
+
+
+def raise_with_signal(result: CrisisResult, detected: CrisisResult, signal: Optional[Dict[str, Any]]) -> CrisisResult:
+    """Merge the meaning model's reading into `result` (the detector and intent model together).
+
+    - risk >= SIGNAL_CRISIS_MIN: the full script of the model's category (a check-in when the
+      detector saw a figurative, negated or general-question use of the words);
+    - risk >= SIGNAL_CHECK_IN_MIN: at least a check-in;
+    - the detector's own level (`detected`) is never lowered; a check-in that only the intent model
+      asked for is dropped when the meaning model sees almost no risk ("my son won't talk to me").
+    """
+    if not isinstance(signal, dict):
+        return result
+    try:
+        risk = float(signal.get("risk") or 0.0)
+    except (TypeError, ValueError):
+        return result
+    if not math.isfinite(risk):
+        return result
+    category = SIGNAL_CATEGORY.get(str(signal.get("category")))
+    if (result.level == "check_in" and detected.level == "none" and risk < SIGNAL_VETO_MAX
+            and all(not name.startswith("intent.") or name == "intent.crisis_check" for name in result.matched)):
+        return CrisisResult(None, "none", 0.0, detected.matched + ("signal.veto",))
+    if risk >= SIGNAL_CRISIS_MIN and not result.defused:
+        level = "crisis"
+    elif risk >= SIGNAL_CHECK_IN_MIN:
+        level = "check_in"
+    else:
+        return result
+    tag = f"signal.{category or 'none'}"
+    if _RANK[result.level] >= _RANK[level]:
+        return CrisisResult(result.category or category, result.level, result.confidence, result.matched + (tag,))
+    return CrisisResult(category or result.category, level, round(risk, 2), result.matched + (tag,))
 
 
 def combine(result: CrisisResult, intent_name: Optional[str], intent_confidence: float) -> CrisisResult:

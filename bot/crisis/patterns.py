@@ -440,6 +440,23 @@ GUARDS: List[RuleSpec] = [
     RuleSpec("neg.breathing_ok", None, "none",
              r"\bbreathing (?:fine|ok|normal|normally|good|better|again|regular|regularly|steady|on (?:his|her|their) own)\b"
              r"|\b(?:is|are) breathing (?:now|and)\b"),
+    # General questions about someone, not about anyone here now: "is it normal for lips to look blue when
+    # you're cold", "what's the difference between nodding and overdosing", "if i call 911 for someone who od's".
+    RuleSpec("q.general", None, "none",
+             r"\bis it (?:normal|bad|dangerous|safe|common|true) (?:for|to|that|when|if)\b(?: \w+){0,8}"
+             r"|\b(?:difference|differences) between\b(?: \w+){0,6}"
+             r"|\b(?:for|if|when) (?:someone|somebody|a person|anyone|people|a friend) (?:who|that) (?:\w+ ){0,2}"
+             r"(?:overdos\w*|is overdosing|stops breathing|will not wake up|is not breathing)\b"),
+    # A goodbye to a thing or a way of life, not to people: "goodbye letter to meth", "goodbye to my old number".
+    RuleSpec("fig.goodbye_to", None, "none",
+             r"\b(?:goodbye|good bye|bye|farewell)(?: (?:letter|note|post|party|message))? to (?:my |the |this |that |an? |all )?"
+             r"(?:old |last |former )?(?:number|phone|apartment|house|place|job|city|town|old life|life of|drugs?|meth|dope|"
+             r"heroin|fent\w*|pills|crack|coke|alcohol|booze|using|addiction|the streets|street life|that life|habit|needle|"
+             r"pipe|rehab|detox|treatment|program|group|chapter|connects?|dealer|plug|corner|block|neighborhood|hood)\b"),
+    RuleSpec("fig.kicked_out", None, "none", r"\bkick(?:ing|ed|s)? (?:me|him|her|us|them|my \w+) out\b|\bkicked out\b"),
+    # Snoring as a habit ("grandpa falls asleep in his chair and snores"), not the overdose snore of now.
+    RuleSpec("fig.habitual_snore", None, "none",
+             r"\b(?:always|usually|normally|every (?:night|time|day)|falls asleep(?: \w+){0,4} and) (?:\w+ ){0,4}snores?\b"),
     RuleSpec("q.signs", None, "none",
              r"\b(?:signs?|symptoms?|warning signs|stages?|effects?|risks?|dangers?|causes?|chances?|odds) of (?:an |a )?"
              r"(?:overdose|overdosing|overdoses|opioid overdose|stimulant overdose|fentanyl overdose|suicide|seizures?|heat ?stroke)\b"),
@@ -467,14 +484,16 @@ CUES = {
                 r"|back (?:in|then|when|in the day)|used to|in (?:19|20)\d\d|since (?:19|20)\d\d"
                 r"|(?:once|twice)(?= \||$| before| when| in \d| back| last| years| as| or twice| myself)"
                 r"|(?:two|three|four|five|six|\d+) (?:years|months) ago|one time|in my (?:20s|teens|twenties|thirties)|previously)\b",
-    "past_near": r"\b(?:last night|yesterday|the other (?:day|night)|earlier today|this morning|last week|"
+    "past_near": r"\b(?:last night|yesterday|the other (?:day|night)|earlier(?: today| tonight)?|this morning|last week|"
                  r"a (?:few|couple(?: of)?) (?:days|weeks|hours) ago|(?:two|three|\d+) (?:days|weeks) ago|"
                  r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend)|over the weekend|this weekend)\b",
     "resolved": r"\b(?:(?:is|are|seems?|looks?|feels?|doing|now|all|we are|he is|she is|they are|i am|were|we) "
                 r"(?:ok|fine|alright|all right|good|better|awake|conscious|safe|stable)\b|came (?:to|around|back|round)\b"
                 r"|woke (?:up|him up|her up)\b|is awake\b|breathing again\b|brought (?:him|her|them|me) back\b"
                 r"|(?:ems|paramedics|ambulance|medics|firefighters|doctors?) (?:came|arrived|got here|are here|is here|took (?:him|her|them))\b"
-                r"|(?:in|at) the hospital\b|made it\b|survived\b|pulled through\b|recovered\b|calmed down\b|settled down\b|over now\b)",
+                r"|(?:in|at) the hospital\b|made it\b|survived\b|(?:we are|everyone is|everybody is|we are all) (?:\w+ )?(?:and )?(?:fine|ok|okay|safe)\b|pulled through\b|recovered\b|calmed down\b|settled down\b|over now\b)",
+    # Worry about a day that may come, not about now: "scared he will od one day".
+    "future": r"\b(?:one day|someday|some day|eventually|in the future|one of these days|down the road)\b",
     "soft_fig": r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jk|just kidding|joking|kidding|so funny|hilarious|xd)\b",
     "body": r"\b(?:shake|shook|shaking (?:him|her|them)|floor|ground|eyes|lips|breathing|breath|wake|waking|blue|nodd\w*|pupils|"
             r"slumped|pale|cold|limp|fell back|fell over|narcan|naloxone)\b",
@@ -493,4 +512,4 @@ NEGATORS = frozenset({"not", "never", "nobody", "noone", "without", "nothing"})
 UNCERTAIN = frozenset({"think", "sure", "know", "tell"})
 HYPOTHETICAL = frozenset({"if", "whether", "incase"})
 CLAUSE_BREAKS = frozenset({"|", "but", "and", "so", "because", "though", "although", "~"})
-PAST_AUX = frozenset({"was", "were", "had", "used"})
+PAST_AUX = frozenset({"was", "were", "had", "used", "tried", "attempted"})

@@ -17,7 +17,8 @@ situations; otherwise it predicts nothing and the other policies decide:
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+import logging
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.graph import ExecutionContext
@@ -28,35 +29,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-LISTEN = "action_listen"
-DEACTIVATE = "action_deactivate_loop"
-IGNORED = {"action_extract_slots", "action_session_start"}
+from bot.crisis import dialogue
+from bot.crisis.dialogue import DEACTIVATE, LISTEN
 
-SCRIPTS: Dict[str, List[str]] = {
-    "crisis_overdose": ["utter_crisis_overdose_call", "utter_crisis_overdose_steps", "utter_crisis_good_samaritan"],
-    "crisis_stimulant": ["utter_crisis_stimulant_call", "utter_crisis_stimulant_steps", "utter_crisis_good_samaritan"],
-    "crisis_suicide": ["utter_crisis_suicide_call", "utter_crisis_suicide_stay"],
-    "crisis_danger": ["utter_crisis_danger_call", "utter_crisis_danger_stay"],
-    "crisis_check": ["utter_crisis_check"],
-}
-IN_CRISIS_MODE: Dict[str, List[str]] = {
-    "crisis_safe": ["utter_crisis_safe"],
-    "stop": ["utter_crisis_goodbye"],
-    "goodbye": ["utter_crisis_goodbye"],
-}
-STILL_HERE = ["utter_crisis_still_here"]
+logger = logging.getLogger(__name__)
 
-
-def crisis_sequence(intent: Optional[str], crisis_active: bool, loop_active: bool,
-                    good_samaritan: bool = True) -> Optional[List[str]]:
-    """The actions this turn must take, or None when the crisis policy has nothing to say."""
-    if intent in SCRIPTS:
-        steps = [a for a in SCRIPTS[intent] if good_samaritan or a != "utter_crisis_good_samaritan"]
-    elif crisis_active:
-        steps = IN_CRISIS_MODE.get(intent or "", STILL_HERE)
-    else:
-        return None
-    return steps + ([DEACTIVATE] if loop_active else []) + [LISTEN]
+IGNORED = {"action_extract_slots", "action_session_start", LISTEN}
+CRISIS_SLOTS = ("crisis_active", "crisis_type")
+RISK_HISTORY = 3  # earlier messages read for signals across turns
 
 
 def next_action(sequence: Sequence[str], done: Sequence[str]) -> Optional[str]:
@@ -66,31 +46,120 @@ def next_action(sequence: Sequence[str], done: Sequence[str]) -> Optional[str]:
     return sequence[len(done)]
 
 
-def turn_state(tracker: DialogueStateTracker) -> tuple:
+def _latest_user_index(events: List[Any]) -> int:
+    for i in range(len(events) - 1, -1, -1):
+        if isinstance(events[i], UserUttered):
+            return i
+    return -1
+
+
+def turn_state(tracker: DialogueStateTracker) -> Tuple[Optional[str], List[str]]:
     """(latest intent, actions taken since the latest user message) from the tracker."""
-    done: List[str] = []
-    intent = None
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            intent = event.intent_name
-            break
-        if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in IGNORED:
-            done.append(event.action_name)
-    return intent, list(reversed(done))
+    events = list(tracker.events)
+    i = _latest_user_index(events)
+    intent = events[i].intent_name if i >= 0 else None
+    done = [e.action_name for e in events[i + 1:] if isinstance(e, ActionExecuted) and e.action_name
+            and e.action_name not in IGNORED - {LISTEN}]
+    return intent, done
+
+
+def slots_before_message(tracker: DialogueStateTracker, keys: Sequence[str] = CRISIS_SLOTS) -> Dict[str, Any]:
+    """The values `keys` had when the latest user message arrived (slot mappings may have changed them since)."""
+    events = list(tracker.events)
+    i = _latest_user_index(events)
+    values = {key: tracker.get_slot(key) for key in keys}
+    changed = {e.key for e in events[i + 1:] if isinstance(e, SlotSet) and e.key in keys}
+    for key in changed:
+        values[key] = False if key == "crisis_active" else None
+        for event in reversed(events[:max(i, 0)]):
+            if isinstance(event, SlotSet) and event.key == key:
+                values[key] = event.value
+                break
+    return values
 
 
 def crisis_mode(tracker: DialogueStateTracker) -> bool:
-    """In crisis mode now, or until this message: `crisis_safe`, stop and goodbye clear the slot
-    (slot mappings run before any policy), yet they still deserve the crisis-mode reply."""
-    if tracker.get_slot("crisis_active"):
-        return True
-    seen_user = False
-    for event in reversed(tracker.events):
+    """In crisis mode when the latest message arrived (or now, when the tracker has no message)."""
+    return bool(slots_before_message(tracker)["crisis_active"])
+
+
+def _readings(event: UserUttered) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    parse = event.parse_data if isinstance(event.parse_data, dict) else {}
+    crisis = parse.get("crisis") if isinstance(parse.get("crisis"), dict) else {}
+    signal = parse.get("crisis_signal") if isinstance(parse.get("crisis_signal"), dict) else {}
+    return crisis, signal
+
+
+def _number(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if number == number and abs(number) != float("inf") else 0.0
+
+
+def context_from_tracker(tracker: DialogueStateTracker) -> Optional[dialogue.CrisisContext]:
+    """Everything crisis_turn needs, read from the tracker as it was when the latest message arrived."""
+    events = list(tracker.events)
+    i = _latest_user_index(events)
+    if i < 0:
+        return None
+    message: UserUttered = events[i]
+    crisis, signal = _readings(message)
+    before = slots_before_message(tracker)
+    last_bot = None
+    for event in reversed(events[:i]):
         if isinstance(event, UserUttered):
-            seen_user = True
-        elif seen_user and isinstance(event, SlotSet) and event.key == "crisis_active":
-            return bool(event.value)
-    return False
+            break
+        if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in IGNORED:
+            last_bot = event.action_name
+            break
+    # Earlier messages' risks, newest first, with whether the crisis layer answered them.
+    history: List[Tuple[float, bool]] = []
+    replied = False
+    for event in reversed(events[:i]):
+        if isinstance(event, ActionExecuted) and (event.action_name or "").startswith("utter_crisis"):
+            replied = True
+        elif isinstance(event, UserUttered):
+            _, earlier = _readings(event)
+            history.append((_number(earlier.get("risk")), replied))
+            replied = False
+            if len(history) >= RISK_HISTORY:
+                break
+    check_in_kind = None
+    if last_bot in dialogue.CHECK_ACTIONS:
+        check_in_kind = next((k for k, a in dialogue.CHECK_IN.items() if a == last_bot and k), None)
+        if check_in_kind is None:  # the generic check-in or the second ask: the kind the message before read
+            for event in reversed(events[:i]):
+                if isinstance(event, UserUttered):
+                    earlier_crisis, earlier_signal = _readings(event)
+                    check_in_kind = dialogue.kind_of(earlier_crisis.get("category")) or (
+                        dialogue.kind_of(earlier_signal.get("category"))
+                        if _number(earlier_signal.get("risk")) >= 0.35 else None)
+                    break
+    return dialogue.CrisisContext(
+        intent=message.intent_name,
+        level=str(crisis.get("level") or "none"),
+        category=crisis.get("category") if isinstance(crisis.get("category"), str) else None,
+        risk=_number(signal.get("risk")),
+        signal_category=signal.get("category") if isinstance(signal.get("category"), str) else None,
+        answer=str(signal.get("answer") or "unclear"),
+        answer_confidence=_number(signal.get("answer_confidence")),
+        update=str(signal.get("update") or "other"),
+        update_confidence=_number(signal.get("update_confidence")),
+        question=signal.get("question") if isinstance(signal.get("question"), str) else None,
+        question_confidence=_number(signal.get("question_confidence")),
+        words=int(_number(signal.get("words"))) if signal else len((message.text or "").split()),
+        literal=signal.get("literal") if signal.get("literal") in ("yes", "no") else None,
+        asks=signal.get("asks") is True,
+        crisis_active=bool(before["crisis_active"]),
+        crisis_type=before["crisis_type"] if before["crisis_type"] in dialogue.KINDS else None,
+        last_bot_action=last_bot,
+        check_in_kind=check_in_kind,
+        previous_risks=dialogue.risks_since_reply(history),
+        loop_active=bool(tracker.active_loop_name),
+        good_samaritan=bool(tracker.get_slot("good_samaritan_note")),
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
@@ -112,15 +181,22 @@ class CrisisPolicy(Policy):
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[str, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
-        intent, done = turn_state(tracker)
-        sequence = crisis_sequence(
-            intent,
-            crisis_active=crisis_mode(tracker),
-            # the loop is already gone once action_deactivate_loop ran this turn
-            loop_active=bool(tracker.active_loop_name) or DEACTIVATE in done,
-            good_samaritan=bool(tracker.get_slot("good_samaritan_note")),
-        )
-        action = next_action(sequence, done) if sequence else None
+        abstain = self._prediction(self._default_predictions(domain))
+        try:
+            ctx = context_from_tracker(tracker)
+            turn = dialogue.crisis_turn(ctx) if ctx is not None else None
+        except Exception as exc:  # noqa: BLE001 - the other policies still answer
+            logger.error("CrisisPolicy could not read the turn (%s); the other policies decide.", type(exc).__name__)
+            return abstain
+        if turn is None:
+            return abstain
+        _, done = turn_state(tracker)
+        # the loop is already gone once action_deactivate_loop ran this turn
+        sequence = turn.sequence(bool(tracker.active_loop_name) or DEACTIVATE in done)
+        slot_events = [SlotSet(key, value) for key, value in turn.events] if not done else []
+        if turn.handoff:
+            return self._prediction(self._default_predictions(domain), events=slot_events)
+        action = next_action(sequence, done)
         if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(self._default_predictions(domain))
-        return self._prediction(confidence_scores_for(action, 1.0, domain))
+            return abstain
+        return self._prediction(confidence_scores_for(action, 1.0, domain), optional_events=slot_events)

@@ -2,7 +2,8 @@
 
 Runs last in the pipeline, on every message. The deterministic detector
 (bot/crisis/detector.py: patterns and a slang lexicon, negation and figurative
-uses) is combined with what the trained model predicted, so a message the
+uses) is combined with what the trained intent model predicted and with the meaning
+model's reading (`crisis_signal`, set by bot/nlu/crisis_signal.py just before this step), so a message the
 model misreads still triggers. On a crisis it sets the crisis intent with full
 confidence and adds the locale's numbers as entities, which fill the slots the
 crisis responses use. Every parse output gets a `crisis` entry.
@@ -20,8 +21,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import settings
-from bot.crisis.detector import combine, detect
+from bot.crisis.detector import combine, detect, raise_with_signal
 from bot.crisis.resources import load_locale
+from bot.nlu.crisis_signal import CRISIS_SIGNAL
 
 CATEGORY_INTENT = {
     "overdose": "crisis_overdose",
@@ -46,10 +48,14 @@ def locale_entities(locale: Any) -> List[Dict[str, Any]]:
             for name, value in values.items()]
 
 
-def crisis_decision(text: str, intent: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-    """What the detector and the model's intent say together: level, category, intent to set."""
+def crisis_decision(text: str, intent: Optional[Dict[str, Any]],
+                    signal: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """What the detector, the model's intent and the meaning model (`crisis_signal`) say together:
+    level, category, intent to set."""
     intent = intent or {}
-    result = combine(detect(text or ""), intent.get("name"), float(intent.get("confidence") or 0.0))
+    detected = detect(text or "")
+    result = combine(detected, intent.get("name"), float(intent.get("confidence") or 0.0))
+    result = raise_with_signal(result, detected, signal)
     decided: Optional[str] = None
     if result.level == "crisis" and result.category in CATEGORY_INTENT:
         decided = CATEGORY_INTENT[result.category]
@@ -80,7 +86,7 @@ class CrisisDetector(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            decision = crisis_decision(message.get(TEXT) or "", message.get(INTENT))
+            decision = crisis_decision(message.get(TEXT) or "", message.get(INTENT), message.get(CRISIS_SIGNAL))
             message.set("crisis", {k: decision[k] for k in ("level", "category", "confidence")},
                         add_to_output=True)
             current = message.get(INTENT) or {}

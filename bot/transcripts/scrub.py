@@ -65,7 +65,7 @@ KEEP, CODE, REDACT = "keep", "code", "redact"
 PUBLIC_ENTITIES = frozenset({"emergency_number", "crisis_line", "poison_control", "good_samaritan_note"})
 PUBLIC_ENTITY_EXTRACTORS = frozenset({"CrisisDetector"})
 # parse_data keys produced by Lantern's and Rasa's NLU that hold no user text.
-SAFE_PARSE_KEYS = frozenset({"intent", "intent_ranking", "crisis", "talk_type", "message_id", "response_selector"})
+SAFE_PARSE_KEYS = frozenset({"intent", "intent_ranking", "crisis", "crisis_signal", "talk_type", "message_id", "response_selector"})
 # Numbers up to this many digits (counts, ages, ZIP codes) are kept in entity values.
 MAX_KEPT_NUMBER_DIGITS = 5
 MIN_SECRET_CHARS = 2  # PII the anonymizer found

@@ -62,11 +62,11 @@ def test_overdose_reply_leads_with_the_call_and_carries_the_marker(lantern):
     assert "naloxone" in " ".join(texts(replies)).lower()
     assert "second dose" in " ".join(texts(replies))
 
-    # Crisis mode: whatever comes next, the emergency step stays in view until they are safe.
+    # Crisis mode listens: a question gets its step, with the marker still on (tests/integration/test_crisis_dialogue.py).
     status, replies = send(lantern.settings, who, "what do i say to them")
-    assert "call 911" in texts(replies)[0] and replies[0]["custom"]["crisis"] == "active"
-    status, replies = send(lantern.settings, who, "ok hes breathing now, ambulance is here")
-    assert "glad you're safe" in texts(replies)[0]
+    assert "address" in texts(replies)[0] and replies[0]["custom"]["crisis"] == "overdose"
+    status, replies = send(lantern.settings, who, "hes ok now, hes awake and talking. thank you")
+    assert "glad" in texts(replies)[0]
     assert "custom" not in replies[0]
     status, replies = send(lantern.settings, who, "r u a bot")
     assert "custom" not in replies[0]

@@ -153,7 +153,7 @@ def test_stop_then_a_message_gets_nothing_until_start(lantern_channels, fake_twi
 
     assert post(lantern_channels, sms_params(phone, "STOP"))[0] == 200
     count = len(settled(fake_twilio, phone, before + 3))
-    assert post(lantern_channels, sms_params(phone, "my friend is turning blue"))[0] == 200
+    assert post(lantern_channels, sms_params(phone, "so what do you do all day"))[0] == 200
     assert quiet_for(fake_twilio, phone, 4.0)[count:] == []
 
     # Kept in the database (so it survives a restart), keyed by pseudonym: no phone number at rest.
@@ -168,6 +168,43 @@ def test_stop_then_a_message_gets_nothing_until_start(lantern_channels, fake_twi
     assert post(lantern_channels, sms_params(phone, "hi again"))[0] == 200
     assert len(fake_twilio.wait_for(phone, count + 2)) >= count + 2
     assert greeting
+
+
+def _crisis_flags(stack, who: str) -> list:
+    with sqlite3.connect(db_path(stack)) as conn:
+        return conn.execute("SELECT level, category, reply FROM sms_crisis_flags WHERE sender = ?", (who,)).fetchall()
+
+
+def test_a_crisis_from_an_opted_out_number_is_flagged_and_answered_where_twilio_allows(lantern_channels, fake_twilio):
+    """STOP means no conversation, but a crisis sign is recorded for staff and the first crisis step is offered
+    to Twilio; a number Twilio keeps opted out (error 21610) gets nothing, and that is recorded too."""
+    phone = number()
+    who = pseudonymize(phone, lantern_channels.settings.pseudonym_key)
+    assert post(lantern_channels, sms_params(phone, "STOP"))[0] == 200
+    count = len(settled(fake_twilio, phone, 1))
+    assert post(lantern_channels, sms_params(phone, "my friend is turning blue and wont wake up"))[0] == 200
+    reply = fake_twilio.wait_for(phone, count + 1)[count:]
+    assert len(reply) == 1 and "911" in reply[0]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _crisis_flags(lantern_channels, who):
+        time.sleep(0.2)
+    assert _crisis_flags(lantern_channels, who) == [("crisis", "overdose", "sent")]
+    assert user_turns(lantern_channels, phone) == []  # no conversation is kept for an opted-out number
+
+    blocked = number()
+    blocked_who = pseudonymize(blocked, lantern_channels.settings.pseudonym_key)
+    assert post(lantern_channels, sms_params(blocked, "STOP"))[0] == 200
+    settled(fake_twilio, blocked, 1)
+    fake_twilio.fail(blocked, [400], code=21610)
+    assert post(lantern_channels, sms_params(blocked, "i dont want to be alive anymore"))[0] == 200
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not _crisis_flags(lantern_channels, blocked_who):
+        time.sleep(0.2)
+    assert _crisis_flags(lantern_channels, blocked_who) == [("crisis", "suicide", "refused")]
+    assert len(fake_twilio.to(blocked)) == 1  # only the STOP confirmation was delivered
+    log = lantern_channels.child("rasa").log_path.read_text(errors="replace")
+    assert f"from opted-out {blocked_who}: flagged for staff, reply refused" in log
+    assert "alive anymore" not in log and blocked not in log
 
 
 def test_help_gets_a_ctia_reply(lantern_channels, fake_twilio):

@@ -1,0 +1,141 @@
+"""crisis_turn: what the crisis layer says, given what it read and where the conversation stands."""
+from dataclasses import replace
+
+import pytest
+
+from bot.crisis.dialogue import (CHECK_AGAIN, CHECK_NO, MULTI_SUM, NO_EMERGENCY, SAFE, YES_UNKNOWN, CrisisContext,
+                                 crisis_turn, risks_since_reply)
+
+IN_OVERDOSE = CrisisContext(intent="share", crisis_active=True, crisis_type="overdose",
+                            last_bot_action="utter_crisis_good_samaritan", words=4)
+
+
+def test_a_crisis_reading_gets_its_script_and_starts_crisis_mode():
+    turn = crisis_turn(CrisisContext(intent="crisis_overdose", level="crisis", category="overdose"))
+    assert turn.actions == ("utter_crisis_overdose_call", "utter_crisis_overdose_steps", "utter_crisis_good_samaritan")
+    assert dict(turn.events) == {"crisis_active": True, "crisis_type": "overdose"}
+    assert "utter_crisis_good_samaritan" not in crisis_turn(
+        CrisisContext(intent="crisis_overdose", good_samaritan=False)).actions
+
+
+def test_a_form_is_ended_before_listening():
+    turn = crisis_turn(CrisisContext(intent="crisis_suicide"))
+    assert turn.sequence(loop_active=True)[-2:] == ["action_deactivate_loop", "action_listen"]
+
+
+def test_nothing_to_say_outside_a_crisis():
+    assert crisis_turn(CrisisContext(intent="greet")) is None
+    assert crisis_turn(CrisisContext(intent="share", risk=0.2)) is None
+
+
+@pytest.mark.parametrize("update,reply", [
+    ("called", "utter_crisis_called_overdose"),
+    ("help_here", "utter_crisis_help_here_overdose"),
+    ("improving", "utter_crisis_improving_overdose"),
+    ("worse", "utter_crisis_worse_overdose"),
+])
+def test_crisis_mode_answers_what_the_update_says(update, reply):
+    turn = crisis_turn(replace(IN_OVERDOSE, update=update, update_confidence=0.8))
+    assert turn.actions == (reply,)
+    assert not turn.events  # still in crisis mode
+
+
+def test_a_question_in_an_emergency_gets_the_step_it_asks_for():
+    turn = crisis_turn(replace(IN_OVERDOSE, update="question", update_confidence=0.7, question="naloxone_more",
+                               question_confidence=0.6))
+    assert turn.actions == ("utter_crisis_answer_naloxone_more",)
+    unsure = crisis_turn(replace(IN_OVERDOSE, update="question", update_confidence=0.7, question="seizure",
+                                 question_confidence=0.1))
+    assert unsure.actions == ("utter_crisis_worse_overdose",)
+
+
+def test_no_emergency_ends_crisis_mode():
+    bare = crisis_turn(replace(IN_OVERDOSE, intent="deny", update="no_emergency", update_confidence=0.9, words=3))
+    assert bare.actions == (NO_EMERGENCY,) and dict(bare.events) == {"crisis_active": False}
+    with_question = crisis_turn(replace(IN_OVERDOSE, intent="ask_info", update="no_emergency", update_confidence=0.9,
+                                        words=14))
+    assert with_question.handoff and dict(with_question.events) == {"crisis_active": False}
+
+
+def test_everyday_messages_do_not_lock_the_conversation_in_crisis_mode():
+    first = crisis_turn(replace(IN_OVERDOSE, intent="referral_request", update="other", update_confidence=0.9))
+    assert first.actions == ("utter_crisis_still_here_overdose",)
+    second = crisis_turn(replace(IN_OVERDOSE, intent="referral_request", update="other", update_confidence=0.9,
+                                 last_bot_action="utter_crisis_still_here_overdose"))
+    assert second.handoff and dict(second.events) == {"crisis_active": False}
+
+
+def test_a_bare_yes_or_no_to_are_you_safe():
+    asked = replace(IN_OVERDOSE, crisis_type="suicide", last_bot_action="utter_crisis_suicide_stay", words=1)
+    yes = crisis_turn(replace(asked, literal="yes", answer="yes", answer_confidence=0.9))
+    assert yes.actions == (SAFE,) and dict(yes.events) == {"crisis_active": False}
+    no = crisis_turn(replace(asked, literal="no", answer="no", answer_confidence=0.9))
+    assert no.actions == ("utter_crisis_worse_suicide",)
+
+
+def test_stop_and_safe_in_crisis_mode():
+    assert crisis_turn(replace(IN_OVERDOSE, intent="stop")).actions == ("utter_crisis_goodbye",)
+    assert crisis_turn(replace(IN_OVERDOSE, intent="crisis_safe")).actions == (SAFE,)
+
+
+def test_a_new_kind_of_crisis_in_crisis_mode_gets_its_own_script():
+    turn = crisis_turn(replace(IN_OVERDOSE, intent="crisis_suicide", level="crisis", category="suicide"))
+    assert turn.actions[0] == "utter_crisis_suicide_call"
+    same = crisis_turn(replace(IN_OVERDOSE, intent="crisis_overdose", level="crisis", category="overdose"))
+    assert same.actions == ("utter_crisis_worse_overdose",)
+
+
+CHECKED = CrisisContext(intent="share", last_bot_action="utter_crisis_check_suicide", check_in_kind="suicide", words=2)
+
+
+def test_yes_to_a_check_in_gets_the_script_of_its_kind():
+    turn = crisis_turn(replace(CHECKED, answer="yes", answer_confidence=0.8))
+    assert turn.actions[0] == "utter_crisis_suicide_call"
+    unknown = crisis_turn(replace(CHECKED, check_in_kind=None, last_bot_action="utter_crisis_check",
+                                  answer="yes", answer_confidence=0.8))
+    assert unknown.actions == (YES_UNKNOWN,) and dict(unknown.events) == {"crisis_active": True}
+
+
+def test_no_to_a_check_in_is_acknowledged_or_handed_back_with_its_content():
+    assert crisis_turn(replace(CHECKED, intent="deny", answer="no", answer_confidence=0.9)).actions == (CHECK_NO,)
+    more = crisis_turn(replace(CHECKED, intent="ask_info", answer="no", answer_confidence=0.9, words=12))
+    assert more.handoff and not more.events
+
+
+def test_an_unclear_answer_is_asked_once_more_then_left():
+    assert crisis_turn(replace(CHECKED, answer="unclear", answer_confidence=0.9)).actions == (CHECK_AGAIN,)
+    assert crisis_turn(replace(CHECKED, answer="no", answer_confidence=0.3)).actions == (CHECK_AGAIN,)
+    assert crisis_turn(replace(CHECKED, last_bot_action=CHECK_AGAIN, answer="unclear")) is None
+
+
+def test_a_second_warning_sign_after_a_check_in_is_a_yes():
+    turn = crisis_turn(replace(CHECKED, intent="crisis_check", level="check_in", category="suicide"))
+    assert turn.actions[0] == "utter_crisis_suicide_call"
+
+
+def test_signals_across_turns_reach_a_check_in():
+    ctx = CrisisContext(intent="share", risk=0.3, signal_category="suicide", previous_risks=(0.25, 0.3))
+    assert sum((0.3, 0.25, 0.3)) >= MULTI_SUM
+    assert crisis_turn(ctx).actions == ("utter_crisis_check_suicide",)
+    assert crisis_turn(replace(ctx, previous_risks=(0.05, 0.05))) is None
+    assert crisis_turn(replace(ctx, risk=0.05)) is None  # an ordinary message now does not look back
+
+
+def test_risks_since_reply_stop_at_the_last_crisis_reply():
+    assert risks_since_reply([(0.2, False), (0.4, True), (0.9, False)]) == (0.2,)
+    assert risks_since_reply([(0.2, False), (0.3, False)]) == (0.2, 0.3)
+
+
+def test_help_arriving_is_not_the_end_of_the_emergency():
+    """The intent model reads "ambulance is here" as safe; the update model's reading wins when it is sure."""
+    turn = crisis_turn(replace(IN_OVERDOSE, intent="crisis_safe", update="help_here", update_confidence=0.8))
+    assert turn.actions == ("utter_crisis_help_here_overdose",) and not turn.events
+    safe = crisis_turn(replace(IN_OVERDOSE, intent="crisis_safe", update="safe", update_confidence=0.8))
+    assert safe.actions == (SAFE,)
+
+
+def test_a_safety_question_that_says_there_is_no_emergency_is_answered_and_ends_crisis_mode():
+    turn = crisis_turn(replace(IN_OVERDOSE, intent="crisis_check", level="check_in", update="no_emergency",
+                               update_confidence=0.6, question="use_safer", question_confidence=0.9, asks=True,
+                               words=18))
+    assert turn.actions == ("utter_crisis_answer_use_safer",) and dict(turn.events) == {"crisis_active": False}
