@@ -1,6 +1,11 @@
 """Blind crisis sets through the real server: recall, false alarms, multi-message cases, crisis reply latency.
 
-    .venv/bin/python -m bench.crisis_blind [SET.yml ...]      (default: every round in tests/data/crisis_blind/)
+    .venv/bin/python -m bench.crisis_blind [SET.yml ...] [--misses] [--model M] [--baseline B]
+
+Default: every round in tests/data/crisis_blind/ with models/lantern.tar.gz. `--misses` lists the
+messages got wrong (only for sets already used for tuning); `--baseline B` also runs the sets with
+another model (e.g. one trained from an earlier commit) and compares crisis reply latency in the
+same run.
 
 Each set was written by someone who never saw the detector, its patterns, its training
 examples or earlier sets (method: ../shared/blind-review.md, "Crisis sets"). A set's file:
@@ -152,18 +157,34 @@ def table(results: List[SetResult]) -> str:
     return "\n".join(out)
 
 
-def run(paths: Optional[List[Path]] = None, show_misses: bool = False, model: Path = MODEL) -> str:
-    paths = paths or sorted(SETS_DIR.glob("*.yml"))
+def serve_and_run(paths: List[Path], model: Path) -> List[SetResult]:
     with tempfile.TemporaryDirectory(prefix="lantern-blind-") as tmp:
         s = make_settings(Path(tmp) / "data")
         stack = start_stack(s, model=model)
         try:
             url = f"{s.rasa_url}/webhooks/rest/webhook"
             send(url, "warm-up", "hi")
-            results = [run_set(url, p) for p in paths]
+            return [run_set(url, p) for p in paths]
         finally:
             stack.stop()
+
+
+def latency_ratio(results: List[SetResult], baseline: List[SetResult]) -> str:
+    """Crisis reply p95 against a baseline model's on the same messages, in the same run (the machine is shared)."""
+    ours = [r.ms for res in results for _, r in res.singles if r.full_script]
+    theirs = [r.ms for res in baseline for _, r in res.singles if r.full_script]
+    return (f"\n\nCrisis reply latency against the baseline model in the same run: p50 {pct(ours, 50):.0f} vs "
+            f"{pct(theirs, 50):.0f} ms, p95 {pct(ours, 95):.0f} vs {pct(theirs, 95):.0f} ms "
+            f"(p95 ratio {pct(ours, 95) / pct(theirs, 95):.2f}x).")
+
+
+def run(paths: Optional[List[Path]] = None, show_misses: bool = False, model: Path = MODEL,
+        baseline: Optional[Path] = None) -> str:
+    paths = paths or sorted(SETS_DIR.glob("*.yml"))
+    results = serve_and_run(paths, model)
     text = table(results)
+    if baseline is not None:
+        text += latency_ratio(results, serve_and_run(paths, baseline))
     if show_misses:
         for r in results:
             text += f"\n\n{r.name}:\n" + "\n".join(misses(r))
@@ -172,11 +193,10 @@ def run(paths: Optional[List[Path]] = None, show_misses: bool = False, model: Pa
 
 def main(argv: List[str]) -> int:
     show = "--misses" in argv
-    model = MODEL
-    if "--model" in argv:
-        model = Path(argv[argv.index("--model") + 1])
+    model = Path(argv[argv.index("--model") + 1]) if "--model" in argv else MODEL
+    baseline = Path(argv[argv.index("--baseline") + 1]) if "--baseline" in argv else None
     paths = [Path(a) for a in argv if a.endswith(".yml")]
-    print(run(paths or None, show, model))
+    print(run(paths or None, show, model, baseline))
     return 0
 
 

@@ -84,6 +84,8 @@ class CrisisContext:
     update_confidence: float = 0.0
     question: Optional[str] = None
     question_confidence: float = 0.0
+    general_question: Optional[str] = None  # the best question that fits when nobody is in danger now
+    general_question_confidence: float = 0.0
     words: int = 0
     literal: Optional[str] = None  # a bare "yes"/"no" word answer ("yeah", "nope"), else None
     asks: bool = False  # the message asks something ("?", or starts like a question)
@@ -157,8 +159,10 @@ def crisis_mode_turn(ctx: CrisisContext) -> CrisisTurn:
     if update == "safe":
         return _reply(SAFE, "safe", end_crisis=True)
     if update == "no_emergency":
-        if ctx.asks and ctx.question and ctx.question_confidence >= ANSWER_MIN:
-            return _reply(f"utter_crisis_answer_{ctx.question}", "no emergency, a safety question",
+        # Nobody is in danger now, so the question is not a step of an emergency: answer it from the
+        # questions that fit ("what do i do so i don't die, just got out of jail" is about using safer).
+        if ctx.asks and ctx.general_question and ctx.general_question_confidence >= ANSWER_MIN:
+            return _reply(f"utter_crisis_answer_{ctx.general_question}", "no emergency, a safety question",
                           end_crisis=True)
         if _bare(ctx):
             return _reply(NO_EMERGENCY, "no emergency", end_crisis=True)

@@ -149,6 +149,8 @@ def context_from_tracker(tracker: DialogueStateTracker) -> Optional[dialogue.Cri
         update_confidence=_number(signal.get("update_confidence")),
         question=signal.get("question") if isinstance(signal.get("question"), str) else None,
         question_confidence=_number(signal.get("question_confidence")),
+        general_question=signal.get("general_question") if isinstance(signal.get("general_question"), str) else None,
+        general_question_confidence=_number(signal.get("general_question_confidence")),
         words=int(_number(signal.get("words"))) if signal else len((message.text or "").split()),
         literal=signal.get("literal") if signal.get("literal") in ("yes", "no") else None,
         asks=signal.get("asks") is True,

@@ -20,8 +20,11 @@ CrisisPolicy (which reads answers and updates against the conversation's state):
                       "answer": "yes", "answer_confidence": 0.9,
                       "update": "question", "update_confidence": 0.7,
                       "question": "naloxone_more", "question_confidence": 0.8,
+                      "general_question": "use_safer", "general_question_confidence": 0.6,
                       "literal": None, "words": 7, "asks": True}
 
+`general_question` is the best of the questions that fit when nobody is in danger now (using
+safer after jail, what 988 is like, arrest fears, a safe place), with its share among them.
 `literal` is "yes" or "no" when the whole message is a bare yes or no ("yeah", "nope"), for
 questions the answer model was not trained on; `words` is the message's length in words; `asks` is true
 when it asks something (a question mark, or a question's first words).
@@ -66,6 +69,8 @@ UPDATE_LABELS: Tuple[str, ...] = ("called", "help_here", "improving", "worse", "
 QUESTION_LABELS: Tuple[str, ...] = ("naloxone_more", "no_naloxone", "rescue_breathing", "recovery_position",
                                     "what_to_tell", "arrest_fear", "vomiting", "watch_after", "will_be_ok",
                                     "stimulant_care", "seizure", "use_safer", "crisis_line_what", "safe_place")
+# Questions that make sense when nobody is in danger now (the others are steps of an emergency).
+GENERAL_QUESTIONS: Tuple[str, ...] = ("use_safer", "crisis_line_what", "arrest_fear", "safe_place")
 # model name -> (file, list key in the file, labels)
 MODELS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
     "signal": ("data/crisis/signals.yml", "examples", SIGNAL_LABELS),
@@ -172,6 +177,7 @@ def empty_reading() -> Dict[str, Any]:
     """What a message gets with no model or no words: no risk, nothing understood."""
     return {"risk": 0.0, "category": None, "answer": "unclear", "answer_confidence": 0.0,
             "update": "other", "update_confidence": 0.0, "question": None, "question_confidence": 0.0,
+            "general_question": None, "general_question_confidence": 0.0,
             "literal": None, "words": 0, "asks": False}
 
 
@@ -272,6 +278,11 @@ class CrisisSignalClassifier(GraphComponent):
             best = max(probs[name], key=probs[name].get)
             reading[name] = best
             reading[f"{name}_confidence"] = round(probs[name][best], 4)
+        # The best question among those that fit when there is no emergency, its share among them.
+        general = {label: probs["question"][label] for label in GENERAL_QUESTIONS}
+        best_general = max(general, key=general.get)
+        reading["general_question"] = best_general
+        reading["general_question_confidence"] = round(general[best_general] / max(sum(general.values()), 1e-9), 4)
         return {**reading, **shape}
 
     def process(self, messages: List[Message]) -> List[Message]:

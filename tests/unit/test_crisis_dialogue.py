@@ -136,6 +136,6 @@ def test_help_arriving_is_not_the_end_of_the_emergency():
 
 def test_a_safety_question_that_says_there_is_no_emergency_is_answered_and_ends_crisis_mode():
     turn = crisis_turn(replace(IN_OVERDOSE, intent="crisis_check", level="check_in", update="no_emergency",
-                               update_confidence=0.6, question="use_safer", question_confidence=0.9, asks=True,
-                               words=18))
+                               update_confidence=0.6, question="no_naloxone", question_confidence=0.6, asks=True,
+                               general_question="use_safer", general_question_confidence=0.9, words=18))
     assert turn.actions == ("utter_crisis_answer_use_safer",) and dict(turn.events) == {"crisis_active": False}
