@@ -213,8 +213,13 @@ def _analyse(text: str) -> CrisisResult:
                 if cues["resolved"] or ((cues["past_far"] or cues["past_near"]) and not cues["now"]):
                     # "he's fine now": the "now" belongs to the recovery, not to an emergency
                     far = cues["past_far"] and (cues["resolved"] or not cues["now"])
-                    if not far or (rule.category == "suicide" and rule.level == "crisis"):
-                        level = _min(level, "check_in")  # a past attempt still earns a gentle check-in
+                    # Over and told as such ("last night ... he's ok now"): history, not an emergency. A past
+                    # suicide attempt, and a recent event not said to be over, still earn a gentle check-in.
+                    over = cues["resolved"] and (cues["past_far"] or cues["past_near"])
+                    if rule.category == "suicide" and rule.level == "crisis":
+                        level = _min(level, "check_in")
+                    elif not far and not over:
+                        level = _min(level, "check_in")
                     else:
                         level = "none"
                     matched.append("mod.past")

@@ -178,7 +178,8 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     """The message after a check-in: yes, no, or unclear."""
     kind = ctx.check_in_kind or kind_of(ctx.category) or (kind_of(ctx.signal_category) if ctx.risk >= 0.5 else None)
     answer = ctx.answer if ctx.answer_confidence >= ANSWER_MIN else "unclear"
-    if ctx.level != "none" or answer == "yes":
+    # A second sign counts as a yes, unless the message says no ("no, i meant my grandpa's snoring").
+    if answer == "yes" or ctx.level == "crisis" or (ctx.level == "check_in" and answer != "no"):
         if kind:
             return script(kind, ctx, "check-in answered yes")
         return CrisisTurn((YES_UNKNOWN,), (("crisis_active", True),), reason="check-in answered yes, kind unknown")
@@ -207,10 +208,6 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
         kind = kind_of(ctx.signal_category)
         return _reply(CHECK_IN.get(kind) or CHECK_IN[None], "signals across turns")
     return None
-
-
-def slot_events(turn: CrisisTurn) -> Dict[str, object]:
-    return dict(turn.events)
 
 
 def risks_since_reply(readings: Sequence[Tuple[float, bool]]) -> Tuple[float, ...]:

@@ -445,6 +445,7 @@ GUARDS: List[RuleSpec] = [
     RuleSpec("q.general", None, "none",
              r"\bis it (?:normal|bad|dangerous|safe|common|true) (?:for|to|that|when|if)\b(?: \w+){0,8}"
              r"|\b(?:difference|differences) between\b(?: \w+){0,6}"
+             r"|\bif (?:\w+ ){1,3}ever\b(?: \w+){0,6}"
              r"|\b(?:for|if|when) (?:someone|somebody|a person|anyone|people|a friend) (?:who|that) (?:\w+ ){0,2}"
              r"(?:overdos\w*|is overdosing|stops breathing|will not wake up|is not breathing)\b"),
     # A goodbye to a thing or a way of life, not to people: "goodbye letter to meth", "goodbye to my old number".

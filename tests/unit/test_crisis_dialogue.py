@@ -139,3 +139,10 @@ def test_a_safety_question_that_says_there_is_no_emergency_is_answered_and_ends_
                                update_confidence=0.6, question="no_naloxone", question_confidence=0.6, asks=True,
                                general_question="use_safer", general_question_confidence=0.9, words=18))
     assert turn.actions == ("utter_crisis_answer_use_safer",) and dict(turn.events) == {"crisis_active": False}
+
+
+def test_a_no_after_a_check_in_wins_over_a_weak_sign_in_it():
+    turn = crisis_turn(replace(CHECKED, intent="deny", level="check_in", answer="no", answer_confidence=0.9))
+    assert turn.actions == (CHECK_NO,)
+    crisis = crisis_turn(replace(CHECKED, intent="crisis_suicide", level="crisis", answer="no", answer_confidence=0.9))
+    assert crisis.actions[0] == "utter_crisis_suicide_call"
