@@ -50,7 +50,7 @@ MODEL_CHECK_INTENT_MIN = 0.97
 # The meaning model (bot/nlu/crisis_signal.py): risk = 1 - P(none), from the sentence encoder and the words.
 # It catches the indirect signs the patterns cannot list (goodbyes, giving things away, means saved up,
 # someone fading), so it raises a level on its own; it never lowers the detector's.
-SIGNAL_CHECK_IN_MIN = 0.4  # this risk earns a check-in
+SIGNAL_CHECK_IN_MIN = 0.35  # this risk earns a check-in
 SIGNAL_CRISIS_MIN = 0.9  # ... and this one the full script, unless the words were figurative or negated
 SIGNAL_VETO_MAX = 0.03  # below this risk, the intent model alone may not ask "are you in danger?"
 SIGNAL_CATEGORY = {"overdose": "overdose", "stimulant": "overdose_stimulant", "suicide": "suicide",

@@ -20,7 +20,7 @@ What it decides, in order:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 LISTEN = "action_listen"
@@ -136,7 +136,19 @@ def _bare(ctx: CrisisContext) -> bool:
 
 
 def crisis_mode_turn(ctx: CrisisContext) -> CrisisTurn:
-    """A message while the crisis script is running: answer what it says."""
+    """A message while the crisis script is running: answer what it says.
+
+    A reply that does not end crisis mode sets it again: the slot mappings clear `crisis_active` for the
+    intent crisis_safe ("ambulance is here" reads so), before any policy has read the message.
+    """
+    turn = _crisis_mode_reply(ctx)
+    if turn.handoff or "crisis_active" in dict(turn.events):
+        return turn
+    kind = ctx.crisis_type if ctx.crisis_type in KINDS else "overdose"
+    return replace(turn, events=turn.events + (("crisis_active", True), ("crisis_type", kind)))
+
+
+def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     kind = ctx.crisis_type if ctx.crisis_type in KINDS else "overdose"
     if ctx.intent in ("stop", "goodbye"):
         return _reply(GOODBYE, "goodbye in crisis mode", end_crisis=True)

@@ -104,7 +104,9 @@ RULES: List[RuleSpec] = [
              r"\b(?:unresponsive|unconscious|non responsive|not responsive|not responding|will not respond|no response|not reacting|will not react)\b"
              r"|(?<!traffic )(?<!line )(?<!car )(?<!bus )(?<!train )(?<!it )(?<!line is )(?<!traffic is )\b(?:not moving|will not move)\b(?! (?:out|in|back|forward|on|up|to|there|here|away|house|home|anymore))", _f("generic"), needs=("respon", "conscious", "react", "moving", "will not move")),
     RuleSpec("od.not_answering", OD, CHECK,
-             r"\b(?:not answering|will not answer|not talking|will not talk|can not talk|not reacting)(?: me| to me| when)?\b"
+             # "won't talk to me" is a person refusing to talk, not one who cannot
+             r"\b(?:not answering|will not answer|not talking(?! to (?:me|us|anyone|his|her|their|my)| with| about)"
+             r"|will not talk(?! to (?:me|us|anyone|his|her|their|my)| with| about)|can not talk|not reacting)(?: me| when)?\b"
              r"|\beyes (?:are |keep )?(?:closed|rolled back|rolling back|rolling)\b", _f("body", "drug", "generic")),
     RuleSpec("od.limp", OD, CRISIS, r"\b(?:is|are|went|gone|going|completely|totally|all|body) limp\b|\blimp and\b", _f("generic")),
     RuleSpec("od.sounds", OD, CRISIS,

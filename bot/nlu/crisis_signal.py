@@ -138,7 +138,8 @@ def resolve_path(path: Text) -> Path:
 def load_examples(path: Text, key: str, labels: Sequence[str]) -> Tuple[List[str], List[str]]:
     """Texts and labels of `key: [{text, label}]` in a YAML file; ValueError naming the bad entry.
 
-    This is the schema check trainers get (`make validate` runs it through bot/lint.py): every
+    This is the schema check trainers get (`make test` runs it in tests/unit/test_crisis_signal.py, and
+    `rasa train` stops on a bad file with the item named): every
     item a non-empty text of at most MAX_EXAMPLE_CHARS and one of the model's labels, no text twice
     with two labels, every label with at least 5 examples.
     """
@@ -189,8 +190,10 @@ class CrisisSignalClassifier(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # c: inverse regularisation; the weights scale the feature groups (words, characters, the
         # detector's cues, the sentence encoder's vector).
+        # everyday_examples: the NLU examples of every intent that is not a crisis intent are added as `none`
+        # to the signal model, so "bye", "goodnight" or "i just want to cut back" are not read as danger.
         return {"c": 8.0, "word_weight": 1.0, "char_weight": 1.0, "cue_weight": 2.0, "encoder_weight": 2.0,
-                "use_encoder": True}
+                "use_encoder": True, "everyday_examples": True}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -230,11 +233,16 @@ class CrisisSignalClassifier(GraphComponent):
         return source_digest((intent_model, linear_model, detector, patterns), extra=extra + encoder_digest(config))
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit the four models on data/crisis/*.yml (the NLU intent data is not used) and persist them."""
+        """Fit the four models on data/crisis/*.yml, plus the everyday intents' NLU examples as `none`, and persist."""
         if self._config.get("use_encoder", True) and self._encoder is None:
             raise RuntimeError("CrisisSignalClassifier: the sentence encoder is missing; run `make install`")
+        everyday = self.everyday_examples(training_data)
         for name, (path, key, labels) in MODELS.items():
             texts, found = load_examples(path, key, labels)
+            if name == "signal":
+                known = {" ".join(t.lower().split()) for t in texts}
+                extra = [t for t in everyday if " ".join(t.lower().split()) not in known]
+                texts, found = texts + extra, found + ["none"] * len(extra)
             dense = self._encoder.encode(texts) if self._encoder is not None else None
             self._models[name] = CrisisTextModel.fit(
                 texts, found, c=float(self._config["c"]), label_order=list(labels), dense=dense,
@@ -246,6 +254,13 @@ class CrisisSignalClassifier(GraphComponent):
             (Path(directory) / MODEL_FILE).write_text(
                 json.dumps({name: model.to_dict() for name, model in self._models.items()}), encoding="utf-8")
         return self._resource
+
+    def everyday_examples(self, training_data: Optional[TrainingData]) -> List[str]:
+        """Texts of the NLU examples of every intent but the crisis ones (none without training data)."""
+        if training_data is None or not self._config.get("everyday_examples", True):
+            return []
+        return [str(m.get(TEXT)) for m in training_data.intent_examples
+                if m.get(TEXT) and not str(m.get("intent") or "crisis").startswith("crisis")]
 
     def _vector(self, text: str) -> Optional[np.ndarray]:
         if self._encoder is None or not any(m.dense_dim for m in self._models.values()):

@@ -37,7 +37,7 @@ def test_nothing_to_say_outside_a_crisis():
 def test_crisis_mode_answers_what_the_update_says(update, reply):
     turn = crisis_turn(replace(IN_OVERDOSE, update=update, update_confidence=0.8))
     assert turn.actions == (reply,)
-    assert not turn.events  # still in crisis mode
+    assert dict(turn.events) == {"crisis_active": True, "crisis_type": "overdose"}  # still in crisis mode
 
 
 def test_a_question_in_an_emergency_gets_the_step_it_asks_for():
@@ -129,7 +129,8 @@ def test_risks_since_reply_stop_at_the_last_crisis_reply():
 def test_help_arriving_is_not_the_end_of_the_emergency():
     """The intent model reads "ambulance is here" as safe; the update model's reading wins when it is sure."""
     turn = crisis_turn(replace(IN_OVERDOSE, intent="crisis_safe", update="help_here", update_confidence=0.8))
-    assert turn.actions == ("utter_crisis_help_here_overdose",) and not turn.events
+    assert turn.actions == ("utter_crisis_help_here_overdose",)
+    assert dict(turn.events)["crisis_active"] is True  # the mapping cleared it for crisis_safe: set again
     safe = crisis_turn(replace(IN_OVERDOSE, intent="crisis_safe", update="safe", update_confidence=0.8))
     assert safe.actions == (SAFE,)
 
