@@ -51,7 +51,7 @@ MODEL_CHECK_INTENT_MIN = 0.97
 # It catches the indirect signs the patterns cannot list (goodbyes, giving things away, means saved up,
 # someone fading), so it raises a level on its own; it never lowers the detector's.
 SIGNAL_CHECK_IN_MIN = 0.35  # this risk earns a check-in
-SIGNAL_CRISIS_MIN = 0.9  # ... and this one the full script, unless the words were figurative or negated
+SIGNAL_CRISIS_MIN = 0.9  # ... and this one, with a check-in from the patterns or the intent model, the full script
 SIGNAL_VETO_MAX = 0.03  # below this risk, the intent model alone may not ask "are you in danger?"
 SIGNAL_CATEGORY = {"overdose": "overdose", "stimulant": "overdose_stimulant", "suicide": "suicide",
                    "danger": "danger"}
@@ -183,6 +183,8 @@ def _analyse(text: str) -> CrisisResult:
             masked = guard.regex.sub(" ~ ", masked)
             matched.append(guard.name)
     cues = {name: bool(rx.search(text)) for name, rx in _CUES.items()}
+    # A scare told as over ("last month i found him blue ... he's fine now"): history, whatever the pattern.
+    over = cues["resolved"] and (cues["past_far"] or cues["past_near"])
 
     hits: List[Tuple[_Rule, str]] = []  # (rule, level after context)
     for rule in _RULES:
@@ -223,6 +225,9 @@ def _analyse(text: str) -> CrisisResult:
                     else:
                         level = "none"
                     matched.append("mod.past")
+            if over and "mod.past" not in matched:
+                level = _min(level, "check_in") if rule.category == "suicide" and rule.level == "crisis" else "none"
+                matched.append("mod.over")
             if "fig" in flags and cues["soft_fig"]:
                 level = _min(level, "check_in")
                 matched.append("mod.joking")
@@ -295,9 +300,11 @@ def detect(text: object) -> CrisisResult:
 def raise_with_signal(result: CrisisResult, detected: CrisisResult, signal: Optional[Dict[str, Any]]) -> CrisisResult:
     """Merge the meaning model's reading into `result` (the detector and intent model together).
 
-    - risk >= SIGNAL_CRISIS_MIN: the full script of the model's category (a check-in when the
-      detector saw a figurative, negated or general-question use of the words);
-    - risk >= SIGNAL_CHECK_IN_MIN: at least a check-in;
+    - risk >= SIGNAL_CHECK_IN_MIN: at least a check-in (the model alone asks, it does not act: on the
+      second blind round most full scripts on hard negatives came from the model alone);
+    - risk >= SIGNAL_CRISIS_MIN when the patterns or the intent model already asked for a check-in:
+      the full script of the model's category (two readings agree), unless the words were used
+      figuratively or negated;
     - the detector's own level (`detected`) is never lowered; a check-in that only the intent model
       asked for is dropped when the meaning model sees almost no risk ("my son won't talk to me").
     """
@@ -313,7 +320,7 @@ def raise_with_signal(result: CrisisResult, detected: CrisisResult, signal: Opti
     if (result.level == "check_in" and detected.level == "none" and risk < SIGNAL_VETO_MAX
             and all(not name.startswith("intent.") or name == "intent.crisis_check" for name in result.matched)):
         return CrisisResult(None, "none", 0.0, detected.matched + ("signal.veto",))
-    if risk >= SIGNAL_CRISIS_MIN and not result.defused:
+    if risk >= SIGNAL_CRISIS_MIN and result.level == "check_in" and not result.defused:
         level = "crisis"
     elif risk >= SIGNAL_CHECK_IN_MIN:
         level = "check_in"

@@ -445,11 +445,12 @@ GUARDS: List[RuleSpec] = [
     # General questions about someone, not about anyone here now: "is it normal for lips to look blue when
     # you're cold", "what's the difference between nodding and overdosing", "if i call 911 for someone who od's".
     RuleSpec("q.general", None, "none",
-             r"\bis it (?:normal|bad|dangerous|safe|common|true) (?:for|to|that|when|if)\b(?: \w+){0,8}"
+             r"\bis it (?:normal|bad|dangerous|safe|common) (?:for|to|that|when|if)\b(?: \w+){0,8}|\bis it true\b(?: \w+){0,8}"
              r"|\b(?:difference|differences) between\b(?: \w+){0,6}"
              r"|\bif (?:\w+ ){1,3}ever\b(?: \w+){0,6}"
-             r"|\b(?:for|if|when) (?:someone|somebody|a person|anyone|people|a friend) (?:who|that) (?:\w+ ){0,2}"
-             r"(?:overdos\w*|is overdosing|stops breathing|will not wake up|is not breathing)\b"),
+             r"|\b(?:for (?:someone|somebody|a person|anyone|people|a friend)(?: who| that)?"
+             r"|(?:if|when) (?:someone|somebody|a person|anyone|people|a friend) (?:who|that)) (?:\w+ ){0,2}"
+             r"(?:overdos\w*|is overdosing|stops breathing|will not wake up|is not breathing|seizing|has a seizure)\b"),
     # A goodbye to a thing or a way of life, not to people: "goodbye letter to meth", "goodbye to my old number".
     RuleSpec("fig.goodbye_to", None, "none",
              r"\b(?:goodbye|good bye|bye|farewell)(?: (?:letter|note|post|party|message))? to (?:my |the |this |that |an? |all )?"

@@ -99,7 +99,10 @@ def test_the_model_raises_a_level_and_never_lowers_the_detector():
     quiet = NONE
     assert raise_with_signal(quiet, quiet, _signal(0.5)).level == "check_in"
     assert raise_with_signal(quiet, quiet, _signal(0.95, "overdose")).category == "overdose"
-    assert raise_with_signal(quiet, quiet, _signal(0.95)).level == "crisis"
+    assert raise_with_signal(quiet, quiet, _signal(0.95)).level == "check_in"  # the model alone asks
+    asked = CrisisResult("suicide", "check_in", 0.5, ("sui.check",))
+    assert raise_with_signal(asked, asked, _signal(0.95)).level == "crisis"  # ... and acts with another sign
+    assert raise_with_signal(asked, asked, _signal(0.5)).level == "check_in"
     assert raise_with_signal(quiet, quiet, _signal(0.1)) == quiet
     loud = detect("he is not breathing and his lips are blue")
     assert loud.level == "crisis"
@@ -110,6 +113,8 @@ def test_a_figurative_use_keeps_a_model_crisis_to_a_check_in():
     defused = detect("this job is killing me")
     assert defused.defused
     assert raise_with_signal(defused, defused, _signal(0.99)).level == "check_in"
+    asked_defused = CrisisResult("suicide", "check_in", 0.5, ("sui.check", "fig.killing_me"))
+    assert raise_with_signal(asked_defused, asked_defused, _signal(0.99)).level == "check_in"
 
 
 def test_an_intent_only_check_in_is_dropped_when_the_meaning_model_sees_no_risk():
