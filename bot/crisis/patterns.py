@@ -278,6 +278,15 @@ RULES: List[RuleSpec] = [
              r"|\b(?:cuts?|cutting) (?:\w+ ){0,4}(?:getting |are getting |is getting )?deeper\b", _f("neg", "past"), needs=("self", "cut", "hurt", "harm", "burn", "punish")),
     RuleSpec("sui.hurt_myself", SUI, CHECK,
              r"\b(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|punish|punishing) (?:my ?self|myself)\b", _f("neg", "past"), needs=("self",)),
+    # Means at hand: getting or sitting with a rope, a gun, razors or a bottle of pills, said flatly
+    # ("got the rope today", "whole bottle of my moms oxy right here"). A check-in, not the script: plenty
+    # of people buy a gun or rope for ordinary reasons (fig.gun_thing and the lookahead keep the obvious ones out).
+    RuleSpec("sui.means_at_hand", SUI, CHECK,
+             r"\b(?:got|bought|picked up|found|have|holding|staring at|loaded|ready|hid|hidden|stashed|saved)"
+             r"(?: \w+){0,4} (?:rope|noose|gun|pistol|rifle|shotgun|razor blades|razors|bullets|"
+             r"(?:whole |full |entire )?bottle of (?:\w+ ){0,2}(?:pills|oxy|oxys|percs|xanax|sleeping pills|"
+             r"tylenol|seroquel|meds))\b(?! swing| for (?:hunting|work|the range|camping|climbing|my boat))",
+             _f("neg", "past")),
     RuleSpec("sui.check", SUI, CHECK,
              r"\b(?:giving up|give up|gave up)(?: on (?:everything|myself|it all))?\b"
              r"(?! (?:smoking|drinking|meth|coke|dope|fentanyl|heroin|weed|cigarettes|alcohol|sugar|caffeine|the|on (?:the|my|this|that|them|him|her|quitting|you)|"
@@ -480,6 +489,7 @@ GUARDS: List[RuleSpec] = [
 # Message-wide cues.
 CUES = {
     "now": r"\b(?:right now|now what|what now|tonight|help|please|hurry|asap|quick|quickly|emergency|what do i do|what should i do|what now|what do we do|"
+           r"(?:with|next to|beside|sitting with|here with) (?:him|her|them|me) (?:right )?now|here now|"
            r"911|oh my god|just|currently|at the moment|urgent|sos)\b",
     "past_far": r"\b(?:last (?:year|month|summer|winter|spring|fall|autumn|christmas|time)|(?:years?|months?|decades?) (?:ago|back)"
                 r"|a (?:few|couple(?: of)?) (?:years|months) (?:ago|back)|a while (?:ago|back)|long time ago"
