@@ -53,7 +53,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.crisis import detector, patterns
 from bot.crisis.normalize import normalize
 from bot.nlu import intent_model, linear_model
-from bot.nlu.linear_component import encoder_digest, source_digest
+from bot.nlu.linear_component import embed_or_none, encoder_digest, source_digest
 from bot.nlu.linear_model import Features, LinearTextModel
 from bot.nlu.sentence_encoder import SentenceEncoder, get_encoder
 
@@ -263,13 +263,9 @@ class CrisisSignalClassifier(GraphComponent):
                 if m.get(TEXT) and not str(m.get("intent") or "crisis").startswith("crisis")]
 
     def _vector(self, text: str) -> Optional[np.ndarray]:
-        if self._encoder is None or not any(m.dense_dim for m in self._models.values()):
+        if not any(m.dense_dim for m in self._models.values()):
             return None
-        try:
-            return self._encoder.embed(text)
-        except Exception:  # noqa: BLE001 - the words alone still give an answer
-            logger.exception("Sentence encoder failed on a message; reading the words alone.")
-            return None
+        return embed_or_none(self._encoder, text)
 
     def read(self, text: Any) -> Dict[str, Any]:
         """The safety reading of one text; never raises (anything odd reads as no risk, unclear)."""

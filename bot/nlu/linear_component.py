@@ -44,6 +44,18 @@ def encoder_digest(config: Dict[str, Any]) -> bytes:
     return (encoder.digest if encoder else "encoder missing").encode("utf-8")
 
 
+def embed_or_none(encoder: Optional[SentenceEncoder], text: Any) -> Optional[np.ndarray]:
+    """The encoder's vector of `text`, or None without an encoder or when it fails (logged): the words
+    alone still give an answer."""
+    if encoder is None:
+        return None
+    try:
+        return encoder.embed(text)
+    except Exception:  # noqa: BLE001 - a turn must never fail on the encoder
+        logger.exception("Sentence encoder failed on a message; reading the words alone.")
+        return None
+
+
 class LinearModelComponent(GraphComponent):
     """Base of the components that run a LinearTextModel; subclasses set the three class attributes."""
 
@@ -92,13 +104,9 @@ class LinearModelComponent(GraphComponent):
 
     def vector(self, text: Any) -> Optional[np.ndarray]:
         """The encoder's vector of one message, when the model uses one; never raises."""
-        if self._model is None or not self._model.dense_dim or self._encoder is None:
+        if self._model is None or not self._model.dense_dim:
             return None
-        try:
-            return self._encoder.embed(text)
-        except Exception:  # noqa: BLE001 - the words alone still give an answer
-            logger.exception("Sentence encoder failed on a message; reading the words alone.")
-            return None
+        return embed_or_none(self._encoder, text)
 
     def save_model(self) -> None:
         if self._model is not None:
