@@ -67,6 +67,7 @@ QUESTION_MIN = 0.3  # ... and a question gets the step it asks for from this one
 MULTI_FLOOR = 0.12  # a message adds to the signal across turns only from this risk
 MULTI_SUM = 0.75  # the risks of the last three messages (each >= MULTI_FLOOR) add up to this: check in
 BARE_WORDS = 4  # "no", "nah im good": a bare answer has at most this many words
+SIGN_IN_CRISIS_MODE = 0.5  # in crisis mode, a message of this risk carries a sign of its own
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,20 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     if ctx.intent in ("stop", "goodbye"):
         return _reply(GOODBYE, "goodbye in crisis mode", end_crisis=True)
     update = ctx.update if ctx.update_confidence >= UPDATE_MIN else "other"
+    if update == "no_emergency" and ctx.asks and ctx.general_question \
+            and ctx.general_question_confidence >= ANSWER_MIN:
+        # Nobody is in danger now, so the question is not a step of an emergency: answer it from the
+        # questions that fit ("what do i do so i don't die, just got out of jail" is about using safer).
+        return _reply(f"utter_crisis_answer_{ctx.general_question}", "no emergency, a safety question",
+                      end_crisis=True)
+    # A sign of another kind (suicide while the overdose script runs: "i just dont wanna be here", once
+    # read as "no emergency" in a blind conversation) gets that kind's script; a full crisis reading of
+    # the same kind never ends crisis mode, whatever the update model read.
+    other_kind = kind_of(ctx.signal_category) if ctx.risk >= SIGN_IN_CRISIS_MODE else None
+    if other_kind and other_kind != kind and {other_kind, kind} != {"overdose", "stimulant"}:
+        return script(other_kind, ctx, "a new kind of sign in crisis mode")
+    if ctx.level == "crisis" and (update in ("safe", "no_emergency") or ctx.intent == "crisis_safe"):
+        return _reply(f"utter_crisis_worse_{kind}", "a crisis reading in crisis mode, read as safe")
     # "ambulance is here" reads as safe to the intent model; the update model knows help has only arrived.
     if ctx.intent == "crisis_safe" and update not in UPDATE_REPLIES + ("question",):
         return _reply(SAFE, "safe", end_crisis=True)
@@ -171,11 +186,6 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     if update == "safe":
         return _reply(SAFE, "safe", end_crisis=True)
     if update == "no_emergency":
-        # Nobody is in danger now, so the question is not a step of an emergency: answer it from the
-        # questions that fit ("what do i do so i don't die, just got out of jail" is about using safer).
-        if ctx.asks and ctx.general_question and ctx.general_question_confidence >= ANSWER_MIN:
-            return _reply(f"utter_crisis_answer_{ctx.general_question}", "no emergency, a safety question",
-                          end_crisis=True)
         if _bare(ctx):
             return _reply(NO_EMERGENCY, "no emergency", end_crisis=True)
         return _handoff("no emergency, with more to answer", end_crisis=True)

@@ -147,3 +147,18 @@ def test_a_no_after_a_check_in_wins_over_a_weak_sign_in_it():
     assert turn.actions == (CHECK_NO,)
     crisis = crisis_turn(replace(CHECKED, intent="crisis_suicide", level="crisis", answer="no", answer_confidence=0.9))
     assert crisis.actions[0] == "utter_crisis_suicide_call"
+
+
+def test_a_message_with_its_own_sign_never_ends_crisis_mode():
+    """Blind conversation: "i just dont wanna be here" in crisis mode was read as 'no emergency'."""
+    misread = crisis_turn(replace(IN_OVERDOSE, crisis_type="suicide", update="no_emergency", update_confidence=0.8,
+                                  level="crisis", category="suicide", risk=0.8, signal_category="suicide", words=5))
+    assert misread.actions == ("utter_crisis_worse_suicide",)
+    assert dict(misread.events)["crisis_active"] is True
+
+
+def test_a_sign_of_another_kind_in_crisis_mode_gets_its_script():
+    turn = crisis_turn(replace(IN_OVERDOSE, update="other", update_confidence=0.8, risk=0.9, signal_category="suicide"))
+    assert turn.actions[0] == "utter_crisis_suicide_call"
+    quiet = crisis_turn(replace(IN_OVERDOSE, update="safe", update_confidence=0.9, risk=0.1, signal_category="suicide"))
+    assert quiet.actions == (SAFE,)
