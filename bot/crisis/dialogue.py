@@ -95,7 +95,6 @@ class CrisisContext:
     last_bot_action: Optional[str] = None  # the last utterance before this message
     check_in_kind: Optional[str] = None  # the kind the pending check-in asked about
     previous_risks: Tuple[float, ...] = ()  # earlier messages since the last crisis reply, newest first
-    loop_active: bool = False
     good_samaritan: bool = True
 
 

@@ -5,15 +5,12 @@ the first crisis reply needs nothing but the trained model: it answers with
 responses from the domain, whose phone numbers come from the locale file via
 slots that the crisis NLU component fills (bot/nlu/crisis.py).
 
-It has the highest priority and predicts with full confidence only in crisis
-situations; otherwise it predicts nothing and the other policies decide:
-
-- a crisis intent (`crisis_overdose`, `crisis_stimulant`, `crisis_suicide`,
-  `crisis_danger`): the script for it, ending any active form;
-- `crisis_check` (unsure): a gentle check-in question;
-- in crisis mode (slot `crisis_active`): every message gets the "still here"
-  reply with the emergency step, until the person says they are safe
-  (`crisis_safe`), or says stop / goodbye (a last reminder).
+It has the highest priority. What to say is decided by `bot.crisis.dialogue.crisis_turn`, a pure
+function of a `CrisisContext`; this policy builds that context from the tracker as it stood when
+the latest message arrived (slot mappings may already have changed `crisis_active`), plays the
+actions one prediction at a time, and sets the crisis slots when its actions run (or, when it hands
+the turn to the other policies, sets them anyway). Otherwise it predicts nothing and the other
+policies decide.
 """
 from __future__ import annotations
 
@@ -34,7 +31,7 @@ from bot.crisis.dialogue import DEACTIVATE, LISTEN
 
 logger = logging.getLogger(__name__)
 
-IGNORED = {"action_extract_slots", "action_session_start", LISTEN}
+BOOKKEEPING = frozenset({"action_extract_slots", "action_session_start"})  # not a reply of anyone's
 CRISIS_SLOTS = ("crisis_active", "crisis_type")
 RISK_HISTORY = 3  # earlier messages read for signals across turns
 
@@ -53,19 +50,16 @@ def _latest_user_index(events: List[Any]) -> int:
     return -1
 
 
-def turn_state(tracker: DialogueStateTracker) -> Tuple[Optional[str], List[str]]:
-    """(latest intent, actions taken since the latest user message) from the tracker."""
-    events = list(tracker.events)
-    i = _latest_user_index(events)
-    intent = events[i].intent_name if i >= 0 else None
-    done = [e.action_name for e in events[i + 1:] if isinstance(e, ActionExecuted) and e.action_name
-            and e.action_name not in IGNORED - {LISTEN}]
-    return intent, done
+def actions_since_message(events: List[Any]) -> List[str]:
+    """The actions already taken since the latest user message (bookkeeping actions left out)."""
+    return [e.action_name for e in events[_latest_user_index(events) + 1:]
+            if isinstance(e, ActionExecuted) and e.action_name and e.action_name not in BOOKKEEPING]
 
 
-def slots_before_message(tracker: DialogueStateTracker, keys: Sequence[str] = CRISIS_SLOTS) -> Dict[str, Any]:
+def slots_before_message(tracker: DialogueStateTracker, events: Optional[List[Any]] = None,
+                         keys: Sequence[str] = CRISIS_SLOTS) -> Dict[str, Any]:
     """The values `keys` had when the latest user message arrived (slot mappings may have changed them since)."""
-    events = list(tracker.events)
+    events = list(tracker.events) if events is None else events
     i = _latest_user_index(events)
     values = {key: tracker.get_slot(key) for key in keys}
     changed = {e.key for e in events[i + 1:] if isinstance(e, SlotSet) and e.key in keys}
@@ -76,11 +70,6 @@ def slots_before_message(tracker: DialogueStateTracker, keys: Sequence[str] = CR
                 values[key] = event.value
                 break
     return values
-
-
-def crisis_mode(tracker: DialogueStateTracker) -> bool:
-    """In crisis mode when the latest message arrived (or now, when the tracker has no message)."""
-    return bool(slots_before_message(tracker)["crisis_active"])
 
 
 def _readings(event: UserUttered) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -98,20 +87,21 @@ def _number(value: Any) -> float:
     return number if number == number and abs(number) != float("inf") else 0.0
 
 
-def context_from_tracker(tracker: DialogueStateTracker) -> Optional[dialogue.CrisisContext]:
+def context_from_tracker(tracker: DialogueStateTracker,
+                         events: Optional[List[Any]] = None) -> Optional[dialogue.CrisisContext]:
     """Everything crisis_turn needs, read from the tracker as it was when the latest message arrived."""
-    events = list(tracker.events)
+    events = list(tracker.events) if events is None else events
     i = _latest_user_index(events)
     if i < 0:
         return None
     message: UserUttered = events[i]
     crisis, signal = _readings(message)
-    before = slots_before_message(tracker)
+    before = slots_before_message(tracker, events)
     last_bot = None
     for event in reversed(events[:i]):
         if isinstance(event, UserUttered):
             break
-        if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in IGNORED:
+        if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in BOOKKEEPING | {LISTEN}:
             last_bot = event.action_name
             break
     # Earlier messages' risks, newest first, with whether the crisis layer answered them.
@@ -159,7 +149,6 @@ def context_from_tracker(tracker: DialogueStateTracker) -> Optional[dialogue.Cri
         last_bot_action=last_bot,
         check_in_kind=check_in_kind,
         previous_risks=dialogue.risks_since_reply(history),
-        loop_active=bool(tracker.active_loop_name),
         good_samaritan=bool(tracker.get_slot("good_samaritan_note")),
     )
 
@@ -184,15 +173,18 @@ class CrisisPolicy(Policy):
                                      rule_only_data: Optional[Dict[str, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
         abstain = self._prediction(self._default_predictions(domain))
+        events = list(tracker.events)
         try:
-            ctx = context_from_tracker(tracker)
+            ctx = context_from_tracker(tracker, events)
             turn = dialogue.crisis_turn(ctx) if ctx is not None else None
         except Exception as exc:  # noqa: BLE001 - the other policies still answer
             logger.error("CrisisPolicy could not read the turn (%s); the other policies decide.", type(exc).__name__)
             return abstain
         if turn is None:
             return abstain
-        _, done = turn_state(tracker)
+        done = actions_since_message(events)
+        if not done:
+            logger.debug("crisis turn: %s", turn.reason)  # a label of ours, never the person's text
         # the loop is already gone once action_deactivate_loop ran this turn
         sequence = turn.sequence(bool(tracker.active_loop_name) or DEACTIVATE in done)
         slot_events = [SlotSet(key, value) for key, value in turn.events] if not done else []

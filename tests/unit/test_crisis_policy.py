@@ -5,7 +5,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.crisis.dialogue import LISTEN, crisis_turn
-from bot.crisis.policy import context_from_tracker, crisis_mode, next_action, slots_before_message, turn_state
+from bot.crisis.policy import actions_since_message, context_from_tracker, next_action, slots_before_message
 
 
 def _user(text: str, intent: str, level: str = "none", category: Optional[str] = None,
@@ -37,7 +37,6 @@ def test_slots_are_read_as_they_were_when_the_message_arrived():
                        SlotSet("crisis_active", True), SlotSet("crisis_type", "overdose"))
     assert tracker.get_slot("crisis_active") is True
     assert slots_before_message(tracker) == {"crisis_active": False, "crisis_type": None}
-    assert crisis_mode(tracker) is False
     ctx = context_from_tracker(tracker)
     assert ctx is not None and not ctx.crisis_active
     assert crisis_turn(ctx).actions[0] == "utter_crisis_overdose_call"
@@ -48,7 +47,7 @@ def test_goodbye_that_clears_the_slot_is_still_answered_in_crisis_mode():
               SlotSet("crisis_type", "suicide"), ActionExecuted("utter_crisis_suicide_call"),
               ActionExecuted("utter_crisis_suicide_stay"), ActionExecuted(LISTEN)]
     tracker = _tracker(*before, _user("bye", "goodbye"), SlotSet("crisis_active", False))
-    assert crisis_mode(tracker) is True
+    assert slots_before_message(tracker)["crisis_active"] is True
     turn = crisis_turn(context_from_tracker(tracker))
     assert turn.actions == ("utter_crisis_goodbye",)
 
@@ -77,9 +76,10 @@ def test_risks_of_earlier_messages_add_up_until_a_crisis_reply():
     assert context_from_tracker(answered).previous_risks == ()  # the answered check-in starts afresh
 
 
-def test_turn_state_lists_the_actions_already_taken():
-    tracker = _tracker(_user("x", "crisis_danger", "crisis", "danger"), ActionExecuted("utter_crisis_danger_call"))
-    assert turn_state(tracker) == ("crisis_danger", ["utter_crisis_danger_call"])
+def test_the_actions_already_taken_this_turn_are_listed_without_bookkeeping():
+    tracker = _tracker(_user("x", "crisis_danger", "crisis", "danger"), ActionExecuted("action_extract_slots"),
+                       ActionExecuted("utter_crisis_danger_call"))
+    assert actions_since_message(list(tracker.events)) == ["utter_crisis_danger_call"]
 
 
 def test_odd_parse_data_still_gives_a_context():
