@@ -99,8 +99,9 @@ def through_server(messages: List[Dict]) -> Dict[str, str]:
     import tempfile
     import uuid
 
-    from bot.processes import http_json, send, start_stack
-    from tests.conftest import MODEL, TEST_TOKEN, make_settings
+    from bot.client import api, send
+    from bot.processes import start_stack
+    from tests.conftest import MODEL, make_settings
 
     with tempfile.TemporaryDirectory(prefix="lantern-crisis-bench-") as tmp:
         s = make_settings(Path(tmp))
@@ -110,7 +111,7 @@ def through_server(messages: List[Dict]) -> Dict[str, str]:
             neg = [m for m in messages if m["level"] == "none"]
             caught = alarms = 0
             for m in pos + neg:
-                _, parsed = http_json(f"{s.rasa_url}/model/parse?token={TEST_TOKEN}", {"text": m["text"]})
+                _, parsed = api(s, "/model/parse", {"text": m["text"]})
                 intent = parsed["intent"]["name"]
                 if m["level"] == "crisis":
                     caught += intent in FAMILY_INTENTS[m["category"]]

@@ -33,7 +33,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.processes import PROJECT_ROOT, http_json, start_stack
+from bot.client import send as client_send
+from bot.processes import PROJECT_ROOT, start_stack
 from tests.conftest import make_settings
 
 SETS_DIR = PROJECT_ROOT / "tests" / "data" / "crisis_blind"
@@ -65,9 +66,9 @@ class SetResult:
     multi: List[Tuple[Dict[str, Any], List[Reply]]] = field(default_factory=list)
 
 
-def send(url: str, sender: str, text: str) -> Reply:
+def send(s: Any, sender: str, text: str) -> Reply:
     started = time.perf_counter()
-    status, body = http_json(url, {"sender": sender, "message": text}, timeout=60)
+    status, body = client_send(s, sender, text, timeout=60)
     elapsed = (time.perf_counter() - started) * 1000
     if status != 200 or not isinstance(body, list):
         raise RuntimeError(f"turn failed with HTTP {status}")
@@ -84,14 +85,14 @@ def load_set(path: Path) -> Dict[str, Any]:
     return data
 
 
-def run_set(url: str, path: Path) -> SetResult:
+def run_set(s: Any, path: Path) -> SetResult:
     data = load_set(path)
     result = SetResult(path.stem)
     for item in data.get("singles", []):
-        result.singles.append((item, send(url, f"blind-{uuid.uuid4().hex[:12]}", item["text"])))
+        result.singles.append((item, send(s, f"blind-{uuid.uuid4().hex[:12]}", item["text"])))
     for case in data.get("multi", []):
         sender = f"blind-multi-{uuid.uuid4().hex[:12]}"
-        result.multi.append((case, [send(url, sender, text) for text in case["messages"]]))
+        result.multi.append((case, [send(s, sender, text) for text in case["messages"]]))
     return result
 
 
@@ -162,9 +163,8 @@ def serve_and_run(paths: List[Path], model: Path) -> List[SetResult]:
         s = make_settings(Path(tmp) / "data")
         stack = start_stack(s, model=model)
         try:
-            url = f"{s.rasa_url}/webhooks/rest/webhook"
-            send(url, "warm-up", "hi")
-            return [run_set(url, p) for p in paths]
+            send(s, "warm-up", "hi")
+            return [run_set(s, p) for p in paths]
         finally:
             stack.stop()
 

@@ -30,6 +30,7 @@ import psutil
 import yaml
 
 from bot import settings as settings_mod
+from bot.client import bearer
 from bot.processes import PROJECT_ROOT, Child, Stack, _spawn, child_env, http_json, start_stack, wait_healthy
 from tests.conftest import free_port, make_settings
 
@@ -97,9 +98,13 @@ class Result:
     rss_mb: Dict[str, float] = field(default_factory=dict)
 
 
+# The REST channel's Bearer header for Lantern (bot/client.py); the bare Rasa baseline takes none.
+HEADERS: Dict[str, str] = {}
+
+
 def turn(url: str, sender: str, text: str) -> float:
     started = time.perf_counter()
-    status, body = http_json(url, {"sender": sender, "message": text}, timeout=60)
+    status, body = http_json(url, {"sender": sender, "message": text}, timeout=60, headers=HEADERS)
     elapsed = time.perf_counter() - started
     if status != 200 or not isinstance(body, list):
         raise RuntimeError(f"turn failed with HTTP {status}: {str(body)[:200]}")
@@ -161,6 +166,8 @@ def bench_lantern(workdir: Path) -> Result:
     stack = start_stack(s, model=model_dir / "lantern.tar.gz")
     try:
         url = f"{s.rasa_url}/webhooks/rest/webhook"
+        HEADERS.clear()
+        HEADERS.update(bearer(s.rest_token))
         turn(url, "cold-start", "hi")
         result.cold_start_s = time.perf_counter() - started
         with RssSampler({c.name: c.process.pid for c in stack.children}) as rss:
@@ -192,6 +199,7 @@ def bench_baseline(workdir: Path) -> Result:
     try:
         wait_healthy(child, 240)
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        HEADERS.clear()
         turn(url, "cold-start", "hi")
         result.cold_start_s = time.perf_counter() - started
         with RssSampler({"rasa": child.process.pid}) as rss:

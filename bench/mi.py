@@ -36,7 +36,8 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.processes import PROJECT_ROOT, http_json
+from bot.client import api, conversation_id, send
+from bot.processes import PROJECT_ROOT
 
 QUESTIONS = {"open_question", "closed_question"}
 REFLECTIONS = {"simple_reflection", "complex_reflection", "summary"}
@@ -208,15 +209,15 @@ def run_conversation(s: Any, token: str, name: str, script: Sequence[str]) -> Co
     result = Conversation(name)
     for text in script:
         if text == RESTART:
-            status, body = http_json(f"{s.rasa_url}/conversations/{sender}/execute?token={token}",
-                                     {"name": "action_session_start"}, timeout=60)
+            status, body = api(s, f"/conversations/{conversation_id(sender)}/execute",
+                               {"name": "action_session_start"}, timeout=60)
             if status != 200:
                 raise RuntimeError(f"session restart failed: HTTP {status} {str(body)[:200]}")
             continue
-        status, body = http_json(f"{s.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}, 60)
+        status, body = send(s, sender, text, 60)
         if status != 200:
             raise RuntimeError(f"turn failed: HTTP {status} {str(body)[:200]}")
-        status, tracker = http_json(f"{s.rasa_url}/conversations/{sender}/tracker?token={token}", timeout=30)
+        status, tracker = api(s, f"/conversations/{conversation_id(sender)}/tracker", timeout=30)
         if status != 200:
             raise RuntimeError(f"tracker read failed: HTTP {status}")
         bots = bot_messages_since_last_user(tracker)
@@ -239,7 +240,7 @@ def fallback_eval(s: Any, token: str) -> Dict[str, Any]:
     data = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "fallback_messages.yml").read_text(encoding="utf-8"))
     rows = []
     for item in data["messages"]:
-        status, parsed = http_json(f"{s.rasa_url}/model/parse?token={token}", {"text": item["text"]}, timeout=60)
+        status, parsed = api(s, "/model/parse", {"text": item["text"]}, timeout=60)
         if status != 200:
             raise RuntimeError(f"parse failed: HTTP {status}")
         rows.append((item["intent"], (parsed.get("intent") or {}).get("name")))

@@ -21,7 +21,8 @@ from typing import Dict, List, Sequence, Tuple
 
 from bot.directory import db
 from bot.directory.importer import import_path
-from bot.processes import PROJECT_ROOT, send, start_stack
+from bot.client import send
+from bot.processes import PROJECT_ROOT, start_stack
 from tests.conftest import make_settings
 
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"

@@ -17,6 +17,71 @@ from bot import settings as settings_mod
 from bot.logs import install_privacy_filter
 
 PROJECT_ROOT = settings_mod.PROJECT_ROOT
+RESPONSE_TIMEOUT = 30  # seconds; every channel answers before this itself (bot/channels/turns.py TURN_DEADLINE)
+MAX_REQUEST_BYTES = 1024 * 1024  # Sanic refuses bigger bodies (413) before reading them; SMS/REST need ~1-64 kB
+
+
+def install_http_hardening() -> None:
+    """What Rasa's Sanic app lacks: a body limit, JSON nesting that cannot crash a handler, Bearer tokens.
+
+    - Sanic reads bodies up to 100 MB by default; here 1 MB, refused from the
+      Content-Length before the body is read.
+    - `request.json` on 100,000 nested brackets raises RecursionError (a 500);
+      here a 400 with a clear error.
+    - Rasa 3.6 reads the API token only from `?token=`, which lands in proxy
+      and access logs. Here `Authorization: Bearer <token>` works and a URL
+      token is refused with a message saying so.
+    """
+    import hmac
+    from functools import wraps
+
+    import rasa.core.run as rasa_run
+    import rasa.server as rasa_server
+    from sanic import response as sanic_response
+
+    original_requires_auth = rasa_server.requires_auth
+    if getattr(original_requires_auth, "lantern", False):
+        return
+
+    def requires_auth(app, token=None):  # type: ignore[no-untyped-def]
+        rasa_check = original_requires_auth(app, token)
+
+        def decorator(handler):  # type: ignore[no-untyped-def]
+            checked = rasa_check(handler)
+
+            @wraps(handler)
+            async def bearer_first(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if "token" in request.args:
+                    return sanic_response.json(
+                        {"error": "tokens in the URL are refused (they end up in logs): "
+                                  "send the header Authorization: Bearer <RASA_API_TOKEN>"}, status=401)
+                scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+                if token and scheme.lower() == "bearer" and hmac.compare_digest(
+                        given.strip().encode("utf-8", "replace"), token.encode("utf-8")):
+                    result = handler(request, *args, **kwargs)
+                    return await result if hasattr(result, "__await__") else result
+                return await checked(request, *args, **kwargs)
+
+            return bearer_first
+
+        return decorator
+
+    requires_auth.lantern = True  # type: ignore[attr-defined]
+    rasa_server.requires_auth = requires_auth
+
+    original_configure_app = rasa_run.configure_app
+
+    def configure_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+        app = original_configure_app(*args, **kwargs)
+        app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+
+        async def too_deep(request, exception):  # type: ignore[no-untyped-def]
+            return sanic_response.json({"error": "request JSON nests too deeply"}, status=400)
+
+        app.error_handler.add(RecursionError, too_deep)
+        return app
+
+    rasa_run.configure_app = configure_app
 
 
 def rasa_argv(s: settings_mod.Settings, model: Optional[str] = None) -> List[str]:
@@ -28,9 +93,10 @@ def rasa_argv(s: settings_mod.Settings, model: Optional[str] = None) -> List[str
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         "--interface", s.host,
         "--port", str(s.rasa_port),
-        "--cors", "*",
-        "--response-timeout", "30",
+        "--response-timeout", str(RESPONSE_TIMEOUT),
     ]
+    if s.cors_origins:  # none by default: the widget talks socket.io, whose origins are checked there
+        argv += ["--cors", *s.cors_origins]
     if s.rasa_api_token:
         argv += ["--enable-api", "--auth-token", s.rasa_api_token]
     if s.log_level == "DEBUG":
@@ -56,10 +122,12 @@ def main(args: Optional[List[str]] = None) -> None:
     prepare_environment(s)
     os.chdir(PROJECT_ROOT)
 
-    from bot import speedups, turn_context
+    from bot import custom_actions, speedups, turn_context
     from bot.stores import make_tracker_store_strict
 
     make_tracker_store_strict()
+    custom_actions.install()
+    install_http_hardening()
     speedups.apply()
     turn_context.apply()
     install_privacy_filter()

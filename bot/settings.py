@@ -23,7 +23,7 @@ ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
 DEFAULT_ENCODER_DIR = PROJECT_ROOT / ".venv" / "share" / "lantern" / "all-MiniLM-L6-v2"
 
 # Secrets: generated into .env when missing, never given a fixed default.
-SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY"]
+SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY", "LANTERN_REST_TOKEN"]
 
 
 def _raw() -> Dict[str, str]:
@@ -40,6 +40,30 @@ def _int(values: Dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ValueError(f"setting {name} must be a whole number, got {raw!r}") from exc
+
+
+def _switch(values: Dict[str, str], name: str, default: bool) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise ValueError(f"setting {name} must be on or off, got {raw!r}")
+
+
+def _seconds(values: Dict[str, str], name: str, default: float) -> float:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name} must be a number of seconds, got {raw!r}") from exc
+    if not 0 < value <= 120:
+        raise ValueError(f"setting {name} must be between 0 and 120 seconds, got {raw!r}")
+    return value
 
 
 def _path(raw: Optional[str], default: Path) -> Path:
@@ -80,6 +104,10 @@ class Settings:
     retention_days: int = 90  # days a conversation is kept (LANTERN_RETENTION_DAYS; 0 = keep); docs/transcripts.md
     sqlite_synchronous: str = "NORMAL"  # LANTERN_SQLITE_SYNCHRONOUS: NORMAL or FULL (bot/sqlite.py)
     encoder_dir: Path = DEFAULT_ENCODER_DIR  # LANTERN_ENCODER_DIR: the sentence encoder's files (bot/nlu/sentence_encoder.py)
+    rest_token: str = field(default="", repr=False)  # LANTERN_REST_TOKEN: Bearer token of the REST channel (secret)
+    rest_channel: bool = True  # LANTERN_REST_CHANNEL=off turns the REST channel off (docs/channels.md)
+    cors_origins: List[str] = field(default_factory=list)  # LANTERN_CORS_ORIGINS: comma-separated; empty = none
+    action_timeout: float = 5.0  # LANTERN_ACTION_TIMEOUT: seconds a custom action may take (bot/custom_actions.py)
 
     @property
     def rasa_url(self) -> str:
@@ -165,6 +193,10 @@ def load(values: Optional[Dict[str, str]] = None) -> Settings:
         retention_days=_int(v, "LANTERN_RETENTION_DAYS", 90),
         sqlite_synchronous=sqlite_synchronous,
         encoder_dir=_path(v.get("LANTERN_ENCODER_DIR"), DEFAULT_ENCODER_DIR),
+        rest_token=(v.get("LANTERN_REST_TOKEN") or "").strip(),
+        rest_channel=_switch(v, "LANTERN_REST_CHANNEL", True),
+        cors_origins=[o.strip().rstrip("/") for o in (v.get("LANTERN_CORS_ORIGINS") or "").split(",") if o.strip()],
+        action_timeout=_seconds(v, "LANTERN_ACTION_TIMEOUT", 5.0),
     )
 
 

@@ -22,9 +22,9 @@ import asyncio
 import itertools
 import json
 import logging
-import re
 import time
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.agent import Agent
@@ -32,7 +32,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, Track
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.anonymizer import pseudonymize
+from bot.channels.turns import CURRENT_TICKET, TurnAbandoned, TurnTicket
+from bot.identity import stored_id
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class TrackerStoreUnavailable(RuntimeError):
 
 def _raise_store_error(error: Exception) -> None:
     """`FailSafeTrackerStore` callback: log without user data, then re-raise."""
+    if isinstance(error, TurnAbandoned):  # the channel's decision, not a database fault
+        raise error
     StoreHealth.record_failure(error)
     logger.error("tracker store failed (%s); the turn is aborted, nothing falls back to memory",
                  type(error).__name__)
@@ -91,11 +94,19 @@ class StoreHealth:
 # Nothing is dropped from the database: only what is loaded for a turn.
 WINDOW_EVENTS = 40
 _LOADED_ATTR = "_lantern_events_loaded"
-# What `bot.anonymizer.pseudonymize` returns: "p_" + 20 base32 characters.
-PSEUDONYM_SHAPE = re.compile(r"p_[a-z2-7]{20}")
 # A locked or dropped database gets one more try before the turn fails (503).
 SAVE_ATTEMPTS = 2
 RETRY_DELAY_SECONDS = 0.2
+HEALTH_BUSY_TIMEOUT_MS = 500  # the health probe waits this long for a lock, then reports the database as failing
+
+# Database work runs in these threads, never on the server's event loop: a locked
+# database then delays only the turns that need it, not every person's reply.
+_DB_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lantern-db")
+
+
+async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run blocking database work in a worker thread."""
+    return await asyncio.get_running_loop().run_in_executor(_DB_THREADS, fn, *args)
 
 
 class LanternTrackerStore(SQLTrackerStore):
@@ -138,22 +149,24 @@ class LanternTrackerStore(SQLTrackerStore):
         self.last_save_ms: Dict[str, float] = {}  # scrub / write timings of the last save (bench)
 
     def pseudonym(self, sender_id: str) -> str:
-        """What the database holds instead of `sender_id`: HMAC of the normalised id.
-
-        An id that already is a pseudonym (the SMS channel uses the number's pseudonym as the
-        conversation id) is kept, so the transcript, the SMS channel's tables and
-        `transcripts forget <number>` all agree on who it is.
-        """
-        if PSEUDONYM_SHAPE.fullmatch(str(sender_id)):
-            return str(sender_id)
-        return pseudonymize(sender_id, self.pseudonym_key)  # normalises phone numbers first
+        """What the database holds instead of the conversation id (bot/identity.py: one namespace per channel)."""
+        return stored_id(sender_id, self.pseudonym_key)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The current session: its last `window_events` events, after a snapshot of the state before them."""
         if not self.domain:
             return None
+        events = await off_loop(self._load_window, self.pseudonym(sender_id))
+        if events is None:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, _LOADED_ATTR, len(tracker.events))
+        return tracker
+
+    def _load_window(self, pseudonym: str) -> Optional[List[Dict[str, Any]]]:
+        """Database part of `retrieve`, run in a worker thread."""
         with self.session_scope() as session:
-            query = self._event_query(session, self.pseudonym(sender_id), fetch_events_from_all_sessions=False)
+            query = self._event_query(session, pseudonym, fetch_events_from_all_sessions=False)
             rows = query.order_by(None).order_by(self.SQLEvent.id.desc()).limit(self.window_events + 1).all()[::-1]
             if not rows:
                 return None
@@ -163,10 +176,7 @@ class LanternTrackerStore(SQLTrackerStore):
                 while len(rows) > 1 and rows[0].type_name != "user":  # start at a turn boundary
                     rows.pop(0)
                 snapshot = self._state_before(session, query, rows[0].id)
-            events = snapshot + [json.loads(row.data) for row in rows]
-        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        setattr(tracker, _LOADED_ATTR, len(tracker.events))
-        return tracker
+            return snapshot + [json.loads(row.data) for row in rows]
 
     def _state_before(self, session: Any, query: Any, cut_id: int) -> List[Dict[str, Any]]:
         """Events that rebuild the state at `cut_id`: session start, latest slot values, active loop."""
@@ -194,18 +204,24 @@ class LanternTrackerStore(SQLTrackerStore):
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         """Every event of every session, looked up by pseudonym, returned under the id asked for."""
-        with self.session_scope() as session:
-            rows = self._event_query(session, self.pseudonym(conversation_id),
-                                     fetch_events_from_all_sessions=True).all()
-            events = [json.loads(row.data) for row in rows]
+        def load() -> List[Dict[str, Any]]:
+            with self.session_scope() as session:
+                rows = self._event_query(session, self.pseudonym(conversation_id),
+                                         fetch_events_from_all_sessions=True).all()
+                return [json.loads(row.data) for row in rows]
+
+        events = await off_loop(load)
         if not self.domain or not events:
             return None
         return DialogueStateTracker.from_dict(conversation_id, events, self.domain.slots)
 
     async def exists(self, conversation_id: str) -> bool:
-        with self.session_scope() as session:
-            return session.query(self.SQLEvent.id).filter(
-                self.SQLEvent.sender_id == self.pseudonym(conversation_id)).first() is not None
+        def query() -> bool:
+            with self.session_scope() as session:
+                return session.query(self.SQLEvent.id).filter(
+                    self.SQLEvent.sender_id == self.pseudonym(conversation_id)).first() is not None
+
+        return await off_loop(query)
 
     async def keys(self) -> Iterable[str]:
         """Pseudonyms, not sender ids: the raw ids are not stored anywhere."""
@@ -247,16 +263,16 @@ class LanternTrackerStore(SQLTrackerStore):
         answers 503 and nothing is dropped silently).
         """
         pseudonym = self.pseudonym(tracker.sender_id)
-        with self.session_scope() as session:
-            events = list(self._additional_events(session, tracker))
+        events = await off_loop(self._new_events, tracker)
         began = time.perf_counter()
         scrubbed = self._scrub(tracker, events)
         scrubbed_at = time.perf_counter()
         if scrubbed.degraded:
             logger.warning("anonymizer ran degraded for a turn (fail-closed redaction or no NER)")
+        ticket = CURRENT_TICKET.get()
         for attempt in range(1, self.save_attempts + 1):
             try:
-                self._write(pseudonym, events, scrubbed)
+                await off_loop(self._write, pseudonym, events, scrubbed, ticket)
                 break
             except (sa.exc.OperationalError, sa.exc.DBAPIError) as error:
                 transient = isinstance(error, sa.exc.OperationalError) or error.connection_invalidated
@@ -270,7 +286,12 @@ class LanternTrackerStore(SQLTrackerStore):
         setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
         StoreHealth.record_success()
 
-    def _write(self, pseudonym: str, events: List[Any], scrubbed: Any) -> None:
+    def _new_events(self, tracker: DialogueStateTracker) -> List[Any]:
+        with self.session_scope() as session:
+            return list(self._additional_events(session, tracker))
+
+    def _write(self, pseudonym: str, events: List[Any], scrubbed: Any, ticket: Optional[TurnTicket] = None) -> None:
+        """Insert the events and transcript rows and commit, unless the channel abandoned the turn first."""
         from bot.transcripts.record import add_records
 
         rows = []
@@ -283,11 +304,27 @@ class LanternTrackerStore(SQLTrackerStore):
             if rows:  # Core executemany: the ORM's per-object bookkeeping costs more than the inserts
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             add_records(session, pseudonym, scrubbed.records)
-            session.commit()
+            if not any(event.type_name == "user" for event in events):
+                ticket = None  # bookkeeping (a new tracker's first events): the turn's fate is its message's
+            if ticket is not None and not ticket.begin_commit():
+                session.rollback()
+                raise TurnAbandoned("the channel answered without this turn; not stored")
+            try:
+                session.commit()
+            except BaseException:
+                if ticket is not None:
+                    ticket.end_commit(False)
+                raise
+            if ticket is not None:
+                ticket.end_commit(True)
 
     def check_writable(self) -> None:
-        """Do a real write in a transaction and roll it back; raise if the database can't."""
+        """Do a real write in a transaction and roll it back; raise if the database can't (quickly)."""
         with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {HEALTH_BUSY_TIMEOUT_MS}")
+            elif self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET statement_timeout = {HEALTH_BUSY_TIMEOUT_MS}")
             tx = conn.begin()
             try:
                 conn.execute(

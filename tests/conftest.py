@@ -13,6 +13,7 @@ from bot.processes import PROJECT_ROOT, Stack, start_stack
 
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"
 TEST_TOKEN = "test-token-" + uuid.uuid4().hex
+REST_TOKEN = "rest-token-" + uuid.uuid4().hex
 
 
 def free_port() -> int:
@@ -45,6 +46,7 @@ def make_settings(data_dir: Path, **overrides: str) -> settings_mod.Settings:
         "RASA_PORT": str(free_port()),
         "ACTIONS_PORT": str(free_port()),
         "RASA_API_TOKEN": TEST_TOKEN,
+        "LANTERN_REST_TOKEN": REST_TOKEN,
         "LANTERN_PSEUDONYM_KEY": "test-pseudonym-key",
         "LANTERN_ORG_NAME": "Test Harm Reduction Org",
     }

@@ -34,9 +34,9 @@ def check_sender_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     """Return (sender_id, None) or (None, error). Sender ids are opaque, printable, short."""
     if value is None or value == "":
         return None, "missing 'sender'"
-    if not isinstance(value, (str, int)):
+    if not isinstance(value, str):  # not a number or a boolean: `"sender": true` is a client bug, not a person
         return None, "'sender' must be a string"
-    sender = str(value)
+    sender = value
     if len(sender) > MAX_SENDER_CHARS:
         return None, f"'sender' is too long (max {MAX_SENDER_CHARS} characters)"
     if any(unicodedata.category(ch).startswith("C") for ch in sender):

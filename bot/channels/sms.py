@@ -18,8 +18,9 @@ keeps raw phone numbers as conversation ids. Here:
 4. Replies are split for SMS (bot/channels/sms_text.py); buttons become
    numbered choices and a reply of "1" or "2" answers them.
 
-The conversation id is the pseudonym of the number (bot/anonymizer/pseudonym.py):
-the number itself is held in memory only while its replies are sent.
+The conversation id is `sms:` + the pseudonym of the number (bot/identity.py): only
+this channel, after checking Twilio's signature, makes ids of that shape. The number
+itself is held in memory only while its replies are sent.
 """
 from __future__ import annotations
 
@@ -36,10 +37,11 @@ from sanic.response import HTTPResponse
 
 from bot import settings as settings_mod
 from bot.channels import sms_text
-from bot.channels.guard import MAX_TEXT_CHARS, check_text, describe_failure, failure_messages
-from bot.channels.rest import MessageCollector
+from bot.channels.guard import MAX_TEXT_CHARS, check_text
+from bot.channels.turns import run_turn
 from bot.channels.sms_state import SmsState
 from bot.channels.twilio_api import TWILIO_OPTED_OUT, TwilioSender
+from bot.identity import SMS_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -129,10 +131,11 @@ class SmsChannel(InputChannel):
         return []
 
     def pseudonym(self, number: str) -> str:
-        from bot.anonymizer.pseudonym import normalize_sender, pseudonymize
+        """The number's pseudonym: the key of the SMS tables; the conversation id is `sms:` + it."""
+        from bot.anonymizer.pseudonym import pseudonymize
 
         assert self.settings is not None
-        return pseudonymize(normalize_sender(number), self.settings.pseudonym_key)
+        return pseudonymize(number, self.settings.pseudonym_key)  # normalises the number first
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
@@ -261,17 +264,11 @@ class SmsChannel(InputChannel):
         if payloads:  # a reply of "1" or "2" (or a choice's title) answers the choices last offered
             text = sms_text.choice_payload(text, payloads, titles) or text
 
-        collector = MessageCollector()
-        status = "replied"
         started = time.monotonic()
-        try:
-            async with self._turns:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 message_id=message_sid))
-            messages = collector.messages
-        except Exception as exc:  # noqa: BLE001 - tell the person, never drop silently
-            logger.error("sms turn failed for %s (%s)", sender, describe_failure(exc))
-            messages, status = failure_messages(text), "turn_failed"
+        async with self._turns:
+            outcome = await run_turn(on_new_message, text, SMS_PREFIX + sender, self.name(), message_id=message_sid)
+        messages = outcome.messages
+        status = "replied" if outcome.status == "ok" else "turn_failed"
         logger.debug("sms turn for %s took %.0f ms", sender, (time.monotonic() - started) * 1000)
 
         bodies, offered = self.to_sms(messages)

@@ -96,21 +96,16 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    import re
-
     from bot import settings
-    from bot.anonymizer import pseudonymize
+    from bot.identity import PSEUDONYM_SHAPE, stored_id_for_cli
     from bot.transcripts.retention import forget
 
     sender = args.sender.strip()
-    if re.fullmatch(r"p_[a-z2-7]{20}", sender):  # same shape test as bot.stores.PSEUDONYM_SHAPE
-        pseudonym = sender
-    else:
-        key = settings.load().pseudonym_key
-        if not key:
-            print("LANTERN_PSEUDONYM_KEY is not set: cannot find this sender's pseudonym.", file=sys.stderr)
-            return 2
-        pseudonym = pseudonymize(sender, key)
+    key = settings.load().pseudonym_key
+    if not key and not PSEUDONYM_SHAPE.fullmatch(sender):
+        print("LANTERN_PSEUDONYM_KEY is not set: cannot find this sender's pseudonym.", file=sys.stderr)
+        return 2
+    pseudonym = stored_id_for_cli(sender, key)
     engine = _engine(args)
     try:
         report = forget(engine, pseudonym, dry_run=args.dry_run)

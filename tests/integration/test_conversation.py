@@ -1,6 +1,8 @@
 """A real Rasa server and action server, spoken to over HTTP like a client would."""
 from __future__ import annotations
 
+from typing import Optional
+
 import json
 import sqlite3
 import urllib.request
@@ -8,8 +10,9 @@ import uuid
 
 import pytest
 
-from bot.anonymizer import pseudonymize
-from bot.processes import http_json, send
+from bot.identity import stored_id
+from bot.client import api, conversation_id, send
+from bot.processes import http_json
 from tests.conftest import TEST_TOKEN
 
 
@@ -51,9 +54,11 @@ def test_fallback_says_what_it_can_do(lantern):
     assert "services" in joined or "find" in joined
 
 
-def _post_raw(lantern, body: bytes, content_type: str = "application/json"):
-    req = urllib.request.Request(f"{lantern.settings.rasa_url}/webhooks/rest/webhook", data=body,
-                                 headers={"Content-Type": content_type})
+def _post_raw(lantern, body: bytes, content_type: str = "application/json", token: Optional[str] = "right"):
+    headers = {"Content-Type": content_type}
+    if token:
+        headers["Authorization"] = "Bearer " + (lantern.settings.rest_token if token == "right" else token)
+    req = urllib.request.Request(f"{lantern.settings.rasa_url}/webhooks/rest/webhook", data=body, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, resp.read()
@@ -70,11 +75,23 @@ def _post_raw(lantern, body: bytes, content_type: str = "application/json"):
     (b'{"sender": "x", "message": ""}', 400),
     (b'[1,2,3]', 400),
     (('{"sender": "x", "message": "' + "a" * 5000 + '"}').encode(), 413),
-])
+    (b'{"sender": true, "message": "hi"}', 400),
+    (b'{"sender": 12, "message": "hi"}', 400),
+    (b'{"sender": "x", "message": "hi", "metadata": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", 400),
+    (b'{"sender": "x", "message": "hi", "metadata": ' + b'{"a":' * 40 + b"1" + b"}" * 40 + b"}", 400),
+    (b'{"sender": "x", "message": "' + b"a" * (200 * 1024) + b'"}', 413),  # over the channel's 64 kB
+    (b'{"sender": "x", "message": "' + b"a" * (3 * 1024 * 1024) + b'"}', 413),  # over the server's 1 MB
+], ids=lambda v: v[:40].decode("latin-1") + f"..({len(v)} bytes)" if isinstance(v, bytes) else str(v))
 def test_bad_input_gets_a_clear_error(lantern, body, status):
     code, payload = _post_raw(lantern, body)
     assert code == status
-    assert b"error" in payload
+    assert b"error" in payload or b"exceeds the size limit" in payload  # the last: Sanic, before reading the body
+
+
+@pytest.mark.parametrize("token", [None, "wrong", "Bearer"])
+def test_the_rest_channel_needs_its_token(lantern, token):
+    code, payload = _post_raw(lantern, b'{"sender": "x", "message": "hi"}', token=token)
+    assert code == 401 and b"Bearer" in payload
 
 
 def test_injection_strings_are_just_text_and_the_store_survives(lantern):
@@ -83,7 +100,7 @@ def test_injection_strings_are_just_text_and_the_store_survives(lantern):
         status, replies = send(lantern.settings, who, text)
         assert status == 200 and replies
     db = lantern.settings.db_url.split("sqlite:///", 1)[1].split("?", 1)[0]
-    stored_as = pseudonymize(who, lantern.settings.pseudonym_key)  # sender ids are stored as pseudonyms
+    stored_as = stored_id(conversation_id(who), lantern.settings.pseudonym_key)  # sender ids are stored as pseudonyms
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
                             (stored_as,)).fetchall()
@@ -94,8 +111,13 @@ def test_injection_strings_are_just_text_and_the_store_survives(lantern):
 def test_http_api_needs_the_token(lantern):
     status, _ = http_json(f"{lantern.settings.rasa_url}/status")
     assert status == 401
-    status, body = http_json(f"{lantern.settings.rasa_url}/status?token={TEST_TOKEN}")
+    status, body = api(lantern.settings, "/status")  # Authorization: Bearer, as the README says
     assert status == 200 and body["model_file"].endswith("lantern.tar.gz")
+    status, body = http_json(f"{lantern.settings.rasa_url}/status", headers={"Authorization": "Bearer wrong"})
+    assert status == 401
+    # A token in the URL ends up in proxy logs: refused, even the right one, with a message saying why.
+    status, body = http_json(f"{lantern.settings.rasa_url}/status?token={TEST_TOKEN}")
+    assert status == 401 and "Authorization: Bearer" in body["error"]
 
 
 def test_health_is_ok(lantern):

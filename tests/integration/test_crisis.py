@@ -8,7 +8,8 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bot.processes import http_json, send, start_stack
+from bot.client import api, conversation_id, send
+from bot.processes import http_json, start_stack
 from tests.conftest import MODEL, TEST_TOKEN, make_settings
 from tests.integration.test_store_failure import database_locked
 
@@ -24,7 +25,7 @@ FULL_SCRIPT = {"crisis_overdose", "crisis_stimulant", "crisis_suicide", "crisis_
 
 
 def parse(lantern, text: str) -> Dict:
-    status, body = http_json(f"{lantern.settings.rasa_url}/model/parse?token={TEST_TOKEN}", {"text": text})
+    status, body = api(lantern.settings, f"/model/parse", {"text": text})
     assert status == 200, body
     return body
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Dict, List, Optional, Tuple
 
-from bot.processes import send
+from bot.client import api, conversation_id, send
 
 
 def talk(lantern, who: str, text: str) -> Tuple[str, Optional[str]]:
@@ -88,11 +88,9 @@ CHECK_IN_CANDIDATES = ("whats the point anymore", "counting my pills", "not sure
 
 
 def check_in(lantern, who: str) -> str:
-    from bot.processes import http_json
-    from tests.conftest import TEST_TOKEN
 
     for candidate in CHECK_IN_CANDIDATES:
-        status, parsed = http_json(f"{lantern.settings.rasa_url}/model/parse?token={TEST_TOKEN}", {"text": candidate})
+        status, parsed = api(lantern.settings, f"/model/parse", {"text": candidate})
         if status == 200 and parsed["crisis"]["level"] == "check_in":
             text, marker = talk(lantern, who, candidate)
             assert marker == "check", text
@@ -145,12 +143,10 @@ def test_signals_across_turns_reach_at_least_a_check_in(lantern):
 
 
 def test_readings_are_stored_as_labels_only(lantern):
-    from bot.processes import http_json
-    from tests.conftest import TEST_TOKEN
 
     who = new_person()
     talk(lantern, who, "been saving up my pills for a while now")
-    status, tracker = http_json(f"{lantern.settings.rasa_url}/conversations/{who}/tracker?token={TEST_TOKEN}")
+    status, tracker = api(lantern.settings, f"/conversations/{conversation_id(who)}/tracker")
     assert status == 200
     user = [e for e in tracker["events"] if e["event"] == "user"][-1]
     signal: Dict = user["parse_data"]["crisis_signal"]

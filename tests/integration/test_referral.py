@@ -13,7 +13,7 @@ import pytest
 
 from bot.directory import db
 from bot.directory.importer import import_path
-from bot.processes import send
+from bot.client import send
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "directory" / "sample-dayton"
 

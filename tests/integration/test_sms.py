@@ -34,7 +34,7 @@ def post(stack, params, **kwargs):
 def user_turns(stack, phone: str) -> List[str]:
     """User messages in the tracker of `phone`'s pseudonym (the conversation id is never the number)."""
     who = pseudonymize(phone, stack.settings.pseudonym_key)
-    status, tracker = http_json(f"{stack.settings.rasa_url}/conversations/{who}/tracker?token={TEST_TOKEN}")
+    status, tracker = api(stack.settings, f"/conversations/sms:{who}/tracker")
     assert status == 200
     return [e["text"] for e in tracker["events"] if e["event"] == "user"]
 

@@ -5,7 +5,8 @@ import sqlite3
 import uuid
 from contextlib import contextmanager
 
-from bot.processes import http_json, send
+from bot.client import api, conversation_id, send
+from bot.processes import http_json
 from tests.conftest import TEST_TOKEN
 
 
@@ -47,7 +48,7 @@ def test_tracker_database_is_in_wal_mode(lantern):
 
 
 def user_texts(lantern, who):
-    status, tracker = http_json(f"{lantern.settings.rasa_url}/conversations/{who}/tracker?token={TEST_TOKEN}")
+    status, tracker = api(lantern.settings, f"/conversations/{conversation_id(who)}/tracker")
     assert status == 200
     return [e["text"] for e in tracker["events"] if e["event"] == "user"]
 

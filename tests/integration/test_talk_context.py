@@ -3,25 +3,24 @@ from __future__ import annotations
 
 import uuid
 
-from bot.processes import http_json, send
-from tests.conftest import TEST_TOKEN
+from bot.client import api, conversation_id, send
 
 
 def test_yeah_to_a_reflection_of_change_talk_is_change_talk(lantern):
     who = "it-" + uuid.uuid4().hex[:10]
-    api = f"{lantern.settings.rasa_url}/conversations/{who}"
+    path = f"/conversations/{conversation_id(who)}"
     status, _ = send(lantern.settings, who, "hi")
     assert status == 200
     # The bot's last message: a reflection of change talk, labelled the way the actions label it
     # (actions/phrases.py) and nested the way the Rasa server stores an action server's message.
     reflection = {"event": "bot", "text": "Being there for your kids matters a lot to you.",
                   "metadata": {"metadata": {"mi": "complex_reflection", "talk": "change"}}}
-    status, _ = http_json(f"{api}/tracker/events?token={TEST_TOKEN}", reflection)
+    status, _ = api(lantern.settings, f"{path}/tracker/events", reflection)
     assert status == 200
     status, replies = send(lantern.settings, who, "yeah")
     assert status == 200 and replies
 
-    status, tracker = http_json(f"{api}/tracker?token={TEST_TOKEN}")
+    status, tracker = api(lantern.settings, f"{path}/tracker")
     assert status == 200
     answer = [e for e in tracker["events"] if e["event"] == "user"][-1]
     assert answer["text"] == "yeah"
@@ -31,5 +30,5 @@ def test_yeah_to_a_reflection_of_change_talk_is_change_talk(lantern):
     assert not answer.get("metadata")
 
     # POST /model/parse has no conversation: text only.
-    status, parsed = http_json(f"{lantern.settings.rasa_url}/model/parse?token={TEST_TOKEN}", {"text": "yeah"})
+    status, parsed = api(lantern.settings, f"/model/parse", {"text": "yeah"})
     assert status == 200 and parsed["talk_type"]["context_used"] is False

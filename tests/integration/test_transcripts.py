@@ -10,8 +10,9 @@ import uuid
 from pathlib import Path
 from typing import List, Tuple
 
-from bot.anonymizer import pseudonymize
-from bot.processes import PROJECT_ROOT, http_json, send
+from bot.identity import stored_id
+from bot.client import api, conversation_id, send
+from bot.processes import PROJECT_ROOT, http_json
 from tests.conftest import TEST_TOKEN
 from tests.integration.test_store_failure import database_locked
 
@@ -38,7 +39,7 @@ def transcript(lantern, sender: str) -> List[Tuple]:
             "SELECT m.turn, m.sender, m.text FROM transcript_messages m "
             "JOIN transcript_conversations c ON c.id = m.conversation_id "
             "WHERE c.sender_pseudonym = ? ORDER BY c.started_at, m.seq",
-            (pseudonymize(sender, lantern.settings.pseudonym_key),)).fetchall()
+            (stored_id(conversation_id(sender), lantern.settings.pseudonym_key),)).fetchall()
 
 
 def test_no_raw_pii_or_sender_id_anywhere_under_the_data_folder(lantern):
@@ -61,8 +62,8 @@ def test_no_raw_pii_or_sender_id_anywhere_under_the_data_folder(lantern):
 
     # the HTTP API still finds the conversation by the raw number (Sanic does not unquote
     # path parameters, so the digits-only form of the same number is used here)
-    status, tracker = http_json(f"{lantern.settings.rasa_url}/conversations/{number}/tracker?token={TEST_TOKEN}")
-    assert status == 200 and tracker["sender_id"] == number
+    status, tracker = api(lantern.settings, f"/conversations/{conversation_id(number)}/tracker")
+    assert status == 200 and tracker["sender_id"] == conversation_id(number)
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"][0] == "hi my name is <PERSON>"
 
     # Every file, binary-safe (SQLite database and journal, logs, caches). The names are chosen not to be
@@ -97,7 +98,7 @@ def test_database_taken_away_mid_conversation_every_turn_stored_or_reported(lant
     assert [turn for turn, sender, _ in stored if sender == "user"] == [1, 2, 3, 4, 5]
     assert {turn for turn, sender, _ in stored if sender == "bot"} == {1, 2, 3, 4, 5}  # every stored turn has its reply
 
-    status, tracker = http_json(f"{lantern.settings.rasa_url}/conversations/{who}/tracker?token={TEST_TOKEN}")
+    status, tracker = api(lantern.settings, f"/conversations/{conversation_id(who)}/tracker")
     assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == stored_user
 
 

@@ -21,7 +21,7 @@ def test_good_body():
 
 
 @pytest.mark.parametrize("value, error", [
-    (None, "missing"), ("", "missing"), ([1], "string"), ("x" * 129, "too long"), ("a\x00b", "control"),
+    (None, "missing"), ("", "missing"), ([1], "string"), (True, "string"), (5, "string"), ("x" * 129, "too long"), ("a\x00b", "control"),
 ])
 def test_bad_sender_ids(value, error):
     sender, err = check_sender_id(value)

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.anonymizer import pseudonymize
+from bot.identity import stored_id
 from bot.stores import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
 
 DOMAIN = Domain.from_yaml("""
@@ -61,7 +61,7 @@ def long_tracker(turns: int) -> DialogueStateTracker:
 def stored_rows(tmp_path: Path, sender: str = "s1") -> list:
     with sqlite3.connect(tmp_path / "db.sqlite") as conn:  # the database holds the pseudonym, not "s1"
         return conn.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id",
-                            (pseudonymize(sender, KEY),)).fetchall()
+                            (stored_id(sender, KEY),)).fetchall()
 
 
 def test_short_conversation_loads_whole(tmp_path):

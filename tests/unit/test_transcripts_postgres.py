@@ -24,7 +24,7 @@ from bot.anonymizer import pseudonymize
 from bot.cli import main
 from bot.stores import LanternTrackerStore
 from bot.transcripts import db as tdb
-from tests.unit.test_transcripts_store import DOMAIN, KEY, PII, SENDER, pii_turns, tracker
+from tests.unit.test_transcripts_store import DOMAIN, KEY, NUMBER, PII, pii_turns, tracker
 
 
 def _free_port() -> int:
@@ -83,13 +83,13 @@ def test_store_on_postgres(clean, capsys):
     LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)  # a second replica: migration is a no-op
     assert tdb.current_revision(store.engine) == tdb.head_revision()
     asyncio.run(store.save(tracker(pii_turns())))
-    loaded = asyncio.run(store.retrieve("6145550188"))  # same person, other spelling
+    loaded = asyncio.run(store.retrieve("sms:" + pseudonymize("6145550188", KEY)))  # same number, other spelling
     assert loaded.latest_message.text == "text me <PHONE> or <EMAIL>"
     with store.engine.connect() as conn:
         senders = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
         everything = json.dumps([list(map(str, r)) for r in conn.execute(sa.text(
             "SELECT e.data, m.text FROM events e, transcript_messages m"))]).lower()
-    assert senders == {pseudonymize(SENDER, KEY)}
+    assert senders == {pseudonymize(NUMBER, KEY)}
     assert not any(value.lower() in everything for value in PII)
     store.engine.dispose()
 

@@ -19,7 +19,8 @@ from bot.transcripts import db as tdb
 from bot.transcripts.models import Conversation, Message
 
 KEY = "unit-test-pseudonym-key"
-SENDER = "+1 614 555 0188"
+NUMBER = "+1 614 555 0188"
+SENDER = "sms:" + pseudonymize(NUMBER, KEY)  # an SMS conversation id (bot/identity.py)
 PII = ["Keisha", "Brennan", "380-555-0147", "4417 Maple Ave", "jmarie.w@gmail.com"]
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -130,26 +131,27 @@ def test_nothing_identifying_reaches_the_database_file(tmp_path):
     assert live.get_slot("first_name") == "Keisha" and "Keisha" in live.events[3].text
 
 
-def test_api_works_with_the_raw_sender_id(tmp_path):
+def test_api_works_with_the_conversation_id_and_nothing_else(tmp_path):
     store = make_store(tmp_path)
     run(store.save(tracker(pii_turns())))
-    for same_person in (SENDER, "6145550188", "+16145550188"):
-        loaded = run(store.retrieve(same_person))
-        assert loaded is not None and loaded.sender_id == same_person
-        assert loaded.latest_message.text == "text me <PHONE> or <EMAIL>"
-        assert run(store.exists(same_person))
-        assert run(store.retrieve_full_tracker(same_person)) is not None
-    assert run(store.keys()) == [pseudonymize(SENDER, KEY)]
-    assert not run(store.exists("someone-else"))
+    loaded = run(store.retrieve(SENDER))
+    assert loaded is not None and loaded.sender_id == SENDER
+    assert loaded.latest_message.text == "text me <PHONE> or <EMAIL>"
+    assert run(store.exists(SENDER)) and run(store.retrieve_full_tracker(SENDER)) is not None
+    assert run(store.keys()) == [pseudonymize(NUMBER, KEY)]  # stored under the number's pseudonym
+    # The number in any spelling, its pseudonym alone, or a REST sender named after it reach nothing.
+    for other in (NUMBER, "6145550188", "+16145550188", pseudonymize(NUMBER, KEY), "rest:" + SENDER,
+                  "rest:" + NUMBER, "someone-else"):
+        assert run(store.retrieve(other)) is None and not run(store.exists(other)), other
 
 
-def test_an_id_that_is_already_a_pseudonym_is_kept(tmp_path):
-    """The SMS channel's conversation id is the number's pseudonym: stored as it is, not hashed again."""
+def test_an_id_shaped_like_a_pseudonym_is_hashed_like_any_other(tmp_path):
+    """No id is used as given because of its shape: only the SMS channel's `sms:` ids map to a pseudonym."""
     store = make_store(tmp_path)
-    sms_id = pseudonymize(SENDER, KEY)
-    run(store.save(tracker(pii_turns(), sender=sms_id)))
-    assert run(store.keys()) == [sms_id]
-    assert run(store.retrieve(SENDER)) is not None  # the same person, by number
+    shaped = pseudonymize(NUMBER, KEY)
+    run(store.save(tracker(pii_turns(), sender=shaped)))
+    assert run(store.keys()) != [shaped]
+    assert run(store.retrieve(SENDER)) is None
 
 
 def test_every_turn_writes_the_transcript(tmp_path):
@@ -157,7 +159,7 @@ def test_every_turn_writes_the_transcript(tmp_path):
     live = tracker(pii_turns())
     run(store.save(live))
     rows = transcript(tmp_path)
-    who = pseudonymize(SENDER, KEY)
+    who = pseudonymize(NUMBER, KEY)
     assert rows == [
         (who, 1, "user", "hi my name is <PERSON>, my PO <PERSON> wants me at <ADDRESS>", "greet", "neutral", 0, None),
         (who, 1, "bot", "Nice to meet you, <REDACTED>.", None, None, 0, "utter_hi"),
@@ -246,7 +248,7 @@ def test_an_event_broker_gets_the_anonymized_events(tmp_path):
     broker = Broker()
     store = make_store(tmp_path, event_broker=broker)
     run(store.save(tracker(pii_turns())))
-    assert broker.published and {e["sender_id"] for e in broker.published} == {pseudonymize(SENDER, KEY)}
+    assert broker.published and {e["sender_id"] for e in broker.published} == {pseudonymize(NUMBER, KEY)}
     text = str(broker.published).lower()
     assert not any(value.lower() in text for value in PII)
 
