@@ -2,7 +2,8 @@
 
 Public API:
     search(session, zip_code=..., service_types=..., ...) -> Results (a list of Result)
-    import_path(path, session, source=None, fmt=None) -> ImportReport  (raises ImportFailed)
+    import_path(path, session, source=None, fmt=None, strict=False) -> ImportReport  (raises ImportFailed)
+        bad rows are set aside (report.entries) unless strict; see docs/directory.md
     national_resources(service_types=()) -> list of NationalResource
     get_engine(url=None) / session_scope(url=None)  (schema migrated to head on first use)
     list_entries / set_disabled / find_service       (staff)

@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
-from typing import Any, List, Sequence
+from typing import Any, List, Optional, Sequence
 
 MAX_ISSUES_SHOWN = 50
+
+# `directory import` exit statuses (docs/directory.md): scripts and cron jobs branch on them.
+EXIT_OK = 0            # everything imported (messy values cleaned count as imported)
+EXIT_NOTHING = 1       # nothing imported: a file cannot be read, nothing valid left, or --strict found problems
+EXIT_UNREADABLE = 2    # the path does not exist or is not a format we read
+EXIT_SET_ASIDE = 3     # imported, but some rows or fields were set aside: see the report
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +30,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", dest="fmt", choices=("hsds3-json", "hsds3-csv", "hsds2-csv"),
                    help="skip detection and read the input as this format")
     p.add_argument("--dry-run", action="store_true", help="check and count changes, write nothing")
+    p.add_argument("--strict", action="store_true",
+                   help="all or nothing: if any row has a problem, import nothing (default: set bad rows aside)")
+    p.add_argument("--report", type=Path, metavar="CSV",
+                   help="where to write the list of rows set aside (default: "
+                        "<data dir>/directory-reports/<source>.csv)")
     p.set_defaults(func=cmd_import)
 
     p = cmds.add_parser("list", help="list services (name, organisation, types, status)")
@@ -78,29 +90,75 @@ def _table(headers: Sequence[str], rows: List[Sequence[Any]]) -> str:
     return "\n".join([fmt(cells[0]), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells[1:]])
 
 
+def default_report_path(source: str) -> Path:
+    """Where staff find the latest import's set-aside rows: one CSV per source, in the data folder."""
+    from bot import settings
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", source).strip("._") or "directory"
+    return settings.load().data_dir / "directory-reports" / f"{safe[:100]}.csv"
+
+
+def _save_report(args: argparse.Namespace, entries: Sequence[Any]) -> Optional[Path]:
+    """Write the report (or remove a stale default one after a clean import); None if nothing written."""
+    from .importer import default_source_name, write_report
+
+    path = args.report
+    try:
+        path = path or default_report_path(args.source or default_source_name(args.path))
+        if not entries and args.report is None:
+            path.unlink(missing_ok=True)  # it described an older import of this source
+            return None
+        return write_report(entries, path)
+    except (OSError, ValueError) as exc:  # the import itself is done; say so rather than crash
+        print(f"Could not write the report{f' to {path}' if path else ''}: {exc}", file=sys.stderr)
+        return None
+
+
+def _show(entries: Sequence[Any], out: Any, outcome: bool = True) -> None:
+    for entry in entries[:MAX_ISSUES_SHOWN]:
+        print(f"  {entry if outcome else entry.issue}", file=out)
+    if len(entries) > MAX_ISSUES_SHOWN:
+        print(f"  ... and {len(entries) - MAX_ISSUES_SHOWN} more (all in the report)", file=out)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from . import db
     from .importer import ImportFailed, import_path
-    from .readers import ReadError
+    from .readers import ReadError, VALUE_CLEANED
 
     try:
         with db.session_scope(args.db) as session:
-            report = import_path(args.path, session, source=args.source, fmt=args.fmt, dry_run=args.dry_run)
+            report = import_path(args.path, session, source=args.source, fmt=args.fmt, dry_run=args.dry_run,
+                                 strict=args.strict)
     except ReadError as exc:
         print(f"Cannot import: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_UNREADABLE
     except ImportFailed as exc:
-        print(f"Nothing was imported: {len(exc.issues)} problem(s) found. Fix them and run the import again.",
+        saved = _save_report(args, exc.entries)
+        why = " (--strict: any problem stops the import)" if args.strict else ""
+        stopped = [e for e in exc.entries if e.outcome != VALUE_CLEANED]
+        print(f"Nothing was imported{why}: {len(stopped)} problem(s) found. Fix them and run the import again.",
               file=sys.stderr)
-        for issue in exc.issues[:MAX_ISSUES_SHOWN]:
-            print(f"  {issue}", file=sys.stderr)
-        if len(exc.issues) > MAX_ISSUES_SHOWN:
-            print(f"  ... and {len(exc.issues) - MAX_ISSUES_SHOWN} more", file=sys.stderr)
-        return 1
+        _show(stopped, sys.stderr, outcome=False)
+        if saved:
+            print(f"Report: {saved}", file=sys.stderr)
+        return EXIT_NOTHING
     print(report.summary())
-    for warning in report.warnings[:MAX_ISSUES_SHOWN]:
-        print(f"  {warning}")
-    return 0
+    saved = _save_report(args, report.entries)
+    if report.set_aside:
+        print(f"Set aside ({report.rows_set_aside} row(s) and everything that depends on them; "
+              "fix these in the source and import again):")
+        _show(report.set_aside, sys.stdout)
+    cleaned = [e for e in report.entries if e.outcome == VALUE_CLEANED]
+    if cleaned:
+        print("Cleaned and imported:")
+        _show(cleaned, sys.stdout)
+    if report.warnings:
+        print("Warnings:")
+        _show(report.warnings, sys.stdout)
+    if saved:
+        print(f"Report: {saved}")
+    return EXIT_OK if report.complete else EXIT_SET_ASIDE
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -1,4 +1,9 @@
-"""Import an HSDS directory into the database: all or nothing, and idempotent by HSDS id.
+"""Import an HSDS directory into the database: the good rows of a messy file, idempotent by HSDS id.
+
+By default the rows validate.py sets aside (and everything that points at
+them) are left out and listed in the report, and the rest is imported; with
+`strict`, any problem means nothing is written (the old all-or-nothing).
+A file that cannot be read at all stops the import in both modes.
 
 Rows are grouped into three kinds of record that own everything under them:
 an organization (its phones), a location (addresses, phones, hours, languages)
@@ -6,14 +11,18 @@ and a service (phones, hours, languages, taxonomy links, service-at-locations
 with their own phones and hours). Each record gets a content hash; on
 re-import a record is added, updated in place (same primary key, so staff's
 `disabled` flag survives) or removed, and its owned rows are replaced only
-when its hash changed. Everything happens in one transaction.
+when its hash changed. Everything happens in one transaction. A record set
+aside this time counts as gone from the feed (removed), so an old copy of a
+service the publisher may have just marked closed is never left in search.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -24,18 +33,20 @@ from sqlalchemy.orm import Session
 from . import languages as lang
 from . import models as m
 from . import taxonomy, zipgeo
-from .readers import Bundle, Issue, ReadError, read
-from .validate import parse_time, validate
+from .readers import (FIELD_LEFT_OUT, IMPORT_STOPPED, ROW_SET_ASIDE, VALUE_CLEANED, Bundle, Issue, ReadError,
+                      SetAside, read)
+from .validate import parse_time, report_entries, sal_pairs, schedule_owner, validate
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
 
 
 class ImportFailed(Exception):
-    """Validation found problems; nothing was written. `issues` says where and what."""
+    """Nothing was written. `issues` are what stopped it; `entries` is the full staff report."""
 
-    def __init__(self, issues: Sequence[Issue]):
+    def __init__(self, issues: Sequence[Issue], entries: Sequence[SetAside] = ()):
         self.issues = list(issues)
+        self.entries = list(entries) or [SetAside(i, "", IMPORT_STOPPED) for i in self.issues]
         super().__init__(f"{len(self.issues)} problem(s) in the input; nothing was imported")
 
 
@@ -54,40 +65,95 @@ class ImportReport:
     counts: Dict[str, Counts] = field(default_factory=dict)
     warnings: List[Issue] = field(default_factory=list)
     dry_run: bool = False
+    entries: List[SetAside] = field(default_factory=list)  # rows set aside, fields left out, values cleaned
+    rows: Dict[str, List[int]] = field(default_factory=dict)  # table → [rows imported, rows set aside]
+
+    @property
+    def rows_imported(self) -> int:
+        return sum(n for n, _x in self.rows.values())
+
+    @property
+    def rows_set_aside(self) -> int:
+        return sum(x for _n, x in self.rows.values())
+
+    @property
+    def set_aside(self) -> List[SetAside]:
+        """The problems that cost data: rows set aside and fields left out (not cleaned values)."""
+        return [e for e in self.entries if e.outcome in (ROW_SET_ASIDE, FIELD_LEFT_OUT)]
+
+    @property
+    def complete(self) -> bool:
+        """True when everything in the input was imported (cleaned values count as imported)."""
+        return not self.set_aside
 
     def summary(self) -> str:
         parts = [f"{kind}: {c.added} added, {c.updated} updated, {c.unchanged} unchanged, {c.removed} removed"
                  for kind, c in self.counts.items()]
+        fields = sum(1 for e in self.entries if e.outcome == FIELD_LEFT_OUT)
+        cleaned = sum(1 for e in self.entries if e.outcome == VALUE_CLEANED)
+        parts.append(f"rows: {self.rows_imported} imported, {self.rows_set_aside} set aside; "
+                     f"{fields} field(s) left out, {cleaned} value(s) cleaned")
         head = f"{'Checked (dry run, nothing written)' if self.dry_run else 'Imported'} {self.source} ({self.format})"
         return head + "\n  " + "\n  ".join(parts)
+
+
+REPORT_COLUMNS = ("outcome", "file", "row", "record_id", "table", "field", "problem", "data")
+
+
+def write_report(entries: Sequence[SetAside], path: Path) -> Path:
+    """Write the staff report as CSV (one line per problem), replacing any older one atomically.
+
+    A spreadsheet opens it next to the publisher's files: `row` is the same
+    spreadsheet row (header = 1) the import names, `data` the row as read.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(REPORT_COLUMNS)
+        for e in entries:
+            i = e.issue
+            out.writerow([e.outcome, i.file, i.where, i.record, e.table, i.field, i.message,
+                          json.dumps(dict(e.data), ensure_ascii=False) if e.data else ""])
+    os.replace(tmp, path)
+    return path
 
 
 # ---------------------------------------------------------------- entry points
 
 
 def import_path(path: Path, session: Session, source: Optional[str] = None, fmt: Optional[str] = None,
-                dry_run: bool = False) -> ImportReport:
+                dry_run: bool = False, strict: bool = False) -> ImportReport:
     """Read, validate and import `path` as source `source` (default: the file or folder name).
 
-    Raises ImportFailed (with issues) or ReadError; in both cases nothing is written.
+    Rows with problems are set aside (listed in `report.entries`) and the rest
+    imported; with `strict`, any problem raises ImportFailed instead. ImportFailed
+    (a file cannot be read, nothing valid left) and ReadError write nothing.
     The caller owns the transaction: commit on return, roll back on exception.
     With `dry_run`, the changes are counted and then rolled back (the whole session).
     """
     path = Path(path)
     bundle = read(path, fmt)
-    problems = validate(bundle)
+    problems = validate(bundle, strict=strict)
     if problems:
-        raise ImportFailed(problems)
-    name = source or _default_source_name(path)
+        raise ImportFailed(problems, report_entries(bundle, stopped=True))
+    name = source or default_source_name(path)
     report = apply(session, bundle, name, str(path.resolve()))
+    report.entries = report_entries(bundle, stopped=False)
+    for table, rows in bundle.tables.items():
+        report.rows.setdefault(table, [0, 0])[0] += len(rows)
+    for table, _row in bundle.rejected:
+        report.rows.setdefault(table, [0, 0])[1] += 1
     if dry_run:
         session.rollback()
         report.dry_run = True
     return report
 
 
-def _default_source_name(path: Path) -> str:
-    path = path.resolve()
+def default_source_name(path: Path) -> str:
+    """The source name an import uses when staff give none: the file or folder name."""
+    path = Path(path).resolve()
     if path.name == "datapackage.json":
         path = path.parent
     return path.stem if path.is_file() else path.name
@@ -216,6 +282,22 @@ class _Plan:
             self.services[str(d["service_id"])]["cost"].append(_pick(d, "option", "amount", "amount_description"))
         for rec in self.services.values():
             self._derive(rec)
+        # Owners whose hours or addresses were set aside: their cards must not fall back to
+        # broader hours (a building's hours for one service) or to a postal address.
+        rejected = bundle.rejected
+        pairs = sal_pairs(t.get("service_at_location", []) + [r for tb, r in rejected if tb == "service_at_location"])
+        self.hours_set_aside = {schedule_owner(r.data, pairs) for tb, r in rejected if tb == "schedule"}
+        self.addresses_set_aside = {str(r.data["location_id"]) for tb, r in rejected
+                                    if tb == "address" and r.data.get("location_id") is not None}
+        for kind, oid in self.hours_set_aside:  # part of the content hash: a card changes with it
+            if kind == "service" and oid in self.services:
+                self.services[oid]["hours_set_aside"] = True
+            elif kind == "location" and oid in self.locations:
+                self.locations[oid]["hours_set_aside"] = True
+            elif kind == "service_at_location" and oid in sal_service:
+                self.services[sal_service[oid]]["sals"][oid]["hours_set_aside"] = True
+        for lid in self.addresses_set_aside & set(self.locations):
+            self.locations[lid]["addresses_set_aside"] = True
         self.warnings: List[Issue] = []
         rows_by_id = {str(r.data["id"]): r for r in t.get("location", [])}
         for hid, rec in self.locations.items():
@@ -239,9 +321,18 @@ class _Plan:
         loc = self.locations[sal["location_hsds"]]
         org = self.orgs[svc["row"]["organization_hsds"]]
         addresses = sorted(loc["addresses"], key=lambda a: a.get("address_type") not in (None, "physical"))
+        if sal["location_hsds"] in self.addresses_set_aside:  # never a postal address in place of a rejected one
+            addresses = [x for x in addresses if x.get("address_type") in (None, "physical")]
         a = addresses[0] if addresses else None
         phone = next((p for p in sal["phones"] + svc["phones"] + loc["phones"] + org["phones"]), None)
-        rules = sal["schedules"] or svc["schedules"] or loc["schedules"]
+        rules: List[Dict[str, Any]] = []
+        for owner, own in ((("service_at_location", sal_hid), sal["schedules"]), (("service", svc_hid), svc["schedules"]),
+                           (("location", sal["location_hsds"]), loc["schedules"])):
+            if own:
+                rules = own
+                break
+            if owner in self.hours_set_aside:
+                break  # hours unknown, rather than someone else's hours
         row = svc["row"]
         card = {
             "name": row["name"], "organization": org["row"]["name"], "description": row.get("description"),
@@ -528,4 +619,5 @@ def remove_source(session: Session, name: str) -> bool:
     return True
 
 
-__all__ = ["ImportFailed", "ImportReport", "Counts", "import_path", "apply", "remove_source", "ReadError"]
+__all__ = ["ImportFailed", "ImportReport", "Counts", "import_path", "apply", "remove_source", "ReadError",
+           "write_report", "default_source_name", "REPORT_COLUMNS"]

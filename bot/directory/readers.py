@@ -5,6 +5,12 @@ objects, a page of them, or tabular JSON), the HSDS 3.0 CSV datapackage, and
 HSDS 2.0 CSV. Every row carries its file and row (CSV) or JSON path so a
 validation error can say exactly where to look. Nothing is validated here
 beyond "can this be read at all"; see validate.py.
+
+Problems come in two sizes. A file that cannot be read (not UTF-8, binary,
+no header, broken CSV quoting) is a file problem in `Bundle.issues` and stops
+the import. A row that is wrong on its own (too many values, a duplicate JSON
+object with different content) is a row problem in `Row.problems`: the import
+sets that row aside and keeps the rest (see validate.py and docs/directory.md).
 """
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-csv.field_size_limit(4 * 1024 * 1024)  # bigger fields are reported, not crashed on
+# The whole file is in memory already, so any field that fits in a file can be parsed: a runaway
+# field is then one row's "too long" problem (that row set aside), not a broken file.
+csv.field_size_limit(MAX_FILE_BYTES)
 
 FORMATS = ("hsds3-json", "hsds3-csv", "hsds2-csv")
 
@@ -61,25 +69,62 @@ class Issue:
     field: str
     message: str
     warning: bool = False
+    record: str = ""  # the row's HSDS id, when it has one: staff search their data by it
 
     def __str__(self) -> str:
         parts = [self.file or "(input)"]
         if self.where:
-            parts.append(self.where)
+            parts.append(self.where + (f" (id {_short_id(self.record)})" if self.record else ""))
         if self.field:
             parts.append(f"field '{self.field}'")
         return ("warning: " if self.warning else "") + ", ".join(parts) + ": " + self.message
 
 
-@dataclass
+def _short_id(value: Any) -> str:
+    text = repr(str(value))
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+# What the import did about a problem (the `outcome` column of the staff report).
+ROW_SET_ASIDE = "row set aside"
+FIELD_LEFT_OUT = "field left out"
+VALUE_CLEANED = "value cleaned"
+IMPORT_STOPPED = "import stopped"
+
+
+@dataclass(slots=True)  # one per input row: no per-instance dict keeps big imports small
 class Row:
     file: str
     where: str
     data: Dict[str, Any]
     aliases: Dict[str, str] = field(default_factory=dict)  # internal field → field name in the file
+    problems: List[Issue] = field(default_factory=list)  # any → the row is set aside
+    dropped: List[Issue] = field(default_factory=list)  # fields left out of a row that is kept
+    cleaned: List[Issue] = field(default_factory=list)  # messy values read (e.g. quotes removed)
+    as_read: Optional[Dict[str, Any]] = None  # the values before cleaning and leaving out, for the report
+    seq: int = 0  # reading order, so a report lists rows as they appear in the input
 
     def issue(self, fieldname: str, message: str, warning: bool = False) -> Issue:
-        return Issue(self.file, self.where, self.aliases.get(fieldname, fieldname), message, warning)
+        rid = self.data.get("id")
+        return Issue(self.file, self.where, self.aliases.get(fieldname, fieldname), message, warning,
+                     "" if rid is None or isinstance(rid, (dict, list)) else str(rid))
+
+    def reject(self, fieldname: str, message: str) -> None:
+        """Record a problem that sets this whole row aside."""
+        self.problems.append(self.issue(fieldname, message))
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """One line of the staff report: a problem, where it is, and what the import did about it."""
+
+    issue: Issue
+    table: str
+    outcome: str  # ROW_SET_ASIDE, FIELD_LEFT_OUT, VALUE_CLEANED or IMPORT_STOPPED
+    data: Tuple[Tuple[str, str], ...] = ()  # the row as read (values cut short), to find and fix it
+
+    def __str__(self) -> str:
+        return f"{self.issue} [{self.outcome}]"
 
 
 @dataclass
@@ -89,11 +134,21 @@ class Bundle:
     version: str
     format: str
     tables: Dict[str, List[Row]] = field(default_factory=dict)
-    issues: List[Issue] = field(default_factory=list)
+    issues: List[Issue] = field(default_factory=list)  # file problems (stop the import) and warnings
     from_text: bool = True  # CSV: every value is a string and needs coercion
+    rejected: List[Tuple[str, Row]] = field(default_factory=list)  # (table, row) set aside, filled by validate
+    _seq: int = 0
 
     def add(self, table: str, row: Row) -> None:
+        self._seq += 1
+        row.seq = self._seq
         self.tables.setdefault(table, []).append(row)
+
+    def set_aside(self, table: str, row: Row) -> None:
+        """A row that cannot go in a table at all (not even an object): straight to the rejects."""
+        self._seq += 1
+        row.seq = self._seq
+        self.rejected.append((table, row))
 
 
 class ReadError(ValueError):
@@ -144,10 +199,13 @@ def _decode(path: Path, display: str, issues: List[Issue]) -> Optional[str]:
     return text
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width spaces and stray BOMs that str.strip() keeps
+
+
 def _clean(value: Any) -> Any:
-    """Blank strings mean 'not given' in HSDS; trim the rest."""
+    """Blank strings mean 'not given' in HSDS; trim the rest (spaces, also the invisible kinds)."""
     if isinstance(value, str):
-        value = value.strip()
+        value = value.strip().strip(_INVISIBLE).strip()
         return value if value else None
     return value
 
@@ -235,7 +293,9 @@ def _read_csv_file(bundle: Bundle, table: str, path: Path) -> None:
     text = _decode(path, name, bundle.issues)
     if text is None:
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a stray quote is an error we can name (and skip past to the next line), and a quote
+    # that is never closed is noticed instead of silently swallowing every row after it.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -258,18 +318,26 @@ def _read_csv_file(bundle: Bundle, table: str, path: Path) -> None:
         except StopIteration:
             break
         except csv.Error as exc:
-            bundle.issues.append(Issue(name, f"row {row_no + 1}", "", f"cannot be read as CSV ({exc})"))
-            return
+            row_no += 1
+            if "unexpected end of data" in str(exc):
+                bundle.issues.append(Issue(name, f"row {row_no}", "", "a quote opened in this row is never closed, "
+                                                                     "so the rest of the file cannot be read"))
+                return
+            row = Row(name, f"row {row_no}", {})  # the reader starts again on the next line
+            row.reject("", f"cannot be read as CSV ({exc}); a quote inside a value must be doubled (\"\")")
+            bundle.add(table, row)
+            continue
         row_no += 1
         if not any(v.strip() for v in values):
             continue
-        if len(values) > len(columns):
-            bundle.issues.append(Issue(name, f"row {row_no}", "",
-                                       f"has {len(values)} values but the header has {len(columns)} columns"))
-            continue
         data = {c: v for c, v in zip(columns, values) if c}
         data = {k: cv for k, v in data.items() if (cv := _clean(v)) is not None}
-        bundle.add(table, Row(name, f"row {row_no}", data))
+        row = Row(name, f"row {row_no}", data)
+        if len(values) > len(columns):
+            # Usually an unquoted comma: the values after it are in the wrong columns. Kept in the
+            # table (set aside later) so rows that point at it are set aside too.
+            row.reject("", f"has {len(values)} values but the header has {len(columns)} columns")
+        bundle.add(table, row)
 
 
 # ---------------------------------------------------------------- JSON (HSDS 3.0)
@@ -343,7 +411,9 @@ class _Flattener:
 
     def visit(self, table: str, obj: Any, where: str, parent_field: Optional[str], parent: Optional[Tuple[str, Any]]) -> Optional[str]:
         if not isinstance(obj, dict):
-            self.bundle.issues.append(Issue(self.file, where, "", f"expected an object for {table}"))
+            row = Row(self.file, where, {})
+            row.reject("", f"expected an object for {table}")
+            self.bundle.set_aside(table, row)
             return None
         nested = _NESTED.get(table, {})
         data = {k: cv for k, v in obj.items()
@@ -361,8 +431,9 @@ class _Flattener:
                 a = {k: v for k, v in first.data.items() if not k.endswith("_id") or k == "id"}
                 b = {k: v for k, v in data.items() if not k.endswith("_id") or k == "id"}
                 if a != b:
-                    self.bundle.issues.append(Issue(self.file, where, "id",
-                                                    f"{table} {row_id!r} appears again with different content (first at {first.where})"))
+                    # Which copy is right is anyone's guess: neither is imported (nor what points at it).
+                    first.reject("id", f"{table} {row_id!r} appears again with different content at {where}")
+            row = first
         else:
             row = Row(self.file, where, data)
             if key:
@@ -384,7 +455,7 @@ class _Flattener:
                 for i, item in enumerate(value):
                     self.visit(child_table, item, f"{where}.{nkey}[{i}]", link_field, (table, row_id))
             else:
-                self.bundle.issues.append(Issue(self.file, where, nkey, "should be a list or an object"))
+                row.reject(nkey, "should be a list or an object")
         return None if row_id is None else str(row_id)
 
 

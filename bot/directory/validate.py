@@ -1,20 +1,34 @@
 """Check rows against the bundled HSDS schemas, convert 2.0 to 3.0 shape, and check links.
 
-Each problem becomes an `Issue` with file, row, field and a plain message, so
-staff can fix the source and re-run. An import goes ahead only when there are
-no issues (warnings are reported but do not block).
+Each problem becomes an `Issue` with file, row, record id, field and a plain
+message, so staff can fix the source and re-run. Real directories are messy,
+so a problem decides the fate of as little as it can:
+
+- a value that is messy but unambiguous (quotes around a phone number, `Active`
+  for `active`) is cleaned and noted (`Row.cleaned`);
+- a bad value in a field nothing depends on (coordinates, a web or email
+  address) is left out and the row kept (`Row.dropped`): search places the
+  location by its ZIP code instead, the card shows no link;
+- anything else sets the row aside (`Row.problems`), and with it every row
+  that points at it, so nothing is imported half-attached: a phone whose
+  service is set aside would otherwise ring for the wrong thing.
+
+`validate()` says what blocks the import: file problems always, row and field
+problems only with `strict`. Set-aside rows end up in `Bundle.rejected`.
 """
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from jsonschema import Draft7Validator
 
-from .readers import Bundle, Issue, Row
+from .readers import (FIELD_LEFT_OUT, IMPORT_STOPPED, ROW_SET_ASIDE, VALUE_CLEANED, Bundle, Issue, Row,
+                      SetAside)
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -50,6 +64,68 @@ def _property_types(version: str, table: str) -> Dict[str, Tuple[str, ...]]:
         t = prop.get("type", "string")
         out[name] = tuple(t) if isinstance(t, list) else (t,)
     return out
+
+
+@lru_cache(maxsize=None)
+def _constraints(version: str, table: str) -> Dict[str, Tuple[Tuple[str, ...], Optional[Tuple[Any, ...]],
+                                                             Optional["re.Pattern[str]"]]]:
+    """Field → (JSON types, enum, pattern) for the fields whose content the schema constrains."""
+    defs = load_schema(version)["definitions"]
+    spec = defs.get(table, {})
+    while "$ref" in spec:
+        spec = defs[spec["$ref"].rsplit("/", 1)[-1]]
+    out = {}
+    for name, prop in spec.get("properties", {}).items():
+        while "$ref" in prop:
+            prop = defs[prop["$ref"].rsplit("/", 1)[-1]]
+        t = prop.get("type", "string")
+        types = tuple(t) if isinstance(t, list) else (t,)
+        enum = tuple(prop["enum"]) if "enum" in prop else None
+        pattern = re.compile(prop["pattern"]) if "pattern" in prop else None
+        if types != ("string",) or enum is not None or pattern is not None:
+            out[name] = (types, enum, pattern)
+    return out
+
+
+_WRAPS = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+_UPPER_CODES = {"byday", "weekday"}  # day codes the schema spells in capitals: 'mo,tu' is plainly MO,TU
+
+
+def _unwrap(value: str) -> str:
+    """'"+44 1234 234567"' → '+44 1234 234567': quotes around a whole value, a common export slip.
+
+    Only when the quotes wrap the value whole ('"a" or "b"' is left alone).
+    """
+    while len(value) >= 2 and value[0] in _WRAPS and value[-1] == _WRAPS[value[0]]:
+        inner = value[1:-1]
+        if value[0] in inner or value[-1] in inner or not inner.strip():
+            break
+        value = inner.strip()
+    return value
+
+
+def _repair(row: Row, version: str, table: str) -> None:
+    """Clean values that are messy but can only mean one thing, noting each in `row.cleaned`.
+
+    Only fields whose content the schema constrains (numbers, true/false, fixed
+    lists, patterns) are touched: free text such as a name is kept exactly as given.
+    """
+    rules = _constraints(version, table)
+    for name, value in list(row.data.items()):
+        rule = rules.get(name)
+        if rule is None or not isinstance(value, str):
+            continue
+        _types, enum, pattern = rule
+        new = _unwrap(value)
+        if enum is not None and new not in enum:
+            folded = {" ".join(str(e).lower().split()): e for e in enum}
+            new = folded.get(" ".join(new.lower().split()), new)
+        if pattern is not None and name in _UPPER_CODES and not pattern.search(new) \
+                and pattern.search(new.upper()):
+            new = new.upper()
+        if new != value:
+            row.data[name] = new
+            row.cleaned.append(row.issue(name, f"{_short(value)} read as {_short(new)}"))
 
 
 def _short(value: Any) -> str:
@@ -202,21 +278,61 @@ def _fast(version: str, table: str) -> Optional[_FastCheck]:
     return _FastCheck(version, table) if table in load_schema(version)["definitions"] else None
 
 
+# Fields that may be left out of a row that is otherwise fine, instead of setting the row aside.
+# Nothing a referral depends on is lost and nothing wrong is shown: a location without usable
+# coordinates is placed at its ZIP code (search.py needs only latitude/longitude, and importer.py
+# fills them from the address ZIP), a service without a usable web or email address keeps its
+# phone and address. Ids, names, statuses, phone numbers, addresses and hours are never dropped.
+_DROPPABLE: Dict[str, Set[str]] = {
+    "location": {"latitude", "longitude", "url"},
+    "organization": {"email", "website", "url"},
+    "service": {"email", "url", "assurer_email"},
+}
+_COORDINATES = {"latitude", "longitude"}
+
+
+def _leave_out(row: Row, table: str) -> None:
+    """Move the row's problems (all in droppable fields) to `dropped`, removing those fields."""
+    fields = {i.field for i in row.problems}
+    if table == "location" and fields & _COORDINATES:
+        fields |= _COORDINATES  # half a coordinate pair is no use, and the other half is suspect
+    for name in fields:
+        row.data.pop(name, None)
+    row.dropped += row.problems
+    row.problems = []
+
+
+def _consequence(table: str, fieldname: str) -> str:
+    """What leaving a field out means, for the report (not said under --strict, where nothing is imported)."""
+    if table == "location" and fieldname in _COORDINATES:
+        return "latitude and longitude left out (placed at its ZIP code instead, if it has a known one)"
+    if (table, fieldname) in _SOFT_LINKS:
+        return "link left out"
+    return "left out"
+
+
 def check_rows(bundle: Bundle) -> None:
-    """Schema-check every row in place (rows get coerced values); append issues to the bundle."""
+    """Schema-check every row in place (rows get cleaned, coerced values); problems go on the rows."""
     for table, rows in bundle.tables.items():
         validator = _validator(bundle.version, table)
         fast = _fast(bundle.version, table)
         if validator is None or fast is None:
             continue
+        droppable = _DROPPABLE.get(table, set())
         for row in rows:
-            coerced = _coerce(row, bundle.version, table, bundle.from_text, bundle.issues)
-            row.data = coerced
-            if fast.ok(coerced):
+            if row.problems:  # could not even be read as a row (e.g. too many values): set aside as is
                 continue
-            for error in validator.iter_errors(coerced):
-                fieldname, message = _message(error)
-                bundle.issues.append(row.issue(fieldname, message))
+            before = dict(row.data)
+            _repair(row, bundle.version, table)
+            row.data = _coerce(row, bundle.version, table, bundle.from_text, row.problems)
+            if not fast.ok(row.data):
+                for error in validator.iter_errors(row.data):
+                    fieldname, message = _message(error)
+                    row.problems.append(row.issue(fieldname, message))
+            if row.problems and all(i.field in droppable for i in row.problems):
+                _leave_out(row, table)
+            if row.problems or row.dropped:
+                row.as_read = before
 
 
 # ---------------------------------------------------------------- HSDS 2.0 → 3.0 shape
@@ -305,59 +421,220 @@ _PARENT_REFS: Dict[str, Tuple[Tuple[str, str, bool], ...]] = {
 _LINK_ENTITIES = ("service", "organization", "location", "service_at_location")
 
 
+# Tables in link order: every link points at a table earlier in this list.
+_ORDER = ("taxonomy_term", "organization", "location", "service", "service_at_location", "address",
+          "cost_option", "phone", "schedule", "language", "attribute")
+# Optional links that only inform (a location's organization: never shown, never searched). A broken
+# one is left out and the row kept; every other broken link sets the row aside.
+_SOFT_LINKS = {("location", "organization_id")}
+
+
+def schedule_owner(data: Dict[str, Any], sal_by_pair: Dict[Tuple[str, str], str]) -> Tuple[str, str]:
+    """Whose opening hours a schedule row is, the way the importer attaches it: (table, id)."""
+    sal, sid, lid = data.get("service_at_location_id"), data.get("service_id"), data.get("location_id")
+    if sal is None and sid is not None and lid is not None:
+        sal = sal_by_pair.get((str(sid), str(lid)))
+    if sal is not None:
+        return "service_at_location", str(sal)
+    if sid is not None:
+        return "service", str(sid)
+    if lid is not None:
+        return "location", str(lid)
+    return "", ""
+
+
+def sal_pairs(rows: List[Row]) -> Dict[Tuple[str, str], str]:
+    """(service id, location id) → the first service-at-location id joining them."""
+    pairs: Dict[Tuple[str, str], str] = {}
+    for row in rows:
+        d = row.data
+        if d.get("id") is not None and d.get("service_id") is not None and d.get("location_id") is not None:
+            pairs.setdefault((str(d["service_id"]), str(d["location_id"])), str(d["id"]))
+    return pairs
+
+
+class _Links:
+    """Which ids each table will import, and which were set aside, filled table by table."""
+
+    def __init__(self) -> None:
+        self.ok: Dict[str, Set[str]] = {}
+        self.bad: Dict[str, Dict[str, Row]] = {}
+
+    def settle(self, table: str, rows: List[Row]) -> None:
+        ok, bad = self.ok.setdefault(table, set()), self.bad.setdefault(table, {})
+        for row in rows:
+            rid = row.data.get("id")
+            if rid is None:
+                continue
+            if row.problems:
+                bad.setdefault(str(rid), row)
+            else:
+                ok.add(str(rid))
+
+    def problem(self, tables: List[str], value: Any, label: str) -> Optional[str]:
+        """None when `value` names a record that will be imported, else why the link is broken."""
+        key = str(value)
+        if any(key in self.ok.get(t, ()) for t in tables):
+            return None
+        other = next((self.bad[t][key] for t in tables if key in self.bad.get(t, {})), None)
+        if other is not None:
+            return f"points at {label}{_short(value)}, which has problems of its own ({other.file}, {other.where})"
+        return f"points at {label}{_short(value)}, which is not in the data"
+
+
+def _all_or_none(rows: List[Row], owner: Any, what: str, why: str) -> None:
+    """Set aside all of an owner's rows of one kind when any is set aside (part of them misleads)."""
+    groups: Dict[Any, List[Row]] = {}
+    for row in rows:
+        key = owner(row.data)
+        if key[1]:
+            groups.setdefault(key, []).append(row)
+    for (kind, oid), members in groups.items():
+        broken = next((r for r in members if r.problems), None)
+        if broken is None:
+            continue
+        for row in members:
+            if not row.problems:
+                row.reject("", f"set aside with {broken.file}, {broken.where}: the {what} of "
+                               f"{kind.replace('_', ' ')} {_short(oid)} are imported whole or not at all ({why})")
+
+
 def check_references(bundle: Bundle) -> None:
-    """Unique ids per table, and every link points at a record that exists."""
-    ids: Dict[str, Set[str]] = {}
-    for table, rows in bundle.tables.items():
-        seen: Dict[str, str] = {}
+    """Unique ids per table, every link points at a record that will be imported, whole sets of hours.
+
+    A row whose link is broken (the target is missing or was itself set aside) is
+    set aside in turn; tables are visited in link order so this carries all the way
+    down (organization → service → service at location → its phones and hours).
+    """
+    t = bundle.tables
+    for table, rows in t.items():
+        first: Dict[str, Row] = {}
+        flagged: Set[str] = set()
         for row in rows:
             rid = row.data.get("id")
             if rid is None:
                 continue
             rid = str(rid)
-            if rid in seen:
-                bundle.issues.append(row.issue("id", f"duplicate id {_short(rid)} (first at {seen[rid]})"))
-            else:
-                seen[rid] = row.where
-        ids[table] = set(seen)
-    for table, refs in _PARENT_REFS.items():
-        for row in bundle.tables.get(table, []):
-            for fieldname, target, required in refs:
+            if rid not in first:
+                first[rid] = row
+                continue
+            # Which copy the links mean is unknowable: neither is imported.
+            row.reject("id", f"duplicate id {_short(rid)} (first at {first[rid].where})")
+            if rid not in flagged:
+                flagged.add(rid)
+                first[rid].reject("id", f"id {_short(rid)} is used again at {row.where}")
+    links = _Links()
+    for table in [x for x in t if x not in _ORDER]:
+        links.settle(table, t[table])
+    pairs = sal_pairs(t.get("service_at_location", []))
+    sal_rows = {str(r.data["id"]): r for r in t.get("service_at_location", []) if r.data.get("id") is not None}
+    for table in _ORDER:
+        for row in t.get(table, []):
+            if row.problems:
+                continue
+            for fieldname, target, required in _PARENT_REFS.get(table, ()):
                 value = row.data.get(fieldname)
                 if value is None:
                     if required:
-                        bundle.issues.append(row.issue(fieldname, f"is required: every {table.replace('_', ' ')} "
-                                                                   f"must point at a {target.replace('_', ' ')}"))
+                        row.reject(fieldname, f"is required: every {table.replace('_', ' ')} "
+                                              f"must point at a {target.replace('_', ' ')}")
                     continue
-                if str(value) not in ids.get(target, set()):
-                    bundle.issues.append(row.issue(fieldname, f"points at {target.replace('_', ' ')} {_short(value)}, "
-                                                              "which is not in the data"))
-    for row in bundle.tables.get("attribute", []):
-        link = row.data.get("link_id")
-        entity = str(row.data.get("link_entity") or "").lower()
-        if link is None:
+                reason = links.problem([target], value, target.replace("_", " ") + " ")
+                if reason is None:
+                    continue
+                if (table, fieldname) in _SOFT_LINKS:
+                    if row.as_read is None:
+                        row.as_read = dict(row.data)
+                    row.data.pop(fieldname)
+                    row.dropped.append(row.issue(fieldname, reason))
+                else:
+                    row.reject(fieldname, reason)
+            if table == "attribute" and row.data.get("link_id") is not None:
+                entity = str(row.data.get("link_entity") or "").lower()
+                pool = [entity] if entity in _LINK_ENTITIES else list(_LINK_ENTITIES)
+                reason = links.problem(pool, row.data["link_id"], "")
+                if reason is not None:
+                    row.reject("link_id", reason)
+            if table == "schedule" and not row.problems and row.data.get("service_at_location_id") is None:
+                kind, sal_id = schedule_owner(row.data, pairs)
+                if kind == "service_at_location" and sal_rows[sal_id].problems:
+                    other = sal_rows[sal_id]
+                    row.reject("location_id", f"belongs to service at location {_short(sal_id)}, which has "
+                                              f"problems of its own ({other.file}, {other.where})")
+        links.settle(table, t.get(table, []))
+    _all_or_none(t.get("schedule", []), lambda d: schedule_owner(d, pairs), "opening hours",
+                 "part of them could show it open when it is closed")
+    _all_or_none(t.get("cost_option", []), lambda d: ("service", str(d.get("service_id") or "")),
+                 "cost options", "part of them could make it look free")
+    for row in t.get("location", []):
+        if row.problems or row.data.get("location_type", "physical") != "physical":
             continue
-        pool = [entity] if entity in _LINK_ENTITIES else list(_LINK_ENTITIES)
-        if not any(str(link) in ids.get(p, set()) for p in pool):
-            bundle.issues.append(row.issue("link_id", f"points at {_short(link)}, which is not in the data"))
-    for row in bundle.tables.get("location", []):
-        if row.data.get("location_type", "physical") != "physical":
-            continue
-        has_geo = row.data.get("latitude") is not None and row.data.get("longitude") is not None
-        if has_geo and (row.data.get("latitude") == 0 and row.data.get("longitude") == 0):
+        if row.data.get("latitude") == 0 and row.data.get("longitude") == 0:
             bundle.issues.append(row.issue("latitude", "is 0,0 (in the ocean); leave it empty if unknown", warning=True))
+
+
+def _snapshot(data: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
+    """The row's values for the staff report, each cut to a readable length."""
+    out = []
+    for k, v in data.items():
+        text = str(v)
+        out.append((k, text if len(text) <= 200 else text[:197] + "..."))
+    return tuple(out)
+
+
+def validate(bundle: Bundle, strict: bool = True) -> List[Issue]:
+    """Run every check, move set-aside rows to `bundle.rejected`, and return what blocks the import.
+
+    File problems (and "no services left") always block. Row and field problems
+    block only when `strict`; otherwise those rows and fields are set aside and
+    the rest imported. Warnings stay in `bundle.issues`.
+    """
     if not bundle.tables.get("service") and not any(not i.warning for i in bundle.issues):
-        bundle.issues.append(Issue("", "", "", "the input contains no services"))
-
-
-def validate(bundle: Bundle) -> List[Issue]:
-    """Run every check; returns the blocking issues (warnings stay in bundle.issues)."""
+        bundle.issues.append(Issue("", "", "", "the input contains no services"))  # links to them are beside the point
     if not any(not i.warning for i in bundle.issues):  # unreadable files: stop at the reading problems
         check_rows(bundle)
         convert_20(bundle)
-        if not any(not i.warning for i in bundle.issues):
-            check_references(bundle)
-    return [i for i in bundle.issues if not i.warning]
+        check_references(bundle)
+        had_services = len(bundle.tables.get("service", []))
+        for table in list(bundle.tables):
+            bundle.rejected += [(table, row) for row in bundle.tables[table] if row.problems]
+            bundle.tables[table] = [row for row in bundle.tables[table] if not row.problems]
+        bundle.rejected.sort(key=lambda tr: tr[1].seq)
+        if not bundle.tables.get("service"):
+            bundle.issues.append(Issue("", "", "", f"none of the {had_services} service(s) can be imported: "
+                                                   "each has a problem (listed here)"))
+    blocking = [i for i in bundle.issues if not i.warning]
+    if strict:
+        blocking += [i for _t, row in bundle.rejected for i in row.problems]
+        blocking += [i for rows in bundle.tables.values() for row in rows for i in row.dropped]
+    return blocking
+
+
+def report_entries(bundle: Bundle, stopped: bool) -> List[SetAside]:
+    """Every problem as a line of the staff report, in input order, saying what the import did.
+
+    With `stopped` (nothing was imported), rows and fields are marked IMPORT_STOPPED
+    rather than set aside; cleaned values are listed either way.
+    """
+    lines: List[Tuple[int, int, SetAside]] = []
+    for i in bundle.issues:
+        if not i.warning:
+            lines.append((0, 0, SetAside(i, "", IMPORT_STOPPED)))
+    for table, row in bundle.rejected:
+        for i in row.problems:
+            lines.append((row.seq, 1, SetAside(i, table, IMPORT_STOPPED if stopped else ROW_SET_ASIDE,
+                                               _snapshot(row.as_read or row.data))))
+    for table, rows in bundle.tables.items():
+        for row in rows:
+            for i in row.dropped:
+                if not stopped:
+                    i = replace(i, message=f"{i.message}; {_consequence(table, i.field)}")
+                lines.append((row.seq, 2, SetAside(i, table, IMPORT_STOPPED if stopped else FIELD_LEFT_OUT,
+                                                   _snapshot(row.as_read or row.data))))
+            for i in row.cleaned:
+                lines.append((row.seq, 3, SetAside(i, table, VALUE_CLEANED, ())))
+    lines.sort(key=lambda x: (x[0], x[1]))
+    return [entry for _s, _o, entry in lines]
 
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?\s*$", re.IGNORECASE)
