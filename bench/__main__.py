@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["foundation", "crisis", "crisis_blind", "encoder", "talk_type", "mi", "anonymizer", "transcripts", "directory", "referral", "channels"]
+ORDER = ["foundation", "crisis", "crisis_blind", "faults", "encoder", "talk_type", "mi", "anonymizer", "transcripts", "directory", "referral", "channels"]
 
 
 def available() -> list:
