@@ -141,3 +141,17 @@ def test_a_run_of_rule_answered_questions_never_fails_a_turn(lantern):
         status, replies = send(lantern.settings, who, text)
         assert status == 200, (text, replies)
         assert texts(replies) and all(texts(replies)), text
+
+
+def test_cors_does_not_reflect_any_origin(lantern):
+    """No LANTERN_CORS_ORIGINS: a page on another site gets no CORS grant, with or without credentials."""
+    for method, path in (("OPTIONS", "/webhooks/rest/webhook"), ("GET", "/webhooks/health/"), ("GET", "/status")):
+        req = urllib.request.Request(f"{lantern.settings.rasa_url}{path}", method=method,
+                                     headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                headers = resp.headers
+        except urllib.error.HTTPError as err:
+            headers = err.headers
+        assert headers.get("Access-Control-Allow-Origin") in (None, ""), (path, dict(headers))
+        assert headers.get("Access-Control-Allow-Credentials") in (None, "", "false")
