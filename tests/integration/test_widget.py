@@ -84,7 +84,7 @@ def test_a_whole_conversation(page, lantern_channels):
     assert "bot" in " ".join(replies).lower() or "not a person" in " ".join(replies).lower()
 
     state = stored(page)
-    assert re.fullmatch(r"[0-9a-f]{32}", state["sid"])
+    assert re.fullmatch(r"[0-9a-f]{64}", state["sid"])  # issued by the server: 128 random bits + a 128-bit tag
     assert [m["from"] for m in state["log"]].count("me") == 1
     assert page.evaluate("localStorage.length") == 0
     assert page.context.cookies() == []
@@ -230,7 +230,7 @@ def test_session_ids_are_random_and_a_socket_cannot_pick_or_switch_one(lantern_c
         wait_bot_count(p, 1)
         ids.add(stored(p)["sid"])
         context.close()
-    assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{64}", i) for i in ids)
 
     import socketio
 
@@ -246,7 +246,7 @@ def test_session_ids_are_random_and_a_socket_cannot_pick_or_switch_one(lantern_c
         deadline = time.monotonic() + 10
         while not confirmed and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert confirmed and confirmed[0] != "alice" and re.fullmatch(r"[0-9a-f]{32}", confirmed[0])
+        assert confirmed and confirmed[0] != "alice" and re.fullmatch(r"[0-9a-f]{64}", confirmed[0])
         client.emit("user_uttered", {"message": "hi", "session_id": victim})  # speaking in another session
         time.sleep(4)
         assert heard == []

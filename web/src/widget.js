@@ -8,14 +8,24 @@
 //
 // Privacy: nothing goes to localStorage or cookies. The conversation lives in
 // sessionStorage (this tab only, gone when it closes) and is wiped by "Clear chat"
-// and by Quick exit. The session id is 128 random bits from crypto.getRandomValues:
-// it is the only key to the conversation, so nobody can guess another person's.
+// and by Quick exit. The session id is made by the server (random, with a tag only it
+// can make) and kept here so a reload in this tab carries on the same conversation;
+// the server gives a session to one live page at a time.
+//
+// On a narrow screen the open chat covers the page, so it is a modal dialog: the page
+// behind is inert, Tab stays in the chat, Escape minimises it and focus goes back to
+// the launcher. From WIDE up it is a panel in the corner beside the page (no trap).
 import { io } from "socket.io-client";
 import CSS from "./widget.css";
 
 const STORE_KEY = "lantern-widget:v1";
 const ESC_WINDOW_MS = 1500;
 const MAX_KEPT = 200; // messages kept in sessionStorage
+const WIDE = "(min-width: 600px)"; // widget.css: narrower than this, the open chat covers the page
+const SESSION_SHAPE = /^[0-9a-f]{32,128}$/; // what a stored id may look like; the server decides if it is one of its own
+const FOCUSABLE = "button:not([disabled]), a[href], textarea:not([disabled]), input:not([disabled]), " +
+  "select:not([disabled]), [tabindex]:not([tabindex='-1'])";
+const NOT_PAGE_CONTENT = new Set(["SCRIPT", "STYLE", "LINK", "META", "TEMPLATE", "HEAD", "NOSCRIPT"]);
 
 function readConfig(script) {
   const data = (script && script.dataset) || {};
@@ -30,12 +40,6 @@ function readConfig(script) {
     open: data.open === "true",
     greet: "/greet",
   };
-}
-
-function newSessionId() {
-  const bytes = new Uint8Array(16);
-  window.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function storage() {
@@ -75,23 +79,38 @@ class LanternWidget {
     this.confirmed = false;
     this.queue = [];
     this.lastEsc = 0;
+    this.modal = false;
+    this.inertPage = []; // host-page elements this widget made inert (or aria-hidden), to restore
+    this.pageObserver = null;
     this.onKey = this.onKey.bind(this);
+    this.onFocusIn = this.onFocusIn.bind(this);
+    this.onPageHide = this.onPageHide.bind(this);
+    this.onPageShow = this.onPageShow.bind(this);
     this.render();
     document.addEventListener("keydown", this.onKey, true);
+    document.addEventListener("focusin", this.onFocusIn, true);
+    window.addEventListener("pagehide", this.onPageHide);
+    window.addEventListener("pageshow", this.onPageShow);
+    this.wide = window.matchMedia ? window.matchMedia(WIDE) : null;
+    if (this.wide) {
+      const onResize = () => this.updateModal(true);
+      if (this.wide.addEventListener) this.wide.addEventListener("change", onResize);
+      else if (this.wide.addListener) this.wide.addListener(onResize); // Safari 13
+    }
     for (const msg of this.state.log) this.show(msg, false);
     if (this.cfg.open || this.state.open) this.open(false);
   }
 
   // -- state ------------------------------------------------------------------------------
   fresh() {
-    return { sid: newSessionId(), log: [], greeted: false, open: false };
+    return { sid: null, log: [], greeted: false, open: false }; // the server issues the id
   }
 
   load() {
     if (!this.store) return null;
     try {
       const value = JSON.parse(this.store.getItem(STORE_KEY) || "null");
-      if (value && /^[0-9a-f]{32}$/.test(value.sid) && Array.isArray(value.log)) return value;
+      if (value && (value.sid === null || SESSION_SHAPE.test(value.sid)) && Array.isArray(value.log)) return value;
     } catch (_) { /* corrupt: start over */ }
     return null;
   }
@@ -137,7 +156,11 @@ class LanternWidget {
         if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
       },
     });
-    this.panel = el("section", { id: "lw-panel", class: "panel", role: "region", "aria-labelledby": "lw-title", hidden: true }, [
+    // role and aria-modal are set by updateModal(): a modal dialog while it covers the page, else a region.
+    this.panel = el("section", {
+      id: "lw-panel", class: "panel", role: "region", "aria-labelledby": "lw-title", tabindex: "-1", hidden: true,
+      onkeydown: (e) => this.trapTab(e),
+    }, [
       el("header", {}, [
         el("h2", { id: "lw-title", text: title }),
         el("button", { class: "exit", type: "button", onclick: () => this.quickExit() }, [
@@ -159,6 +182,7 @@ class LanternWidget {
       ]),
       this.announcer,
     ]);
+    this.root = root;
     root.appendChild(el("div", { class: "lw" }, [this.launcher, this.panel]));
     (document.body || document.documentElement).appendChild(this.host);
   }
@@ -170,7 +194,9 @@ class LanternWidget {
     this.state.open = true;
     this.save();
     this.connect();
+    this.updateModal(false);
     if (focus) this.input.focus();
+    else if (this.modal && !this.hasFocus()) this.panel.focus({ preventScroll: true }); // opened on load, covering the page
     this.scroll();
   }
 
@@ -178,9 +204,100 @@ class LanternWidget {
     this.panel.hidden = true;
     this.launcher.hidden = false;
     this.launcher.setAttribute("aria-expanded", "false");
-    this.state.open = false;
-    this.save();
+    if (this.state) { this.state.open = false; this.save(); }
+    this.updateModal(false); // give the page back before focus goes to the launcher
     this.launcher.focus();
+  }
+
+  // -- modal while covering the page ------------------------------------------------------------
+  covers() {
+    return !this.panel.hidden && !(this.wide && this.wide.matches);
+  }
+
+  hasFocus() {
+    return document.activeElement === this.host;
+  }
+
+  // Make the chat a modal dialog while it covers the page, a non-modal region otherwise.
+  // `moveFocus`: the screen changed size under an open chat that now covers the page.
+  updateModal(moveFocus) {
+    const modal = this.covers();
+    if (modal === this.modal) return;
+    this.modal = modal;
+    if (modal) {
+      this.panel.setAttribute("role", "dialog");
+      this.panel.setAttribute("aria-modal", "true");
+      this.hidePage();
+      if (moveFocus && !this.hasFocus()) this.panel.focus({ preventScroll: true });
+    } else {
+      this.panel.setAttribute("role", "region");
+      this.panel.removeAttribute("aria-modal");
+      this.showPage();
+    }
+  }
+
+  // The page behind the chat: inert (no focus, no clicks, hidden from screen readers), or
+  // aria-hidden where `inert` is unsupported (the Tab trap still keeps focus in the chat).
+  hidePage() {
+    this.showPage();
+    for (let node = this.host; node.parentElement && node !== document.body; node = node.parentElement) {
+      for (const sibling of node.parentElement.children) {
+        if (sibling !== node) this.hideElement(sibling);
+      }
+    }
+    if (window.MutationObserver && this.host.parentElement) {
+      // Content the page adds while the chat covers it is hidden too.
+      this.pageObserver = new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) if (n !== this.host && n.nodeType === 1) this.hideElement(n);
+      });
+      this.pageObserver.observe(this.host.parentElement, { childList: true });
+    }
+  }
+
+  hideElement(node) {
+    if (NOT_PAGE_CONTENT.has(node.tagName)) return;
+    if ("inert" in HTMLElement.prototype) {
+      if (node.inert) return; // the page's own: leave it as it is
+      node.inert = true;
+    } else {
+      if (node.getAttribute("aria-hidden") === "true") return;
+      node.setAttribute("aria-hidden", "true");
+    }
+    this.inertPage.push(node);
+  }
+
+  showPage() {
+    if (this.pageObserver) { this.pageObserver.disconnect(); this.pageObserver = null; }
+    for (const node of this.inertPage.splice(0)) {
+      if ("inert" in HTMLElement.prototype) node.inert = false;
+      else node.removeAttribute("aria-hidden");
+    }
+  }
+
+  focusables() {
+    return Array.from(this.panel.querySelectorAll(FOCUSABLE)).filter((n) => n.getClientRects().length > 0);
+  }
+
+  // Tab and Shift+Tab cycle inside the chat while it covers the page.
+  trapTab(event) {
+    if (event.key !== "Tab" || !this.modal) return;
+    const items = this.focusables();
+    if (!items.length) return;
+    const i = items.indexOf(this.root.activeElement);
+    if (event.shiftKey && i <= 0) {
+      event.preventDefault();
+      items[items.length - 1].focus();
+    } else if (!event.shiftKey && (i === -1 || i === items.length - 1)) {
+      event.preventDefault();
+      items[0].focus();
+    }
+  }
+
+  // Where `inert` is missing, focus that still reaches the page is brought back into the chat.
+  onFocusIn(event) {
+    if (!this.modal || event.target === this.host) return;
+    const items = this.focusables();
+    (items[0] || this.panel).focus({ preventScroll: true });
   }
 
   scroll() {
@@ -234,36 +351,56 @@ class LanternWidget {
     this.socket = socket;
     socket.on("connect", () => {
       this.confirmed = false;
-      socket.emit("session_request", { session_id: this.state.sid });
+      socket.emit("session_request", { session_id: (this.state && this.state.sid) || null });
     });
     socket.on("session_confirm", (id) => {
-      if (!this.state || socket !== this.socket) return;
-      if (typeof id === "string" && id !== this.state.sid) { this.state.sid = id; this.save(); }
+      if (!this.state || socket !== this.socket || typeof id !== "string") return;
+      // A different id from the one asked for: the server will not resume that conversation here
+      // (it is open in another tab or window, or was not one of its ids), so start afresh.
+      const restarted = !!this.state.sid && id !== this.state.sid;
+      if (restarted) this.startedOver();
+      if (id !== this.state.sid) { this.state.sid = id; this.save(); }
       this.confirmed = true;
-      this.setStatus("");
+      this.setStatus(restarted ? "This chat is open in another tab or window, or has ended, so a new one started here." : "");
       if (!this.state.greeted) {
         this.state.greeted = true;
         this.save();
         this.emit(this.cfg.greet);
       }
       const waiting = this.queue.splice(0);
-      for (const text of waiting) this.emit(text);
+      for (const q of waiting) this.emit(q.text, q.shown);
     });
+    // The server asks the page holding a session whether it is still there before it lets
+    // another page resume that session (see bot/channels/widget.py).
+    socket.on("session_check", (ack) => { if (typeof ack === "function" && socket === this.socket) ack(true); });
     socket.on("bot_uttered", (data) => this.receive(data));
-    socket.on("disconnect", () => {
+    socket.on("disconnect", (reason) => {
       this.confirmed = false;
-      if (this.state) this.setStatus("Connection lost. Trying again\u2026");
+      if (!this.state || socket !== this.socket) return;
+      this.setStatus("Connection lost. Trying again\u2026");
+      if (reason === "io server disconnect") socket.connect(); // socket.io does not retry these by itself
     });
     socket.on("connect_error", () => this.setStatus("Can't reach the chat right now. Trying again\u2026"));
   }
 
-  emit(text) {
+  emit(text, shown) {
     if (this.socket && this.confirmed) {
       this.socket.emit("user_uttered", { message: text, session_id: this.state.sid });
     } else {
-      this.queue.push(text);
+      this.queue.push({ text, shown });
       this.setStatus("Not connected yet. Your message will be sent when the connection is back.");
     }
+  }
+
+  // The server gave this tab a new session: what is shown is not a conversation it will carry on.
+  startedOver() {
+    const unsent = this.queue.splice(0).map((q) => q.shown).filter(Boolean);
+    const open = this.state.open;
+    this.state = this.fresh();
+    this.state.open = open;
+    this.log.textContent = "";
+    this.announcer.textContent = "";
+    if (unsent.length && !this.input.value) this.input.value = unsent.join("\n"); // not lost: send it again
   }
 
   receive(data) {
@@ -302,7 +439,7 @@ class LanternWidget {
     this.save();
     this.show(msg, false);
     this.connect();
-    this.emit(sent);
+    this.emit(sent, shown);
   }
 
   choose(msg, button, group) {
@@ -338,6 +475,9 @@ class LanternWidget {
     this.disconnect();
     this.wipe();
     document.removeEventListener("keydown", this.onKey, true);
+    document.removeEventListener("focusin", this.onFocusIn, true);
+    this.modal = false;
+    this.showPage();
     this.host.remove();
     try {
       document.title = "";
@@ -346,15 +486,31 @@ class LanternWidget {
     window.location.replace(this.cfg.exitUrl);
   }
 
+  // Escape once minimises the open chat when it has focus (always, while it covers the page):
+  // the conversation is out of sight at once. Escape twice, anywhere, is Quick exit.
   onKey(event) {
-    if (event.key !== "Escape") return;
+    if (event.key !== "Escape" || event.isComposing) return;
     const now = Date.now();
     if (now - this.lastEsc <= ESC_WINDOW_MS) {
       event.preventDefault();
       this.quickExit();
-    } else {
-      this.lastEsc = now;
+      return;
     }
+    this.lastEsc = now;
+    if (!this.panel.hidden && (this.modal || this.hasFocus())) {
+      event.preventDefault();
+      this.close();
+    }
+  }
+
+  // Leaving the page (reload, link): say so now, so the server frees the session for the next page.
+  onPageHide() {
+    if (this.socket && this.socket.connected) this.socket.disconnect();
+  }
+
+  // Back from the back/forward cache: the socket was closed on the way out.
+  onPageShow(event) {
+    if (event.persisted && this.socket && !this.socket.connected && this.state) this.socket.connect();
   }
 }
 
