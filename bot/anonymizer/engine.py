@@ -18,6 +18,8 @@ Guarantees, because a crash or a leak here means PII in the database:
   past `max_chars` is dropped and marked "<TRUNCATED>", never stored unchecked.
 - Five-digit ZIP codes on their own are kept (the referral feature needs them),
   and so are public service numbers (911, 988, SAMHSA, poison control...).
+- Detections of one type that overlap are merged, so a part one recognizer
+  missed ("Maria Lopez" vs "Maria Lopez-Ferreira") is never left in the clear.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from presidio_anonymizer.entities import OperatorConfig
 
 from bot.anonymizer import offline
 from bot.anonymizer import recognizers as rec
+from bot.anonymizer.vocabulary import EnglishWords
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +118,7 @@ class _LanternNlpEngine(SpacyNlpEngine):
         super().__init__(models=[{"lang_code": LANGUAGE, "model_name": model}])
         self.model_name = model
         self.fallback = False
+        self.vocabulary: Optional[EnglishWords] = None
 
     def load(self) -> None:
         import spacy
@@ -127,6 +131,12 @@ class _LanternNlpEngine(SpacyNlpEngine):
             self.fallback = True
         nlp.max_length = 10_000_000
         self.nlp = {LANGUAGE: nlp}
+        if not self.fallback:
+            # The lemmatizer is not run, but its word tables tell names from English words.
+            self.vocabulary = EnglishWords.from_model_dir(getattr(nlp, "path", None) or getattr(nlp, "_path", None))
+            if self.vocabulary is None:
+                logger.warning("spaCy model %r has no lemmatizer tables; names outside the lexicons are found "
+                               "only when capitalised", self.model_name)
         # Only PERSON is read from the NER; other labels are dropped quietly (Presidio warns per call otherwise).
         labels = set(nlp.get_pipe("ner").labels) if "ner" in nlp.pipe_names else set()
         self.ner_model_configuration = NerModelConfiguration(
@@ -170,10 +180,30 @@ def _chunks(text: str, size: int) -> List[Tuple[int, int]]:
     return spans
 
 
+def _merge_same_type(results: Sequence[RecognizerResult]) -> List[RecognizerResult]:
+    """Overlapping detections of one type become one span covering both.
+
+    Two recognizers that each see part of a value ("Maria Lopez" from a cue,
+    "Maria Lopez-Ferreira" from NER) must not leave the rest of it in the clear
+    because the shorter one scored higher.
+    """
+    merged: List[RecognizerResult] = []
+    for r in sorted(results, key=lambda r: (r.entity_type, r.start, -r.end)):
+        last = merged[-1] if merged else None
+        if last is not None and last.entity_type == r.entity_type and r.start < last.end:
+            last.end = max(last.end, r.end)
+            last.score = max(last.score, r.score)
+            continue
+        merged.append(RecognizerResult(r.entity_type, r.start, r.end, r.score, r.analysis_explanation,
+                                       r.recognition_metadata))
+    return merged
+
+
 def _resolve(results: Sequence[RecognizerResult]) -> List[RecognizerResult]:
-    """Keep a non-overlapping set: higher type priority, then score, then length wins."""
+    """Keep a non-overlapping set: same-type overlaps are merged, then higher type
+    priority, then score, then length wins."""
     ranked = sorted(
-        results,
+        _merge_same_type(results),
         key=lambda r: (TYPE_PRIORITY.get(r.entity_type, 0), r.score, r.end - r.start),
         reverse=True,
     )
@@ -244,7 +274,7 @@ class Anonymizer:
                 engine = _LanternNlpEngine(self.spacy_model)
                 engine.load()
                 registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-                for recognizer in rec.build_recognizers():
+                for recognizer in rec.build_recognizers(engine.vocabulary):
                     registry.add_recognizer(recognizer)
                 analyzer = AnalyzerEngine(
                     registry=registry, nlp_engine=engine, supported_languages=[LANGUAGE], default_score_threshold=0.0

@@ -8,6 +8,12 @@ SAMHSA). So most recognizers here carry their own context in the regex and a
 validator, instead of relying on Presidio's lemma-based context boost (which
 needs the lemmatizer we leave out for speed).
 
+People also hide or mangle what they type: phone numbers spelled out ("nine
+three seven ...") or with look-alike letters ("937-555-O188"), addresses
+without a street type ("i live at 412 Linden"), names hyphenated or from
+outside any lexicon ("Lopez-Ferreira", "my friend chidi"). Each has a rule
+here that needs a cue or a shape a count, dose or time does not have.
+
 Entity types double as placeholders: PERSON becomes "<PERSON>".
 Five-digit ZIP codes are deliberately never redacted on their own: the
 referral feature needs them, and a ZIP alone does not identify anyone.
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable, List, Optional, Pattern, Sequence, Tuple
 
@@ -24,10 +31,13 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, EmailRecognizer
 
 from bot.anonymizer import offline
+from bot.anonymizer.vocabulary import EnglishWords
 from bot.anonymizer.wordlists import (
     AMBIGUOUS_NAMES,
+    CHAT_WORDS,
     DOMAIN_TERMS,
     FIRST_NAMES,
+    NAME_PARTICLES,
     NAME_PREFIXES,
     ORG_WORDS,
     STOP_WORDS,
@@ -136,8 +146,20 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+# Letters NFKD does not split into base letter + accent.
+_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+
+
+def fold(word: str) -> str:
+    """Lower case without accents, so the word lists match "José", "Wiśniewska", "Nguyễn", "Łukasz"."""
+    low = word.lower().translate(_FOLD_EXTRA)
+    if low.isascii():
+        return low
+    return "".join(ch for ch in unicodedata.normalize("NFKD", low) if not unicodedata.combining(ch))
+
+
 class _Tokens:
-    """Token view of a spaCy doc: lower-case text, original text, tag, char offsets."""
+    """Token view of a spaCy doc: char offsets, original text, folded text (`fold`), tag."""
 
     @classmethod
     def of(cls, nlp_artifacts: Optional[NlpArtifacts]) -> "_Tokens":
@@ -157,7 +179,7 @@ class _Tokens:
             for tok in doc:
                 if tok.is_space:
                     continue
-                self.items.append((tok.idx, tok.idx + len(tok.text), tok.text, tok.text.lower(), tok.tag_ or ""))
+                self.items.append((tok.idx, tok.idx + len(tok.text), tok.text, fold(tok.text), tok.tag_ or ""))
         self.starts = [item[0] for item in self.items]
 
     def __len__(self) -> int:
@@ -234,14 +256,108 @@ PHONE_RULES = [
     ),
 ]
 
+# Spelled or disguised numbers: "nine three seven five five five ...", "937 five five five 0188",
+# "937-555-O188" (letter O for zero, l or I for one), "8 8 8 5 5 5 0 1 3 4".
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+_LOOK_ALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
+_PHONE_PIECE = re.compile(
+    r"(?<!\w)(?:(?P<word>" + "|".join(_DIGIT_WORDS) + r")|(?P<group>[0-9OoIl]*[0-9][0-9OoIl]*)"
+    r"|(?<=\d[-.])(?P<letters>[OoIl]{2,4}))(?!\w)",  # "555-OlOl": look-alikes only right after digits
+    re.IGNORECASE,
+)
+_PIECE_GAP = re.compile(r"[\s.,()/-]{1,3}")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    digits: str
+    spelled: bool  # a digit word
+    disguised: bool  # a digit word or a letter standing for a digit
+
+
+def _phone_digits_ok(digits: str) -> bool:
+    """A dialable US number (10 digits, or 11 with the leading 1) that is not a public service number."""
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return bool(re.fullmatch(r"[2-9]\d{2}[2-9]\d{6}", digits)) and digits not in PUBLIC_NUMBERS
+
+
+def _pieces(text: str) -> Iterable[List[_Piece]]:
+    """Runs of number pieces separated only by spaces or phone punctuation."""
+    chain: List[_Piece] = []
+    for m in _PHONE_PIECE.finditer(text):
+        if m.group("word"):
+            piece = _Piece(m.start(), m.end(), _DIGIT_WORDS[m.group("word").lower()], True, True)
+        else:
+            raw = m.group("group") or m.group("letters")
+            piece = _Piece(m.start(), m.end(), raw.translate(_LOOK_ALIKES), False, not raw.isdigit())
+        if chain and not _PIECE_GAP.fullmatch(text[chain[-1].end:piece.start]):
+            yield chain
+            chain = []
+        chain.append(piece)
+    if chain:
+        yield chain
+
+
+def _phone_run_ok(text: str, run: Sequence[_Piece]) -> bool:
+    """Does this run of pieces spell a phone number that PHONE_RULES would not find?"""
+    digits = "".join(p.digits for p in run)
+    one_at_a_time = len(run) > 4 and all(len(p.digits) == 1 for p in run)
+    if not (any(p.disguised for p in run) or one_at_a_time):
+        return False  # plain digit groups: PHONE_RULES' job
+    if len(digits) == 7:
+        window = text[max(0, run[0].start - 30):run[0].start] + " " + text[run[-1].end:run[-1].end + 30]
+        return bool(re.fullmatch(r"[2-9]\d{6}", digits)) and bool(_PHONE_CONTEXT.search(window))
+    return len(digits) in (10, 11) and _phone_digits_ok(digits)
+
+
+def _disguised_phones(text: str) -> List[Tuple[int, int]]:
+    """Spans of phone numbers written with digit words, look-alike letters or one digit at a time.
+
+    A run may start or end next to spelled words ("oh", "one more time") but
+    never cuts a digit group; its digits must make a whole phone number: 10
+    digits (11 with a leading 1), or 7 near a phone word. Linear in the text.
+    """
+    spans = []
+    for chain in _pieces(text):
+        n, a = len(chain), 0
+        while a < n - 1:
+            if a > 0 and not chain[a - 1].spelled:
+                a += 1
+                continue
+            best, count = None, 0
+            for b in range(a, n):
+                count += len(chain[b].digits)
+                if count > 11:
+                    break
+                if b > a and (b + 1 == n or chain[b + 1].spelled) and _phone_run_ok(text, chain[a:b + 1]):
+                    best = b  # keep the longest
+            if best is None:
+                a += 1
+                continue
+            start, end = chain[a].start, chain[best].end
+            if start > 0 and text[start - 1] == "(" and ")" in text[start:end]:
+                start -= 1
+            spans.append((start, end))
+            a = best + 1
+    return spans
+
+
 class PhoneRecognizer(RuleRecognizer):
-    """US phone numbers; public service numbers, and any part of one, are kept."""
+    """US phone numbers, also spelled out or disguised; public service numbers, and any part of one, are kept."""
 
     def __init__(self) -> None:
         super().__init__(PHONE, PHONE_RULES, name="LanternPhoneRecognizer")
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
         results = super().analyze(text, entities, nlp_artifacts)
+        if not entities or PHONE in entities:
+            results += [_result(PHONE, s, e, 0.7, self, "disguised_phone") for s, e in _disguised_phones(text)]
         if not results:
             return results
         public = [
@@ -337,6 +453,90 @@ ADDRESS_RULES = [
     ),
     Rule("po_box", _rx(r"\b(?P<pii>p\.?\s?o\.?\s*box\s*\#?\s*\d{1,6})\b"), 0.85),
 ]
+
+# Streets named without a suffix ("i live at 412 Linden", "staying at 88 West Fifth")
+# are only taken right after a cue that says where someone lives or can be found;
+# "412 days", "3 points", "40 mg" after such a cue are stopped by the word checks.
+_HOME_CUE = (
+    r"(?:live|lives|living|lived|stay|stays|staying|stayed|crash|crashing|crashed|sleep|sleeping|squat|squatting|"
+    r"reside|resides|residing)\s+(?:over\s+)?(?:at|on|by)"
+    r"|mov(?:e|ed|ing)\s+(?:in\s+)?(?:to|at|on)"
+    r"|(?:address|adress|addres|addy|addr)(?:\s+is|\s+was|\s*:|\s*-)?"
+    r"|(?:house|home|place|apartment|apt|crib|trailer)\s+(?:is\s+)?(?:at|on)"
+)
+# Errands name times as often as places ("meet me at 9"), so their number must not be an hour.
+_ERRAND_CUE = (
+    r"(?:pick\s+(?:me|us|him|her|them|it)\s+up|come\s+get\s+(?:me|us|him|her)|meet\s+(?:me|us))(?:\s+at)?"
+    r"|come\s+(?:over\s+)?to|(?:drop|bring|send|mail|deliver)\s+(?:[\w']+\s+){0,3}?(?:off\s+)?(?:at|to)"
+    r"|i'?m\s+(?:over\s+)?at|i\s+am\s+at|we'?re\s+at"
+)
+_CUED_NUMBER = _rx(
+    r"\b(?:(?P<home>" + _HOME_CUE + r")|(?P<errand>" + _ERRAND_CUE + r"))\s+"
+    r"(?P<num>\d{1,5}(?:-?[a-z](?![a-z]))?)(?=\s)"
+)
+_STREET_WORD = _rx(r"[^\S\n]+(?P<w>[a-z][a-z'.]*|\d{1,3}(?:st|nd|rd|th))(?![\w-])")
+_UNIT_AFTER = _rx(_UNIT)
+_DIRECTIONS = frozenset("n s e w ne nw se sw north south east west n. s. e. w.".split())
+# Words that say the number was an amount, a time or a count, not a house number.
+_NOT_STREET_WORDS = STOP_WORDS | DOMAIN_TERMS | _ADDRESS_BLOCKERS | frozenset(
+    """different other same separate extra whole full half total couple few several many percent pct mcg gram
+    grams oz ounce ounces lb kg point bag pill tab tabs bars hit hits line lines shot shots bump bumps hr hrs min
+    mins sec secs seconds am pm oclock o'clock noon midnight last next each dollars bucks grand cents ppl
+    apt apartment unit ste suite lot rm room bldg building trlr trailer fl floor""".split()
+)
+
+
+class CuedStreetRecognizer(EntityRecognizer):
+    """A house number and one to three street words after "i live at", "staying at", "my address is", ..."""
+
+    MAX_WORDS = 3
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[ADDRESS], name="LanternCuedStreetRecognizer")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+        if entities and ADDRESS not in entities:
+            return []
+        toks = _Tokens.of(nlp_artifacts)
+        results: List[RecognizerResult] = []
+        for m in _CUED_NUMBER.finditer(text):
+            number = int(_digits(m.group("num")) or 0)
+            if m.group("errand") and number <= 24:
+                continue  # "meet me at 9 tonight", "pick me up at 12 noon"
+            end = self._street_end(text, m.end("num"), toks)
+            if end is None:
+                continue
+            unit = _UNIT_AFTER.match(text, end)
+            if unit:
+                end = unit.end()
+            results.append(_result(ADDRESS, m.start("num"), end, 0.7, self, "cued_street"))
+        return results
+
+    def _street_end(self, text: str, pos: int, toks: _Tokens) -> Optional[int]:
+        """End of the street name that starts after `pos`, or None if the words are not a street."""
+        words = []
+        for m in _STREET_WORD.finditer(text, pos):
+            if m.start() != pos or len(words) >= self.MAX_WORDS + 1:
+                break
+            words.append(m)
+            pos = m.end()
+        name_end, named = None, 0
+        for k, m in enumerate(words):
+            low = m.group("w").lower()
+            if k == 0 and low in _DIRECTIONS and len(words) > 1:
+                continue  # "88 west fifth"
+            if low in _NOT_STREET_WORDS or named >= self.MAX_WORDS:
+                break
+            i = toks.covering(m.start("w")) if len(toks) else -1
+            tag = toks.items[i][4] if i >= 0 else ""
+            if named == 0 and tag == "NNS":
+                break  # "2 different shelters", "3 meetings"
+            name_end, named = m.end("w"), named + 1
+        return name_end
+
 
 # --- ID and Medicaid numbers -----------------------------------------------------------
 
@@ -547,6 +747,14 @@ _RELATIONS = (
     r"landlord|boss|coworker|sponsor|counselor|counsellor|therapist|lawyer|attorney|public\s+defender|doctor|doc|"
     r"nurse|dealer|plug|pastor|teacher|worker"
 )
+# "my ex husband", "my late wife", "my best friend", "my little brother".
+_RELATION_MODIFIERS = r"ex|late|former|new|old|older|younger|oldest|youngest|little|lil|big|best|twin"
+# Spanish: "mi esposo es ramón", "mi hija se llama lupita".
+_RELATIONS_ES = (
+    r"esposo|esposa|marido|mujer|hijos?|hijas?|novio|novia|mam[aá]|pap[aá]|madre|padre|hermanos?|hermanas?|"
+    r"amigos?|amigas?|primos?|primas?|t[ií]os?|t[ií]as?|abuelos?|abuelas?|nietos?|nietas?|sobrinos?|sobrinas?|"
+    r"vecinos?|vecinas?"
+)
 _CUE_STRONG = _rx(
     r"(?:^\s*|\b(?:my|the|his|her|their|ur|your)\s+(?:real\s+|full\s+|first\s+|last\s+|nick\s*)?)"
     r"(?:name|nmae|nme|nam|naem|mame)(?:'s|s)?(?:\s+is|\s+was|\s*:|\s*=)?\s*[,:]?\s*"
@@ -554,14 +762,18 @@ _CUE_STRONG = _rx(
     r"|\bcall\s+me\s+"
     r"|\b(?:i\s+)?go\s+by\s+"
     r"|\bnamed\s+"
+    r"|\b(?:me|se)\s+llamo\s+|\bse\s+llama\s+|\bmi\s+nombre\s+es\s+"
 )
 _CUE_INTRO = _rx(
-    r"(?:^|[.!?;,]\s*|\b(?:hi|hey|hello|yo|hiya|sup|heyy+)\b[\s,!.]*)"
-    r"(?:i'?m|i\s+am|this\s+is|it'?s|it\s+is|its|here\s+is)(?:\s+me\b)?[\s,]*"
+    r"(?:^|[.!?;,]\s*|\b(?:hi|hey|hello|yo|hiya|sup|heyy+|hola)\b[\s,!.]*)"
+    r"(?:i'?m|i\s+am|this\s+is|it'?s|it\s+is|its|here\s+is|soy)(?:\s+me\b)?[\s,]*"
 )
 _CUE_RELATION = _rx(
-    r"\b(?:my|his|her|our|their|your|ur|me\s+and\s+my)\s+(?:" + _RELATIONS + r")(?:'?s)?\b"
+    r"\b(?:my|his|her|our|their|your|ur|me\s+and\s+my)\s+(?:(?:" + _RELATION_MODIFIERS + r")[\s-]*)?"
+    r"(?:" + _RELATIONS + r")(?:'?s)?\b"
     r"(?:\s*(?:,|:|is|was|are|named|called|name\s+is|names\s+(?:is|are)|'s\s+name\s+is)(?![a-z]))*\s*"
+    r"|\b(?:mis?|su|sus|tu|tus)\s+(?:" + _RELATIONS_ES + r")(?![a-z])"
+    r"(?:\s*(?:,|:|es|era|se\s+llama)(?![a-z]))*\s*"
     r"|\b(?:called|tell|ask|told|met)\s+"
 )
 _STRONG_TITLES = (
@@ -580,22 +792,71 @@ _STRONG_STOP = frozenset(
     """back later anytime whenever asap crazy stupid dumb weak selfish lazy names out up over
     sometime babe hun hon honey dear sweetie bae bro sis dude man girl mama papa""".split()
 )
+# Known words that are never a name on their own, whatever a cue says.
+_NEVER_NAMES = STOP_WORDS | DOMAIN_TERMS | CHAT_WORDS | _STRONG_STOP | _TITLE_STOP | ORG_WORDS | NAME_PARTICLES
 _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-](?=[^\W\d_]))*$")
+_HYPHENS = frozenset("-\u2010\u2011\u2013")
+# Apostrophe endings that are contractions or a possessive, never the rest of a name ("jake's").
+_CLITICS = frozenset("s d ll re ve t m".split())
 
 
 def _is_word(token: str) -> bool:
     return bool(_NAME_TOKEN.match(token))
 
 
+_NAME_APOSTROPHE = re.compile(r"^[a-z]['\u2019][a-z]{2,}$")
+_STRETCHED = re.compile(r"([a-z])\1\1")  # "sooo", "plzzz": no name triples a letter
+
+
+def _respellings(low: str) -> Iterable[str]:
+    """`low` and the ordinary words chat spellings of it may stand for ("soo", "tweakin", "relapsd")."""
+    yield low
+    yield re.sub(r"(.)\1+", r"\1", low)
+    if low.endswith("in"):
+        yield low + "g"
+    if low.endswith("d") and not low.endswith("ed"):
+        yield low[:-1] + "ed"
+    if low.endswith("z"):
+        yield low[:-1] + "s"
+
+
+def _join_compound(text: str, start: int, end: int) -> Tuple[int, int]:
+    """Widen a name span over hyphen- or apostrophe-joined parts: "<Lopez>-Ferreira", "Al-<Hassan>".
+
+    Without this the second half of "Maria Lopez-Ferreira" is left in the clear.
+    A clitic ("jake's", "mike'll") is not part of the name.
+    """
+    n = len(text)
+    while end + 1 < n and (text[end] in _HYPHENS or text[end] in "'\u2019") and text[end + 1].isalpha():
+        stop = end + 1
+        while stop < n and text[stop].isalpha():
+            stop += 1
+        if text[end] not in _HYPHENS and text[end + 1:stop].lower() in _CLITICS:
+            break
+        end = stop
+    while start >= 2 and text[start - 1] in _HYPHENS and text[start - 2].isalpha():
+        begin = start - 1
+        while begin > 0 and text[begin - 1].isalpha():
+            begin -= 1
+        start = begin
+    return start, end
+
+
 class PersonRecognizer(EntityRecognizer):
-    """Names from three signals: spaCy NER, a first-name lexicon, and chat cues.
+    """Names from four signals: spaCy NER, name lexicons, chat cues, and unknown words after a cue.
 
     Cues, strongest first: "my name is / call me / named X" (almost any word),
     titles ("officer X", "mrs X"), greetings ("hey its X"), relations
-    ("my son X", "my po X"). Surnames extend a found first name.
+    ("my son X", "my po X"). After a cue, a lower-case word no dictionary
+    knows ("my friend chidi") is taken for a name: names from outside the
+    lexicons are not capitalised in chat either. Surnames, particles
+    ("van", "al", "de la") and hyphenated parts extend a found name.
+    `vocabulary` is the English word check; without it (no spaCy model) the
+    unknown-word signal is off.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Optional[EnglishWords] = None) -> None:
+        self.vocabulary = vocabulary
         super().__init__(supported_entities=[PERSON], name="LanternPersonRecognizer")
 
     def load(self) -> None:
@@ -663,18 +924,50 @@ class PersonRecognizer(EntityRecognizer):
                 if k not in found:
                     spans.append((toks.items[k][0], toks.items[self._extend_surname(toks, k)][1], 0.7))
 
-        return [_result(PERSON, s, e, sc, self, "person") for s, e, sc in spans if s < e]
+        results = []
+        for s, e, sc in spans:
+            s, e = _join_compound(text, s, e)
+            if s < e:
+                results.append(_result(PERSON, s, e, sc, self, "person"))
+        return results
 
-    @staticmethod
-    def _cue_accepts(toks: _Tokens, i: int, kind: str) -> bool:
+    def _unknown(self, orig: str, low: str, tag: str = "") -> bool:
+        """A word that is in no list and not English, even respelled: after a cue, most likely a name.
+
+        Chat respells ordinary words ("sooo", "tweakin", "relapsd"), and the
+        dictionary predates some ("vaped"): those must not become names.
+        """
+        if self.vocabulary is None or len(low) < 3 or not _is_word(orig):
+            return False
+        if "'" in low and not _NAME_APOSTROPHE.match(low):
+            return False  # "od'd", "gov't"; names keep "o'connell", "d'angelo"
+        if _STRETCHED.search(low) or low in AMBIGUOUS_NAMES:
+            return False
+        if (tag.startswith(("VBD", "VBN")) and low.endswith("ed")) or (tag.startswith("VBG") and low.endswith(("ing", "in"))):
+            return False  # "vaped", "tweaking": verb forms of words the dictionary is too old for
+        return not any(v in _NEVER_NAMES or v in self.vocabulary for v in _respellings(low))
+
+    def _unknown_compound(self, toks: _Tokens, i: int) -> bool:
+        """Token i starts a hyphenated word that is not English as a whole: "sung-min", not "check-in"."""
+        end = self._compound_end(toks, i)
+        if end == i or self.vocabulary is None:
+            return False
+        parts = [toks.items[k][3] for k in range(i, end + 1, 2)]
+        if not all(p.isalpha() and p not in _NEVER_NAMES and not _STRETCHED.search(p) for p in parts):
+            return False
+        return "-".join(parts) not in self.vocabulary and "".join(parts) not in self.vocabulary
+
+    def _cue_accepts(self, toks: _Tokens, i: int, kind: str) -> bool:
         _s, _e, orig, low, tag = toks.items[i]
         if not _is_word(orig):
             return False
+        if kind != "title" and self._unknown_compound(toks, i):
+            return True
         if kind == "strong":
             if low in NAME_PREFIXES and i + 1 < len(toks) and _is_word(toks.items[i + 1][2]):
                 return True
             return low not in STOP_WORDS and low not in _STRONG_STOP and (
-                low in FIRST_NAMES or low in AMBIGUOUS_NAMES or _tag_may_be_name(tag)
+                low in FIRST_NAMES or low in AMBIGUOUS_NAMES or _tag_may_be_name(tag) or self._unknown(orig, low, tag)
             )
         if low in DOMAIN_TERMS or low in STOP_WORDS:
             return False
@@ -682,63 +975,113 @@ class PersonRecognizer(EntityRecognizer):
             return True
         if low in AMBIGUOUS_NAMES:
             return _tag_may_be_name(tag)  # "my bf will kill me": "will" is MD here
+        # The small tagger tags unknown lower-case words at random ("dmitri" VBD): no tag test for them.
+        if self._unknown(orig, low, tag):
+            return True
         if kind == "title":
             return len(low) > 1 and low not in _TITLE_STOP and _tag_allows_name(tag)
         if kind == "weak_title":
             return low in SURNAMES or (orig[0].isupper() and _tag_allows_name(tag))
-        # intro / relation: only capitalised unknown words
+        # intro / relation: otherwise only capitalised words
         return orig[0].isupper() and len(low) > 1 and _tag_allows_name(tag)
 
     @staticmethod
-    def _extend_surname(toks: _Tokens, j: int) -> int:
-        """Index of the last token of the name starting at or ending at `j`."""
-        for _ in range(2):
-            if j + 1 >= len(toks):
+    def _attached(toks: _Tokens, a: int, b: int) -> bool:
+        """Tokens a and b touch (no space between them)."""
+        return toks.items[b][0] == toks.items[a][1]
+
+    def _compound_end(self, toks: _Tokens, k: int) -> int:
+        """Last token of a hyphen-joined word starting at k ("lopez - ferreira" as spaCy splits it)."""
+        while (
+            k + 2 < len(toks)
+            and toks.items[k + 1][2] in _HYPHENS
+            and self._attached(toks, k, k + 1)
+            and self._attached(toks, k + 1, k + 2)
+            and _is_word(toks.items[k + 2][2])
+        ):
+            k += 2
+        return k
+
+    def _surname_like(self, toks: _Tokens, k: int, prev: int) -> bool:
+        """Can token k continue the name whose last token is `prev`?"""
+        _s, _e, orig, low, tag = toks.items[k]
+        if not _is_word(orig) or low in STOP_WORDS or low in DOMAIN_TERMS or low in CHAT_WORDS:
+            return False
+        if low in SURNAMES or low in FIRST_NAMES or low == toks.items[prev][3]:
+            return True
+        if orig[0].isupper() and toks.items[prev][2][0].isupper() and _tag_allows_name(tag):
+            return True
+        return self._unknown(orig, low, tag)
+
+    def _extend_surname(self, toks: _Tokens, j: int) -> int:
+        """Index of the last token of the name ending at token `j`.
+
+        Takes up to three more name words ("josé luis garcía márquez"), hyphenated
+        parts ("anne-marie", "al-hassan") and particles followed by a name word
+        ("nguyen van minh", "garcia de la cruz").
+        """
+        j = self._compound_end(toks, j)
+        words = 0
+        while words < 3 and j + 1 < len(toks):
+            k = j + 1
+            if toks.items[k][0] - toks.items[j][1] != 1:  # one space between name words
                 break
-            _s, _e, orig, low, tag = toks.items[j + 1]
-            if toks.items[j + 1][0] - toks.items[j][1] > 1 or not _is_word(orig):
+            particles = 0
+            while k < len(toks) and toks.items[k][3] in NAME_PARTICLES and particles < 2 and k + 1 < len(toks):
+                if self._attached(toks, k, k + 1) and toks.items[k + 1][2] in _HYPHENS:
+                    break  # "al-hassan": the particle is the first half of a compound
+                if toks.items[k + 1][0] - toks.items[k][1] != 1:
+                    break
+                k += 1
+                particles += 1
+            if k >= len(toks):
                 break
-            if low in STOP_WORDS or low in DOMAIN_TERMS:
+            end = self._compound_end(toks, k)
+            # "al-hassan", "el-sayed", "van-dyke": a particle joined to a word makes a surname.
+            prefixed = toks.items[k][3] in NAME_PARTICLES and end > k
+            if not prefixed and not self._surname_like(toks, k, j):
                 break
-            same = low == toks.items[j][3]
-            capitalised = orig[0].isupper() and toks.items[j][2][0].isupper() and _tag_allows_name(tag)
-            if low in SURNAMES or same or capitalised:
-                j += 1
-            else:
-                break
+            j = end
+            words += 1
         return j
 
-    @staticmethod
-    def _coordinated(toks: _Tokens, j: int, cued: bool) -> Iterable[int]:
+    def _coordinated(self, toks: _Tokens, j: int, cued: bool) -> Iterable[int]:
         """Names listed after a name: "jayden and mia", "aiden, sophia and liam"."""
         k = j + 1
         while k + 1 <= len(toks):
             # skip one connector ("," "and" "&" ", and")
             seen = 0
-            while k < len(toks) and toks.items[k][3] in (",", "and", "&", "n", "+") and seen < 2:
+            while k < len(toks) and toks.items[k][3] in (",", "and", "&", "n", "+", "y") and seen < 2:
                 k += 1
                 seen += 1
             if not seen or k >= len(toks):
                 return
-            low = toks.items[k][3]
-            ambiguous_ok = cued and low in AMBIGUOUS_NAMES and low not in DOMAIN_TERMS and _tag_may_be_name(toks.items[k][4])
-            if low in FIRST_NAMES or ambiguous_ok:
+            _s, _e, orig, low, tag = toks.items[k]
+            ambiguous_ok = cued and low in AMBIGUOUS_NAMES and low not in DOMAIN_TERMS and _tag_may_be_name(tag)
+            # An unknown word after "and" is the next name; after a bare comma only if the list goes on
+            # ("amara, zainab and ..."), not "jake miller, dob 3/14/89".
+            listed = toks.items[k - 1][3] != "," or k + 1 >= len(toks) or not _is_word(toks.items[k + 1][2])
+            if low in FIRST_NAMES or ambiguous_ok or (cued and listed and self._unknown(orig, low, tag)):
                 yield k
-                k += 1
+                k = self._extend_surname(toks, k) + 1
             else:
                 return
 
 
-def build_recognizers() -> List[EntityRecognizer]:
-    """Every recognizer Lantern registers, in no particular order (conflicts are resolved later)."""
+def build_recognizers(vocabulary: Optional[EnglishWords] = None) -> List[EntityRecognizer]:
+    """Every recognizer Lantern registers, in no particular order (conflicts are resolved later).
+
+    `vocabulary` (English words, from the spaCy model) lets names outside the lexicons be found.
+    """
     return [
-        PersonRecognizer(),
+        PersonRecognizer(vocabulary),
         PhoneRecognizer(),
         OfflineEmailRecognizer(),
         RuleRecognizer(EMAIL, EMAIL_LOOSE_RULES, name="LanternLooseEmailRecognizer"),
         RuleRecognizer(SSN, SSN_RULES),
         RuleRecognizer(DATE_OF_BIRTH, DOB_RULES),
         RuleRecognizer(ADDRESS, ADDRESS_RULES),
+        CuedStreetRecognizer(),
         RuleRecognizer(ID_NUMBER, ID_RULES),
         RuleRecognizer(HANDLE, HANDLE_RULES),
         PlateRecognizer(),

@@ -1,10 +1,18 @@
 """Word lists the name recognizer uses, kept apart so they can be reviewed and grown.
 
 Chat is mostly lower case, so spaCy's NER finds few names; a lexicon of common
-US first names catches the rest. Names that are also ordinary words or drug
-slang in this domain ("molly", "tina", "crystal", "henry", "will", "hope") are
-kept out of FIRST_NAMES and listed in AMBIGUOUS_NAMES: they count as names only
-after an explicit cue ("my name is", "my daughter", "officer").
+first names catches the rest. It was US-Anglo and Hispanic only; a second block
+holds common names of the other communities Lantern serves (Vietnamese,
+Chinese, Korean, South Asian and Nepali, Arabic and Turkish, Somali, Ethiopian
+and Eritrean, Yoruba, Igbo, Hausa and Akan, Haitian, Polish, Russian and
+Ukrainian, more Hispanic), and SURNAMES likewise. Names the lexicons miss are
+still found after a cue when they are not English words
+(recognizers.PersonRecognizer, vocabulary.EnglishWords). Names that are also
+ordinary words or drug slang in this domain ("molly", "tina", "crystal",
+"henry", "will", "hope", "long", "said") are kept out of FIRST_NAMES and listed
+in AMBIGUOUS_NAMES: they count as names only after an explicit cue ("my name
+is", "my daughter", "officer"). Lookups use lower case without accents
+("José" -> "jose").
 """
 from __future__ import annotations
 
@@ -83,6 +91,57 @@ sonia sonya sophia sophie stacey stacy stephanie steph susan suzanne sylvia tabi
 tameka tamika tammy tania tanisha tanya tara tasha tatiana teresa theresa tiana tiara tiffany
 toni tonya tracey traci tracy trisha valerie vanessa veronica vicki vicky victoria vivian wanda
 wendy whitney yadira yasmin yesenia yolanda yvette yvonne zoe zoey kyla kenzie jazmine brielle
+""") | _words("""
+anh bao binh cuong duc duy giang hanh hieu hoa hoang huong huy khanh khoa linh minh ngoc
+nguyet nhung phuc phuong quang quoc quynh thanh thao thuy tien trang trinh trung tuan tung
+tuyet vinh xuan hien diep dao kieu oanh thuan thang nghia hau
+wei jing ming hui xin ying lei jian qiang zhen zhiwei xiaoming meiling jiayi zihan yuxuan
+haoran xiaoyu yifan jiahui shu fen
+minjun seojun jihoon jimin soyeon eunji sungmin jisoo yuna minji jiyeon hyejin seungho
+dongwon jiwoo hyun jiho junho youngsoo eunjung sooyoung
+aarav aditya ajay akash amit anil anjali ankit arjun arun ashok deepak deepika divya
+ganesh gaurav geeta gita harish harpreet gurpreet jaspreet manpreet navdeep jyoti kavita
+kiran krishna lakshmi laxmi mahesh manish manoj meena mohan neha nikhil nisha pooja
+pradeep prakash pranav priya rahul rajesh rakesh ramesh ravi rohit sachin sandeep sanjay
+santosh sarita shankar shanti shreya siddharth sita sunil sunita suresh tanvi usha varun
+vijay vikram vinod vishal yash saanvi ananya aditi ishaan rohan karan asha bikash bishnu
+kamala puja sabina tika tenzin dorji pema sonam arvind anand venkat srinivas lalitha
+abdullah amina ayesha aisha bilal farah fatima hamza hassan hussein hussain ibrahim idris
+imran ismail karim khadija khalid layla mahmoud mariam maryam mohammad muhammad mustafa
+nadia noor rashid salma samir youssef yousef yusuf zainab zaid zahra hana rania rana reem
+dalia hiba huda iman lina mona nour samira yasmine walid waleed ziad bashir nasser sami
+tarek tariq amal suleiman ayman anwar faisal hadi hisham majid marwan nabil rami
+saleh yahya zakaria abdulrahman abdelrahman ahmet mehmet mustafa emre murat fatma zeynep
+elif burak
+abdi abdirahman abdirizak abdullahi ayan asad dahir deeqa faadumo fartun farhan fatuma
+habiba hawa hodan ifrah ilhan khadra liban mohamud mahad muna nimco qamar sahra shukri
+sagal yasin zamzam ubah idil halima hibo sadia
+abebe alemayehu almaz amanuel bereket biniam dawit desta eyerusalem fikre genet girma
+hailu kidist mekdes meron mesfin meseret senait tadesse tesfaye tigist tsion yonas
+yohannes zewdu hagos berhane tekle kebede getachew mulugeta yared liya samrawit
+adebayo adeola adewale ayodele babajide bisi bola bolaji damilola dayo femi folake funke
+funmilayo gbenga jide kayode kemi kunle olu oluwaseun olusegun seun segun shola tayo
+temitope tobi tunde wale yemi yinka abiodun babatunde oluwatobi titilayo taiwo
+kehinde adaeze amaka chidi chidinma chiamaka chinedu chinonso chioma chukwuemeka ebere
+ejike emeka ifeanyi ifeoma ikenna kelechi ngozi nkechi nnamdi obinna okechukwu onyeka
+uche uchenna nneka chinwe chibuzo ikechukwu somto tochukwu aminu abubakar garba hauwa
+musa sani usman yakubu aliyu danjuma kofi kojo kwabena kwaku kwesi akosua abena adwoa
+afia akua efua yaw kwadwo
+wilner fabiola guerline nadege jacques pierre jeanne ketly wislande rodeline
+agnieszka aleksander andrzej bartosz dariusz dorota grzegorz jakub janusz jerzy joanna
+kasia katarzyna krzysztof krzys lukasz maciej magdalena malgorzata marek marcin mariusz
+mateusz michal pawel piotr rafal stanislaw szymon tomasz tomek wojciech zbigniew zofia
+zosia wiktoria basia gosia bogdan boris dmitri dmitry igor oksana olena sergei sergey
+svetlana vladimir volodymyr yulia yuri nikolai alexei andrei mykola taras bohdan halyna
+iryna mykhailo oleksandr oleksiy petro vasyl viktor viktoria yaroslav anastasiya galina
+lyudmila nadezhda anya katya sasha masha misha dasha sveta zhenya yevgeny
+xiomara maricela marisela araceli anahi xochitl nayeli citlali rocio consuelo graciela
+milagros ximena valeria jimena alondra yaneli abel adolfo agustin alonso alvaro
+amado anibal aurelio baltazar bernardo candelario cristian cristobal efren eliseo eusebio
+fabian faustino federico fidel heriberto hilario ignacio isidro jacinto leonel lazaro
+marcelo mariano nestor octavio osvaldo pascual porfirio raymundo reynaldo
+rigoberto rogelio rolando silvestre teodoro tomas ulises valentin wilfredo yahir jairo
+brayan yesica yuliana marisa lupita chuy
 """)
 
 # Names that are also common words, places or drug slang here: names only after a cue.
@@ -96,6 +155,9 @@ henry lucy roxy benny harry emerald misty stormy austin dallas houston phoenix d
 paris brooklyn dakota georgia virginia carolina florence savannah sydney madison charlotte
 jackson lincoln cleveland camden jordan kendall tucker tanner dean rich kat al ed ty jo mo
 kenya genesis deja orlando rico ally memo tito grace jesus
+hung long tam lan mai yen dung loan thu hai nam lien hong jun fang mei lin ling
+dev raj hari prem said sultan ade obi ama esi yaa nana jean rose dulce santos
+fares tope loc phat selam socorro maximo
 """)
 
 # Common surnames, used only right after a first name or a title.
@@ -137,6 +199,36 @@ conner escobar mcguire lloyd mueller hartman kramer mcbride velazquez norton mcc
 yates hogan macias villanueva zamora pratt stokes ballard brock villarreal drake barrera pineda
 burnett mercado santana shepherd bautista shaffer trevino mckenzie whitaker kowalski okafor
 hendricks bernstein goldberg pruitt washington mendez okonkwo nwosu adeyemi jefferson
+""") | _words("""
+nguyen tran le pham hoang huynh phan vu vo dang bui ngo duong truong dinh lam luong
+trinh quach vuong ta chau
+wang zhang liu chen yang huang zhao zhou xu sun zhu guo lin gao luo zheng liang xie
+tang feng deng cao peng zeng xiao tian yuan cai jiang cheng wei ren shen yao cui zhong
+liao jin chan cheung wong leung tsang
+kim lee park choi jung kang cho yoon jang lim kwon hwang ahn yoo jeon baek heo seo shin
+sharma kumar gupta shah reddy rao iyer nair pillai menon bhatt desai joshi kapoor
+malhotra mehta mishra pandey agarwal chaudhary chaudhry verma yadav thakur tiwari
+trivedi banerjee chatterjee mukherjee bose ghosh chowdhury rahman hossain siddiqui
+qureshi malik awan venkataraman krishnan subramanian iyengar gurung tamang rai magar
+thapa shrestha adhikari bhattarai
+ahmed ali hassan hussein ibrahim haddad khoury mansour nasser saleh hamdan abbas aziz
+darwish habib hakim issa jaber karam khalil masri najjar qasim rashid sabbagh salem
+shaheen yousef zaki abdullah yilmaz kaya demir sahin celik ozturk aydin arslan
+warsame farah jama osman mohamud aden egal hersi ismail nur yusuf dirie samatar guled
+gedi abdi abdullahi
+tadesse bekele haile tesfaye kebede girma alemu mengistu hailu desta getachew wolde
+okafor okonkwo nwosu adeyemi eze okeke nwachukwu okoro okoye ogunleye oyelaran adebayo
+ogundipe olawale balogun bakare akinola ibekwe chukwu anyanwu mbah nnadi udeh uzor ugwu
+ekwueme adeleke afolabi ogunbiyi oladipo oyewole bello danladi lawal yakubu mensah
+asante boateng owusu osei agyeman appiah darko addo
+jean-baptiste toussaint etienne desir dorvil exantus joseph pierre charles francois
+nowak kowalski kowalska wisniewski wisniewska wozniak kowalczyk kaminski lewandowski
+zielinski szymanski wojcik kozlowski jankowski mazur krawczyk piotrowski grabowski
+nowakowski pawlowski michalski nowicki adamczyk dudek zajac wieczorek jablonski majewski
+olszewski jaworski wrobel malinowski pawlak witkowski walczak stepien gorski sikora
+ostrowski szewczyk tomaszewski pietrzak marciniak zalewski jakubowski jasinski zawadzki
+ivanov smirnov kuznetsov popov volkov sokolov petrov kovalenko bondarenko shevchenko
+tkachenko kravchenko melnyk boyko koval shevchuk polishchuk lysenko marchenko savchenko
 """)
 
 # Domain vocabulary that spaCy or a lexicon may take for a name: never a PERSON.
@@ -198,4 +290,32 @@ ORG_WORDS = _words("""
 project foundation center centre clinic hospital institute university college county city
 township hall program house street st avenue ave road rd boulevard blvd drive lane park
 school church ministries ministry recovery services lifeline
+""")
+
+# Short words inside a full name that are not names themselves: "nguyen van minh",
+# "mohammed bin salem", "garcia de la cruz", "ludwig van beethoven". A name only
+# runs across one when a name-like word follows it.
+NAME_PARTICLES = _words("""
+al el bin ibn abu bint van von der den de del della di da dos das du la le los las thi
+st ter
+""")
+
+# Chat spellings, abbreviations and contractions that are not in an English
+# dictionary but are not names either ("my friend tryna ...", "my sons ssn ...").
+CHAT_WORDS = _words("""
+ssn dob bday dl ph tel ebt mrn dui dwi ovi owi ged hiv hcv hep std sti icu ems ptsd adhd ocd
+bpd iop php oud sud mat cps dcfs jfs dea atf usps ged gps atm ssi ssdi hud tanf wic snap fema
+cdc fda nih ama pov aka eta dm dms pm pms sms mms ig fb sc tbd fyi asap rsvp vs etc
+tryna finna gon gonna boutta bout ima imma lowkey highkey prolly def defo deff whos
+hes shes theyre thats whats wheres hows ion aint nd n r u ur ya yall tho thru rn irl fr
+ngl tbh idk idc ikr smh omg wtf wth af asf lmk hmu bday bff bestie bae fam bro sis cuz
+dawg homie nvm ppl sum sumn nun nothin somethin cant wont dont didnt doesnt isnt wasnt
+shouldnt couldnt wouldnt havent hasnt hadnt yeah yea yep nope nah ok okay kk lol lmao
+lmfao rofl haha hahaha hehe ugh ew hmm umm um uh mm yo ye yup ight aight ard bet tmrw tmr
+tmrrw tonite nite ty thx pls plz rly srsly ofc ima iono dunno lemme gimme wanna gotta
+kinda sorta outta alot abt bc bcuz cus cuz becuz wit wif dat dis dem den der tha da ova
+ova gud gd nvr evr sry soz pic pics vid vids txt msg convo rehab detox meth fent xans
+percs subs vivitrol jus juss hella rlly realy bouta zooted geeked turnt faded vape vaped vaping
+vapes selfie emoji meme memes hashtag podcast smartphone app apps wifi google googled xbox
+playstation nintendo iphone ipad android airpods
 """)

@@ -121,6 +121,85 @@ def test_public_numbers_zips_and_doses_kept(anonymizer, text):
     assert anonymizer.anonymize(text).text == text
 
 
+# --- hyphenated and non-Anglo names, disguised phones, addresses without a street type -----------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("My name is Maria Lopez-Ferreira", "My name is <PERSON>"),
+        ("my counselor Fatima Al-Hassan is great", "my counselor <PERSON> is great"),
+        ("my case manager is anne-marie dubois", "my case manager is <PERSON>"),
+        ("my son tyler has a check-in at 3", "my son <PERSON> has a check-in at 3"),
+        ("jake's mom found my stash", "<PERSON>'s mom found my stash"),
+        ("my name is josé luis garcía márquez", "my name is <PERSON>"),
+        ("my name is nguyen van minh", "my name is <PERSON>"),
+        ("my friend obiageli got me narcan", "my friend <PERSON> got me narcan"),
+        ("hola me llamo guadalupe hernández", "hola me llamo <PERSON>"),
+        ("my kids are amara and zainab", "my kids are <PERSON> and <PERSON>"),
+        ("call me at nine three seven five five five zero one eight eight", "call me at <PHONE>"),
+        ("call me at 937 five five five 0188 one more time", "call me at <PHONE> one more time"),
+        ("my number is 937-555-O188", "my number is <PHONE>"),
+        ("number is (614) 555-O1O7", "number is <PHONE>"),
+        ("its 555 0l92, same area code", "its <PHONE>, same area code"),
+        ("I live at 412 Linden", "I live at <ADDRESS>"),
+        ("staying at 88 West Fifth with my aunt", "staying at <ADDRESS> with my aunt"),
+        ("i live at 4 Mound apt 2", "i live at <ADDRESS>"),
+        ("pick me up at 515 e livingston", "pick me up at <ADDRESS>"),
+    ],
+)
+def test_hyphenated_names_disguised_phones_and_bare_streets(anonymizer, text, expected):
+    assert anonymizer.anonymize(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we have a check-in at 5, then my follow-up",
+        "my mother-in-law found my self-harm journal",
+        "my friend od'd last night",
+        "im sooo tired, my bf finna leave",
+        "my friend is dopesick and my po sayin i gotta test",
+        "i did 3 points and 2 bags, took 4 pills at 9",
+        "counting down nine eight seven six five four three two one",
+        "on a scale 1 2 3 4 5 6 7 8 9 10 im a 7",
+        "I've been clean 412 days",
+        "the doc said im staying at 40 mg, living at 110 percent lol",
+        "meet me at 9 tonight",
+    ],
+)
+def test_hard_look_alikes_stay(anonymizer, text):
+    assert anonymizer.anonymize(text).text == text
+
+
+def test_english_words_come_from_the_model(anonymizer):
+    words = anonymizer._nlp_engine.vocabulary
+    assert words is not None and len(words) > 50_000
+    for word in ("drinks", "ghosted", "relapsed", "dopesick", "goodnight", "check-in"):
+        assert word in words, word
+    for word in ("obiageli", "xochitl", "venkataraman", "wisniewska", "warsame"):
+        assert word not in words, word
+
+
+def test_overlapping_detections_of_one_type_are_merged():
+    from presidio_analyzer import RecognizerResult
+
+    from bot.anonymizer.engine import _resolve
+
+    kept = _resolve([
+        RecognizerResult("PERSON", 11, 22, 0.8),  # "Maria Lopez" from a cue
+        RecognizerResult("PERSON", 11, 31, 0.55),  # "Maria Lopez-Ferreira" from NER
+        RecognizerResult("PHONE", 40, 52, 0.7),
+    ])
+    assert [(r.entity_type, r.start, r.end, r.score) for r in kept] == [("PERSON", 11, 31, 0.8), ("PHONE", 40, 52, 0.7)]
+
+
+def test_spelled_digits_stay_fast(anonymizer):
+    began = time.perf_counter()
+    out = anonymizer.anonymize("one two " * 1200)  # 2400 digit words, none a phone number
+    assert time.perf_counter() - began < 5 and "<PHONE>" not in out.text
+
+
 # --- robustness ------------------------------------------------------------------------------
 
 BAD_INPUTS = [

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bot.cli import main
 from bot.transcripts import db as tdb
-from bot.transcripts.export import FIELDS, parse_since
+from bot.transcripts.export import FIELDS, FORMULA_TRIGGERS, neutralize_cell, parse_since
 from bot.transcripts.record import add_records
 from bot.transcripts.retention import RetentionSchedule, purge
 from bot.transcripts.scrub import MessageRecord, SessionMark
@@ -104,6 +104,87 @@ def test_export_since(url, capsys):
     assert code == 0 and texts == ["he isnt breathing", "Call 911 now."]
     code, out, _ = export(url, capsys, "--since", "2099-01-01T00:00:00Z", "--format", "csv")
     assert out.splitlines() == [",".join(FIELDS)]
+
+
+# What a person (or an attacker posing as one) can type to the bot; each is stored as text.
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "   =1+1",
+    "\u00a0\u200b=1+1",
+    "\n=1+1",
+]
+
+
+@pytest.fixture()
+def hostile_url(tmp_path: Path) -> str:
+    """One conversation whose user messages, bot replies and intent are formula payloads."""
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    engine = tdb.open_engine(url)
+    at = NOW - timedelta(days=1)
+    from sqlalchemy.orm import Session
+
+    records = [SessionMark(ts(at))]
+    for k, text in enumerate(HOSTILE):
+        moment = at + timedelta(seconds=2 * k)
+        records += [user(text, moment, intent="=1+1" if k == 0 else "greet", talk_type="-neutral" if k == 0 else None),
+                    bot(text, moment + timedelta(seconds=1))]
+    records.append(user("hi =not a formula, 3 - 2 = 1", at + timedelta(minutes=5)))
+    with Session(engine) as session:
+        add_records(session, "p_hostile", records)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def test_export_csv_neutralizes_formulas(hostile_url, capsys):
+    """Every cell a spreadsheet would run as a formula starts with a single quote; nothing else changes."""
+    code, out, _ = export(hostile_url, capsys, "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == list(FIELDS) and len(rows) == 2 * len(HOSTILE) + 2
+    for row in rows[1:]:
+        for cell in row:
+            first = cell.lstrip(" \t\r\u00a0\u200b")[:1]
+            assert cell[:1] not in FORMULA_TRIGGERS and first not in FORMULA_TRIGGERS, row
+    text = {r[3] for r in rows[1:]}
+    assert "'=cmd|' /C calc'!A0" in text and "'=HYPERLINK(\"http://x\",\"y\")" in text
+    assert "'+1+1" in text and "'-2+3" in text and "'@SUM(1+1)*cmd|' /C calc'!A0" in text
+    assert "'\t=1+1" in text and "'   =1+1" in text and "'\u00a0\u200b=1+1" in text
+    assert "\\n=1+1" in text  # a line break is written as \n first: the cell starts with a backslash
+    first = dict(zip(FIELDS, rows[1]))
+    assert first["intent"] == "'=1+1" and first["talk_type"] == "'-neutral"
+    assert rows[-1][3] == "hi =not a formula, 3 - 2 = 1"  # only a leading formula character matters
+
+
+def test_export_jsonl_keeps_text_exact(hostile_url, capsys):
+    code, out, _ = export(hostile_url, capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["text"] for r in rows[:-1:2]] == HOSTILE == [r["text"] for r in rows[1:-1:2]]
+    assert rows[0]["intent"] == "=1+1" and rows[0]["talk_type"] == "-neutral"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("@A1", "'@A1"),
+        ("\0=1", "'\0=1"),
+        (" \u3000-1", "' \u3000-1"),
+        ("\ufeff+1", "'\ufeff+1"),
+        ("", ""),
+        ("ok = fine", "ok = fine"),
+        ("'already quoted", "'already quoted"),
+        ("3 points", "3 points"),
+    ],
+)
+def test_neutralize_cell(value, expected):
+    assert neutralize_cell(value) == expected
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", "01/02/2025", ""])
