@@ -11,12 +11,15 @@ not three). PostgreSQL, the production store, is not affected.
 """
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, List
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 
 SYNCHRONOUS_CHOICES = ("NORMAL", "FULL")
+SIDE_FILE_SUFFIXES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database file
 
 
 def is_file_sqlite(engine: Engine) -> bool:
@@ -60,3 +63,23 @@ def checkpoint(engine: Engine) -> None:
     if is_file_sqlite(engine):
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def database_files(url: str) -> List[Path]:
+    """The files of a SQLite database URL (the database and its -wal/-shm/-journal), existing or not.
+
+    Empty for other databases and in-memory SQLite. `make run` makes these
+    private (bot/processes.py `secure_data`) even when they live outside the
+    data folder; SQLite gives a new -wal/-shm the mode of the database file.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return []
+    database = parsed.database or ""
+    if not parsed.drivername.startswith("sqlite") or database in ("", ":memory:") or "mode=memory" in url:
+        return []
+    if database.startswith("file:"):
+        database = database[len("file:"):].split("?", 1)[0]
+    path = Path(database)
+    return [path] + [path.with_name(path.name + suffix) for suffix in SIDE_FILE_SUFFIXES]
