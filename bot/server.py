@@ -95,7 +95,8 @@ def rasa_argv(s: settings_mod.Settings, model: Optional[str] = None) -> List[str
         "--port", str(s.rasa_port),
         "--response-timeout", str(RESPONSE_TIMEOUT),
     ]
-    if s.cors_origins:  # none by default: the widget talks socket.io, whose origins are checked there
+    if s.cors_origins:  # none by default. The widget talks socket.io, open to every site that embeds it
+        # (bot/channels/widget.py): it carries no cookie or token, and a session is server-issued.
         argv += ["--cors", *s.cors_origins]
     if s.rasa_api_token:
         argv += ["--enable-api", "--auth-token", s.rasa_api_token]
@@ -114,6 +115,7 @@ def prepare_environment(s: settings_mod.Settings) -> None:
 
 
 def main(args: Optional[List[str]] = None) -> None:
+    os.umask(0o077)  # files 0600, folders 0700, even when started without make run
     args = list(sys.argv[1:] if args is None else args)
     model = None
     if "--model" in args:

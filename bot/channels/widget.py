@@ -41,7 +41,8 @@ from socketio import AsyncServer
 from socketio.exceptions import TimeoutError as SocketIOTimeout
 
 from bot import settings as settings_mod
-from bot.channels.guard import check_text, failure_messages
+from bot.channels.guard import check_text
+from bot.channels.turns import run_turn
 from bot.channels.socketio import SocketIOChannel
 
 logger = logging.getLogger(__name__)
@@ -241,12 +242,11 @@ class WidgetSocketIOChannel(SocketIOChannel):
                 await sio.emit("lantern_error", {"error": error}, to=sid, namespace=namespace)
                 return
             output = WidgetOutput(sio, self.bot_message_evt, self.owner.get, namespace)
-            try:
-                await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
-            except Exception as exc:  # noqa: BLE001 - tell the person, never drop silently
-                logger.error("socketio turn failed: %s", type(exc).__name__)
-                for msg in failure_messages(text):
-                    await output.send_response(session_id, dict(msg))
+            # The turn's messages are collected and sent when it ends (bot/channels/turns.py): a crisis
+            # reply within its deadline whatever fails, never nothing, "not saved" when it was not.
+            outcome = await run_turn(on_new_message, text, session_id, self.name())
+            for msg in outcome.messages:
+                await output.send_response(session_id, dict(msg))
 
         return bp
 
