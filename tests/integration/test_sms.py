@@ -15,6 +15,7 @@ import pytest
 
 from bot.anonymizer.pseudonym import pseudonymize
 from bot.channels import sms_text
+from bot.client import api
 from bot.processes import http_json
 from tests.conftest import PUBLIC_URL, SUPPORT_CONTACT, TEST_TOKEN
 from tests.integration.fake_twilio import signed_request, sms_params
@@ -299,3 +300,28 @@ def test_a_number_answers_the_choices_last_offered(lantern_channels, fake_twilio
     replies = settled(fake_twilio, phone, before + 1)[before:]
     assert "bot" in " ".join(replies).lower() or "not a person" in " ".join(replies).lower()
     assert user_turns(lantern_channels, phone)[-1] == "/bot_challenge"
+
+
+def test_nobody_reaches_a_texters_conversation_through_another_channel(lantern_channels, fake_twilio):
+    """The hijack the probe found: REST with the number (any spelling), its pseudonym or `sms:` + pseudonym
+    reached the SMS conversation. Now each lands in a conversation of its own, and the texter's is untouched."""
+    from bot.client import conversation_id, send
+
+    phone = number()
+    post(lantern_channels, sms_params(phone, "i relapsed last night and my mom found the needles"))
+    settled(fake_twilio, phone)
+    texter = ["i relapsed last night and my mom found the needles"]
+    assert user_turns(lantern_channels, phone) == texter
+    who = pseudonymize(phone, lantern_channels.settings.pseudonym_key)
+    digits = phone.lstrip("+1")
+    disguises = [phone, f"+1 ({digits[:3]}) {digits[3:6]}-{digits[6:]}", digits, who, f"sms:{who}"]
+    for sender in disguises:
+        status, replies = send(lantern_channels.settings, sender, "what did i just tell you?")
+        assert status == 200
+        said = " ".join(r.get("text", "") for r in replies).lower()
+        assert "relaps" not in said and "needle" not in said and "welcome back" not in said, (sender, said)
+    assert user_turns(lantern_channels, phone) == texter  # nothing was added to the texter's conversation
+    for sender in [d for d in disguises if " " not in d]:  # (Sanic does not unquote path parameters)
+        # each REST sender has its own conversation, with only its own message
+        status, tracker = api(lantern_channels.settings, f"/conversations/{conversation_id(sender)}/tracker")
+        assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["what did i just tell you?"]
