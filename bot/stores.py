@@ -136,6 +136,7 @@ class LanternTrackerStore(SQLTrackerStore):
         self.save_attempts = max(1, int(save_attempts))
         super().__init__(domain=domain, host=host, **kwargs)
         use_wal(self.engine)  # bot/sqlite.py: a commit per turn without three disk syncs
+        use_short_timeouts(self.engine)
         with self.engine.begin() as conn:
             conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type ON events (sender_id, type_name)"))
             # Covers the latest-value-per-slot lookup of `_state_before` (slot name is in action_name):
@@ -338,6 +339,33 @@ class LanternTrackerStore(SQLTrackerStore):
                 )
             finally:
                 tx.rollback()
+
+
+SQLITE_BUSY_TIMEOUT_MS = 2000  # a locked SQLite file fails a write after 2 s (pysqlite's own default is 5 s)
+PG_LOCK_TIMEOUT_MS = 2000  # PostgreSQL: waiting for a lock, then the statement fails
+PG_STATEMENT_TIMEOUT_MS = 10000  # PostgreSQL: any one statement
+
+
+def use_short_timeouts(engine: Any) -> None:
+    """Database waits end in seconds, not minutes: a turn fails visibly (503, `saved: false`) instead of
+    holding a worker thread. A SQLite URL's own `?timeout=` is kept (tests use 1 s)."""
+    if engine.dialect.name == "sqlite" and "timeout" not in engine.url.query:
+        statements = [f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"]
+    elif engine.dialect.name == "postgresql":
+        statements = [f"SET lock_timeout = {PG_LOCK_TIMEOUT_MS}", f"SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}"]
+    else:
+        return
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.close()
+        if engine.dialect.name == "postgresql":
+            dbapi_connection.commit()  # psycopg2 opened a transaction for the SETs: keep them, end it
+
+    sa.event.listen(engine, "connect", on_connect)
+    engine.dispose()  # connections opened before the listener (migrations) are not reused without it
 
 
 def _prepare_sqlite_folder(url: str) -> None:

@@ -136,3 +136,13 @@ def test_strict_failsafe_raises_instead_of_falling_back(tmp_path):
 def test_store_needs_a_url():
     with pytest.raises(TrackerStoreUnavailable):
         LanternTrackerStore(domain=DOMAIN, host="localhost")
+
+
+def test_database_waits_are_short(tmp_path):
+    """A locked SQLite file fails a write within seconds (bot/stores.py use_short_timeouts); a URL's own timeout wins."""
+    default = LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'a.sqlite'}", pseudonym_key=KEY)
+    own = LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'b.sqlite'}?timeout=1", pseudonym_key=KEY)
+    with default.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2000
+    with own.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1000

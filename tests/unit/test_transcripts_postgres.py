@@ -82,6 +82,9 @@ def test_store_on_postgres(clean, capsys):
     store = LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)
     LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)  # a second replica: migration is a no-op
     assert tdb.current_revision(store.engine) == tdb.head_revision()
+    with store.engine.connect() as conn:  # waits end in seconds (bot/stores.py use_short_timeouts)
+        assert conn.execute(sa.text("SHOW lock_timeout")).scalar() == "2s"
+        assert conn.execute(sa.text("SHOW statement_timeout")).scalar() == "10s"
     asyncio.run(store.save(tracker(pii_turns())))
     loaded = asyncio.run(store.retrieve("sms:" + pseudonymize("6145550188", KEY)))  # same number, other spelling
     assert loaded.latest_message.text == "text me <PHONE> or <EMAIL>"
