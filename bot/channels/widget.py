@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Set
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -43,7 +43,6 @@ from socketio.exceptions import TimeoutError as SocketIOTimeout
 from bot import settings as settings_mod
 from bot.channels.guard import check_text
 from bot.channels.turns import run_turn
-from bot.channels.socketio import SocketIOChannel
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +123,7 @@ class WidgetOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
-class WidgetSocketIOChannel(SocketIOChannel):
+class WidgetSocketIOChannel(SocketIOInput):
     """socket.io for the widget: server-issued sessions, one live socket each, one event per bot message.
 
     A session that is confirmed to a socket which still answers is never given
