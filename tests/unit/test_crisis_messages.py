@@ -9,6 +9,7 @@ from typing import Callable, Dict, List
 import pytest
 
 from bot.crisis import messages as M
+from bot.crisis import script as S
 from bot.crisis.detector import detect
 from bot.crisis.resources import NAME_MAX, GOOD_SAMARITAN_MAX, PROJECT_ROOT, Locale, parse_locale, validate_all
 
@@ -28,11 +29,9 @@ NO_GS = parse_locale({
 LOCALES: List[Locale] = list(validate_all().values()) + [WORST, NO_GS]
 
 BUILDERS: Dict[str, Callable[[Locale], List[dict]]] = {
-    "overdose": M.overdose, "stimulant": M.stimulant, "suicide": M.suicide, "danger": M.danger,
-    **{f"check_in:{c}": (lambda loc, c=c: M.check_in(loc, c)) for c in (None, "overdose", "overdose_stimulant", "suicide", "danger")},
-    **{f"reminder:{c}": (lambda loc, c=c: M.reminder(loc, c)) for c in ("overdose", "overdose_stimulant", "suicide", "danger")},
-    **{f"safe:{c}": (lambda loc, c=c: M.safe_ack(loc, c)) for c in ("overdose", "suicide", "danger", None)},
-    "support_numbers": M.support_numbers,
+    **{f"first:{k}": (lambda loc, k=k: S.first_reply(k, loc)) for k in ("overdose", "stimulant", "suicide", "danger")},
+    **{f"check_in:{c}": (lambda loc, c=c: S.check_in(c, loc)) for c in (None, "overdose", "overdose_stimulant", "suicide", "danger")},
+    **{f"still_here:{c}": (lambda loc, c=c: S.still_here(c, loc)) for c in (None, "overdose", "overdose_stimulant", "suicide", "danger")},
 }
 CASES = [(loc, name) for loc in LOCALES for name in BUILDERS]
 IDS = [f"{loc.name}-{name}" for loc, name in CASES]
@@ -67,19 +66,16 @@ def test_sms_shape_and_wording(loc, name):
         assert not _FORBIDDEN.search(text), text
         assert not _STIGMA.search(text), text
         assert "  " not in text and text == text.strip()
-        if name != "support_numbers" and loc in (LOCALES[0], LOCALES[1]):
+        if loc in (LOCALES[0], LOCALES[1]) and text != loc.good_samaritan:  # the law's own name is not ours to simplify
             assert grade(text) <= 8.0, (round(grade(text), 1), text)
 
 
 @pytest.mark.parametrize("loc, name", CASES, ids=IDS)
-def test_every_message_carries_the_payload(loc, name):
+def test_every_message_carries_the_marker(loc, name):
     for msg in BUILDERS[name](loc):
         c = msg["custom"]
-        assert c["crisis"] in ("overdose", "suicide", "danger", "check_in")
-        assert c["level"] in ("crisis", "check_in") and c["step"] in ("first", "reminder", "safe")
-        assert (c["emergency_number"], c["crisis_line"], c["locale"]) == (
-            loc.emergency_number, loc.crisis_line_number, loc.name)
-        assert c["first_call"] in (loc.emergency_number, loc.crisis_line_number)
+        assert c["crisis"] in ("overdose", "suicide", "danger", "check", "active")
+        assert c["emergency_number"] in (loc.emergency_number, loc.crisis_line_number)
 
 
 def _first_sentence(text: str) -> str:
@@ -88,69 +84,59 @@ def _first_sentence(text: str) -> str:
 
 @pytest.mark.parametrize("loc", LOCALES, ids=[loc.name for loc in LOCALES])
 def test_first_message_leads_with_the_emergency_step(loc):
-    for builder in (M.overdose, M.stimulant, M.danger):
-        first = _first_sentence(builder(loc)[0]["text"])
+    for kind in ("overdose", "stimulant"):
+        first = _first_sentence(S.first_reply(kind, loc)[0]["text"])
         assert f"call {loc.emergency_number} now" in first.lower(), first
-    first = _first_sentence(M.suicide(loc)[0]["text"])
-    assert loc.crisis_line_number in first and loc.crisis_line_how in first, first
-    assert loc.emergency_number in M.check_in(loc)[0]["text"]
+    assert f"call {loc.emergency_number}" in _first_sentence(S.first_reply("danger", loc)[0]["text"]).lower()
+    text = S.first_reply("suicide", loc)[0]["text"]
+    assert loc.crisis_line_number in " ".join(text.split(".")[:2]), text
+    assert loc.emergency_number in S.check_in(None, loc)[0]["text"]
 
 
 @pytest.mark.parametrize("loc", LOCALES, ids=[loc.name for loc in LOCALES])
 def test_overdose_steps_are_complete_and_in_order(loc):
-    text = " ".join(m["text"] for m in M.overdose(loc))
-    steps = [f"Call {loc.emergency_number}", "naloxone (Narcan)", "one nostril", "rescue breaths", "1 breath every 5 seconds",
-             "recovery position", "Stay with them", "2 to 3 minutes", "second dose", "other nostril"]
+    text = " ".join(m["text"] for m in S.first_reply("overdose", loc))
+    steps = [f"Call {loc.emergency_number}", "naloxone (Narcan)", "one nostril", "rescue breaths", "1 every 5 seconds",
+             "onto their side", "Stay with them", "2 to 3 minutes", "second dose"]
     positions = [text.find(s) for s in steps]
     assert -1 not in positions, dict(zip(steps, positions))
     assert positions == sorted(positions)
-    assert M.overdose(loc)[0]["custom"]["crisis"] == "overdose"
 
 
 @pytest.mark.parametrize("loc", LOCALES, ids=[loc.name for loc in LOCALES])
 def test_stimulant_steps(loc):
-    msgs = M.stimulant(loc)
-    text = " ".join(m["text"] for m in msgs).lower()
-    for step in (f"call {loc.emergency_number} now", "cool", "damp cloths", "calm", "don't hold them down", "naloxone",
-                 "stay with them"):
+    text = " ".join(m["text"] for m in S.first_reply("stimulant", loc)).lower()
+    for step in (f"call {loc.emergency_number} now", "cool", "damp cloths", "calmly", "don't hold them down", "naloxone"):
         assert step in text, step
-    assert msgs[0]["custom"]["crisis"] == "overdose" and msgs[0]["custom"]["category"] == "overdose_stimulant"
 
 
 @pytest.mark.parametrize("loc", LOCALES, ids=[loc.name for loc in LOCALES])
 def test_suicide_steps(loc):
-    msgs = M.suicide(loc)
-    text = " ".join(m["text"] for m in msgs)
-    assert "Are you safe right now?" in text and "stay with you" in text
-    assert msgs[0]["custom"]["first_call"] == loc.crisis_line_number
+    text = " ".join(m["text"] for m in S.first_reply("suicide", loc))
+    assert "Are you safe right now?" in text and "I'm here with you" in text and loc.crisis_line_number in text
 
 
 def test_good_samaritan_note_only_where_it_applies():
     us = LOCALES[[loc.name for loc in LOCALES].index("en-US")]
-    assert us.good_samaritan in " ".join(m["text"] for m in M.overdose(us))
-    assert us.good_samaritan in " ".join(m["text"] for m in M.stimulant(us))
-    assert "Samaritan" not in " ".join(m["text"] for m in M.overdose(NO_GS) + M.stimulant(NO_GS))
-    assert "Samaritan" not in " ".join(m["text"] for m in M.suicide(us) + M.danger(us))
+    assert us.good_samaritan in " ".join(m["text"] for m in S.first_reply("overdose", us))
+    assert us.good_samaritan in " ".join(m["text"] for m in S.first_reply("stimulant", us))
+    assert "Samaritan" not in " ".join(m["text"] for m in S.first_reply("overdose", NO_GS) + S.first_reply("stimulant", NO_GS))
+    assert "Samaritan" not in " ".join(m["text"] for m in S.first_reply("suicide", us) + S.first_reply("danger", us))
 
 
-def test_support_numbers_never_cut_a_number():
-    text = M.support_numbers(WORST)[0]["text"]
-    assert text.endswith("+1 (800) 555-0123 45.")
-
-
-@pytest.mark.parametrize("text, crisis, step", [
-    ("my friend is not breathing", "overdose", "first"),
-    ("chest pain after smoking meth", "overdose", "first"),
-    ("i want to kill myself", "suicide", "first"),
-    ("he has a gun", "danger", "first"),
-    ("i feel like giving up", "check_in", "first"),
+@pytest.mark.parametrize("text, crisis", [
+    ("my friend is not breathing", "overdose"),
+    ("chest pain after smoking meth", "overdose"),
+    ("i want to kill myself", "suicide"),
+    ("he has a gun", "danger"),
+    ("i feel like giving up", "check"),
 ])
-def test_replies_for_detector_results(text, crisis, step):
+def test_replies_for_detector_results(text, crisis):
     loc = LOCALES[0]
     msgs = M.replies_for(detect(text), loc)
-    assert msgs and msgs[0]["custom"]["crisis"] == crisis and msgs[0]["custom"]["step"] == step
+    assert msgs and msgs[0]["custom"]["crisis"] == crisis
     again = M.replies_for(detect(text), loc, in_crisis_mode=True)
-    assert len(again) == 1 and again[0]["custom"]["step"] == "reminder"
+    assert len(again) == 1 and again[0]["text"].startswith("I'm still here")
     assert loc.emergency_number in again[0]["text"] or loc.crisis_line_number in again[0]["text"]
 
 
