@@ -34,9 +34,9 @@ from typing import Any, Callable, ContextManager, Iterator, List, Optional, Tupl
 
 import yaml
 
-from bot.processes import PROJECT_ROOT, Stack, http_json, start_stack
+from bot.processes import PROJECT_ROOT, Stack, start_stack
 from tests.conftest import MODEL, make_settings
-from tests.integration.faults import (action_server_hung, action_server_killed, database_locked,
+from tests.integration.faults import (action_server_hung, answers_ok, action_server_killed, database_locked,
                                       database_unavailable, is_crisis_reply, messages_of, seconds_until_healthy,
                                       stored_user_texts, timed_send, wait_for)
 
@@ -78,13 +78,6 @@ def no_fault(_: Stack) -> Iterator[None]:
     yield
 
 
-def answers(url: str) -> bool:
-    try:
-        return http_json(url, timeout=2)[0] == 200
-    except OSError:
-        return False
-
-
 def measure(stack: Stack, name: str, fault: Callable[[Stack], ContextManager[None]],
             crisis: List[str], ordinary: List[str]) -> FaultResult:
     result = FaultResult(name)
@@ -107,7 +100,7 @@ def measure(stack: Stack, name: str, fault: Callable[[Stack], ContextManager[Non
             else:
                 result.ordinary_other += 1
     if name == "action server killed":
-        wait_for(lambda: answers(stack.child("actions").health_url), limit=120)
+        wait_for(lambda: answers_ok(stack.child("actions").health_url), limit=120)
     result.recovery_s = seconds_until_healthy(stack, limit=60)
     for who, text, status, body in sent:
         kept = text in [t.strip() for t in stored_user_texts(stack, who)] if _exists(stack, who) else False

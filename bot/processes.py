@@ -370,9 +370,3 @@ def start_stack(s: settings_mod.Settings, log_dir: Optional[Path] = None, model:
         stack.stop()
         raise
     return stack
-
-
-def send(s: settings_mod.Settings, sender: str, text: str, timeout: float = 30.0) -> tuple:
-    """Send one message through the REST channel; (status, replies)."""
-    return http_json(f"{s.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}, timeout,
-                     headers={"Authorization": f"Bearer {s.rest_token}"})

@@ -26,7 +26,8 @@ from types import FrameType
 from typing import Any, Callable, List, Optional
 
 from bot import settings as settings_mod
-from bot.processes import PRIVATE_UMASK, Stack, Stopping, secure_data, send, start_stack
+from bot.client import send
+from bot.processes import PRIVATE_UMASK, Stack, Stopping, secure_data, start_stack
 from bot.supervisor import Policy, Supervisor, setup_log
 from bot.transcripts.retention import RetentionSchedule
 

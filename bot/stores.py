@@ -46,7 +46,6 @@ def _raise_store_error(error: Exception) -> None:
     """`FailSafeTrackerStore` callback: log without user data, then re-raise."""
     if isinstance(error, TurnAbandoned):  # the channel's decision, not a database fault
         raise error
-    StoreHealth.record_failure(error)
     logger.error("tracker store failed (%s); the turn is aborted, nothing falls back to memory",
                  type(error).__name__)
     raise TrackerStoreUnavailable(type(error).__name__) from error
@@ -67,23 +66,6 @@ def make_tracker_store_strict() -> None:
         return FailSafeTrackerStore(store, on_tracker_store_error=_raise_store_error)
 
     Agent._create_tracker_store = staticmethod(_create)  # type: ignore[assignment]
-
-
-class StoreHealth:
-    """Process-wide record of the last tracker store failure, for the health check."""
-
-    last_failure: Optional[float] = None
-    last_error: str = ""
-
-    @classmethod
-    def record_failure(cls, error: Exception) -> None:
-        cls.last_failure = time.time()
-        cls.last_error = type(error).__name__
-
-    @classmethod
-    def record_success(cls) -> None:
-        cls.last_failure = None
-        cls.last_error = ""
 
 
 # How many recent events of a conversation the dialogue works with (about six
@@ -285,7 +267,6 @@ class LanternTrackerStore(SQLTrackerStore):
                              "write": (time.perf_counter() - scrubbed_at) * 1000}
         self._publish(pseudonym, scrubbed.events)
         setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
-        StoreHealth.record_success()
 
     def _new_events(self, tracker: DialogueStateTracker) -> List[Any]:
         with self.session_scope() as session:

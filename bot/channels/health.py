@@ -25,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.stores import LanternTrackerStore, StoreHealth, unwrap
+from bot.stores import LanternTrackerStore, unwrap
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +42,9 @@ async def probe_store(store: Any) -> str:
         await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(_PROBE_THREAD, store.check_writable),
                                PROBE_TIMEOUT)
     except asyncio.TimeoutError:
-        StoreHealth.record_failure(TimeoutError())
         return "unwritable: no answer within the probe's timeout"
     except Exception as exc:  # noqa: BLE001
-        StoreHealth.record_failure(exc)
         return f"unwritable: {type(exc).__name__}"
-    StoreHealth.record_success()
     return "ok"
 
 

@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -72,23 +72,6 @@ def parse_body(body: bytes) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
     if not isinstance(payload, dict):
         return None, "body must be a JSON object"
     return payload, None
-
-
-class MessageCollector(CollectingOutputChannel):
-    """Collects each bot message as ONE JSON object: text, buttons, custom payload and metadata together.
-
-    Rasa's collector splits a response with a `custom` payload (the crisis
-    marker) into two entries; a client then has to guess which text the marker
-    belongs to.
-    """
-
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        keys = ("text", "buttons", "quick_replies", "custom", "image", "attachment", "metadata")
-        out = {"recipient_id": recipient_id, **{k: message[k] for k in keys if message.get(k)}}
-        if "quick_replies" in out:
-            out["buttons"] = out.pop("quick_replies")
-        if len(out) > 1:
-            await self._persist_message(out)
 
 
 class RestChannel(InputChannel):

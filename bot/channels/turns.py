@@ -21,7 +21,7 @@ import asyncio
 import contextvars
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -78,6 +78,23 @@ class TurnTicket:
             return True
 
 
+class MessageCollector(CollectingOutputChannel):
+    """Collects each bot message as ONE JSON object: text, buttons, custom payload and metadata together.
+
+    Rasa's collector splits a response with a `custom` payload (the crisis
+    marker) into two entries; a client then has to guess which text the marker
+    belongs to.
+    """
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        keys = ("text", "buttons", "quick_replies", "custom", "image", "attachment", "metadata")
+        out = {"recipient_id": recipient_id, **{k: message[k] for k in keys if message.get(k)}}
+        if "quick_replies" in out:
+            out["buttons"] = out.pop("quick_replies")
+        if len(out) > 1:
+            await self._persist_message(out)
+
+
 CURRENT_TICKET: contextvars.ContextVar[Optional[TurnTicket]] = contextvars.ContextVar("lantern_turn", default=None)
 
 
@@ -89,7 +106,6 @@ class TurnOutcome:
     saved: bool
     status: str  # "ok", "failed" (the turn raised) or "abandoned" (deadline passed before the save)
     reason: str = ""
-    extra: Dict[str, Any] = field(default_factory=dict)
 
 
 def reads_as_crisis(text: str) -> bool:
@@ -125,8 +141,6 @@ async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]], text
                    metadata: Optional[Dict[str, Any]] = None, message_id: Optional[str] = None,
                    crisis_deadline: float = CRISIS_DEADLINE, turn_deadline: float = TURN_DEADLINE) -> TurnOutcome:
     """Run one turn through Rasa with the deadlines above; never raises."""
-    from bot.channels.rest import MessageCollector
-
     collector = collector if collector is not None else MessageCollector()
     ticket = TurnTicket()
     message = UserMessage(text, collector, sender_id, input_channel=channel, metadata=metadata,
@@ -138,16 +152,17 @@ async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]], text
         CURRENT_TICKET.reset(reset)
 
     done, _ = await asyncio.wait({task}, timeout=crisis_deadline)
-    if not done and not (reads_as_crisis(text) or _has_crisis_marker(collector.messages)):
+    crisis = not done and (reads_as_crisis(text) or _has_crisis_marker(collector.messages))
+    if not done and not crisis:
         done, _ = await asyncio.wait({task}, timeout=max(0.0, turn_deadline - crisis_deadline))
     if not done:
         if ticket.abandon():
             task.cancel()
             task.add_done_callback(_swallow)
-            crisis = [m for m in collector.messages if _has_crisis_marker([m])]
-            messages = crisis or failure_messages(text)
+            scripted = [m for m in collector.messages if _has_crisis_marker([m])]
+            messages = scripted or failure_messages(text)
             logger.error("%s turn abandoned at its deadline (%s): not saved, degraded reply sent", channel,
-                         "crisis" if reads_as_crisis(text) or crisis else "ordinary")
+                         "crisis" if crisis else "ordinary")
             return TurnOutcome(messages, saved=False, status="abandoned", reason="deadline")
         done, _ = await asyncio.wait({task}, timeout=COMMIT_GRACE)  # the save is committing right now
         if not done:

@@ -108,6 +108,14 @@ def stored_user_texts(stack: Stack, sender: str) -> List[str]:
     return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
 
 
+def answers_ok(url: str) -> bool:
+    """True when `url` answers 200 within 2 s (a server that is back, not merely listening)."""
+    try:
+        return http_json(url, timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
 def wait_for(check: Callable[[], bool], limit: float = 30.0) -> bool:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:

@@ -11,7 +11,7 @@ import yaml
 from bot.client import api, conversation_id, send
 from bot.processes import http_json, start_stack
 from tests.conftest import MODEL, TEST_TOKEN, make_settings
-from tests.integration.test_store_failure import database_locked
+from tests.integration.faults import database_locked
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crisis_messages.yml"
 MESSAGES: List[Dict] = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]

@@ -19,7 +19,7 @@ import pytest
 
 from bot.processes import Stack, start_stack, wait_healthy
 from tests.conftest import MODEL, make_settings
-from tests.integration.faults import (action_server_hung, action_server_killed, database_locked,
+from tests.integration.faults import (action_server_hung, answers_ok, action_server_killed, database_locked,
                                       database_unavailable, health, is_crisis_reply, messages_of,
                                       seconds_until_healthy, stored_user_texts, timed_send, wait_for)
 
@@ -129,21 +129,12 @@ def test_action_server_killed(stack):
         assert status == 503 and report["action_server"].startswith("unreachable"), report
     # The action server is starting again; once it answers, health follows within 5 s.
     actions = stack.child("actions")
-    assert wait_for(lambda: _answers(actions.health_url), limit=120)
+    assert wait_for(lambda: answers_ok(actions.health_url), limit=120)
     recovered = seconds_until_healthy(stack, limit=15)
     assert recovered is not None and recovered <= 5.0, recovered
     assert stored_user_texts(stack, other) == [ORDINARY]
     status, body, _ = timed_send(stack, other, "thanks")
     assert status == 200 and not any((m.get("custom") or {}).get("degraded") for m in body)
-
-
-def _answers(url: str) -> bool:
-    from bot.processes import http_json
-
-    try:
-        return http_json(url, timeout=2)[0] == 200
-    except OSError:
-        return False
 
 
 def test_rasa_restarted_mid_conversation(stack):

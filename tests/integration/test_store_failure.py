@@ -3,39 +3,10 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from contextlib import contextmanager
 
 from bot.client import api, conversation_id, send
 from bot.processes import http_json
-from tests.conftest import TEST_TOKEN
-
-
-def db_path(lantern) -> str:
-    return lantern.settings.db_url.split("sqlite:///", 1)[1].split("?", 1)[0]
-
-
-@contextmanager
-def database_locked(lantern, mode: str):
-    """Another process takes the SQLite write lock (IMMEDIATE or EXCLUSIVE: in WAL mode both stop writes only)."""
-    conn = sqlite3.connect(db_path(lantern), timeout=5, isolation_level=None)
-    conn.execute(f"BEGIN {mode}")
-    try:
-        yield
-    finally:
-        conn.execute("ROLLBACK")
-        conn.close()
-
-
-@contextmanager
-def events_table_gone(lantern):
-    """The tracker's table disappears (a broken migration, a restore gone wrong): reads fail too."""
-    conn = sqlite3.connect(db_path(lantern), timeout=5, isolation_level=None)
-    conn.execute("ALTER TABLE events RENAME TO events_away")
-    try:
-        yield
-    finally:
-        conn.execute("ALTER TABLE events_away RENAME TO events")
-        conn.close()
+from tests.integration.faults import database_locked, database_unavailable, db_path
 
 
 def test_tracker_database_is_in_wal_mode(lantern):
@@ -77,7 +48,7 @@ def test_failed_write_is_an_error_and_nothing_silently_moves_to_memory(lantern):
 def test_failed_read_is_an_error_not_a_fresh_start(lantern):
     who = "fail-" + uuid.uuid4().hex[:8]
     assert send(lantern.settings, who, "hi")[0] == 200
-    with events_table_gone(lantern):
+    with database_unavailable(lantern):
         status, body = send(lantern.settings, who, "thanks")
         assert status == 503 and body["saved"] is False
     assert send(lantern.settings, who, "bye")[0] == 200

@@ -23,7 +23,8 @@ import psutil
 import pytest
 
 from bot import settings as settings_mod
-from bot.processes import PROJECT_ROOT, answers, send
+from bot.client import send
+from bot.processes import PROJECT_ROOT, answers
 from tests.conftest import MODEL, free_port
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="models/lantern.tar.gz is missing: run `make train`")
