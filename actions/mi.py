@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 from rasa_sdk import Tracker
 
 from actions import cues
+from lantern.memory import MEMORY_SLOTS, TRANSIENT_SLOTS  # noqa: F401  (mi.MEMORY_SLOTS is read across actions/)
 
 QUESTIONS = {"open_question", "closed_question"}
 REFLECTIONS = {"simple_reflection", "complex_reflection", "summary"}  # MITI codes summaries as reflections
@@ -20,9 +21,6 @@ MI_CODES = {"open_question", "closed_question", "simple_reflection", "complex_re
             "information", "permission", "summary", "structure"}
 
 # Memory kept across sessions (in the bot's words), and the state of the current turn-taking.
-MEMORY_SLOTS = ("change_themes", "sustain_themes", "steps_taken", "who", "importance", "confidence", "role")
-TRANSIENT_SLOTS = ("ruler_pending", "ruler_asked", "last_prompt", "pending_offer", "summary_at",
-                   "memory_from_before")
 MAX_THEMES = 8
 
 
@@ -70,7 +68,7 @@ def recent_texts(events: Iterable[Dict[str, Any]], limit: int = 30) -> List[str]
 
 
 def talk_type(latest_message: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """The talk-type component's verdict on the latest message (bot/nlu/talk_type.py), if it ran."""
+    """The talk-type component's verdict on the latest message (rasa_plugins/nlu/talk_type.py), if it ran."""
     value = (latest_message or {}).get("talk_type")
     if isinstance(value, dict) and value.get("name") in ("change", "sustain", "neutral"):
         return value

@@ -8,7 +8,7 @@ verb phrases that reflections and summaries are assembled from.
 Each message also says which side of the talk it is about (`metadata.talk`, from
 `TALK_OF_LINE` by key): a reflection of change talk is about change. The Rasa server reads
 it back when the person answers, so a bare "yeah" to it counts as change talk
-(bot/turn_context.py, bot/nlu/talk_context.py).
+(rasa_plugins/turn_context.py, lantern/nlu/talk_context.py).
 
 `all_lines()` gives every line with sample fillings, so the lint test
 (tests/unit/test_response_lint.py) checks every text an action can produce.

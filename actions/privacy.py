@@ -1,9 +1,9 @@
 """action_privacy: who reads this, will it be reported, how long is it kept, can I delete it.
 
 The answers say what the software does, with the organisation's name and policy as
-settings (bot/settings.py): transcripts are kept with names and numbers removed,
+settings (lantern/settings.py): transcripts are kept with names and numbers removed,
 staff can read them, they are deleted after LANTERN_RETENTION_DAYS (0: kept until
-staff delete them; bot/transcripts/retention.py), Lantern reports to no one and
+staff delete them; lantern/records/transcripts/retention.py), Lantern reports to no one and
 calls no one, deletion on request is done by staff (LANTERN_SUPPORT_CONTACT if set).
 "are you a person?" is bot_challenge (utter_iamabot); "can I talk to a person?" is action_human.
 """
@@ -82,7 +82,7 @@ class ActionPrivacy(MIAction):
     max_messages = 3
 
     def decide(self, context: Context) -> Turn:
-        from bot import settings
+        from lantern import settings
 
         if not cues.about_privacy(context.text):  # the classifier erred ("my arm has a wound"): listen instead
             return reflect_turn(context)

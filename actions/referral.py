@@ -7,8 +7,8 @@ Flow (domain/referral.yml, data/rules/referral.yml):
   -> action_referral_more | action_referral_choose | action_referral_decline.
 
 The decisions and the wording are pure functions in actions/referral_text.py; this
-module connects them to Rasa and to the directory (bot.directory). The directory
-database is opened with `bot.directory.get_engine()` (setting
+module connects them to Rasa and to the directory (lantern.directory). The directory
+database is opened with `lantern.directory.get_engine()` (setting
 LANTERN_DIRECTORY_DB_URL, default sqlite under the data dir). When the directory is
 empty, broken or has nothing near, the person gets an honest reply and national
 options. Raw user text and phone numbers are never logged.
@@ -47,19 +47,19 @@ class DirectoryPlaces:
         self._lock = threading.Lock()
 
     def zip_label(self, zip5: str) -> Optional[str]:
-        from bot.directory import zipgeo
+        from lantern.directory import zipgeo
 
         place = zipgeo.lookup_zip(zip5)
         return place.label if place else None
 
     def city_label(self, city: str, state: str) -> Optional[str]:
-        from bot.directory import zipgeo
+        from lantern.directory import zipgeo
 
         place = zipgeo.lookup_city(city, state)
         return place.label if place else None
 
     def city_states(self, city: str) -> List[str]:
-        from bot.directory import zipgeo
+        from lantern.directory import zipgeo
 
         preferred = self.directory_states(city)
         found = [st for st in sorted(set(zipgeo.STATE_NAMES.values())) if zipgeo.lookup_city(city, st)]
@@ -81,8 +81,8 @@ class DirectoryPlaces:
             try:
                 import sqlalchemy as sa
 
-                from bot.directory import get_engine, models
-                from bot.directory.zipgeo import normalise_state
+                from lantern.directory import get_engine, models
+                from lantern.directory.zipgeo import normalise_state
 
                 table = models.Address.__table__
                 with get_engine(self.engine_url).connect() as conn:
@@ -112,7 +112,7 @@ def warm_up() -> None:
     """Open the directory (runs migrations) and build the ZIP and town tables before the first person asks."""
     started = time.monotonic()
     try:
-        from bot.directory import get_engine, zipgeo
+        from lantern.directory import get_engine, zipgeo
 
         get_engine()
         zipgeo.warm_up()
@@ -147,7 +147,7 @@ def to_option(result: Any) -> rt.Option:
 
 def national_for(needs: Sequence[str]) -> List[rt.National]:
     """National options for these needs (all of them for 'anything'), most relevant first."""
-    from bot.directory import national_resources
+    from lantern.directory import national_resources
 
     codes = [c for c in needs if c != rt.ANY_NEED]
     found = national_resources(codes) if codes else [r for r in national_resources() if r.key in ("samhsa", "nextdistro")]
@@ -165,10 +165,10 @@ def split_place(value: str) -> Dict[str, Optional[str]]:
 
 def run_search(needs: Sequence[str], place: str, offset: int, limit: int = SEARCH_LIMIT,
                engine_url: Optional[str] = None) -> Any:
-    """`bot.directory.search` for the slots; raises only if the database cannot be read."""
+    """`lantern.directory.search` for the slots; raises only if the database cannot be read."""
     from sqlalchemy.orm import Session
 
-    from bot.directory import get_engine, search
+    from lantern.directory import get_engine, search
 
     types = [c for c in needs if c != rt.ANY_NEED]
     with Session(get_engine(engine_url), future=True) as session:
@@ -231,7 +231,7 @@ class ValidateReferralForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        from bot.directory.taxonomy import normalise_type
+        from lantern.directory.taxonomy import normalise_type
 
         message = tracker.latest_message or {}
         turn = rt.decide_form_turn(

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple
 
-from bot.directory.zipgeo import STATE_NAMES
+from lantern.directory.zipgeo import STATE_NAMES
 
 SMS_LIMIT = 320
 MAX_MESSAGES = 3
@@ -710,7 +710,7 @@ def options_messages(options: Sequence[Option], place_label: str, needs: Sequenc
 
 @dataclass(frozen=True)
 class National:
-    """A national resource as shown (from bot.directory.national)."""
+    """A national resource as shown (from lantern.directory.national)."""
 
     name: str
     what: str

@@ -1,6 +1,6 @@
 """action_reflect: answer what the person shares with a reflection, and only sometimes a question.
 
-The talk type (bot/nlu/talk_type.py: change / sustain / neutral, ambivalent) decides
+The talk type (rasa_plugins/nlu/talk_type.py: change / sustain / neutral, ambivalent) decides
 what kind of reflection; the message's themes (actions/cues.py) give it content:
 
 - change talk: a (mostly complex) reflection of the reason, desire or ability, kept as a

@@ -1,7 +1,7 @@
 """Returning people: pick up from what Lantern kept in slots, or start fresh.
 
 What is kept between sessions is only the bot's own words for what the person said
-(theme keys, steps, ruler numbers: actions/mi.py MEMORY_SLOTS), never their text.
+(theme keys, steps, ruler numbers: lantern/memory.py MEMORY_SLOTS), never their text.
 At a new session (actions/session.py) `memory_from_before` says whether there is
 something to pick up; action_greet then offers it ("Last time we talked, you said you
 want to be there for your kids. Want to pick up from there, or start fresh?").
@@ -17,19 +17,6 @@ from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, say
 from actions.summary import change_items, join_phrases, step_items, summary_text
 
-DAY_SECONDS = 86400.0
-
-
-def has_memory(slots: Dict[str, Any]) -> bool:
-    return bool(slots.get("change_themes") or slots.get("steps_taken")
-                or (slots.get("role") == "family" and slots.get("who")))
-
-
-def expired(memory_since: Optional[float], now: float, retention_days: int) -> bool:
-    """True when the memory is older than the retention period (0 days: kept until staff delete it)."""
-    if not memory_since or retention_days <= 0:
-        return False
-    return now - float(memory_since) > retention_days * DAY_SECONDS
 
 
 def recap(context: Context) -> Optional[Message]:

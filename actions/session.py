@@ -3,8 +3,8 @@
 Like Rasa's default (domain/core.yml: carry_over_slots_to_new_session), every slot
 with a value is carried over (crisis, referral and all), except:
 - the turn state of the old session (a ruler waiting for a number, an offer waiting
-  for a yes: actions/mi.py TRANSIENT_SLOTS), which would make no sense hours later;
-- the memory (actions/mi.py MEMORY_SLOTS) once it is older than LANTERN_RETENTION_DAYS.
+  for a yes: lantern/memory.py TRANSIENT_SLOTS), which would make no sense hours later;
+- the memory (lantern/memory.py MEMORY_SLOTS) once it is older than LANTERN_RETENTION_DAYS.
 It sets `memory_from_before` when there is something the greeting can pick up.
 """
 from __future__ import annotations
@@ -16,19 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import mi
-from actions.returning import expired, has_memory
-
-def carried_slots(slots: Dict[str, Any], now: float, retention_days: int) -> Dict[str, Any]:
-    """The slot values the new session starts with."""
-    values = {name: value for name, value in slots.items()
-              if value is not None and name not in mi.TRANSIENT_SLOTS}
-    if expired(values.get("memory_since"), now, retention_days):
-        for name in mi.MEMORY_SLOTS + ("memory_since",):
-            values.pop(name, None)
-    values["memory_from_before"] = has_memory(values)
-    return values
-
+from lantern.memory import carried_slots
 
 class ActionSessionStart(Action):
     max_messages = 0
@@ -38,7 +26,7 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        from bot import settings
+        from lantern import settings
 
         values = carried_slots(dict(tracker.slots or {}), time.time(), settings.load().retention_days)
         return [SessionStarted(), *[SlotSet(name, value) for name, value in values.items()],

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import List, Sequence
 
-from bot.anonymizer import Anonymizer
-from bot.anonymizer.evaluation import DEFAULT_SET, Message, load_messages, score, totals
+from lantern.records.anonymizer import Anonymizer
+from lantern.records.anonymizer.evaluation import DEFAULT_SET, Message, load_messages, score, totals
 
 HOLDOUT_SET = DEFAULT_SET.with_name("pii_messages_holdout.yml")
 

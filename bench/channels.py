@@ -17,11 +17,11 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.processes import PROJECT_ROOT, start_stack
+from tools.processes import PROJECT_ROOT, start_stack
 from tests.conftest import MODEL, PUBLIC_URL, make_settings
 from tests.integration.fake_twilio import SMS_FROM, FakeTwilio, signed_request, sms_params
 
-BUNDLE = PROJECT_ROOT / "bot" / "web" / "static" / "lantern-widget.js"
+BUNDLE = PROJECT_ROOT / "rasa_plugins" / "channels" / "web" / "static" / "lantern-widget.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--headless"]
 PAGE_RUNS = 6
 SMS_QUIET = 30  # one message at a time, each after the previous reply went out

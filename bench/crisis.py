@@ -28,7 +28,7 @@ from typing import Dict, List
 
 import yaml
 
-from bot.crisis.detector import detect, family
+from lantern.crisis.detector import detect, family
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis_messages.yml"
 PASSES = 20
@@ -99,8 +99,8 @@ def through_server(messages: List[Dict]) -> Dict[str, str]:
     import tempfile
     import uuid
 
-    from bot.client import api, send
-    from bot.processes import start_stack
+    from tools.client import api, send
+    from tools.processes import start_stack
     from tests.conftest import MODEL, make_settings
 
     with tempfile.TemporaryDirectory(prefix="lantern-crisis-bench-") as tmp:

@@ -33,8 +33,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.client import send as client_send
-from bot.processes import PROJECT_ROOT, start_stack
+from tools.client import send as client_send
+from tools.processes import PROJECT_ROOT, start_stack
 from tests.conftest import make_settings
 
 SETS_DIR = PROJECT_ROOT / "tests" / "data" / "crisis_blind"

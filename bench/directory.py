@@ -22,9 +22,9 @@ from typing import Dict, List, Sequence, Tuple
 import psutil
 from sqlalchemy.orm import sessionmaker
 
-from bot.directory import db, zipgeo
-from bot.directory.importer import import_path
-from bot.directory.search import search
+from lantern.directory import db, zipgeo
+from lantern.directory.importer import import_path
+from lantern.directory.search import search
 
 _TERM_NAMES = {
     "treatment": "Outpatient Substance Use Treatment", "buprenorphine": "Buprenorphine Treatment",

@@ -1,4 +1,4 @@
-"""Sentence encoder benchmark: what reading a message's meaning costs (bot/nlu/sentence_encoder.py).
+"""Sentence encoder benchmark: what reading a message's meaning costs (lantern/nlu/sentence_encoder.py).
 
 Latency of one message (the server's case) over the realistic held-out chat messages and over
 longer spoken turns (AnnoMI client utterances, when the file is there), batch throughput (the
@@ -19,8 +19,8 @@ import psutil
 import yaml
 
 from bench.talk_type import ANNOMI, read_annomi_turns
-from bot.nlu.sentence_encoder import SentenceEncoder
-from bot.settings import PROJECT_ROOT, load
+from lantern.nlu.sentence_encoder import SentenceEncoder
+from lantern.settings import PROJECT_ROOT, load
 
 HELD_OUT = PROJECT_ROOT / "tests" / "data" / "fallback_messages.yml"
 

@@ -34,7 +34,7 @@ from typing import Any, Callable, ContextManager, Iterator, List, Optional, Tupl
 
 import yaml
 
-from bot.processes import PROJECT_ROOT, Stack, start_stack
+from tools.processes import PROJECT_ROOT, Stack, start_stack
 from tests.conftest import MODEL, make_settings
 from tests.integration.faults import (action_server_hung, answers_ok, action_server_killed, database_locked,
                                       database_unavailable, is_crisis_reply, messages_of, seconds_until_healthy,

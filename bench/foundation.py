@@ -29,9 +29,9 @@ from typing import Callable, Dict, List, Optional
 import psutil
 import yaml
 
-from bot import settings as settings_mod
-from bot.client import bearer
-from bot.processes import PROJECT_ROOT, Child, Stack, _spawn, child_env, http_json, start_stack, wait_healthy
+from lantern import settings as settings_mod
+from tools.client import bearer
+from tools.processes import PROJECT_ROOT, Child, Stack, _spawn, child_env, http_json, start_stack, wait_healthy
 from tests.conftest import free_port, make_settings
 
 SCRIPT = ["hi", "are you a bot?", "thanks", "ok", "bye"]  # the same messages for both bots
@@ -98,7 +98,7 @@ class Result:
     rss_mb: Dict[str, float] = field(default_factory=dict)
 
 
-# The REST channel's Bearer header for Lantern (bot/client.py); the bare Rasa baseline takes none.
+# The REST channel's Bearer header for Lantern (tools/client.py); the bare Rasa baseline takes none.
 HEADERS: Dict[str, str] = {}
 
 

@@ -36,8 +36,8 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.client import api, conversation_id, send
-from bot.processes import PROJECT_ROOT
+from tools.client import api, conversation_id, send
+from tools.processes import PROJECT_ROOT
 
 QUESTIONS = {"open_question", "closed_question"}
 REFLECTIONS = {"simple_reflection", "complex_reflection", "summary"}
@@ -252,7 +252,7 @@ def fallback_eval(s: Any, token: str) -> Dict[str, Any]:
 
 
 def through_server(model: Path) -> Tuple[Dict[str, Any], List[Conversation]]:
-    from bot.processes import start_stack
+    from tools.processes import start_stack
     from tests.conftest import TEST_TOKEN, make_settings
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,10 +19,10 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from bot.directory import db
-from bot.directory.importer import import_path
-from bot.client import send
-from bot.processes import PROJECT_ROOT, start_stack
+from lantern.directory import db
+from lantern.directory.importer import import_path
+from tools.client import send
+from tools.processes import PROJECT_ROOT, start_stack
 from tests.conftest import make_settings
 
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"

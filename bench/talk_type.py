@@ -28,9 +28,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # Rasa imports TensorFlow; keep its banner quiet
 
-from bot.nlu.talk_context import TurnContext, answer_kind, is_negative, last_sentence  # noqa: E402
-from bot.nlu.talk_model import LABELS  # noqa: E402
-from bot.nlu.talk_type import PROJECT_ROOT, TalkTypeClassifier, load_examples, train_standalone  # noqa: E402
+from lantern.nlu.talk_context import TurnContext, answer_kind, is_negative, last_sentence  # noqa: E402
+from lantern.nlu.talk_model import LABELS  # noqa: E402
+from rasa_plugins.nlu.talk_type import PROJECT_ROOT, TalkTypeClassifier, load_examples, train_standalone  # noqa: E402
 
 HELDOUT = PROJECT_ROOT / "tests" / "data" / "talk_type_heldout.yml"
 ANNOMI = (PROJECT_ROOT / ".." / "shared" / "data" / "annomi" / "annomi-dev.csv").resolve()

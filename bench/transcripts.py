@@ -68,7 +68,7 @@ async def _measure(texts: Sequence[str]) -> Dict[str, List[float]]:
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, SessionStarted
 
-    from bot.stores import LanternTrackerStore
+    from rasa_plugins.tracker_store import LanternTrackerStore
 
     domain = Domain.load(str(ROOT / "domain"))
     folder = Path(tempfile.mkdtemp(prefix="bench-transcripts-"))

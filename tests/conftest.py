@@ -8,8 +8,8 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
-from bot import settings as settings_mod
-from bot.processes import PROJECT_ROOT, Stack, start_stack
+from lantern import settings as settings_mod
+from tools.processes import PROJECT_ROOT, Stack, start_stack
 
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"
 TEST_TOKEN = "test-token-" + uuid.uuid4().hex

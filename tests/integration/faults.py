@@ -13,8 +13,8 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, List, Optional, Tuple
 
-from bot.client import api, conversation_id, send
-from bot.processes import Stack, http_json
+from tools.client import api, conversation_id, send
+from tools.processes import Stack, http_json
 
 
 def db_path(stack: Stack) -> str:

@@ -10,9 +10,9 @@ import uuid
 
 import pytest
 
-from bot.identity import stored_id
-from bot.client import api, conversation_id, send
-from bot.processes import http_json
+from lantern.identity import stored_id
+from tools.client import api, conversation_id, send
+from tools.processes import http_json
 from tests.conftest import TEST_TOKEN
 
 
@@ -135,7 +135,7 @@ RULE_ONLY_QUESTIONS = [  # each answered by a rule: a memoization window with no
 
 
 def test_a_run_of_rule_answered_questions_never_fails_a_turn(lantern):
-    """Rasa's MemoizationPolicy failed the 11th turn here (IndexError, HTTP 503); bot/memoization.py."""
+    """Rasa's MemoizationPolicy failed the 11th turn here (IndexError, HTTP 503); rasa_plugins/policies/memoization.py."""
     who = sender()
     for text in RULE_ONLY_QUESTIONS:
         status, replies = send(lantern.settings, who, text)

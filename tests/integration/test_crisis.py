@@ -8,8 +8,8 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bot.client import api, conversation_id, send
-from bot.processes import http_json, start_stack
+from tools.client import api, conversation_id, send
+from tools.processes import http_json, start_stack
 from tests.conftest import MODEL, TEST_TOKEN, make_settings
 from tests.integration.faults import database_locked
 

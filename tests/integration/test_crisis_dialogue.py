@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Dict, List, Optional, Tuple
 
-from bot.client import api, conversation_id, send
+from tools.client import api, conversation_id, send
 
 
 def talk(lantern, who: str, text: str) -> Tuple[str, Optional[str]]:

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from bot.processes import Stack, start_stack, wait_healthy
+from tools.processes import Stack, start_stack, wait_healthy
 from tests.conftest import MODEL, make_settings
 from tests.integration.faults import (action_server_hung, answers_ok, action_server_killed, database_locked,
                                       database_unavailable, health, is_crisis_reply, messages_of,

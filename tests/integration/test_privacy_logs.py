@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from bot.client import send
+from tools.client import send
 
 
 def test_logs_hold_no_user_text_or_sender_id(lantern):

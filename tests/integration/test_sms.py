@@ -13,10 +13,10 @@ from typing import List
 
 import pytest
 
-from bot.anonymizer.pseudonym import pseudonymize
-from bot.channels import sms_text
-from bot.client import api
-from bot.processes import http_json
+from lantern.records.anonymizer.pseudonym import pseudonymize
+from rasa_plugins.channels import sms_text
+from tools.client import api
+from tools.processes import http_json
 from tests.conftest import PUBLIC_URL, SUPPORT_CONTACT, TEST_TOKEN
 from tests.integration.fake_twilio import signed_request, sms_params
 
@@ -305,7 +305,7 @@ def test_a_number_answers_the_choices_last_offered(lantern_channels, fake_twilio
 def test_nobody_reaches_a_texters_conversation_through_another_channel(lantern_channels, fake_twilio):
     """The hijack the probe found: REST with the number (any spelling), its pseudonym or `sms:` + pseudonym
     reached the SMS conversation. Now each lands in a conversation of its own, and the texter's is untouched."""
-    from bot.client import conversation_id, send
+    from tools.client import conversation_id, send
 
     phone = number()
     post(lantern_channels, sms_params(phone, "i relapsed last night and my mom found the needles"))

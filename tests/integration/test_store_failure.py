@@ -4,13 +4,13 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from bot.client import api, conversation_id, send
-from bot.processes import http_json
+from tools.client import api, conversation_id, send
+from tools.processes import http_json
 from tests.integration.faults import database_locked, database_unavailable, db_path
 
 
 def test_tracker_database_is_in_wal_mode(lantern):
-    """Writes don't wait on readers and a commit costs one log append (bot/sqlite.py)."""
+    """Writes don't wait on readers and a commit costs one log append (lantern/db/sqlite.py)."""
     conn = sqlite3.connect(db_path(lantern))
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

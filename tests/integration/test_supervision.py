@@ -1,4 +1,4 @@
-"""`make run` (python -m bot.runner) as a real process: restarts, signals, file modes, loopback only.
+"""`make run` (python -m tools.runner) as a real process: restarts, signals, file modes, loopback only.
 
 One runner is shared by the tests that need a full stack, in file order: file
 modes and addresses first, then the crashes and hangs, and last SIGTERM to its
@@ -22,9 +22,9 @@ from typing import Callable, Dict, Iterator, List, Optional
 import psutil
 import pytest
 
-from bot import settings as settings_mod
-from bot.client import send
-from bot.processes import PROJECT_ROOT, answers
+from lantern import settings as settings_mod
+from tools.client import send
+from tools.processes import PROJECT_ROOT, answers
 from tests.conftest import MODEL, free_port
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="models/lantern.tar.gz is missing: run `make train`")
@@ -33,7 +33,7 @@ GREETING = "automated assistant run by"  # said by action_greet: proves the acti
 
 
 class Runner:
-    """`python -m bot.runner` in its own session and data folder, on free ports, with short health checks."""
+    """`python -m tools.runner` in its own session and data folder, on free ports, with short health checks."""
 
     def __init__(self, folder: Path, legacy_files: bool = False) -> None:
         self.data = folder / "data"
@@ -64,7 +64,7 @@ class Runner:
         })
         self.settings = settings_mod.load(self.env)
         self.lines: List[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.runner"], cwd=PROJECT_ROOT, env=self.env,
+        self.process = subprocess.Popen([sys.executable, "-m", "tools.runner"], cwd=PROJECT_ROOT, env=self.env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
@@ -90,7 +90,7 @@ class Runner:
         found = {}
         for proc in psutil.Process(self.process.pid).children():
             cmdline = " ".join(proc.cmdline())
-            found["actions" if "rasa_sdk" in cmdline else "rasa" if "bot.server" in cmdline else proc.name()] = proc
+            found["actions" if "rasa_sdk" in cmdline else "rasa" if "rasa_plugins.server" in cmdline else proc.name()] = proc
         return found
 
     def lantern_processes(self) -> List[int]:

@@ -1,9 +1,9 @@
-"""Through a real server: a short answer is read with the bot's previous message (bot/turn_context.py)."""
+"""Through a real server: a short answer is read with the bot's previous message (rasa_plugins/turn_context.py)."""
 from __future__ import annotations
 
 import uuid
 
-from bot.client import api, conversation_id, send
+from tools.client import api, conversation_id, send
 
 
 def test_yeah_to_a_reflection_of_change_talk_is_change_talk(lantern):

@@ -10,9 +10,9 @@ import uuid
 from pathlib import Path
 from typing import List, Tuple
 
-from bot.identity import stored_id
-from bot.client import api, conversation_id, send
-from bot.processes import PROJECT_ROOT, http_json
+from lantern.identity import stored_id
+from tools.client import api, conversation_id, send
+from tools.processes import PROJECT_ROOT, http_json
 from tests.conftest import TEST_TOKEN
 from tests.integration.test_store_failure import database_locked
 
@@ -60,7 +60,7 @@ def test_no_raw_pii_or_sender_id_anywhere_under_the_data_folder(lantern):
     ]
     assert [turn for turn, who, _ in stored if who == "user"] == [1, 2, 3, 4, 5, 6]
 
-    # The number alone reaches nothing (a REST sender is `rest:<sender>`, bot/identity.py): the HTTP API
+    # The number alone reaches nothing (a REST sender is `rest:<sender>`, lantern/identity.py): the HTTP API
     # shows no message of this person under the number, in either spelling.
     for spelling in (number, "1" + number):
         status, tracker = api(lantern.settings, f"/conversations/{spelling}/tracker")
@@ -106,7 +106,7 @@ def test_export_cli_reads_the_live_database(lantern):
     who = "export-" + uuid.uuid4().hex[:8]
     assert send(lantern.settings, who, "hi im Keisha")[0] == 200
     out = subprocess.run(
-        [sys.executable, "-m", "bot", "transcripts", "--db", lantern.settings.db_url, "export"],
+        [sys.executable, "-m", "tools", "transcripts", "--db", lantern.settings.db_url, "export"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     assert any(r["text"] == "hi im <PERSON>" and r["sender"] == "user" and r["turn"] == 1 for r in rows)

@@ -16,12 +16,12 @@ from typing import Iterator, List
 
 import pytest
 
-from bot.processes import PROJECT_ROOT
+from tools.processes import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--headless"]
 WEB = PROJECT_ROOT / "web"
-BUNDLE = PROJECT_ROOT / "bot" / "web" / "static" / "lantern-widget.js"
+BUNDLE = PROJECT_ROOT / "rasa_plugins" / "channels" / "web" / "static" / "lantern-widget.js"
 AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
 STORE_KEY = "lantern-widget:v1"
 TIMEOUT_MS = 45_000

@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import referral as ref
 from actions import referral_text as rt
-from bot import lint
-from bot.directory import db
-from bot.directory.importer import import_path
+from tools import lint
+from lantern.directory import db
+from lantern.directory.importer import import_path
 from tests.conftest import tracker_dict
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "directory" / "sample-dayton"

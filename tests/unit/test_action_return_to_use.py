@@ -3,7 +3,7 @@
 import yaml
 
 from actions.return_to_use import ActionReturnToUse
-from bot.processes import PROJECT_ROOT
+from tools.processes import PROJECT_ROOT
 from tests.unit.mi_helpers import codes, make_tracker, run
 
 ACTION = ActionReturnToUse()

@@ -7,8 +7,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import mi
 from actions.base import Context, Turn, stamp_memory
 from actions.greet import ActionGreet
-from actions.returning import ActionStartFresh, expired, recap
-from actions.session import ActionSessionStart, carried_slots
+from actions.returning import ActionStartFresh, recap
+from actions.session import ActionSessionStart
+from lantern.memory import carried_slots, expired
 from tests.unit.mi_helpers import codes, make_tracker, run
 
 MEMORY = {"change_themes": ["family", "less"], "who": "your kids", "steps_taken": ["naloxone"],

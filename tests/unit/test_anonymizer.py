@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.anonymizer import Anonymizer, AnonymizedText, normalize_sender, pseudonymize
-from bot.anonymizer.evaluation import load_messages, score, whole_word_spans
+from lantern.records.anonymizer import Anonymizer, AnonymizedText, normalize_sender, pseudonymize
+from lantern.records.anonymizer.evaluation import load_messages, score, whole_word_spans
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -184,7 +184,7 @@ def test_english_words_come_from_the_model(anonymizer):
 def test_overlapping_detections_of_one_type_are_merged():
     from presidio_analyzer import RecognizerResult
 
-    from bot.anonymizer.engine import _resolve
+    from lantern.records.anonymizer.engine import _resolve
 
     kept = _resolve([
         RecognizerResult("PERSON", 11, 22, 0.8),  # "Maria Lopez" from a cue
@@ -283,7 +283,7 @@ _OFFLINE_SCRIPT = textwrap.dedent(
     socket.create_connection = refuse
     socket.getaddrinfo = refuse
 
-    from bot.anonymizer import Anonymizer
+    from lantern.records.anonymizer import Anonymizer
     a = Anonymizer().load()
     out = a.anonymize("mail jake.m93@gmail.com or r.okafor@franklincounty.oh.us, see findtreatment.gov/x "
                       "and https://gofund.me/a1b2")

@@ -17,9 +17,9 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bot.crisis import patterns
-from bot.crisis.detector import CATEGORIES, LEVELS, NONE, CrisisResult, combine, detect, family
-from bot.crisis.normalize import normalize
+from lantern.crisis import patterns
+from lantern.crisis.detector import CATEGORIES, LEVELS, NONE, CrisisResult, combine, detect, family
+from lantern.crisis.normalize import normalize
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crisis_messages.yml"
 MESSAGES: List[Dict] = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]

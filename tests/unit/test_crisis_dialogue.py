@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.crisis.dialogue import (CHECK_AGAIN, CHECK_NO, MULTI_SUM, NO_EMERGENCY, SAFE, YES_UNKNOWN, CrisisContext,
+from lantern.crisis.dialogue import (CHECK_AGAIN, CHECK_NO, MULTI_SUM, NO_EMERGENCY, SAFE, YES_UNKNOWN, CrisisContext,
                                  crisis_turn, risks_since_reply)
 
 IN_OVERDOSE = CrisisContext(intent="share", crisis_active=True, crisis_type="overdose",

@@ -8,10 +8,10 @@ from typing import Callable, Dict, List
 
 import pytest
 
-from bot.crisis import messages as M
-from bot.crisis import script as S
-from bot.crisis.detector import detect
-from bot.crisis.resources import NAME_MAX, GOOD_SAMARITAN_MAX, PROJECT_ROOT, Locale, parse_locale, validate_all
+from lantern.crisis import messages as M
+from lantern.crisis import script as S
+from lantern.crisis.detector import detect
+from lantern.crisis.resources import NAME_MAX, GOOD_SAMARITAN_MAX, PROJECT_ROOT, Locale, parse_locale, validate_all
 
 # A legal locale with every field as long as the validator allows: replies must still fit.
 WORST = parse_locale({
@@ -145,7 +145,7 @@ def test_no_reply_when_no_crisis():
 
 
 def test_fallback_needs_nothing_but_the_locale_file():
-    code = ("import sys; from bot.crisis import messages, detect, load_locale; "
+    code = ("import sys; from lantern.crisis import messages, detect, load_locale; "
             "msgs = messages.replies_for(detect('he is not breathing'), load_locale('en-US')); "
             "heavy = [m for m in ('rasa', 'rasa_sdk', 'sqlalchemy', 'spacy', 'presidio_analyzer') if m in sys.modules]; "
             "assert msgs and not heavy, heavy")

@@ -4,8 +4,8 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.crisis.dialogue import LISTEN, crisis_turn
-from bot.crisis.policy import actions_since_message, context_from_tracker, next_action, slots_before_message
+from lantern.crisis.dialogue import LISTEN, crisis_turn
+from rasa_plugins.policies.crisis import actions_since_message, context_from_tracker, next_action, slots_before_message
 
 
 def _user(text: str, intent: str, level: str = "none", category: Optional[str] = None,

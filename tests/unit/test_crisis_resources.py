@@ -8,9 +8,9 @@ from typing import Any, Dict
 import pytest
 import yaml
 
-from bot import settings
-from bot.crisis import resources
-from bot.crisis.resources import LocaleError, load_locale, load_locale_file, parse_locale, validate_all
+from lantern import settings
+from lantern.crisis import resources
+from lantern.crisis.resources import LocaleError, load_locale, load_locale_file, parse_locale, validate_all
 
 VALID: Dict[str, Any] = {
     "locale": "xx-TS",

@@ -1,8 +1,8 @@
 """One crisis script: what the degraded path sends is what Rasa sends, word for word and marker for marker.
 
 The normal path: the crisis policy plays `utter_crisis_*` and Rasa's templated NLG renders them with the
-locale's values, which bot/nlu/crisis.py sets as entities and the domain maps to slots. The degraded path
-(database down, deadline passed, an opted-out SMS number): bot/crisis/messages.py through bot/crisis/script.py.
+locale's values, which rasa_plugins/nlu/crisis.py sets as entities and the domain maps to slots. The degraded path
+(database down, deadline passed, an opted-out SMS number): lantern/crisis/messages.py through lantern/crisis/script.py.
 For every kind, every check-in and every reminder, in every locale file, both must produce the same messages.
 """
 from __future__ import annotations
@@ -16,12 +16,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.crisis import script
-from bot.crisis.detector import CrisisResult
-from bot.crisis.dialogue import CHECK_IN, SCRIPTS
-from bot.crisis.messages import replies_for
-from bot.crisis.resources import PROJECT_ROOT, Locale, validate_all
-from bot.nlu.crisis import locale_entities
+from lantern.crisis import script
+from lantern.crisis.detector import CrisisResult
+from lantern.crisis.dialogue import CHECK_IN, SCRIPTS
+from lantern.crisis.messages import replies_for
+from lantern.crisis.resources import PROJECT_ROOT, Locale, validate_all
+from rasa_plugins.nlu.crisis import locale_entities
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain"))
 LOCALES: List[Locale] = list(validate_all().values())

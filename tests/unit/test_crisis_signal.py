@@ -7,9 +7,9 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 
-from bot.crisis.detector import NONE, CrisisResult, detect, raise_with_signal
-from bot.nlu import crisis_signal
-from bot.nlu.crisis_signal import MODELS, CrisisSignalClassifier, empty_reading, literal_answer, load_examples
+from lantern.crisis.detector import NONE, CrisisResult, detect, raise_with_signal
+from rasa_plugins.nlu import crisis_signal
+from rasa_plugins.nlu.crisis_signal import MODELS, CrisisSignalClassifier, empty_reading, literal_answer, load_examples
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))

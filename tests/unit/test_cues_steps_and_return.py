@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from actions.cues import is_return_to_use, normalise, step_duration, step_of_report, steps
-from bot.processes import PROJECT_ROOT
+from tools.processes import PROJECT_ROOT
 
 
 def examples(name: str, intent: str):

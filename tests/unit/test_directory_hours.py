@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.directory.hours import Rule, is_open
-from bot.directory.validate import parse_time
+from lantern.directory.hours import Rule, is_open
+from lantern.directory.validate import parse_time
 
 NY = "America/New_York"
 UTC = dt.timezone.utc

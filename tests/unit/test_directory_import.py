@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.cli import main as cli_main
-from bot.directory import db, models as m
-from bot.directory.importer import ImportFailed, import_path
-from bot.directory.readers import ReadError
-from bot.directory.search import search
+from tools.cli import main as cli_main
+from lantern.directory import db, models as m
+from lantern.directory.importer import ImportFailed, import_path
+from lantern.directory.readers import ReadError
+from lantern.directory.search import search
 from tests.unit import directory_data as dd
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -176,7 +176,7 @@ def test_strict_one_bad_record_writes_nothing(url, tmp_path):
 
 
 def test_database_failure_midway_rolls_back(url, tmp_path, monkeypatch):
-    from bot.directory import importer
+    from lantern.directory import importer
 
     run_import(url, dd.write_csv30(tmp_path / "good", dd.base()), source="test")
     before = count(url, m.Service), count(url, m.ServiceAtLocation)
@@ -228,7 +228,7 @@ def test_reimport_is_idempotent_and_counts_changes(url, tmp_path):
 
 
 def test_staff_disable_survives_reimport(url, tmp_path):
-    from bot.directory.staff import set_disabled
+    from lantern.directory.staff import set_disabled
 
     run_import(url, dd.write_csv30(tmp_path / "a", dd.base()), source="test")
     with db.session_scope(url) as session:

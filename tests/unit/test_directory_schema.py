@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from jsonschema import Draft7Validator
 
-from bot.directory import db, taxonomy
-from bot.directory.validate import _fast, load_schema
+from lantern.directory import db, taxonomy
+from lantern.directory.validate import _fast, load_schema
 
 TABLES_30 = ["organization", "service", "location", "address", "phone", "schedule", "service_at_location",
              "taxonomy_term", "attribute", "language", "cost_option"]
@@ -100,7 +100,7 @@ def test_models_match_the_migrations(tmp_path: Path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from bot.directory.models import Base
+    from lantern.directory.models import Base
 
     url = f"sqlite:///{tmp_path / 'cmp.db'}"
     try:
@@ -114,7 +114,7 @@ def test_models_match_the_migrations(tmp_path: Path):
 
 
 def test_directory_db_url_setting(tmp_path: Path):
-    from bot import settings
+    from lantern import settings
 
     s = settings.load({"LANTERN_DATA_DIR": str(tmp_path)})
     assert s.directory_db_url == f"sqlite:///{tmp_path / 'directory.db'}"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.directory import db, national_resources, search
-from bot.directory.importer import import_path
-from bot.directory.staff import set_disabled
+from lantern.directory import db, national_resources, search
+from lantern.directory.importer import import_path
+from lantern.directory.staff import set_disabled
 from tests.unit import directory_data as dd
 
 ET = dt.timezone(dt.timedelta(hours=-4))  # US Eastern in June (EDT)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.processes import PROJECT_ROOT
+from tools.processes import PROJECT_ROOT
 
 MESSAGES = PROJECT_ROOT / "tests" / "data" / "fallback_messages.yml"
 

@@ -1,7 +1,7 @@
 import pytest
 
-from bot.channels.guard import MAX_TEXT_CHARS, check_sender_id, check_text
-from bot.channels.rest import parse_body
+from rasa_plugins.channels.guard import MAX_TEXT_CHARS, check_sender_id, check_text
+from rasa_plugins.channels.rest import parse_body
 
 
 @pytest.mark.parametrize("body, error", [
@@ -50,7 +50,7 @@ def test_a_failure_is_described_without_the_users_words() -> None:
     """The log says which part failed and where, never what the person wrote."""
     from rasa.engine.exceptions import GraphComponentException
 
-    from bot.channels.guard import describe_failure
+    from rasa_plugins.channels.guard import describe_failure
 
     secret = "my number is 555-0100 and i relapsed"
     try:

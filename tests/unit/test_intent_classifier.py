@@ -1,4 +1,4 @@
-"""Intent component (bot/nlu/intent_classifier.py) and its model, trained through the Python API on a small set."""
+"""Intent component (rasa_plugins/nlu/intent_classifier.py) and its model, trained through the Python API on a small set."""
 from __future__ import annotations
 
 import json
@@ -13,8 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_classifier import MODEL_FILE, LinearIntentClassifier
-from bot.nlu.intent_model import IntentModel, extract, normalise
+from rasa_plugins.nlu.intent_classifier import MODEL_FILE, LinearIntentClassifier
+from lantern.nlu.intent_model import IntentModel, extract, normalise
 
 EXAMPLES = {
     "greet": ["hi", "hello", "hey there", "yo", "good morning", "hiya", "sup", "hey hey"],
@@ -108,7 +108,7 @@ def test_two_intents_give_a_two_way_softmax() -> None:
 def test_fingerprint_follows_the_model_code(monkeypatch: pytest.MonkeyPatch) -> None:
     import inspect
 
-    from bot.nlu import intent_model
+    from lantern.nlu import intent_model
 
     before = LinearIntentClassifier.fingerprint_addon({})
     assert before == LinearIntentClassifier.fingerprint_addon({"c": 5})  # config is fingerprinted by Rasa
@@ -130,11 +130,11 @@ def test_the_model_reads_the_encoder_vector(component: LinearIntentClassifier) -
 def test_without_the_encoder_it_answers_from_the_words(component: LinearIntentClassifier, storage: LocalModelStorage,
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        caplog: pytest.LogCaptureFixture) -> None:
-    from bot.nlu import linear_component
+    from rasa_plugins.nlu import linear_component
 
     monkeypatch.setattr(linear_component, "get_encoder", lambda: None)
     context = ExecutionContext(GraphSchema({}), "no-encoder")
-    with caplog.at_level("ERROR", logger="bot.nlu.linear_component"):
+    with caplog.at_level("ERROR", logger="rasa_plugins.nlu.linear_component"):
         loaded = LinearIntentClassifier.load(LinearIntentClassifier.get_default_config(), storage, RESOURCE, context)
     assert "sentence encoder" in caplog.text and "make install" in caplog.text
     [message] = loaded.process([Message(data={"text": "hello"})])

@@ -1,6 +1,6 @@
 """The language rules, enforced: every domain response and every text a custom action can produce.
 
-Rules (bot/lint.py, mi-style.md section 3): no stigmatising words, no "you should / need to /
+Rules (tools/lint.py, mi-style.md section 3): no stigmatising words, no "you should / need to /
 must", at most 320 characters, an MI code in metadata, no emoji in safety content, and at
 most three messages in one turn.
 """
@@ -17,8 +17,8 @@ from rasa_sdk import Action
 
 import actions
 from actions import phrases
-from bot import lint
-from bot.processes import PROJECT_ROOT
+from tools import lint
+from tools.processes import PROJECT_ROOT
 
 DOMAIN = PROJECT_ROOT / "domain"
 STORY_DIRS = ("data/rules", "data/stories", "tests/stories")

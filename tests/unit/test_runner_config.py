@@ -5,8 +5,8 @@ import os
 import subprocess
 import sys
 
-from bot.processes import PROJECT_ROOT
-from bot.runner import config_problems, sms_configured
+from tools.processes import PROJECT_ROOT
+from tools.runner import config_problems, sms_configured
 from tests.conftest import make_settings
 
 SMS = {"LANTERN_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
@@ -28,7 +28,7 @@ def run_runner(tmp_path, **settings: str) -> subprocess.CompletedProcess:
     env_file.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LANTERN_", "RASA_"))}
     env.update(settings, LANTERN_ENV_FILE=str(env_file), LANTERN_DATA_DIR=str(tmp_path / "data"))
-    return subprocess.run([sys.executable, "-m", "bot.runner"], cwd=PROJECT_ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "tools.runner"], cwd=PROJECT_ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
 
 

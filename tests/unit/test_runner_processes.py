@@ -1,4 +1,4 @@
-"""bot/processes.py: private files and folders, children that die with their parent, loopback-only actions."""
+"""tools/processes.py: private files and folders, children that die with their parent, loopback-only actions."""
 from __future__ import annotations
 
 import os
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import psutil
 
-from bot import processes
-from bot.processes import PROJECT_ROOT, child_env, secure_data, start_action_server
-from bot.sqlite import database_files
+from tools import processes
+from tools.processes import PROJECT_ROOT, child_env, secure_data, start_action_server
+from lantern.db.sqlite import database_files
 from tests.conftest import make_settings
 
 
@@ -93,7 +93,7 @@ def test_database_files_of_a_url():
 PARENT = r"""
 import os, sys, time
 from pathlib import Path
-from bot.processes import _spawn
+from tools.processes import _spawn
 child = _spawn("sleeper", [sys.executable, "-c",
                            "import sys, time; open(sys.argv[1], 'w').write('x'); time.sleep(600)", sys.argv[2]],
                dict(os.environ), Path(sys.argv[1]), "http://127.0.0.1:9/")

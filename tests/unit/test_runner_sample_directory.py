@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.directory import db
-from bot.directory.search import search
-from bot.directory.staff import list_sources
-from bot.runner import ensure_sample_directory
+from lantern.directory import db
+from lantern.directory.search import search
+from lantern.directory.staff import list_sources
+from tools.runner import ensure_sample_directory
 from tests.conftest import make_settings
 
 
@@ -26,7 +26,7 @@ def test_first_run_imports_the_sample_once(tmp_path: Path):
 def test_a_directory_staff_imported_is_left_alone(tmp_path: Path):
     s = make_settings(tmp_path)
     with db.session_scope(s.directory_db_url) as session:
-        from bot.directory.importer import import_path
+        from lantern.directory.importer import import_path
 
         import_path(Path(__file__).resolve().parents[2] / "data" / "directory" / "sample-dayton", session,
                     source="staff-data")

@@ -1,4 +1,4 @@
-"""bot/supervisor.py: crashed and hung servers are restarted with capped exponential backoff, forever.
+"""tools/supervisor.py: crashed and hung servers are restarted with capped exponential backoff, forever.
 
 Real child processes (tiny HTTP servers and scripts that crash) and a fake
 clock, so the backoff is checked exactly without waiting for it.
@@ -15,8 +15,8 @@ from typing import Iterator, List
 
 import pytest
 
-from bot.processes import Child, Stack, _spawn, answers, wait_healthy
-from bot.supervisor import Policy, Supervisor
+from tools.processes import Child, Stack, _spawn, answers, wait_healthy
+from tools.supervisor import Policy, Supervisor
 from tests.conftest import free_port, make_settings
 
 FAKE_SERVER = r"""

@@ -1,5 +1,5 @@
-"""The sentence encoder (bot/nlu/sentence_encoder.py, bot/nlu/wordpiece.py) against the reference implementation,
-on odd input, and its install step (bot/nlu/encoder_files.py).
+"""The sentence encoder (lantern/nlu/sentence_encoder.py, lantern/nlu/wordpiece.py) against the reference implementation,
+on odd input, and its install step (tools/encoder_files.py).
 
 tests/data/encoder_reference.json holds token ids and vectors that sentence-transformers and
 Hugging Face's tokenizer gave for the same model files (tests/data/make_encoder_reference.py).
@@ -15,9 +15,9 @@ from typing import Any, Dict
 import numpy as np
 import pytest
 
-from bot import settings
-from bot.nlu import encoder_files
-from bot.nlu.sentence_encoder import CACHE_SIZE, MAX_TOKENS, SentenceEncoder, get_encoder
+from lantern import settings
+from tools import encoder_files
+from lantern.nlu.sentence_encoder import CACHE_SIZE, MAX_TOKENS, SentenceEncoder, get_encoder
 
 REFERENCE: Dict[str, Any] = json.loads((Path(__file__).parents[1] / "data" / "encoder_reference.json")
                                        .read_text(encoding="utf-8"))
@@ -80,7 +80,7 @@ def test_the_cache_returns_the_same_vector_and_stays_small(encoder: SentenceEnco
 
 
 def test_a_missing_folder_gives_no_encoder_and_a_log_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.nlu.sentence_encoder"):
+    with caplog.at_level(logging.WARNING, logger="lantern.nlu.sentence_encoder"):
         assert get_encoder(str(tmp_path / "nowhere")) is None
     assert "make install" in caplog.text
 

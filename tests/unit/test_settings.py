@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import settings
+from lantern import settings
 
 
 def test_defaults_put_everything_under_the_data_folder():

@@ -1,6 +1,6 @@
 """Crisis signs from opted-out numbers: stored as labels for staff, listed and marked by the CLI."""
-from bot.channels.sms_state import SmsState
-from bot.cli import main
+from rasa_plugins.channels.sms_state import SmsState
+from tools.cli import main
 
 
 def test_flags_are_stored_listed_and_marked_reviewed(tmp_path, capsys):

@@ -1,8 +1,8 @@
-"""SMS channel state (bot/channels/sms_state.py) and reply formatting (SmsChannel.to_sms)."""
+"""SMS channel state (rasa_plugins/channels/sms_state.py) and reply formatting (SmsChannel.to_sms)."""
 from __future__ import annotations
 
-from bot.channels.sms import SmsChannel, parse_form
-from bot.channels.sms_state import SmsState
+from rasa_plugins.channels.sms import SmsChannel, parse_form
+from rasa_plugins.channels.sms_state import SmsState
 
 
 def test_message_sid_is_claimed_once(tmp_path):

@@ -1,11 +1,11 @@
-"""SMS encodings, segment counts, splitting, keywords and numbered choices (bot/channels/sms_text.py)."""
+"""SMS encodings, segment counts, splitting, keywords and numbered choices (rasa_plugins/channels/sms_text.py)."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from bot.channels import sms_text as t
+from rasa_plugins.channels import sms_text as t
 
 
 @pytest.mark.parametrize("text, encoding, segments", [

@@ -5,7 +5,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot import speedups
+from rasa_plugins import speedups
 
 GOOD = [
     {"events": [], "responses": []},

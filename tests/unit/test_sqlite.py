@@ -1,9 +1,9 @@
-"""bot/sqlite.py: file SQLite engines run in WAL mode with the configured sync level."""
+"""lantern/db/sqlite.py: file SQLite engines run in WAL mode with the configured sync level."""
 import pytest
 import sqlalchemy as sa
 
-from bot import settings
-from bot.sqlite import use_wal
+from lantern import settings
+from lantern.db.sqlite import use_wal
 
 
 def pragmas(engine):

@@ -12,8 +12,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.identity import stored_id
-from bot.stores import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
+from lantern.identity import stored_id
+from rasa_plugins.tracker_store import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -139,7 +139,7 @@ def test_store_needs_a_url():
 
 
 def test_database_waits_are_short(tmp_path):
-    """A locked SQLite file fails a write within seconds (bot/stores.py use_short_timeouts); a URL's own timeout wins."""
+    """A locked SQLite file fails a write within seconds (rasa_plugins/tracker_store.py use_short_timeouts); a URL's own timeout wins."""
     default = LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'a.sqlite'}", pseudonym_key=KEY)
     own = LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'b.sqlite'}?timeout=1", pseudonym_key=KEY)
     with default.engine.connect() as conn:

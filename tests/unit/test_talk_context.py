@@ -1,11 +1,11 @@
-"""Reading a short answer with the bot's previous message (bot/nlu/talk_context.py), without a model."""
+"""Reading a short answer with the bot's previous message (lantern/nlu/talk_context.py), without a model."""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
 import pytest
 
-from bot.nlu.talk_context import (
+from lantern.nlu.talk_context import (
     CONTEXT_KEY,
     TurnContext,
     answer_kind,

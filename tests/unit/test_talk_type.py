@@ -13,8 +13,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bench.talk_type import f1_scores
-from bot.nlu.talk_model import LABELS
-from bot.nlu.talk_type import (
+from lantern.nlu.talk_model import LABELS
+from rasa_plugins.nlu.talk_type import (
     DEFAULT_EXAMPLES,
     MODEL_FILE,
     PROJECT_ROOT,
@@ -121,7 +121,7 @@ def test_process_sets_output_on_every_message(component: TalkTypeClassifier) -> 
 
 
 def _reflection_of(talk: str, negative: bool = False) -> Dict[str, Any]:
-    """Message metadata as the server's turn-context hook sets it (bot/turn_context.py)."""
+    """Message metadata as the server's turn-context hook sets it (rasa_plugins/turn_context.py)."""
     return {"lantern_context": {"prev_talk": talk, "prev_mi": "complex_reflection", "prev_negative": negative}}
 
 

@@ -1,4 +1,4 @@
-"""`python -m bot transcripts export|purge` and the retention schedule, on a real SQLite file."""
+"""`python -m tools transcripts export|purge` and the retention schedule, on a real SQLite file."""
 from __future__ import annotations
 
 import csv
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.cli import main
-from bot.transcripts import db as tdb
-from bot.transcripts.export import FIELDS, FORMULA_TRIGGERS, neutralize_cell, parse_since
-from bot.transcripts.record import add_records
-from bot.transcripts.retention import RetentionSchedule, purge
-from bot.transcripts.scrub import MessageRecord, SessionMark
+from tools.cli import main
+from lantern.records.transcripts import db as tdb
+from lantern.records.transcripts.export import FIELDS, FORMULA_TRIGGERS, neutralize_cell, parse_since
+from lantern.records.transcripts.record import add_records
+from lantern.records.transcripts.retention import RetentionSchedule, purge
+from lantern.records.transcripts.scrub import MessageRecord, SessionMark
 
 NOW = datetime.utcnow().replace(microsecond=0)  # the schedule and the CLI purge against the real clock
 EVENTS_DDL = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
@@ -276,7 +276,7 @@ def test_schedule_survives_a_broken_database(tmp_path, capsys):
 
 
 def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypatch):
-    from bot.anonymizer import pseudonymize
+    from lantern.records.anonymizer import pseudonymize
 
     monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "cli-key")
     engine = tdb.open_engine(url)
@@ -296,7 +296,7 @@ def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypat
 
 
 def test_forget_leaves_nothing_in_the_database_files_or_the_wal(url, tmp_path, monkeypatch):
-    """WAL keeps old page images; forget() checkpoints and truncates it (bot/sqlite.py)."""
+    """WAL keeps old page images; forget() checkpoints and truncates it (lantern/db/sqlite.py)."""
     monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "cli-key")
     import sqlite3
 
@@ -307,7 +307,7 @@ def test_forget_leaves_nothing_in_the_database_files_or_the_wal(url, tmp_path, m
     bot_side.execute("SELECT count(*) FROM events").fetchone()  # keeps the WAL from being removed on close
     files = lambda: [p for p in tmp_path.iterdir() if p.name.startswith("lantern.db")]  # noqa: E731
     assert any(b"he isnt breathing" in p.read_bytes() for p in files())
-    from bot.transcripts.retention import forget
+    from lantern.records.transcripts.retention import forget
 
     forget(engine, "p_both")
     leftovers = [p.name for p in files() for needle in (b"p_both", b"he isnt breathing", b"first visit")

@@ -20,10 +20,10 @@ from typing import Iterator
 import pytest
 import sqlalchemy as sa
 
-from bot.anonymizer import pseudonymize
-from bot.cli import main
-from bot.stores import LanternTrackerStore
-from bot.transcripts import db as tdb
+from lantern.records.anonymizer import pseudonymize
+from tools.cli import main
+from rasa_plugins.tracker_store import LanternTrackerStore
+from lantern.records.transcripts import db as tdb
 from tests.unit.test_transcripts_store import DOMAIN, KEY, NUMBER, PII, pii_turns, tracker
 
 
@@ -82,7 +82,7 @@ def test_store_on_postgres(clean, capsys):
     store = LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)
     LanternTrackerStore(domain=DOMAIN, host=clean, pseudonym_key=KEY)  # a second replica: migration is a no-op
     assert tdb.current_revision(store.engine) == tdb.head_revision()
-    with store.engine.connect() as conn:  # waits end in seconds (bot/stores.py use_short_timeouts)
+    with store.engine.connect() as conn:  # waits end in seconds (rasa_plugins/tracker_store.py use_short_timeouts)
         assert conn.execute(sa.text("SHOW lock_timeout")).scalar() == "2s"
         assert conn.execute(sa.text("SHOW statement_timeout")).scalar() == "10s"
     asyncio.run(store.save(tracker(pii_turns())))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.anonymizer import get_anonymizer
-from bot.transcripts.scrub import REDACTED, DomainInfo, MessageRecord, Scrubber, SessionMark
+from lantern.records.anonymizer import get_anonymizer
+from lantern.records.transcripts.scrub import REDACTED, DomainInfo, MessageRecord, Scrubber, SessionMark
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PHONE_SENDER = "+1 (614) 555-0188"
@@ -109,7 +109,7 @@ def test_every_domain_slot_has_a_policy():
     or its value reloads as "<REDACTED>" in the next turn without anyone having decided so."""
     from rasa.shared.core.domain import Domain
 
-    from bot.transcripts.scrub import CODE_SLOTS, PUBLIC_SLOTS, REDACTED_SLOTS, SAFE_SLOT_TYPES
+    from lantern.records.transcripts.scrub import CODE_SLOTS, PUBLIC_SLOTS, REDACTED_SLOTS, SAFE_SLOT_TYPES
 
     domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain"))
     unclassified = [s.name for s in domain.slots if s.type_name not in SAFE_SLOT_TYPES

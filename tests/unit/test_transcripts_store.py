@@ -13,14 +13,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.anonymizer import pseudonymize
-from bot.stores import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
-from bot.transcripts import db as tdb
-from bot.transcripts.models import Conversation, Message
+from lantern.records.anonymizer import pseudonymize
+from rasa_plugins.tracker_store import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
+from lantern.records.transcripts import db as tdb
+from lantern.records.transcripts.models import Conversation, Message
 
 KEY = "unit-test-pseudonym-key"
 NUMBER = "+1 614 555 0188"
-SENDER = "sms:" + pseudonymize(NUMBER, KEY)  # an SMS conversation id (bot/identity.py)
+SENDER = "sms:" + pseudonymize(NUMBER, KEY)  # an SMS conversation id (lantern/identity.py)
 PII = ["Keisha", "Brennan", "380-555-0147", "4417 Maple Ave", "jmarie.w@gmail.com"]
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -97,7 +97,7 @@ def test_models_match_the_migrations(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from bot.transcripts.models import Base
+    from lantern.records.transcripts.models import Base
 
     engine = tdb.open_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.connect() as conn:
@@ -114,7 +114,7 @@ def test_store_starts_with_transcript_schema_at_head(tmp_path):
 
 def test_store_needs_a_pseudonym_key(tmp_path, monkeypatch):
     monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "")
-    monkeypatch.setattr("bot.settings.ENV_FILE", tmp_path / "no.env")
+    monkeypatch.setattr("lantern.settings.ENV_FILE", tmp_path / "no.env")
     with pytest.raises(TrackerStoreUnavailable):
         LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{db_path(tmp_path)}")
 

@@ -1,4 +1,4 @@
-"""The server-side hook (bot/turn_context.py): the bot's previous message, as labels, into the user
+"""The server-side hook (rasa_plugins/turn_context.py): the bot's previous message, as labels, into the user
 message's metadata before NLU; and the actions' labels it reads (actions/phrases.py)."""
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions import phrases
 from actions.reflect import ActionReflect
-from bot import turn_context
-from bot.nlu.talk_context import CONTEXT_KEY, TurnContext
+from rasa_plugins import turn_context
+from lantern.nlu.talk_context import CONTEXT_KEY, TurnContext
 from tests.unit.mi_helpers import CHANGE, SUSTAIN, make_tracker, run
 
 

@@ -1,12 +1,12 @@
-"""The channel's turn runner: deadlines, a decided save, never an empty answer (bot/channels/turns.py)."""
+"""The channel's turn runner: deadlines, a decided save, never an empty answer (rasa_plugins/channels/turns.py)."""
 from __future__ import annotations
 
 import asyncio
 import threading
 from typing import Any, List
 
-from bot.channels.rest import json_depth, parse_body
-from bot.channels.turns import CURRENT_TICKET, TurnTicket, run_turn
+from rasa_plugins.channels.rest import json_depth, parse_body
+from rasa_plugins.channels.turns import CURRENT_TICKET, TurnTicket, run_turn
 
 
 def test_the_ticket_lets_exactly_one_side_win():

@@ -371,7 +371,7 @@ class LanternWidget {
       for (const q of waiting) this.emit(q.text, q.shown);
     });
     // The server asks the page holding a session whether it is still there before it lets
-    // another page resume that session (see bot/channels/widget.py).
+    // another page resume that session (see rasa_plugins/channels/widget.py).
     socket.on("session_check", (ack) => { if (typeof ack === "function" && socket === this.socket) ack(true); });
     socket.on("bot_uttered", (data) => this.receive(data));
     socket.on("disconnect", (reason) => {

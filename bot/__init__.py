@@ -1,1 +1,0 @@
-"""Lantern: a motivational-interviewing chatbot for people who use drugs."""

@@ -1,6 +1,0 @@
-"""Alembic environment for the directory tables only (prefix dir_, version table dir_alembic_version)."""
-from bot.directory.db import VERSION_TABLE
-from bot.directory.models import Base
-from bot.migrations import run_env
-
-run_env(Base.metadata, VERSION_TABLE, table_prefix="dir_")

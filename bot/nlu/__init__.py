@@ -1,1 +1,0 @@
-"""Lantern's own Rasa NLU components (listed by class path in config.yml)."""

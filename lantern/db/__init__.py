@@ -1,0 +1,1 @@
+"""Database plumbing shared by every table group: engines and Alembic."""

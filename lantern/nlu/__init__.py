@@ -1,0 +1,1 @@
+"""Pure NumPy models (no Rasa): sentence encoder, linear classifiers, talk-type features; wrapped by rasa_plugins/nlu."""

