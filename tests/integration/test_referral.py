@@ -28,7 +28,7 @@ def bot(lantern):
 
 
 def talk(bot, who: str, text: str) -> List[Dict]:
-    status, replies = send(lantern.settings, who, text)
+    status, replies = send(bot.settings, who, text)
     assert status == 200, replies
     assert 1 <= len(replies) <= 3, replies
     for reply in replies:
@@ -92,7 +92,7 @@ def test_no_thanks_while_asked_where_is_respected(bot):
 def test_crisis_interrupts_the_form(bot):
     who = new_sender()
     talk(bot, who, "where can i get narcan")
-    status, replies = send(lantern.settings, who, "my friend is turning blue and wont wake up")
+    status, replies = send(bot.settings, who, "my friend is turning blue and wont wake up")
     assert status == 200 and replies[0]["text"].startswith("Call 911")
     assert "naloxone" in joined(replies).lower()
     # The form is over: the next message is not read as a place.
