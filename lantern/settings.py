@@ -4,11 +4,20 @@ Values come from the process environment, then from `.env` in the project root
 (python-dotenv; the environment wins), then from the defaults below. Only
 secrets have no default: `ensure_secrets()` generates the missing ones into
 `.env` on first run so a fresh machine works without manual steps.
+
+Loaded once per process: `load()` reads `.env` and the environment on its first call and
+returns that same `Settings` on every later call (about twenty modules ask for settings, some
+on every turn; re-reading `.env` each time cost disk reads and let one process see two
+configurations). `reload()` re-reads them: tests that change an environment variable call it,
+and `ensure_secrets()` calls it after writing new secrets. `load(values)` resolves the given
+values only (tests), uncached and without touching `.env`. The Rasa server, the action server
+and the runner are separate processes, so each loads once.
 """
 from __future__ import annotations
 
 import os
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -155,9 +164,34 @@ def _lock_store_env_for(url: str) -> Dict[str, str]:
     }
 
 
+_loaded: Optional[Settings] = None
+_loading = threading.Lock()
+
+
 def load(values: Optional[Dict[str, str]] = None) -> Settings:
-    """Resolve settings from the environment and `.env` (or from `values`, for tests)."""
-    v = _raw() if values is None else dict(values)
+    """The process's settings, read from the environment and `.env` once (or resolved from `values`, uncached)."""
+    global _loaded
+    if values is not None:
+        return _resolve(dict(values))
+    settings = _loaded
+    if settings is None:
+        with _loading:
+            if _loaded is None:
+                _loaded = _resolve(_raw())
+            settings = _loaded
+    return settings
+
+
+def reload() -> Settings:
+    """Re-read the environment and `.env` now (after a test changes a variable, or secrets were written)."""
+    global _loaded
+    with _loading:
+        _loaded = _resolve(_raw())
+        return _loaded
+
+
+def _resolve(v: Dict[str, str]) -> Settings:
+    """Settings from raw name -> value strings (environment over `.env`)."""
     data_dir = Path(v.get("LANTERN_DATA_DIR") or "var")
     if not data_dir.is_absolute():
         data_dir = PROJECT_ROOT / data_dir
@@ -212,4 +246,6 @@ def ensure_secrets(env_file: Path = ENV_FILE) -> List[str]:
             for name in missing:
                 fh.write(f"{name}={secrets.token_urlsafe(32)}\n")
         env_file.chmod(0o600)
+        if _loaded is not None:
+            reload()  # the cached settings were read before the new secrets existed
     return missing

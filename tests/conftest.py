@@ -16,6 +16,15 @@ TEST_TOKEN = "test-token-" + uuid.uuid4().hex
 REST_TOKEN = "rest-token-" + uuid.uuid4().hex
 
 
+@pytest.fixture(autouse=True)
+def settings_read_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test reads settings from the environment as it finds it (lantern/settings.py caches them per process).
+
+    A test that changes a variable after settings were read calls `settings.reload()`.
+    """
+    monkeypatch.setattr(settings_mod, "_loaded", None)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -54,6 +54,7 @@ def test_setting_picks_the_locale(monkeypatch):
     monkeypatch.setenv("LANTERN_LOCALE", "en-CA")
     assert load_locale().name == "en-CA"
     monkeypatch.setenv("LANTERN_LOCALE", "en-US")
+    settings.reload()  # settings are read once per process
     assert load_locale().name == "en-US"
 
 
