@@ -175,6 +175,14 @@ SAMPLES: Dict[str, List[str]] = {
     "steps": ["picked up naloxone and started testing your supply"],
     "topic": ["buprenorphine", "doing it your own way", "a faith-based path", "testing your supply"],
     "privacy_text": ["Chats are kept without names or numbers, for staff to follow up and improve the service."],
+    # referral.yml
+    "place": ["45402 (Dayton, OH)", "Dayton, OH", "Springfield, IL"],
+    "need": ["food", "naloxone (Narcan)", "HIV and hep C testing", "naloxone (Narcan), test strips or syringe services"],
+    "zip": ["00000", "99999"],
+    "town": ["Springfield", "Saint Petersburg"],
+    "state": ["Ohio", "Massachusetts"],
+    "miles": ["25", "100"],
+    "numbers": ["1", "1 or 2", "1, 2 or 3"],
 }
 
 

@@ -6,33 +6,61 @@ Flow (domain/referral.yml, data/rules/referral.yml):
   -> action_referral_search (2-3 options, 'which fits?')
   -> action_referral_more | action_referral_choose | action_referral_decline.
 
-The decisions and the wording are pure functions in actions/referral_text.py; this
-module connects them to Rasa and to the directory (lantern.directory). The directory
-database is opened with `lantern.directory.get_engine()` (setting
-LANTERN_DIRECTORY_DB_URL, default sqlite under the data dir). When the directory is
-empty, broken or has nothing near, the person gets an honest reply and national
-options. Raw user text and phone numbers are never logged.
+Like every MI flow, each action's decision is a pure `*_turn(context, ...) -> Turn` function
+(actions.base): reading answers is in actions/referral_parse.py, the wording in
+actions/phrases/referral.yml (through actions/referral_text.py), and the directory is reached
+only through `lantern.directory`'s API, behind the small `Directory` and `PlaceLookup`
+interfaces so the turns can be tested without a database. Nothing happens at import: the
+directory (migrations, ZIP and town tables) is opened on first use, or by `warm_up()`.
+When the directory is empty, broken or has nothing near, the person gets an honest reply and
+national options. Raw user text and phone numbers are never logged.
 """
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import referral_text as rt
-from actions.rulers import ActionRulerReply
+from actions.base import Context, MIAction, Turn, send, stamp_memory
+from actions.cues import parse_ruler
+from actions.rulers import reply_turn
 
 logger = logging.getLogger(__name__)
 
 SEARCH_LIMIT = rt.PAGE_SIZE + 1  # one extra tells whether there are more
 CITY_CACHE_SECONDS = 300.0
 EMPTY_CACHE_SECONDS = 5.0  # an empty directory is probably being imported: look again soon
+
+
+# ---------------------------------------------------------------- the context
+
+@dataclass
+class ReferralContext(Context):
+    """The MI context plus what the form reads: the intent and the entities of the latest message."""
+
+    intent: Optional[str] = None
+    entities: List[Dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tracker: Tracker, rng: Any = None) -> "ReferralContext":
+        base = Context.of(tracker, rng)
+        message = tracker.latest_message or {}
+        return cls(**vars(base), intent=(message.get("intent") or {}).get("name"),
+                   entities=list(message.get("entities") or []))
+
+    @classmethod
+    def plain(cls, text: str = "", slots: Optional[Dict[str, Any]] = None, talk: Optional[Dict[str, Any]] = None,
+              codes: Optional[List[str]] = None, seed: int = 0, intent: Optional[str] = None,
+              entities: Optional[List[Dict[str, Any]]] = None) -> "ReferralContext":
+        """A context for tests, without a tracker."""
+        base = Context.plain(text, slots, talk, codes, seed)
+        return cls(**vars(base), intent=intent, entities=list(entities or []))
 
 
 # ---------------------------------------------------------------- places
@@ -66,7 +94,7 @@ class DirectoryPlaces:
         return [st for st in preferred if st in found] + [st for st in found if st not in preferred]
 
     def directory_states(self, city: str) -> List[str]:
-        return list(self._directory_cities().get(rt.normalise(city).replace("saint ", "st "), []))
+        return list(self._directory_cities().get(town_key(city), []))
 
     def _directory_cities(self) -> Dict[str, List[str]]:
         """Town -> states with listings, re-read every few minutes (staff import while the bot runs)."""
@@ -79,23 +107,21 @@ class DirectoryPlaces:
                 return self._directory
             cities: Dict[str, List[str]] = {}
             try:
-                import sqlalchemy as sa
+                from lantern.directory import listed_towns
 
-                from lantern.directory import get_engine, models
-                from lantern.directory.zipgeo import normalise_state
-
-                table = models.Address.__table__
-                with get_engine(self.engine_url).connect() as conn:
-                    rows = conn.execute(sa.select(table.c.city, table.c.state_province).distinct()).all()
-                for city, state in rows:
-                    code = normalise_state(state)
-                    key = rt.normalise(city).replace("saint ", "st ")
-                    if key and code and code not in cities.setdefault(key, []):
+                for city, code in listed_towns(self.engine_url):
+                    key = town_key(city)
+                    if key and code not in cities.setdefault(key, []):
                         cities[key].append(code)
             except Exception as exc:  # noqa: BLE001 - a broken directory must not break the conversation
                 logger.warning("referral: could not read directory towns (%s)", type(exc).__name__)
             self._directory, self._loaded_at = cities, now
             return cities
+
+
+def town_key(city: str) -> str:
+    """How a town name is compared: normalised, 'saint' as 'st'."""
+    return rt.normalise(city).replace("saint ", "st ")
 
 
 _places: Optional[DirectoryPlaces] = None
@@ -109,7 +135,10 @@ def places() -> DirectoryPlaces:
 
 
 def warm_up() -> None:
-    """Open the directory (runs migrations) and build the ZIP and town tables before the first person asks."""
+    """Open the directory (runs migrations) and build the ZIP and town tables before the first person asks.
+
+    Not called at import: without it the same work happens on the first referral (about 2 s).
+    """
     started = time.monotonic()
     try:
         from lantern.directory import get_engine, zipgeo
@@ -122,36 +151,16 @@ def warm_up() -> None:
         logger.warning("referral: warm-up failed (%s); searches will retry", type(exc).__name__)
 
 
-def _in_action_server() -> bool:
-    """True inside `python -m rasa_sdk` (not when tests import this module)."""
-    return getattr(sys.modules.get("__main__"), "__package__", None) == "rasa_sdk"
-
-
-if _in_action_server():
-    # In the main thread, before the server starts (about 2 s): the directory engine pools SQLite
-    # connections, which may only be used by the thread that opened them.
-    warm_up()
-
-
 # ---------------------------------------------------------------- directory
 
-def to_option(result: Any) -> rt.Option:
-    """A directory Result as the small Option the messages are built from."""
-    return rt.Option(
-        name=result.name, organization=result.organization or "", address=result.address, phone=result.phone,
-        miles=result.distance_miles, approximate=bool(result.approximate_location), open_now=result.open_now,
-        hours=tuple(result.hours or ()), free=bool(result.free), walk_in=bool(result.walk_in),
-        no_insurance=bool(result.no_insurance), about=result.description or "",
-        types=tuple(result.service_types or ()))
+class Directory(Protocol):
+    """What a search turn needs from the directory (the real one is `LanternDirectory`)."""
 
+    def search(self, needs: Sequence[str], place: str, offset: int, limit: int) -> Any:
+        """A `lantern.directory.Results` page; raises only if the database cannot be read."""
 
-def national_for(needs: Sequence[str]) -> List[rt.National]:
-    """National options for these needs (all of them for 'anything'), most relevant first."""
-    from lantern.directory import national_resources
-
-    codes = [c for c in needs if c != rt.ANY_NEED]
-    found = national_resources(codes) if codes else [r for r in national_resources() if r.key in ("samhsa", "nextdistro")]
-    return [rt.National(r.name, r.what, r.phone, r.text, r.url) for r in found]
+    def national(self, needs: Sequence[str]) -> List[rt.National]:
+        """National options for these needs, most relevant first."""
 
 
 def split_place(value: str) -> Dict[str, Optional[str]]:
@@ -163,16 +172,47 @@ def split_place(value: str) -> Dict[str, Optional[str]]:
     return {"city": city.strip() or value, "state": state.strip() or None}
 
 
+def to_option(result: Any) -> rt.Option:
+    """A directory Result as the small Option the messages are built from."""
+    return rt.Option(
+        name=result.name, organization=result.organization or "", address=result.address, phone=result.phone,
+        miles=result.distance_miles, approximate=bool(result.approximate_location), open_now=result.open_now,
+        hours=tuple(result.hours or ()), free=bool(result.free), walk_in=bool(result.walk_in),
+        no_insurance=bool(result.no_insurance), about=result.description or "",
+        types=tuple(result.service_types or ()))
+
+
 def run_search(needs: Sequence[str], place: str, offset: int, limit: int = SEARCH_LIMIT,
                engine_url: Optional[str] = None) -> Any:
     """`lantern.directory.search` for the slots; raises only if the database cannot be read."""
-    from sqlalchemy.orm import Session
-
-    from lantern.directory import get_engine, search
+    from lantern.directory import search, session_scope
 
     types = [c for c in needs if c != rt.ANY_NEED]
-    with Session(get_engine(engine_url), future=True) as session:
+    with session_scope(engine_url) as session:
         return search(session, service_types=types, limit=limit, offset=offset, **split_place(place))
+
+
+class LanternDirectory:
+    """`Directory` through lantern.directory's API (setting LANTERN_DIRECTORY_DB_URL, or `engine_url`)."""
+
+    def __init__(self, engine_url: Optional[str] = None) -> None:
+        self.engine_url = engine_url
+
+    def search(self, needs: Sequence[str], place: str, offset: int, limit: int = SEARCH_LIMIT) -> Any:
+        return run_search(needs, place, offset, limit, self.engine_url)
+
+    def national(self, needs: Sequence[str]) -> List[rt.National]:
+        """National options for these needs (for 'anything': the national helpline and mail-order supplies)."""
+        from lantern.directory import national_resources
+
+        codes = [c for c in needs if c != rt.ANY_NEED]
+        found = (national_resources(codes) if codes
+                 else [r for r in national_resources() if r.key in ("samhsa", "nextdistro")])
+        return [rt.National(r.name, r.what, r.phone, r.text, r.url) for r in found]
+
+
+def national_for(needs: Sequence[str]) -> List[rt.National]:
+    return LanternDirectory().national(needs)
 
 
 def place_label(place: Optional[str], origin: Any = None) -> str:
@@ -181,96 +221,56 @@ def place_label(place: Optional[str], origin: Any = None) -> str:
     return place or "there"
 
 
-def search_turn(needs: Sequence[str], place: str, offset: int, more_page: bool = False,
-                engine_url: Optional[str] = None) -> Tuple[List[rt.Message], Dict[str, Any]]:
-    """Messages and slot updates for one page of options (or the honest fallback)."""
+def page_turn(needs: Sequence[str], place: str, offset: int, directory: Directory, more_page: bool = False) -> Turn:
+    """One page of options (or the honest fallback to national options), and the slots to remember it."""
     needs = list(needs) or [rt.ANY_NEED]
+
+    def national(lead: Any, **slots: Any) -> Turn:
+        return Turn(rt.national_messages(lead, directory.national(needs), rt.AFTER_NATIONAL),
+                    {"referral_shown": None, **slots})
+
     if place == rt.ANYWHERE:
-        return rt.national_messages(rt.ANYWHERE_LEAD, national_for(needs), rt.AFTER_NATIONAL), {"referral_shown": None}
+        return national(rt.ANYWHERE_LEAD)
     try:
-        results = run_search(needs, place, offset, engine_url=engine_url)
+        results = directory.search(needs, place, offset, SEARCH_LIMIT)
     except Exception as exc:  # noqa: BLE001 - no directory is no reason to leave the person with nothing
         logger.error("referral: directory search failed (%s)", type(exc).__name__)
-        return rt.national_messages(rt.ERROR_LEAD, national_for(needs), rt.AFTER_NATIONAL), {"referral_shown": None}
+        return national(rt.ERROR_LEAD)
     label = place_label(place, results.origin)
     if results.status in ("unknown_zip", "unknown_city", "no_place"):
-        lead = rt.unknown_place_lead(results.status, place)
-        return rt.national_messages(lead, national_for(needs), rt.AFTER_NATIONAL), {"referral_shown": None,
-                                                                                   "referral_place": None}
+        return national(rt.unknown_place_lead(results.status, place), referral_place=None)
     page = [to_option(r) for r in list(results)[: rt.PAGE_SIZE]]
     if not page:
-        lead = rt.NO_MORE_LEAD if offset else rt.no_results_lead(needs, label, results.searched_miles)
-        return rt.national_messages(lead, national_for(needs), rt.AFTER_NATIONAL), {"referral_shown": None}
+        return national(rt.NO_MORE_LEAD if offset else rt.no_results_lead(needs, label, results.searched_miles))
     has_more = len(results) > len(page)
     messages = rt.options_messages(page, label, needs, has_more, start_number=offset + 1, more_page=more_page)
-    return messages, {"referral_shown": [o.remember() for o in page], "referral_offset": float(offset + len(page))}
+    return Turn(messages, {"referral_shown": [o.remember() for o in page], "referral_offset": float(offset + len(page))})
 
 
-def utter(dispatcher: CollectingDispatcher, messages: Sequence[rt.Message]) -> None:
-    for message in list(messages)[: rt.MAX_MESSAGES]:
-        dispatcher.utter_message(text=message.text, metadata={"mi": message.mi})
+# ---------------------------------------------------------------- the turns
+
+def validate_turn(context: ReferralContext, lookup: rt.PlaceLookup,
+                  normalise_type: Optional[Callable[[str], Optional[str]]] = None) -> Optional[Turn]:
+    """Slot updates for one answer while the form runs, or None to let the other rules answer it."""
+    decided = rt.decide_form_turn(text=context.text, intent=context.intent, entities=context.entities,
+                                  slots=context.slots, requested=context.slots.get("requested_slot"),
+                                  lookup=lookup, normalise_type=normalise_type)
+    if decided is None:
+        return None
+    slots = dict(decided.slots)
+    if decided.done:
+        slots["requested_slot"] = None
+    return Turn([], slots)
 
 
-def slot_events(values: Dict[str, Any]) -> List[EventType]:
-    return [SlotSet(name, value) for name, value in values.items()]
+def ask_need_turn(context: Context) -> Turn:
+    place = context.slots.get("referral_place")
+    label = None if place in (None, rt.ANYWHERE) else place_label(place, None)
+    return Turn([rt.ask_need(context.slots.get("referral_retry"), label)])
 
 
-# ---------------------------------------------------------------- actions
-
-class ValidateReferralForm(Action):
-    """Reads every answer while the referral form runs (and the message that started it).
-
-    Returning no events rejects the form for this turn, so the rules for crisis, stop,
-    goodbye and 'are you a bot' answer instead; any slot event keeps the form going.
-    """
-
-    max_messages = 0
-
-    def name(self) -> Text:
-        return "validate_referral_form"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        from lantern.directory.taxonomy import normalise_type
-
-        message = tracker.latest_message or {}
-        turn = rt.decide_form_turn(
-            text=message.get("text"), intent=(message.get("intent") or {}).get("name"),
-            entities=message.get("entities") or [], slots=tracker.slots,
-            requested=tracker.get_slot("requested_slot"), lookup=places(), normalise_type=normalise_type)
-        if turn is None:
-            return []
-        events = slot_events(turn.slots)
-        if turn.done:
-            events.append(SlotSet("requested_slot", None))
-        return events
-
-
-class ActionAskReferralNeed(Action):
-    max_messages = 1
-
-    def name(self) -> Text:
-        return "action_ask_referral_need"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        place = tracker.get_slot("referral_place")
-        label = None if place in (None, rt.ANYWHERE) else place_label(place, None)
-        utter(dispatcher, [rt.ask_need(tracker.get_slot("referral_retry"), label)])
-        return []
-
-
-class ActionAskReferralPlace(Action):
-    max_messages = 1
-
-    def name(self) -> Text:
-        return "action_ask_referral_place"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        needs = tracker.get_slot("referral_need") or []
-        utter(dispatcher, [rt.ask_place(tracker.get_slot("referral_retry"), needs)])
-        return []
+def ask_place_turn(context: Context) -> Turn:
+    return Turn([rt.ask_place(context.slots.get("referral_retry"), context.slots.get("referral_need") or [])])
 
 
 def finished_form_slots(needs: Optional[List[str]]) -> Dict[str, Any]:
@@ -278,91 +278,134 @@ def finished_form_slots(needs: Optional[List[str]]) -> Dict[str, Any]:
     return {"referral_need": None, "referral_last_need": needs, "referral_retry": None, "referral_exit": None}
 
 
-class ActionReferralSearch(Action):
-    """Runs when the referral form is done: the first page of options, or respects a decline."""
-
-    max_messages = 3
-
-    def name(self) -> Text:
-        return "action_referral_search"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        exit_reason = tracker.get_slot("referral_exit")
-        if exit_reason in ("declined", "unclear"):
-            utter(dispatcher, [rt.declined_message() if exit_reason == "declined" else rt.gave_up_message()])
-            return slot_events({**finished_form_slots(tracker.get_slot("referral_last_need")),
-                                "referral_shown": None})
-        needs = rt.canonical_needs(tracker.get_slot("referral_need") or []) or [rt.ANY_NEED]
-        place = tracker.get_slot("referral_place") or rt.ANYWHERE
-        messages, updates = search_turn(needs, place, offset=0)
-        utter(dispatcher, messages)
-        return slot_events({"referral_offset": 0.0, **updates, **finished_form_slots(needs)})
+def search_turn(context: Context, directory: Directory) -> Turn:
+    """When the form is done: the first page of options, or the decline respected."""
+    slots = context.slots
+    exit_reason = slots.get("referral_exit")
+    if exit_reason in ("declined", "unclear"):
+        message = rt.declined_message() if exit_reason == "declined" else rt.gave_up_message()
+        return Turn([message], {**finished_form_slots(slots.get("referral_last_need")), "referral_shown": None})
+    needs = rt.canonical_needs(slots.get("referral_need") or []) or [rt.ANY_NEED]
+    place = slots.get("referral_place") or rt.ANYWHERE
+    page = page_turn(needs, place, 0, directory)
+    return Turn(page.messages, {"referral_offset": 0.0, **page.slots, **finished_form_slots(needs)})
 
 
-class ActionReferralMore(Action):
-    """'More': the next page for the last search; when the local list runs out, national options."""
-
-    max_messages = 3
-
-    def name(self) -> Text:
-        return "action_referral_more"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        needs = tracker.get_slot("referral_last_need")
-        place = tracker.get_slot("referral_place")
-        if not needs or not place:
-            utter(dispatcher, [rt.nothing_to_show_message()])
-            return []
-        offset = int(tracker.get_slot("referral_offset") or 0)
-        if not tracker.get_slot("referral_shown"):
-            # The last reply already ended with national options (or a decline): no page to turn.
-            utter(dispatcher, [rt.look_again_message()])
-            return []
-        messages, updates = search_turn(needs, place, offset=offset, more_page=True)
-        utter(dispatcher, messages)
-        return slot_events(updates)
+def more_turn(context: Context, directory: Directory) -> Turn:
+    """'More': the next page of the last search; when the local list runs out, national options."""
+    slots = context.slots
+    needs, place = slots.get("referral_last_need"), slots.get("referral_place")
+    if not needs or not place:
+        return Turn([rt.nothing_to_show_message()])
+    if not slots.get("referral_shown"):
+        # The last reply already ended with national options (or a decline): no page to turn.
+        return Turn([rt.look_again_message()])
+    return page_turn(needs, place, int(slots.get("referral_offset") or 0), directory, more_page=True)
 
 
-class ActionReferralChoose(Action):
-    """'The second one': the chosen option again, an affirmation, and an open question about next steps."""
-
-    max_messages = 2
-
-    def name(self) -> Text:
-        return "action_referral_choose"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        shown = tracker.get_slot("referral_shown") or []
-        if not shown and tracker.get_slot("ruler_pending"):
-            # "3" right after "how important, 0 to 10?" is a ruler answer, not a pick from a list
-            return await ActionRulerReply().run(dispatcher, tracker, domain)
-        if not shown:
-            utter(dispatcher, [rt.nothing_to_show_message()])
-            return []
-        index = rt.parse_choice((tracker.latest_message or {}).get("text"), shown)
-        if index is None:
-            utter(dispatcher, [rt.which_one_message(len(shown))])
-            return []
-        utter(dispatcher, rt.chosen_messages(shown[index]))
-        return []
+def choose_turn(context: Context) -> Turn:
+    """'The second one': that option again, an affirmation, an open question about next steps."""
+    shown = context.slots.get("referral_shown") or []
+    if not shown and context.slots.get("ruler_pending"):
+        # "3" right after "how important, 0 to 10?" is a ruler answer, not a pick from a list
+        return reply_turn(parse_ruler(context.text), context)
+    if not shown:
+        return Turn([rt.nothing_to_show_message()])
+    index = rt.parse_choice(context.text, shown)
+    if index is None:
+        return Turn([rt.which_one_message(len(shown))])
+    return Turn(rt.chosen_messages(shown[index]))
 
 
-class ActionReferralDecline(Action):
+def decline_turn(context: Context) -> Turn:
     """'None of these' / 'no thanks': respected warmly, nothing pushed."""
+    shown = bool(context.slots.get("referral_shown"))
+    return Turn([rt.declined_message() if shown else rt.no_thanks_message()], {"referral_shown": None})
 
+
+# ---------------------------------------------------------------- actions
+
+class ReferralAction(MIAction):
+    """An MI action whose context also carries the latest intent and entities."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Any]:
+        context = ReferralContext.of(tracker)
+        return send(dispatcher, stamp_memory(context.slots, self.decide(context), time.time()))
+
+
+class ValidateReferralForm(ReferralAction):
+    """Reads every answer while the referral form runs (and the message that started it).
+
+    Returning no events rejects the form for this turn, so the rules for crisis, stop,
+    goodbye and 'are you a bot' answer instead; any slot event keeps the form going.
+    """
+
+    action_name = "validate_referral_form"
+    max_messages = 0
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Any]:
+        from lantern.directory import normalise_type
+
+        turn = validate_turn(ReferralContext.of(tracker), places(), normalise_type)
+        return [] if turn is None else send(dispatcher, turn)
+
+
+class ActionAskReferralNeed(ReferralAction):
+    action_name = "action_ask_referral_need"
     max_messages = 1
 
-    def name(self) -> Text:
-        return "action_referral_decline"
+    def decide(self, context: Context) -> Turn:
+        return ask_need_turn(context)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        shown = bool(tracker.get_slot("referral_shown"))
-        utter(dispatcher, [rt.declined_message() if shown else rt.no_thanks_message()])
-        return [SlotSet("referral_shown", None)]
+
+class ActionAskReferralPlace(ReferralAction):
+    action_name = "action_ask_referral_place"
+    max_messages = 1
+
+    def decide(self, context: Context) -> Turn:
+        return ask_place_turn(context)
+
+
+class ActionReferralSearch(ReferralAction):
+    """Runs when the referral form is done: the first page of options, or respects a decline."""
+
+    action_name = "action_referral_search"
+    max_messages = 3
+
+    def decide(self, context: Context) -> Turn:
+        return search_turn(context, LanternDirectory())
+
+
+class ActionReferralMore(ReferralAction):
+    """'More': the next page for the last search; when the local list runs out, national options."""
+
+    action_name = "action_referral_more"
+    max_messages = 3
+
+    def decide(self, context: Context) -> Turn:
+        return more_turn(context, LanternDirectory())
+
+
+class ActionReferralChoose(ReferralAction):
+    """'The second one': the chosen option again, an affirmation, and an open question about next steps."""
+
+    action_name = "action_referral_choose"
+    max_messages = 2
+
+    def decide(self, context: Context) -> Turn:
+        return choose_turn(context)
+
+
+class ActionReferralDecline(ReferralAction):
+    """'None of these' / 'no thanks': respected warmly, nothing pushed."""
+
+    action_name = "action_referral_decline"
+    max_messages = 1
+
+    def decide(self, context: Context) -> Turn:
+        return decline_turn(context)
 
 
 def sample_texts() -> List[str]:
@@ -380,7 +423,7 @@ def sample_texts() -> List[str]:
                        address="2200 Sample Road, Dayton, OH 45405", phone="937-555-0105", miles=2.6, open_now=False,
                        hours=("MO,TU,WE,TH,FR 08:00-17:00",), walk_in=True, no_insurance=True,
                        about="Buprenorphine started the same day for most people.", types=("buprenorphine",))
-    for code in list(rt.LABELS):
+    for code in rt.need_codes():
         for n in (1, 2, 3):
             for more in (True, False):
                 texts += [m.text for m in rt.options_messages([option] * n, "45402 (Dayton, OH)", [code], more,
