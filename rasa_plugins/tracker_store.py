@@ -104,9 +104,8 @@ class LanternTrackerStore(SQLTrackerStore):
                  anonymizer: Any = None, save_attempts: int = SAVE_ATTEMPTS, **kwargs: Any) -> None:
         if not host or "://" not in host:
             raise TrackerStoreUnavailable("tracker store needs a SQLAlchemy URL (LANTERN_DB_URL)")
+        from lantern import db
         from lantern import settings as settings_mod
-        from lantern.db.sqlite import use_wal
-        from lantern.records.transcripts import db as transcripts_db
         from lantern.records.transcripts.scrub import DomainInfo, Scrubber
 
         s = settings_mod.load()
@@ -117,15 +116,10 @@ class LanternTrackerStore(SQLTrackerStore):
         self.window_events = int(window_events)
         self.save_attempts = max(1, int(save_attempts))
         super().__init__(domain=domain, host=host, **kwargs)
-        use_wal(self.engine)  # lantern/db/sqlite.py: a commit per turn without three disk syncs
-        use_short_timeouts(self.engine)
-        with self.engine.begin() as conn:
-            conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type ON events (sender_id, type_name)"))
-            # Covers the latest-value-per-slot lookup of `_state_before` (slot name is in action_name):
-            # without it every earlier slot event of the conversation is read from the table each turn.
-            conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_type_name "
-                                 "ON events (sender_id, type_name, action_name)"))
-        transcripts_db.upgrade(self.engine)
+        # Rasa made the engine and the `events` table: Lantern's pragmas, WAL and short waits (lantern/db/engine.py),
+        # then the `events` indexes and the transcript migrations (lantern/db/schema.py), in one upgrade.
+        db.configure(self.engine, short_waits=True)
+        db.upgrade(self.engine, groups=("transcripts",))
         self.scrubber = Scrubber(DomainInfo.from_domain(domain), anonymizer)
         self._scrubber_domain = domain
         self.scrubber.anonymizer.load()  # spaCy now, not on the first person's turn
@@ -320,33 +314,6 @@ class LanternTrackerStore(SQLTrackerStore):
                 )
             finally:
                 tx.rollback()
-
-
-SQLITE_BUSY_TIMEOUT_MS = 2000  # a locked SQLite file fails a write after 2 s (pysqlite's own default is 5 s)
-PG_LOCK_TIMEOUT_MS = 2000  # PostgreSQL: waiting for a lock, then the statement fails
-PG_STATEMENT_TIMEOUT_MS = 10000  # PostgreSQL: any one statement
-
-
-def use_short_timeouts(engine: Any) -> None:
-    """Database waits end in seconds, not minutes: a turn fails visibly (503, `saved: false`) instead of
-    holding a worker thread. A SQLite URL's own `?timeout=` is kept (tests use 1 s)."""
-    if engine.dialect.name == "sqlite" and "timeout" not in engine.url.query:
-        statements = [f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"]
-    elif engine.dialect.name == "postgresql":
-        statements = [f"SET lock_timeout = {PG_LOCK_TIMEOUT_MS}", f"SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}"]
-    else:
-        return
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        for statement in statements:
-            cursor.execute(statement)
-        cursor.close()
-        if engine.dialect.name == "postgresql":
-            dbapi_connection.commit()  # psycopg2 opened a transaction for the SETs: keep them, end it
-
-    sa.event.listen(engine, "connect", on_connect)
-    engine.dispose()  # connections opened before the listener (migrations) are not reused without it
 
 
 def _prepare_sqlite_folder(url: str) -> None:

@@ -21,59 +21,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from lantern.db.sqlite import use_wal
-
-metadata = sa.MetaData()
-
-inbound = sa.Table(
-    "sms_inbound", metadata,
-    sa.Column("message_sid", sa.String(64), primary_key=True),
-    sa.Column("sender", sa.String(40), nullable=False),
-    sa.Column("received_at", sa.Float, nullable=False, index=True),
-    sa.Column("status", sa.String(20), nullable=False),  # received | replied | keyword | opted_out | opted_out_crisis | empty | turn_failed | send_failed
-)
-
-opt_outs = sa.Table(
-    "sms_opt_outs", metadata,
-    sa.Column("sender", sa.String(40), primary_key=True),
-    sa.Column("opted_out", sa.Boolean, nullable=False),
-    sa.Column("updated_at", sa.Float, nullable=False),
-)
-
-choices = sa.Table(
-    "sms_choices", metadata,
-    sa.Column("sender", sa.String(40), primary_key=True),
-    sa.Column("payloads", sa.Text, nullable=False),  # JSON list, in the order offered
-    sa.Column("titles", sa.Text, nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-)
-
-failed_sends = sa.Table(
-    "sms_failed_sends", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender", sa.String(40), nullable=False, index=True),
-    sa.Column("message_sid", sa.String(64)),  # the inbound message being answered
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("http_status", sa.Integer),  # 0 when Twilio was not reached
-    sa.Column("error_code", sa.Integer),  # Twilio's error code, e.g. 21610 (recipient opted out)
-    sa.Column("reason", sa.String(200), nullable=False),  # error type or Twilio's message, never the text sent
-    sa.Column("chars", sa.Integer, nullable=False),
-)
-
-# A crisis sign from a number that texted STOP: the turn is not processed (no conversation is kept for
-# them), but staff must know. Labels only, never the text.
-crisis_flags = sa.Table(
-    "sms_crisis_flags", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender", sa.String(40), nullable=False, index=True),
-    sa.Column("message_sid", sa.String(64)),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("level", sa.String(20), nullable=False),  # crisis | check_in
-    sa.Column("category", sa.String(40)),  # overdose | overdose_stimulant | suicide | danger | None
-    sa.Column("reply", sa.String(20), nullable=False),  # sent | refused (Twilio would not deliver) | failed
-    sa.Column("reviewed", sa.Boolean, nullable=False, default=False),
-)
+from lantern import db
+from lantern.db.sms_tables import choices, crisis_flags, failed_sends, inbound, metadata, opt_outs  # noqa: F401
 
 CHOICES_TTL_S = 24 * 3600
 INBOUND_KEEP_S = 30 * 24 * 3600  # Twilio retries within minutes; a month is plenty
@@ -83,8 +32,8 @@ class SmsState:
     """Small persistent state of the SMS channel (any SQLAlchemy URL; SQLite by default)."""
 
     def __init__(self, db_url: str) -> None:
-        self.engine = use_wal(sa.create_engine(db_url, future=True))
-        metadata.create_all(self.engine)
+        self.engine = db.create_engine(db_url)
+        db.upgrade(self.engine, groups=("sms",))  # the `sms` migrations (lantern/db/migrations/versions/sms)
         self._claims = 0
         self._lock = threading.Lock()
 
