@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Pattern, Protoc
 
 import yaml
 
+from actions.phrases import fragment
 from lantern.directory import TYPE_CODES
 from lantern.directory.zipgeo import STATE_NAMES
 
@@ -285,7 +286,7 @@ def parse_place(text: Optional[str], lookup: PlaceLookup, place_context: bool = 
     if not tokens:
         return PlaceGuess("none")
     if recognised_words().anywhere.search(norm):
-        return PlaceGuess("anywhere", ANYWHERE, "anywhere in the US")
+        return PlaceGuess("anywhere", ANYWHERE, fragment("referral.place", "anywhere"))
 
     # City followed by a state: 'dayton oh', 'Dayton, Ohio', 'new york ny'.
     best: Optional[Tuple[int, str, str]] = None
