@@ -86,7 +86,10 @@ def register(subparsers: Any) -> None:
 def _table(headers: Sequence[str], rows: List[Sequence[Any]]) -> str:
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [min(max(len(r[i]) for r in cells), 48) for i in range(len(headers))]
-    fmt = lambda r: "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths))
+
+    def fmt(r: Sequence[str]) -> str:
+        return "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths, strict=True))
+
     return "\n".join([fmt(cells[0]), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells[1:]])
 
 
@@ -124,7 +127,7 @@ def _show(entries: Sequence[Any], out: Any, outcome: bool = True) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from lantern.directory import db
     from lantern.directory.importer import ImportFailed, import_path
-    from lantern.directory.readers import ReadError, VALUE_CLEANED
+    from lantern.directory.readers import VALUE_CLEANED, ReadError
 
     try:
         with db.session_scope(args.db) as session:
@@ -190,6 +193,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not results.ok:
         print(f"{results.status}: {results.message}", file=sys.stderr)
         return 1
+    assert results.origin is not None  # an "ok" search always resolved its place
     if not results:
         print(f"Nothing within {results.searched_miles:g} miles of {results.origin.label}.")
         return 0

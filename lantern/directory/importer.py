@@ -33,8 +33,17 @@ from sqlalchemy.orm import Session
 from lantern.directory import languages as lang
 from lantern.directory import models as m
 from lantern.directory import taxonomy, zipgeo
-from lantern.directory.readers import (FIELD_LEFT_OUT, IMPORT_STOPPED, ROW_SET_ASIDE, VALUE_CLEANED, Bundle, Issue, ReadError,
-                      SetAside, read)
+from lantern.directory.readers import (
+    FIELD_LEFT_OUT,
+    IMPORT_STOPPED,
+    ROW_SET_ASIDE,
+    VALUE_CLEANED,
+    Bundle,
+    Issue,
+    ReadError,
+    SetAside,
+    read,
+)
 from lantern.directory.validate import parse_time, report_entries, sal_pairs, schedule_owner, validate
 
 logger = logging.getLogger(__name__)
@@ -253,15 +262,15 @@ class _Plan:
             d = r.data
             sched = _schedule(d)
             sal_id = _str(d.get("service_at_location_id"))
-            sid, lid = _str(d.get("service_id")), _str(d.get("location_id"))
-            if not sal_id and sid and lid:
-                sal_id = sal_by_pair.get((sid, lid))
+            svc_id, loc_id = _str(d.get("service_id")), _str(d.get("location_id"))
+            if not sal_id and svc_id and loc_id:
+                sal_id = sal_by_pair.get((svc_id, loc_id))
             if sal_id:
                 self.services[sal_service[sal_id]]["sals"][sal_id]["schedules"].append(sched)
-            elif sid:
-                self.services[sid]["schedules"].append(sched)
-            elif lid:
-                self.locations[lid]["schedules"].append(sched)
+            elif svc_id:
+                self.services[svc_id]["schedules"].append(sched)
+            elif loc_id:
+                self.locations[loc_id]["schedules"].append(sched)
         for r in t.get("language", []):
             d = r.data
             entry = lang.normalise(d.get("name"), d.get("code"))

@@ -8,11 +8,25 @@ The schema itself is created by the Alembic migrations in `migrations/`.
 """
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# SQLAlchemy 1.4's declarative_base() returns a class mypy cannot use as a base without a plugin.
+Base: Any = declarative_base()
 
 _CASCADE = "CASCADE"
 

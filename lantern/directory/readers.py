@@ -330,7 +330,7 @@ def _read_csv_file(bundle: Bundle, table: str, path: Path) -> None:
         row_no += 1
         if not any(v.strip() for v in values):
             continue
-        data = {c: v for c, v in zip(columns, values) if c}
+        data = {c: v for c, v in zip(columns, values, strict=False) if c}
         data = {k: cv for k, v in data.items() if (cv := _clean(v)) is not None}
         row = Row(name, f"row {row_no}", data)
         if len(values) > len(columns):

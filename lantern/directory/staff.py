@@ -13,7 +13,8 @@ from typing import List, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lantern.directory import models as m, taxonomy
+from lantern.directory import models as m
+from lantern.directory import taxonomy
 
 _svc, _org, _src, _stype = (m.Service.__table__, m.Organization.__table__, m.Source.__table__,
                             m.ServiceType.__table__)

@@ -27,8 +27,16 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from jsonschema import Draft7Validator
 
-from lantern.directory.readers import (FIELD_LEFT_OUT, IMPORT_STOPPED, ROW_SET_ASIDE, VALUE_CLEANED, Bundle, Issue, Row,
-                      SetAside)
+from lantern.directory.readers import (
+    FIELD_LEFT_OUT,
+    IMPORT_STOPPED,
+    ROW_SET_ASIDE,
+    VALUE_CLEANED,
+    Bundle,
+    Issue,
+    Row,
+    SetAside,
+)
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -507,7 +515,7 @@ def check_references(bundle: Bundle) -> None:
     down (organization → service → service at location → its phones and hours).
     """
     t = bundle.tables
-    for table, rows in t.items():
+    for rows in t.values():
         first: Dict[str, Row] = {}
         flagged: Set[str] = set()
         for row in rows:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +90,7 @@ class _Index:
     def _cache_file() -> Optional[Path]:
         try:
             import zipcodes
+
             from lantern import settings
 
             return settings.load().data_dir / "cache" / f"zip-centroids-{zipcodes.__version__}.tsv"

@@ -121,7 +121,9 @@ def write_tabular_json(path: Path, t: Tables) -> Path:
 def compiled_services(t: Tables) -> List[Dict[str, Any]]:
     """Nest the tables the way an HSDS 3.0 API returns full service objects."""
     t = copy.deepcopy(t)
-    by = lambda table, key, value: [r for r in t[table] if r.get(key) == value]
+    def by(table, key, value):
+        return [r for r in t[table] if r.get(key) == value]
+
     terms = {r["id"]: r for r in t["taxonomy_term"]}
     out = []
     for s in t["service"]:

@@ -8,12 +8,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tools.cli import main as cli_main
-from lantern.directory import db, models as m
+from lantern.directory import db
+from lantern.directory import models as m
 from lantern.directory.importer import ImportFailed, import_path
 from lantern.directory.readers import ReadError
 from lantern.directory.search import search
 from tests.unit import directory_data as dd
+from tools.cli import main as cli_main
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE = PROJECT / "data" / "directory" / "sample-dayton"
@@ -82,7 +83,7 @@ def test_each_format_imports_the_same_directory(url, tmp_path, writer, fmt):
         bup = session.execute(sa.select(m.Service).where(m.Service.hsds_id == "s-bup")).scalar_one()
         assert {t.type_code for t in bup.types} == {"buprenorphine", "treatment"}
         assert bup.no_insurance and not bup.is_free
-        assert {(l.code, l.name) for l in bup.languages} == {("es", "Spanish"), ("en", "English")}
+        assert {(lang.code, lang.name) for lang in bup.languages} == {("es", "Spanish"), ("en", "English")}
         assert [p.number for p in bup.phones] == ["555-0101"]
         terms = session.execute(sa.select(m.ServiceTerm.name).where(m.ServiceTerm.service_id == bup.id)).scalars().all()
         assert terms == ["Buprenorphine"]  # the publisher's term, kept as given
@@ -480,7 +481,7 @@ def test_open_referral_example_imports_its_good_rows(url):
         loc = session.execute(sa.select(m.Location)).scalar_one()
         assert (loc.latitude, loc.longitude, loc.organization_id, loc.name) == (None, None, None, "MyCity Civic Center")
         svc = session.execute(sa.select(m.Service)).scalar_one()
-        assert svc.name == "Community Counselling" and [l.code for l in svc.languages] == ["ur"]
+        assert svc.name == "Community Counselling" and [lang.code for lang in svc.languages] == ["ur"]
         sal = session.execute(sa.select(m.ServiceAtLocation)).scalar_one()
         assert json.loads(sal.card)["phone"] == "+44 1234 234567 ext. 100"
         assert session.execute(sa.select(sa.func.count()).select_from(m.ServiceTerm)).scalar_one() == 0
