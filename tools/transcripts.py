@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 
-def _since(value: str):  # noqa: ANN202 - datetime
+def _since(value: str):  # datetime
     from lantern.records.transcripts.export import parse_since
 
     try:
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_forget)
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202 - Engine
+def _engine(args: argparse.Namespace):  # Engine
     from lantern.records.transcripts.db import open_engine
 
     return open_engine(args.db)

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import List, Tuple
 
 from lantern.identity import stored_id
-from tools.client import api, conversation_id, send
-from tools.processes import PROJECT_ROOT, http_json
-from tests.conftest import TEST_TOKEN
 from tests.integration.test_store_failure import database_locked
+from tools.client import api, conversation_id, send
+from tools.processes import PROJECT_ROOT
 
 MESSAGES = [
     "hi my name is Keisha Okafor",
@@ -93,7 +92,7 @@ def test_database_taken_away_mid_conversation_every_turn_stored_or_reported(lant
 
     stored = transcript(lantern, who)
     stored_user = [t for _, sender, t in stored if sender == "user"]
-    assert stored_user == [t for t, s in zip(texts, results) if s == 200]  # no failed turn, no duplicate
+    assert stored_user == [t for t, s in zip(texts, results, strict=True) if s == 200]  # no failed turn, no duplicate
     assert results.count(503) == 3 and len(stored_user) == 5
     assert [turn for turn, sender, _ in stored if sender == "user"] == [1, 2, 3, 4, 5]
     assert {turn for turn, sender, _ in stored if sender == "bot"} == {1, 2, 3, 4, 5}  # every stored turn has its reply

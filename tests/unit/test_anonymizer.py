@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lantern.records.anonymizer import Anonymizer, AnonymizedText, normalize_sender, pseudonymize
+from lantern.records.anonymizer import AnonymizedText, Anonymizer, normalize_sender, pseudonymize
 from lantern.records.anonymizer.evaluation import load_messages, score, whole_word_spans
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_look_alikes_are_left_alone(messages, predictions):
     """Doses, scale answers, times, ZIPs, drug names, crisis numbers: nothing redacted."""
     flagged = [
         (m.text, [(p.type, m.text[p.start:p.end]) for p in pred])
-        for m, pred in zip(messages, predictions)
+        for m, pred in zip(messages, predictions, strict=True)
         if not m.expected and pred
     ]
     assert not flagged

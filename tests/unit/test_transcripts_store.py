@@ -14,9 +14,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from lantern.records.anonymizer import pseudonymize
-from rasa_plugins.tracker_store import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
 from lantern.records.transcripts import db as tdb
 from lantern.records.transcripts.models import Conversation, Message
+from rasa_plugins.tracker_store import LanternTrackerStore, TrackerStoreUnavailable, _raise_store_error
 
 KEY = "unit-test-pseudonym-key"
 NUMBER = "+1 614 555 0188"

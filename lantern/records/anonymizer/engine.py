@@ -29,7 +29,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
@@ -39,6 +39,9 @@ from presidio_anonymizer.entities import OperatorConfig
 from lantern.records.anonymizer import offline
 from lantern.records.anonymizer import recognizers as rec
 from lantern.records.anonymizer.vocabulary import EnglishWords
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +117,9 @@ def sanitize(value: object) -> str:
 class _LanternNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine, loading the installed model only (never downloading it)."""
 
+    # Presidio leaves this unannotated, so mypy infers None from its `self.nlp = None`; it is a dict after load().
+    nlp: Optional[Dict[str, Language]]  # type: ignore[assignment]
+
     def __init__(self, model: str) -> None:
         super().__init__(models=[{"lang_code": LANGUAGE, "model_name": model}])
         self.model_name = model
@@ -138,16 +144,21 @@ class _LanternNlpEngine(SpacyNlpEngine):
                 logger.warning("spaCy model %r has no lemmatizer tables; names outside the lexicons are found "
                                "only when capitalised", self.model_name)
         # Only PERSON is read from the NER; other labels are dropped quietly (Presidio warns per call otherwise).
-        labels = set(nlp.get_pipe("ner").labels) if "ner" in nlp.pipe_names else set()
+        if "ner" in nlp.pipe_names:
+            ner: Any = nlp.get_pipe("ner")  # spaCy's EntityRecognizer: Cython, so untyped here
+            labels = set(ner.labels)
+        else:
+            labels = set()
         self.ner_model_configuration = NerModelConfiguration(
             model_to_presidio_entity_mapping={"PERSON": "PERSON"},
             labels_to_ignore=labels - {"PERSON"},
             low_score_entity_names=set(),
         )
 
-    def parse(self, text: str):  # noqa: ANN201 - a spaCy Doc
+    def parse(self, text: str):  # a spaCy Doc
         """Run the pipeline; skip NER on all-lower-case text, where it finds next to no names
         (the lexicon and cue recognizers do) and costs a third of the turn."""
+        assert self.nlp is not None  # load() ran
         nlp = self.nlp[LANGUAGE]
         doc = nlp.make_doc(text)
         lower = not any(ch.isupper() for ch in text)
@@ -157,7 +168,7 @@ class _LanternNlpEngine(SpacyNlpEngine):
             doc = component(doc)
         return doc
 
-    def artifacts(self, doc) -> NlpArtifacts:  # noqa: ANN001 - a spaCy Doc
+    def artifacts(self, doc) -> NlpArtifacts:  # a spaCy Doc
         return self._doc_to_nlp_artifact(doc, LANGUAGE)
 
 
@@ -245,7 +256,7 @@ class Anonymizer:
         self._anonymizer: Optional[AnonymizerEngine] = None
 
     @classmethod
-    def from_settings(cls, settings=None) -> "Anonymizer":  # noqa: ANN001 - lantern.settings.Settings
+    def from_settings(cls, settings=None) -> "Anonymizer":  # lantern.settings.Settings
         """An anonymizer using the spaCy model named by LANTERN_SPACY_MODEL."""
         if settings is None:
             from lantern import settings as settings_module
@@ -299,10 +310,12 @@ class Anonymizer:
         if not text.strip():
             return [], [(0, len(text))]
         self.load()
-        assert self._analyzer is not None and self._nlp_engine is not None
+        assert self._analyzer is not None and self._nlp_engine is not None and self._nlp_engine.nlp is not None
         nlp = self._nlp_engine.nlp[LANGUAGE]
         spans = _chunks(text, self.chunk_chars) if len(text) > self.chunk_chars else [(0, len(text))]
-        full, light, budget = [], [], self.ner_char_budget
+        full: List[Tuple[int, int]] = []
+        light: List[Tuple[int, int]] = []
+        budget = self.ner_char_budget
         for span in spans:
             size = span[1] - span[0]
             if not full or size <= budget:
@@ -312,7 +325,7 @@ class Anonymizer:
                 light.append(span)
         docs = [self._nlp_engine.parse(text[s:e]) for s, e in full] + [nlp.make_doc(text[s:e]) for s, e in light]
         results: List[RecognizerResult] = []
-        for (s, e), doc in zip(full + light, docs):
+        for (s, e), doc in zip(full + light, docs, strict=True):
             found = self._analyzer.analyze(
                 text=text[s:e], language=LANGUAGE, nlp_artifacts=self._nlp_engine.artifacts(doc)
             )
@@ -329,7 +342,8 @@ class Anonymizer:
             return text, []
         assert self._anonymizer is not None
         out = self._anonymizer.anonymize(
-            text=text, analyzer_results=results, operators={"DEFAULT": OperatorConfig("replace")}
+            # presidio's documented usage: the anonymizer reads the analyzer's results (same fields, other class)
+            text=text, analyzer_results=results, operators={"DEFAULT": OperatorConfig("replace")}  # type: ignore[arg-type]
         )
         return out.text, sorted(((i.entity_type, i.start, i.end) for i in out.items), key=lambda t: t[1])
 
@@ -346,7 +360,7 @@ class Anonymizer:
                 entities.append(Entity(TRUNCATED, len(out) + 1, len(out) + 1 + len(TRUNCATED)))
                 out += " " + TRUNCATED
             return AnonymizedText(out, tuple(entities), self.degraded)
-        except Exception as exc:  # noqa: BLE001 - never let PII through, never crash the turn
+        except Exception as exc:  # never let PII through, never crash the turn
             logger.error("anonymizer failed (%s); message fully redacted", type(exc).__name__)
             return AnonymizedText(REDACTED, (Entity("REDACTED", 0, len(REDACTED)),), True)
 

@@ -46,7 +46,7 @@ def load_messages(path: Path = DEFAULT_SET) -> List[Message]:
     messages = []
     for item in data["messages"]:
         text = item["text"]
-        expected = []
+        expected: List[Expected] = []
         for pii_type, value in item.get("pii") or []:
             spans = whole_word_spans(text, value)
             if not spans:
@@ -90,7 +90,7 @@ def _covered(text: str, exp: Expected, spans: Iterable[Entity]) -> bool:
 def score(messages: Sequence[Message], predictions: Sequence[Sequence[Entity]]) -> Dict[str, TypeScore]:
     """Per-type support, recall and precision; misses and false positives name the text for debugging."""
     scores: Dict[str, TypeScore] = {}
-    for msg, predicted in zip(messages, predictions):
+    for msg, predicted in zip(messages, predictions, strict=True):
         for exp in msg.expected:
             ts = scores.setdefault(exp.type, TypeScore())
             ts.support += 1

@@ -21,7 +21,7 @@ def public_suffix(host: str) -> Optional[str]:
     """The registered public suffix of `host` ("co.uk", "gov"), or None if it has none."""
     try:
         result = _EXTRACTOR(host)
-    except Exception:  # noqa: BLE001 - a malformed host is simply not a domain
+    except Exception:  # a malformed host is simply not a domain
         return None
     if not result.suffix or not result.domain:
         return None

@@ -133,7 +133,8 @@ def _result(entity: str, start: int, end: int, score: float, recognizer: EntityR
         end=end,
         score=score,
         recognition_metadata={
-            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            # presidio declares `name: str = None`; with no_implicit_optional mypy loses the attribute's type
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,  # type: ignore[has-type]
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
             "rule": rule,
         },
@@ -169,7 +170,7 @@ class _Tokens:
         cached = getattr(nlp_artifacts, "_lantern_tokens", None)
         if cached is None:
             cached = cls(nlp_artifacts)
-            setattr(nlp_artifacts, "_lantern_tokens", cached)
+            setattr(nlp_artifacts, "_lantern_tokens", cached)  # noqa: B010 - our cache on Presidio's object; mypy rejects `.x =`
         return cached
 
     def __init__(self, nlp_artifacts: Optional[NlpArtifacts]) -> None:
@@ -517,7 +518,7 @@ class CuedStreetRecognizer(EntityRecognizer):
 
     def _street_end(self, text: str, pos: int, toks: _Tokens) -> Optional[int]:
         """End of the street name that starts after `pos`, or None if the words are not a street."""
-        words = []
+        words: List[re.Match] = []
         for m in _STREET_WORD.finditer(text, pos):
             if m.start() != pos or len(words) >= self.MAX_WORDS + 1:
                 break
@@ -706,7 +707,7 @@ class OfflineEmailRecognizer(EmailRecognizer):
     def __init__(self) -> None:
         super().__init__(supported_entity=EMAIL)
 
-    def validate_result(self, pattern_text: str) -> bool:  # noqa: D102
+    def validate_result(self, pattern_text: str) -> bool:
         host = pattern_text.rsplit("@", 1)[-1]
         return offline.is_domain(host)
 

@@ -8,10 +8,13 @@ migration.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# SQLAlchemy 1.4's declarative_base() returns a class mypy cannot use as a base without a plugin.
+Base: Any = declarative_base()
 
 CONVERSATIONS = "transcript_conversations"
 MESSAGES = "transcript_messages"

@@ -173,7 +173,7 @@ class RetentionSchedule:
             if self._engine is None:
                 self._engine = open_engine(self.db_url)
             result = purge(self._engine, self.days)
-        except Exception as error:  # noqa: BLE001 - try again next interval; never stop the bot
+        except Exception as error:  # try again next interval; never stop the bot
             print(f"Retention run failed ({type(error).__name__}); will try again in "
                   f"{self.interval / 60:.0f} minutes.", file=sys.stderr, flush=True)
             return None

@@ -175,7 +175,12 @@ class Secrets:
             return text
         if self._pattern is None:
             self._pattern = self._compile()
-        return self._pattern.sub(lambda m: self._kinds[m.lastindex - 1], text)
+
+        def kind(m: re.Match) -> str:
+            assert m.lastindex is not None  # every alternative is a group, so a match always sets one
+            return self._kinds[m.lastindex - 1]
+
+        return self._pattern.sub(kind, text)
 
 
 @dataclass(frozen=True)
@@ -268,7 +273,7 @@ class Scrubber:
                 types.append(TRUNCATED.strip("<>"))
             return Redaction(out, tuple(found), tuple(types), bool(getattr(self.anonymizer, "degraded", False)),
                              tuple(spans))
-        except Exception:  # noqa: BLE001 - fail closed, never store what could not be checked
+        except Exception:  # fail closed, never store what could not be checked
             return Redaction(REDACTED, (), ("REDACTED",), True, (), True)
 
     def _compiled_templates(self, utter_action: str) -> List[Tuple[re.Pattern, List[str]]]:
@@ -336,7 +341,7 @@ class Scrubber:
                 overlapping = [(a, b) for a, b in redaction.spans if a < end and start < b]
                 if not overlapping:
                     return value  # already in the stored text, unchanged
-                for (a, b), (raw, kind) in zip(redaction.spans, redaction.found):
+                for (a, b), (_raw, kind) in zip(redaction.spans, redaction.found, strict=True):
                     if (a, b) == (start, end):
                         return f"<{kind}>"
                 secrets.add(value, "REDACTED", MIN_VALUE_SECRET_CHARS)
@@ -351,7 +356,7 @@ class Scrubber:
                   redaction: Optional[Redaction], secrets: Secrets) -> Any:
         if not isinstance(entities, list):
             return entities
-        out = []
+        out: List[Any] = []
         for entity in entities:
             if not isinstance(entity, dict):
                 out.append(REDACTED)
@@ -422,9 +427,9 @@ class Scrubber:
         last_clean_text: Optional[str] = None
         last_redaction: Optional[Redaction] = None
         for i, event in enumerate(events):
-            kind = event.get("event")
+            event_type = event.get("event")
             data = dict(event)  # shallow: nested values are replaced, never changed in place
-            if kind == "user":
+            if event_type == "user":
                 redaction = user_redactions[i]
                 raw_text = event.get("text") or ""
                 data["text"] = redaction.text if event.get("text") is not None else None
@@ -444,10 +449,10 @@ class Scrubber:
                 degraded = degraded or redaction.degraded
                 if event.get("text") is not None:
                     records.append(_user_record(event, redaction))
-            elif kind == "slot":
+            elif event_type == "slot":
                 data["value"] = self._slot_value(event.get("name"), event.get("value"), secrets)
-            elif kind in ("bot", "agent"):
-                metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+            elif event_type in ("bot", "agent"):
+                metadata = _dict(event.get("metadata"))
                 utter_action = metadata.get("utter_action")
                 text, types = self.clean_bot_text(event.get("text"), utter_action, secrets)
                 data["text"] = text
@@ -458,21 +463,21 @@ class Scrubber:
                     types = ("REDACTED",)
                     data["data"] = _deep_map(event.get("data"), lambda _: REDACTED)
                     data["metadata"] = {"utter_action": utter_action} if utter_action else {}
-                if kind == "bot":
+                if event_type == "bot":
                     records.append(_bot_record(event, text, types, utter_action or last_action))
-            elif kind == "action":
+            elif event_type == "action":
                 last_action = event.get("name")
                 if event.get("action_text"):
                     data["action_text"] = REDACTED if unchecked else \
                         self.clean_bot_text(event["action_text"], None, secrets)[0]
                 data["metadata"] = {}
-            elif kind in ("entities", "reminder", "cancel_reminder"):
+            elif event_type in ("entities", "reminder", "cancel_reminder"):
                 if "entities" in data:
                     data["entities"] = self._entities(event.get("entities"), last_raw_text, last_clean_text,
                                                       last_redaction, secrets)
                 data["metadata"] = {}
             else:
-                if kind == "session_started":
+                if event_type == "session_started":
                     records.append(SessionMark(float(event.get("timestamp") or 0.0)))
                 if data.get("metadata"):
                     data["metadata"] = {}
@@ -501,11 +506,16 @@ def _number(value: Any) -> Optional[float]:
         return None
 
 
+def _dict(value: Any) -> Dict[Any, Any]:
+    """`value` if it is a dict, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _user_record(event: Dict[str, Any], redaction: Redaction) -> MessageRecord:
-    parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
-    intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
-    talk = parse.get("talk_type") if isinstance(parse.get("talk_type"), dict) else {}
-    crisis = parse.get("crisis") if isinstance(parse.get("crisis"), dict) else {}
+    parse = _dict(event.get("parse_data"))
+    intent = _dict(parse.get("intent"))
+    talk = _dict(parse.get("talk_type"))
+    crisis = _dict(parse.get("crisis"))
     level = crisis.get("level") if isinstance(crisis.get("level"), str) else None
     category = crisis.get("category") if isinstance(crisis.get("category"), str) else None
     return MessageRecord(
@@ -530,8 +540,8 @@ NOT_CRISIS_MARKERS = frozenset({"", "check", "none"})
 
 
 def _bot_record(event: Dict[str, Any], text: Any, types: Tuple[str, ...], action: Optional[str]) -> MessageRecord:
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    data = _dict(event.get("data"))
+    custom = _dict(data.get("custom"))
     marker = custom.get("crisis") if isinstance(custom.get("crisis"), str) else None
     return MessageRecord(
         sender="bot",
