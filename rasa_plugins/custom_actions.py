@@ -4,8 +4,8 @@ Rasa calls the action server for every custom action with a five-minute
 timeout, and when the call fails it logs and goes on with no reply: the turn
 is stored and the person gets `200 []`, nobody told. A hung action server also
 held up a first-time sender's crisis message, because a new session begins with
-`action_session_start`, a custom action. `install()` (called by rasa_plugins/server.py
-before Rasa starts) changes two things:
+`action_session_start`, a custom action. `guarded_action_lookup` (installed over Rasa's
+`action_for_name_or_text` by rasa_plugins/patches.py before Rasa starts) changes two things:
 
 - `action_session_start` runs in this process (`LocalSessionStart`, the same
   rule as actions/session.py: carry slots over except the turn state, forget
@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
 from rasa.core.actions import action as rasa_action
 from rasa.core.actions.action import Action, ActionSessionStart, RemoteAction
@@ -86,24 +86,22 @@ def degraded_utterance() -> BotUttered:
                       metadata={"utter_action": "lantern_degraded"})
 
 
-_original_action_for_name_or_text = rasa_action.action_for_name_or_text
+def guarded_action_lookup(original: Callable[[str, Any, Any], Action],
+                          timeout: Optional[float] = None) -> Callable[[str, Any, Any], Action]:
+    """Rasa's `action_for_name_or_text`, giving `LocalSessionStart` and guarded custom actions.
 
-
-def install(timeout: Optional[float] = None) -> None:
-    """Route Rasa's action lookup through `guarded` (idempotent)."""
+    Installed by rasa_plugins/patches.py; every caller in Rasa looks the function up on its module.
+    """
     from lantern import settings
 
     seconds = timeout if timeout is not None else settings.load().action_timeout
 
-    def guarded(action_name_or_text: str, domain: Any, action_endpoint: Any) -> Action:
+    def action_for_name_or_text(action_name_or_text: str, domain: Any, action_endpoint: Any) -> Action:
         if action_name_or_text == ACTION_SESSION_START_NAME:
             return LocalSessionStart()
-        found = _original_action_for_name_or_text(action_name_or_text, domain, action_endpoint)
+        found = original(action_name_or_text, domain, action_endpoint)
         if isinstance(found, RemoteAction):
             return GuardedRemoteAction(found, seconds)
         return found
 
-    guarded.lantern_guarded = True  # type: ignore[attr-defined]
-    if getattr(rasa_action.action_for_name_or_text, "lantern_guarded", False):
-        return
-    rasa_action.action_for_name_or_text = guarded  # every caller in Rasa looks it up on the module
+    return action_for_name_or_text

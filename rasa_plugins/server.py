@@ -5,13 +5,14 @@ handed to endpoints.yml as environment variables; the tracker store is made
 strict (see rasa_plugins/tracker_store.py); every user message is parsed knowing the bot's
 previous message, as labels (rasa_plugins/turn_context.py); telemetry is off; and the
 HTTP API is enabled only with the token from `.env`. The token is passed inside
-this process, so it never shows in the process list.
+this process, so it never shows in the process list. Every change to Rasa's own
+code is installed by `rasa_plugins.patches.install()`, which first checks the Rasa version.
 """
 from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
+from typing import Any, Callable, List, Optional
 
 from lantern import settings as settings_mod
 from lantern.logs import install_privacy_filter
@@ -21,30 +22,19 @@ RESPONSE_TIMEOUT = 30  # seconds; every channel answers before this itself (rasa
 MAX_REQUEST_BYTES = 1024 * 1024  # Sanic refuses bigger bodies (413) before reading them; SMS/REST need ~1-64 kB
 
 
-def install_http_hardening() -> None:
-    """What Rasa's Sanic app lacks: a body limit, JSON nesting that cannot crash a handler, Bearer tokens.
+def bearer_requires_auth(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's `requires_auth`, taking `Authorization: Bearer <token>` and refusing a token in the URL.
 
-    - Sanic reads bodies up to 100 MB by default; here 1 MB, refused from the
-      Content-Length before the body is read.
-    - `request.json` on 100,000 nested brackets raises RecursionError (a 500);
-      here a 400 with a clear error.
-    - Rasa 3.6 reads the API token only from `?token=`, which lands in proxy
-      and access logs. Here `Authorization: Bearer <token>` works and a URL
-      token is refused with a message saying so.
+    Rasa 3.6 reads the API token only from `?token=`, which lands in proxy and
+    access logs. Installed by rasa_plugins/patches.py.
     """
     import hmac
     from functools import wraps
 
-    import rasa.core.run as rasa_run
-    import rasa.server as rasa_server
     from sanic import response as sanic_response
 
-    original_requires_auth = rasa_server.requires_auth
-    if getattr(original_requires_auth, "lantern", False):
-        return
-
     def requires_auth(app, token=None):  # type: ignore[no-untyped-def]
-        rasa_check = original_requires_auth(app, token)
+        rasa_check = original(app, token)
 
         def decorator(handler):  # type: ignore[no-untyped-def]
             checked = rasa_check(handler)
@@ -66,13 +56,22 @@ def install_http_hardening() -> None:
 
         return decorator
 
-    requires_auth.lantern = True  # type: ignore[attr-defined]
-    rasa_server.requires_auth = requires_auth
+    return requires_auth
 
-    original_configure_app = rasa_run.configure_app
+
+def limited_configure_app(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's `configure_app`, with a body limit and JSON nesting that cannot crash a handler.
+
+    - Sanic reads bodies up to 100 MB by default; here 1 MB, refused from the
+      Content-Length before the body is read.
+    - `request.json` on 100,000 nested brackets raises RecursionError (a 500);
+      here a 400 with a clear error.
+    Installed by rasa_plugins/patches.py.
+    """
+    from sanic import response as sanic_response
 
     def configure_app(*args, **kwargs):  # type: ignore[no-untyped-def]
-        app = original_configure_app(*args, **kwargs)
+        app = original(*args, **kwargs)
         app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
 
         async def too_deep(request, exception):  # type: ignore[no-untyped-def]
@@ -81,7 +80,7 @@ def install_http_hardening() -> None:
         app.error_handler.add(RecursionError, too_deep)
         return app
 
-    rasa_run.configure_app = configure_app
+    return configure_app
 
 
 def rasa_argv(s: settings_mod.Settings, model: Optional[str] = None) -> List[str]:
@@ -124,14 +123,12 @@ def main(args: Optional[List[str]] = None) -> None:
     prepare_environment(s)
     os.chdir(PROJECT_ROOT)
 
-    from rasa_plugins import custom_actions, speedups, turn_context
-    from rasa_plugins.tracker_store import make_tracker_store_strict
+    from rasa_plugins import patches
 
-    make_tracker_store_strict()
-    custom_actions.install()
-    install_http_hardening()
-    speedups.apply()
-    turn_context.apply()
+    try:
+        patches.install()  # every change to Rasa's own code, after checking the Rasa version (patches.py)
+    except patches.RasaPatchError as error:
+        raise SystemExit(f"Lantern's Rasa server did not start: {error}") from error
     install_privacy_filter()
     sys.argv = rasa_argv(s, model)
     from rasa.__main__ import main as rasa_main

@@ -4,7 +4,7 @@ Rasa wraps every tracker store in `FailSafeTrackerStore`, which on a database
 error logs and carries on with an in-memory copy: the reply still goes out and
 the conversation quietly vanishes when the process ends (and a failed *read*
 quietly starts the person over with an empty history). For Lantern a lost
-conversation is lost follow-up and lost care, so `make_tracker_store_strict()`
+conversation is lost follow-up and lost care, so `strict_tracker_store()`
 makes those errors propagate: the turn fails, the channel answers with an HTTP
 error, and `/webhooks/health/` reports the store as down.
 
@@ -27,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 import sqlalchemy as sa
-from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -51,21 +50,16 @@ def _raise_store_error(error: Exception) -> None:
     raise TrackerStoreUnavailable(type(error).__name__) from error
 
 
-def make_tracker_store_strict() -> None:
-    """Make every agent wrap its tracker store with a fail-safe that re-raises.
+def strict_tracker_store(store: Optional[TrackerStore], domain: Domain) -> TrackerStore:
+    """`Agent._create_tracker_store` with a fail-safe that re-raises (installed by rasa_plugins/patches.py).
 
     Rasa builds the wrapper in `Agent._create_tracker_store` without the
-    error callback it supports; this gives it one. Called once by
-    `rasa_plugins.server` before Rasa starts.
+    error callback it supports; this gives it one.
     """
-
-    def _create(store: Optional[TrackerStore], domain: Domain) -> TrackerStore:
-        if store is None:
-            raise TrackerStoreUnavailable("no tracker store configured in endpoints.yml")
-        store.domain = domain
-        return FailSafeTrackerStore(store, on_tracker_store_error=_raise_store_error)
-
-    Agent._create_tracker_store = staticmethod(_create)  # type: ignore[assignment]
+    if store is None:
+        raise TrackerStoreUnavailable("no tracker store configured in endpoints.yml")
+    store.domain = domain
+    return FailSafeTrackerStore(store, on_tracker_store_error=_raise_store_error)
 
 
 # How many recent events of a conversation the dialogue works with (about six

@@ -21,13 +21,13 @@ tracker. `POST /model/parse`, `rasa test` and training pass none, so they stay t
 Whatever a client put under `lantern_context` itself is replaced (or removed). The stored
 user event does not keep it: the transcript scrubber drops user metadata at rest.
 
-`apply()` is called by `rasa_plugins.server` with the other patches; it is idempotent.
+`context_parse_message` is installed by rasa_plugins/patches.py with the other patches.
 """
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Iterable, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Optional, Tuple
 
 from lantern.nlu.talk_context import CONTEXT_KEY, TALKS, TurnContext, is_negative
 
@@ -89,13 +89,8 @@ def add_context(message: Any, events: Iterable[Any]) -> None:
         message.metadata = {k: v for k, v in metadata.items() if k != CONTEXT_KEY}
 
 
-def apply() -> None:
-    """Wrap `MessageProcessor.parse_message` so a message parsed with a tracker carries the turn context."""
-    from rasa.core.processor import MessageProcessor
-
-    original = MessageProcessor.parse_message
-    if getattr(original, "_lantern_turn_context", False):
-        return
+def context_parse_message(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """`MessageProcessor.parse_message`, wrapped so a message parsed with a tracker carries the turn context."""
 
     @functools.wraps(original)
     async def parse_message(self: Any, message: Any, tracker: Any = None,
@@ -104,5 +99,4 @@ def apply() -> None:
             add_context(message, tracker.events)
         return await original(self, message, tracker, only_output_properties)
 
-    parse_message._lantern_turn_context = True  # type: ignore[attr-defined]
-    MessageProcessor.parse_message = parse_message  # type: ignore[assignment]
+    return parse_message

@@ -1,4 +1,5 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -49,3 +50,59 @@ def test_missing_secrets_are_generated_once(tmp_path: Path, monkeypatch):
     assert settings.ensure_secrets(env_file) == []
     assert env_file.read_text() == text
     assert oct(env_file.stat().st_mode)[-3:] == "600"
+
+
+# ----- read once per process ------------------------------------------------------------------------
+@pytest.fixture
+def env_file(tmp_path: Path, monkeypatch) -> SimpleNamespace:
+    """A private `.env` (`.path`), and how often it was read (`.reads`)."""
+    path = tmp_path / ".env"
+    path.write_text("LANTERN_ORG_NAME=First\n")
+    monkeypatch.setattr(settings, "ENV_FILE", path)
+    monkeypatch.delenv("LANTERN_ORG_NAME", raising=False)
+    reads = []
+    real = settings.dotenv_values
+    monkeypatch.setattr(settings, "dotenv_values", lambda *args, **kwargs: reads.append(1) or real(*args, **kwargs))
+    return SimpleNamespace(path=path, reads=reads)
+
+
+def test_load_reads_the_environment_and_env_file_once(env_file: SimpleNamespace):
+    first = settings.load()
+    assert first.org_name == "First"
+    assert all(settings.load() is first for _ in range(20))
+    assert len(env_file.reads) == 1
+
+
+def test_reload_reads_again_and_is_what_load_returns_next(env_file: SimpleNamespace, monkeypatch):
+    assert settings.load().org_name == "First"
+    env_file.path.write_text("LANTERN_ORG_NAME=Second\n")
+    assert settings.load().org_name == "First"  # cached: a running process keeps its settings
+    reloaded = settings.reload()
+    assert reloaded.org_name == "Second" and settings.load() is reloaded
+    monkeypatch.setenv("LANTERN_ORG_NAME", "From the environment")  # a test changes a setting
+    assert settings.reload().org_name == "From the environment" == settings.load().org_name
+
+
+def test_load_with_values_is_neither_cached_nor_reading_env_file(env_file: SimpleNamespace):
+    cached = settings.load()
+    given = settings.load({"LANTERN_ORG_NAME": "Given"})
+    assert given.org_name == "Given" and settings.load({"LANTERN_ORG_NAME": "Given"}) is not given
+    assert settings.load() is cached
+    assert len(env_file.reads) == 1
+
+
+def test_secrets_generated_after_load_are_seen(env_file: SimpleNamespace, monkeypatch):
+    for name in settings.SECRET_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    assert settings.load().rasa_api_token == ""
+    settings.ensure_secrets(env_file.path)
+    assert settings.load().rasa_api_token != "" and settings.load().pseudonym_key != ""
+
+
+def test_threads_share_one_load(env_file: SimpleNamespace):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        loaded = list(pool.map(lambda _: settings.load(), range(64)))
+    assert all(s is loaded[0] for s in loaded)
+    assert len(env_file.reads) == 1

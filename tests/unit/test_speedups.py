@@ -6,6 +6,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 
 from rasa_plugins import speedups
+from tests.unit.patch_helpers import install_patches
 
 GOOD = [
     {"events": [], "responses": []},
@@ -39,9 +40,8 @@ def test_same_verdict_as_rasa(result):
             speedups._validate_action_result(action, result)
 
 
-def test_apply_replaces_the_method_and_keeps_checking(monkeypatch):
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
-    speedups.apply()
+def test_install_replaces_the_method_and_keeps_checking(monkeypatch):
+    install_patches(monkeypatch)  # rasa_plugins/patches.py installs the speed-up
     assert RemoteAction._validate_action_result is speedups._validate_action_result
     assert speedups._action_result_validator() is speedups._action_result_validator()  # built once
     action = RemoteAction("action_x", None)

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tools.cli import main
+from lantern import settings
 from lantern.records.transcripts import db as tdb
 from lantern.records.transcripts.export import FIELDS, FORMULA_TRIGGERS, neutralize_cell, parse_since
 from lantern.records.transcripts.record import add_records
@@ -238,10 +239,12 @@ def test_purge_deletes_old_conversations_and_their_tracker_events(url):
 
 def test_purge_cli_uses_the_retention_setting(url, capsys, monkeypatch):
     monkeypatch.setenv("LANTERN_RETENTION_DAYS", "0")
+    settings.reload()  # settings are read once per process
     assert main(["transcripts", "--db", url, "purge"]) == 0
     assert "Retention is off" in capsys.readouterr().err
     assert counts(url)["conversations"] == 3
     monkeypatch.setenv("LANTERN_RETENTION_DAYS", "30")
+    settings.reload()  # settings are read once per process
     assert main(["transcripts", "--db", url, "purge", "--dry-run"]) == 0
     assert "would delete 2 conversations (3 messages)" in capsys.readouterr().out
     assert main(["transcripts", "--db", url, "purge", "--days", "1"]) == 0
@@ -279,6 +282,7 @@ def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypat
     from lantern.records.anonymizer import pseudonymize
 
     monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "cli-key")
+    settings.reload()  # settings are read once per process
     engine = tdb.open_engine(url)
     with engine.begin() as conn:  # a person known by phone number
         who = pseudonymize("+1 614 555 0100", "cli-key")
@@ -298,6 +302,7 @@ def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypat
 def test_forget_leaves_nothing_in_the_database_files_or_the_wal(url, tmp_path, monkeypatch):
     """WAL keeps old page images; forget() checkpoints and truncates it (lantern/db/sqlite.py)."""
     monkeypatch.setenv("LANTERN_PSEUDONYM_KEY", "cli-key")
+    settings.reload()  # settings are read once per process
     import sqlite3
 
     engine = tdb.open_engine(url)

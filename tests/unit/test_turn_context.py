@@ -21,9 +21,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions import phrases
 from actions.reflect import ActionReflect
-from rasa_plugins import turn_context
 from lantern.nlu.talk_context import CONTEXT_KEY, TurnContext
+from rasa_plugins import patches, turn_context
 from tests.unit.mi_helpers import CHANGE, SUSTAIN, make_tracker, run
+from tests.unit.patch_helpers import install_patches
 
 
 def bot(text: str, mi: Optional[str] = None, talk: Optional[str] = None, nested: bool = True) -> BotUttered:
@@ -117,7 +118,7 @@ def test_a_broken_tracker_never_breaks_the_turn() -> None:
     assert message.metadata == {"x": 1}
 
 
-def test_apply_wraps_parse_message_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_install_wraps_parse_message_once(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: List[Any] = []
 
     async def original(self: Any, message: UserMessage, tracker: Any = None,
@@ -126,8 +127,8 @@ def test_apply_wraps_parse_message_once(monkeypatch: pytest.MonkeyPatch) -> None
         return {"text": message.text}
 
     monkeypatch.setattr(MessageProcessor, "parse_message", original)
-    turn_context.apply()
-    turn_context.apply()  # idempotent
+    install_patches(monkeypatch)  # rasa_plugins/patches.py installs the wrapper
+    patches.install()  # idempotent
     wrapped = MessageProcessor.parse_message
     assert wrapped is not original and wrapped.__wrapped__ is original
     t = tracker(bot("You want to cut back, on your own terms.", "complex_reflection", "change"))
