@@ -63,7 +63,7 @@ class LinearTextModel:
     def _sparse(self, features: Features) -> Tuple[np.ndarray, np.ndarray]:
         """Columns and values of the TF-IDF vector (sublinear tf, L2 per group, times the group weight)."""
         all_cols, all_vals = [], []
-        for group, counts in zip(self.GROUPS, features):
+        for group, counts in zip(self.GROUPS, features, strict=True):
             if not counts:
                 continue
             cols = np.fromiter(map(self.vocab[group].get, counts.keys(), repeat(-1, len(counts))),
@@ -96,7 +96,7 @@ class LinearTextModel:
         scores /= self.temperature
         exps = np.exp(scores - scores.max())
         probs = exps / exps.sum()
-        return {label: float(p) for label, p in zip(self.labels, probs)}
+        return {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
 
     def predict(self, text: str, dense: Optional[np.ndarray] = None) -> Dict[str, float]:
         """Probabilities per label for one message."""

@@ -211,12 +211,14 @@ def combine(result: Mapping[str, Any], text: Any, context: Optional[TurnContext]
     if set(probs) != set(TALKS):
         return plain
     kind = answer_kind(text)
-    label = _answer_label(kind, context) if kind else None
+    if not kind:
+        return plain
+    label = _answer_label(kind, context)
     if label is None:
         return plain
     weight = ANSWER_WEIGHT[kind]
     mixed = {k: (1 - weight) * p + (weight if k == label else 0.0) for k, p in probs.items()}
-    name = max(mixed, key=mixed.get)
+    name = max(mixed, key=lambda k: mixed[k])
     return {"name": name, "confidence": round(mixed[name], 4),
             "probabilities": {k: round(p, 4) for k, p in mixed.items()},
             "ambivalent": False, "context_used": True}

@@ -43,7 +43,7 @@ async def probe_store(store: Any) -> str:
                                PROBE_TIMEOUT)
     except asyncio.TimeoutError:
         return "unwritable: no answer within the probe's timeout"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"unwritable: {type(exc).__name__}"
     return "ok"
 

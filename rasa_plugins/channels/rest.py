@@ -19,9 +19,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from lantern.identity import rest_conversation_id
 from rasa_plugins.channels.guard import check_sender_id, check_text
 from rasa_plugins.channels.turns import run_turn
-from lantern.identity import rest_conversation_id
 
 logger = logging.getLogger(__name__)
 

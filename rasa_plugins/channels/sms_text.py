@@ -12,7 +12,6 @@ link, which would no longer be tappable.
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -191,7 +190,7 @@ def choice_payload(text: str, payloads: Sequence[str], titles: Optional[Sequence
     if m:
         index = int(m.group(1))
         return payloads[index - 1] if 1 <= index <= len(payloads) else None
-    for title, payload in zip(titles or [], payloads):
+    for title, payload in zip(titles or [], payloads, strict=False):
         if cleaned and cleaned == str(title).strip().lower():
             return payload
     return None

@@ -177,7 +177,7 @@ class WidgetSocketIOChannel(SocketIOInput):
                     return False  # it answered: a live page has this conversation
                 except SocketIOTimeout:
                     pass
-                except Exception as exc:  # noqa: BLE001 - fail closed: the asker gets a fresh session
+                except Exception as exc:  # fail closed: the asker gets a fresh session
                     logger.warning("widget liveness check failed (%s): session left where it was",
                                    type(exc).__name__)
                     return False
@@ -237,7 +237,7 @@ class WidgetSocketIOChannel(SocketIOInput):
                 logger.warning("socketio message for a session this socket was not confirmed for: ignored")
                 return
             text, error = check_text(data.get("message"))
-            if error:
+            if error or text is None:
                 await sio.emit("lantern_error", {"error": error}, to=sid, namespace=namespace)
                 return
             output = WidgetOutput(sio, self.bot_message_evt, self.owner.get, namespace)

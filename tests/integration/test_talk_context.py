@@ -30,5 +30,5 @@ def test_yeah_to_a_reflection_of_change_talk_is_change_talk(lantern):
     assert not answer.get("metadata")
 
     # POST /model/parse has no conversation: text only.
-    status, parsed = api(lantern.settings, f"/model/parse", {"text": "yeah"})
+    status, parsed = api(lantern.settings, "/model/parse", {"text": "yeah"})
     assert status == 200 and parsed["talk_type"]["context_used"] is False

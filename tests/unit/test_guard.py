@@ -55,7 +55,7 @@ def test_a_failure_is_described_without_the_users_words() -> None:
     secret = "my number is 555-0100 and i relapsed"
     try:
         try:
-            [][0]  # noqa: B018 - the kind of error Rasa's featurizer raised
+            [][0]  # the kind of error Rasa's featurizer raised
         except IndexError as inner:
             raise GraphComponentException("Error running graph component for node run_MemoizationPolicy2.") from inner
     except GraphComponentException as exc:

@@ -21,8 +21,8 @@ def test_the_ticket_lets_exactly_one_side_win():
 def test_the_ticket_is_decided_once_under_races():
     for _ in range(200):
         ticket, results = TurnTicket(), []
-        threads = [threading.Thread(target=lambda: results.append(("commit", ticket.begin_commit()))),
-                   threading.Thread(target=lambda: results.append(("abandon", ticket.abandon())))]
+        threads = [threading.Thread(target=lambda t=ticket, r=results: r.append(("commit", t.begin_commit()))),
+                   threading.Thread(target=lambda t=ticket, r=results: r.append(("abandon", t.abandon())))]
         for t in threads:
             t.start()
         for t in threads:
