@@ -16,10 +16,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cues
-from actions.mi import REFLECTIONS
 from actions.base import Context, MIAction, Turn, send, stamp_memory
 from actions.family import family_turn
 from actions.info import info_turn
+from actions.mi import REFLECTIONS
 from actions.reflect import EVOKING_PROMPTS, reflect_turn
 from actions.rulers import reply_turn
 

@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import Context, Turn, send
 from actions.phrases import Message, say
 from actions.returning import recap as recap_of
-from lantern.memory import has_memory
 from lantern import settings
+from lantern.memory import has_memory
 
 
 def greeting_messages(org_name: str, returning: bool) -> List[Dict[str, Any]]:

@@ -20,7 +20,7 @@ def helpline_text() -> Optional[str]:
         from lantern.crisis.resources import load_locale
 
         line = load_locale(settings.load().locale).helpline("substance_use")
-    except Exception as exc:  # noqa: BLE001 - without the file we still answer honestly
+    except Exception as exc:  # without the file we still answer honestly
         logger.warning("helpline unavailable (%s)", type(exc).__name__)
         return None
     if not line:

@@ -31,7 +31,7 @@ def never_alone_line() -> Optional[str]:
         from lantern.crisis.resources import load_locale
 
         line = load_locale(settings.load().locale).helpline("never_use_alone")
-    except Exception as exc:  # noqa: BLE001 - a missing line only changes the wording
+    except Exception as exc:  # a missing line only changes the wording
         logger.warning("never-use-alone line unavailable (%s)", type(exc).__name__)
         return None
     return f"{line.name} ({line.number})" if line else None

@@ -63,7 +63,7 @@ def may_ask(codes: Sequence[str], reflections_needed: int = 3, pending: Sequence
 
 def recent_texts(events: Iterable[Dict[str, Any]], limit: int = 30) -> List[str]:
     """The bot's last `limit` message texts, to avoid saying the same line twice."""
-    texts = [e.get("text") for e in events if e.get("event") == "bot" and e.get("text")]
+    texts: List[str] = [e["text"] for e in events if e.get("event") == "bot" and e.get("text")]
     return texts[-limit:]
 
 

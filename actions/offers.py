@@ -11,11 +11,11 @@ from typing import List
 
 from actions import mi, returning
 from actions.base import Context, MIAction, Turn
-from actions.summary import change_items, join_phrases
 from actions.family import family_menu_turn
 from actions.info import info_turn
 from actions.phrases import say
 from actions.reflect import INVITE_AFTER
+from actions.summary import change_items, join_phrases
 
 MENUS = {"recovery_menu": ["recovery_menu"], "safer_use": ["safer_use"]}
 

@@ -40,7 +40,7 @@ def choose(found: Sequence[str], priority: Sequence[str], known: Sequence[str] =
     """The theme to reflect: the highest-priority one not reflected before, else the highest-priority one."""
     ranked = sorted(found, key=lambda k: priority.index(k) if k in priority else len(priority))
     fresh = [k for k in ranked if k not in known]
-    return (fresh or ranked or [None])[0]
+    return fresh[0] if fresh else ranked[0] if ranked else None
 
 
 def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Message:

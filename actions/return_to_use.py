@@ -29,7 +29,7 @@ def return_turn(context: Context) -> Optional[Turn]:
     rng, recent = context.rng, context.recent
     message = (say("return.affirm.duration", rng, recent, duration=length) if length
                else say("return.affirm.general", rng, recent))
-    slots = {"last_prompt": "what_helped", "pending_offer": None, "ruler_pending": None}
+    slots: Dict[str, Any] = {"last_prompt": "what_helped", "pending_offer": None, "ruler_pending": None}
     if length:
         slots["steps_taken"] = mi.add_unique(context.slots.get("steps_taken"), ["days"])
     return Turn([message], slots)

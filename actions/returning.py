@@ -18,7 +18,6 @@ from actions.phrases import Message, say
 from actions.summary import change_items, join_phrases, step_items, summary_text
 
 
-
 def recap(context: Context) -> Optional[Message]:
     """'Last time we talked, you said you ...', or None when there is nothing to pick up."""
     slots = context.slots
@@ -69,9 +68,10 @@ class ActionStartFresh(MIAction):
 
 def sample_texts() -> List[str]:
     texts: List[str] = []
-    memories = [{"change_themes": ["family", "less", "tired"], "who": "your kids", "steps_taken": ["naloxone", "days"]},
-                {"change_themes": ["health"]}, {"steps_taken": ["testing"]}, {},
-                {"change_themes": ["family"], "who": "your son", "role": "family"}]
+    memories: List[Dict[str, Any]] = [
+        {"change_themes": ["family", "less", "tired"], "who": "your kids", "steps_taken": ["naloxone", "days"]},
+        {"change_themes": ["health"]}, {"steps_taken": ["testing"]}, {},
+        {"change_themes": ["family"], "who": "your son", "role": "family"}]
     for slots in memories:
         for seed in range(3):
             context = Context.plain("", slots, seed=seed)

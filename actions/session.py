@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from lantern.memory import carried_slots
 
+
 class ActionSessionStart(Action):
     max_messages = 0
 

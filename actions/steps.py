@@ -9,7 +9,7 @@ is not repeated when the last turn already asked it (two steps reported in a row
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
 from actions import cues, mi
 from actions.base import Context, MIAction, Turn
@@ -36,7 +36,7 @@ def step_turn(context: Context) -> Turn:
     else:
         affirm = say(f"step.affirm.{key}", rng, recent)
     reflect_key = f"step.reflect.{key}" if has(f"step.reflect.{key}") else "step.reflect.general"
-    slots = {"last_prompt": "next_step", "pending_offer": None}
+    slots: Dict[str, Any] = {"last_prompt": "next_step", "pending_offer": None}
     if found:
         slots["steps_taken"] = mi.add_unique(context.slots.get("steps_taken"), found)
     messages = [affirm, say(reflect_key, rng, recent)]

@@ -29,6 +29,6 @@ def test_a_reflection_that_agrees_and_does_not_defend(text):
 
 
 def test_honest_about_being_a_bot():
-    for seed in range(5):
+    for _ in range(5):
         messages, _ = run(ACTION, make_tracker("youre just a dumb bot", "pushback"))
         assert "bot" in messages[0]["text"]

@@ -1,7 +1,7 @@
 """action_reflect: change talk, sustain talk, ambivalence, neutral talk; questions only with room for them."""
-from actions.base import Context
-from actions.reflect import ActionReflect, choose, reflect_turn, PRIORITY_CHANGE
 from actions import mi
+from actions.base import Context
+from actions.reflect import PRIORITY_CHANGE, ActionReflect, choose, reflect_turn
 from tests.unit.mi_helpers import AMBIVALENT, CHANGE, NEUTRAL, SUSTAIN, bot_event, codes, make_tracker, run
 
 ACTION = ActionReflect()

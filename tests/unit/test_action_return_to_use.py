@@ -3,8 +3,8 @@
 import yaml
 
 from actions.return_to_use import ActionReturnToUse
-from tools.processes import PROJECT_ROOT
 from tests.unit.mi_helpers import codes, make_tracker, run
+from tools.processes import PROJECT_ROOT
 
 ACTION = ActionReturnToUse()
 

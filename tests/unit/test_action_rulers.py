@@ -3,7 +3,7 @@ import pytest
 
 from actions.base import Context
 from actions.cues import parse_ruler
-from actions.rulers import ActionRulerReply, lower_number, higher_number, reply_turn, target
+from actions.rulers import ActionRulerReply, higher_number, lower_number, reply_turn, target
 from tests.unit.mi_helpers import codes, make_tracker, run
 
 ACTION = ActionRulerReply()

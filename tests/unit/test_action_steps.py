@@ -1,7 +1,7 @@
 """action_affirm_step: specific affirmation, a reflection of what it shows; the step is kept."""
 import pytest
 
-from actions.cues import steps, duration
+from actions.cues import duration, steps
 from actions.steps import ActionAffirmStep
 from tests.unit.mi_helpers import codes, make_tracker, run
 

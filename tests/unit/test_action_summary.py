@@ -29,7 +29,7 @@ def test_summary_shrinks_to_fit_one_sms():
     slots = {"change_themes": ["family", "money", "tired", "control", "legal", "health"],
              "who": "the people you love the most in this world", "sustain_themes": ["social"],
              "steps_taken": ["safer_route", "called_clinic"], "importance": 7.5}
-    for seed in range(5):
+    for _ in range(5):
         text = summary_text("Let me put together what you've said.", slots)
         assert text is not None and len(text) <= 320
 

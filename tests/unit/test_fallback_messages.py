@@ -1,5 +1,4 @@
 """tests/data/fallback_messages.yml: realistic held-out messages for bench/mi.py, really held out."""
-from pathlib import Path
 
 import yaml
 

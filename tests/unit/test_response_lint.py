@@ -132,7 +132,7 @@ def custom_max() -> Dict[str, int]:
             if issubclass(cls, Action) and cls is not Action and hasattr(cls, "max_messages"):
                 try:
                     name = cls().name()
-                except Exception:  # noqa: BLE001 - abstract helpers
+                except Exception:  # abstract helpers
                     continue
                 if name:
                     found[name] = int(cls.max_messages)
