@@ -17,9 +17,9 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from tools.processes import PROJECT_ROOT, start_stack
 from tests.conftest import MODEL, PUBLIC_URL, make_settings
 from tests.integration.fake_twilio import SMS_FROM, FakeTwilio, signed_request, sms_params
+from tools.processes import PROJECT_ROOT, start_stack
 
 BUNDLE = PROJECT_ROOT / "rasa_plugins" / "channels" / "web" / "static" / "lantern-widget.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--headless"]
@@ -105,7 +105,7 @@ def main() -> int:
         (f"page load to first bot message, median of {len(warm)} (max)",
          f"{statistics.median(warm):.0f} ms ({max(warm):.0f} ms)", "", ""),
     ]
-    for name, values, label in (("quiet", sms["quiet"], f"{SMS_QUIET} messages one at a time"),
+    for _name, values, label in (("quiet", sms["quiet"], f"{SMS_QUIET} messages one at a time"),
                                 ("steady", sms["steady"], f"{SMS_STEADY} messages, one a second"),
                                 ("overload", sms["overload"], f"{SMS_OVERLOAD} messages, 4 a second (overload)")):
         p95 = pct(values, 95)

@@ -33,9 +33,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from tests.conftest import make_settings
 from tools.client import send as client_send
 from tools.processes import PROJECT_ROOT, start_stack
-from tests.conftest import make_settings
 
 SETS_DIR = PROJECT_ROOT / "tests" / "data" / "crisis_blind"
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,11 +33,21 @@ from typing import Any, Callable, ContextManager, Iterator, List, Optional, Tupl
 
 import yaml
 
-from tools.processes import PROJECT_ROOT, Stack, start_stack
 from tests.conftest import MODEL, make_settings
-from tests.integration.faults import (action_server_hung, answers_ok, action_server_killed, database_locked,
-                                      database_unavailable, is_crisis_reply, messages_of, seconds_until_healthy,
-                                      stored_user_texts, timed_send, wait_for)
+from tests.integration.faults import (
+    action_server_hung,
+    action_server_killed,
+    answers_ok,
+    database_locked,
+    database_unavailable,
+    is_crisis_reply,
+    messages_of,
+    seconds_until_healthy,
+    stored_user_texts,
+    timed_send,
+    wait_for,
+)
+from tools.processes import PROJECT_ROOT, Stack, start_stack
 
 CRISIS_N = 20
 ORDINARY_N = 10

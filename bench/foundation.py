@@ -13,7 +13,6 @@ Run with `make bench` (or `python -m bench.foundation`).
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,15 +23,15 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Dict, List
 
 import psutil
 import yaml
 
 from lantern import settings as settings_mod
-from tools.client import bearer
-from tools.processes import PROJECT_ROOT, Child, Stack, _spawn, child_env, http_json, start_stack, wait_healthy
 from tests.conftest import free_port, make_settings
+from tools.client import bearer
+from tools.processes import PROJECT_ROOT, Stack, _spawn, http_json, start_stack, wait_healthy
 
 SCRIPT = ["hi", "are you a bot?", "thanks", "ok", "bye"]  # the same messages for both bots
 

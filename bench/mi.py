@@ -252,8 +252,8 @@ def fallback_eval(s: Any, token: str) -> Dict[str, Any]:
 
 
 def through_server(model: Path) -> Tuple[Dict[str, Any], List[Conversation]]:
-    from tools.processes import start_stack
     from tests.conftest import TEST_TOKEN, make_settings
+    from tools.processes import start_stack
 
     with tempfile.TemporaryDirectory() as tmp:
         s = make_settings(Path(tmp))

@@ -21,9 +21,9 @@ from typing import Dict, List, Sequence, Tuple
 
 from lantern.directory import db
 from lantern.directory.importer import import_path
+from tests.conftest import make_settings
 from tools.client import send
 from tools.processes import PROJECT_ROOT, start_stack
-from tests.conftest import make_settings
 
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"
 SAMPLE = PROJECT_ROOT / "data" / "directory" / "sample-dayton"

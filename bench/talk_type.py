@@ -28,9 +28,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # Rasa imports TensorFlow; keep its banner quiet
 
-from lantern.nlu.talk_context import TurnContext, answer_kind, is_negative, last_sentence  # noqa: E402
-from lantern.nlu.talk_model import LABELS  # noqa: E402
-from rasa_plugins.nlu.talk_type import PROJECT_ROOT, TalkTypeClassifier, load_examples, train_standalone  # noqa: E402
+from lantern.nlu.talk_context import TurnContext, answer_kind, is_negative, last_sentence
+from lantern.nlu.talk_model import LABELS
+from rasa_plugins.nlu.talk_type import PROJECT_ROOT, TalkTypeClassifier, load_examples, train_standalone
 
 HELDOUT = PROJECT_ROOT / "tests" / "data" / "talk_type_heldout.yml"
 ANNOMI = (PROJECT_ROOT / ".." / "shared" / "data" / "annomi" / "annomi-dev.csv").resolve()
@@ -40,9 +40,9 @@ def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> Dict[str, float]:
     """F1 per label plus 'macro' (mean over the three labels)."""
     scores: Dict[str, float] = {}
     for label in LABELS:
-        tp = sum(1 for g, p in zip(gold, pred) if g == label and p == label)
-        fp = sum(1 for g, p in zip(gold, pred) if g != label and p == label)
-        fn = sum(1 for g, p in zip(gold, pred) if g == label and p != label)
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == label and p == label)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != label and p == label)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == label and p != label)
         scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     scores["macro"] = sum(scores[label] for label in LABELS) / len(LABELS)
     return scores
@@ -138,7 +138,7 @@ def show_errors(texts: Sequence[str], gold: Sequence[str], pred: Sequence[str], 
         for p in LABELS:
             if g == p:
                 continue
-            cell = [t for t, gg, pp in zip(texts, gold, pred) if gg == g and pp == p]
+            cell = [t for t, gg, pp in zip(texts, gold, pred, strict=True) if gg == g and pp == p]
             print(f"\n=== gold {g} -> predicted {p}: {len(cell)}", file=sys.stderr)
             for text in rng.sample(cell, min(n, len(cell))):
                 print("  -", text[:160], file=sys.stderr)
@@ -147,7 +147,7 @@ def show_errors(texts: Sequence[str], gold: Sequence[str], pred: Sequence[str], 
 def confusion(gold: Sequence[str], pred: Sequence[str]) -> str:
     lines = ["| gold \\ predicted | " + " | ".join(LABELS) + " |", "|---|" + "---:|" * len(LABELS)]
     for g in LABELS:
-        counts = [sum(1 for gg, pp in zip(gold, pred) if gg == g and pp == p) for p in LABELS]
+        counts = [sum(1 for gg, pp in zip(gold, pred, strict=True) if gg == g and pp == p) for p in LABELS]
         lines.append(f"| {g} | " + " | ".join(str(c) for c in counts) + " |")
     return "\n".join(lines)
 
@@ -203,7 +203,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         scores, pred = evaluate(component, texts, gold, latencies)
         timing.append(latency_row("AnnoMI (spoken, longer)", latencies))
         contexts = [annomi_context(component, t) for t in turns]
-        in_context = [component.classify_in_context(text, ctx) for text, ctx in zip(texts, contexts)]
+        in_context = [component.classify_in_context(text, ctx) for text, ctx in zip(texts, contexts, strict=True)]
         pred_ctx = [r["name"] for r in in_context]
         scores_ctx = f1_scores(gold, pred_ctx)
         annomi_pred = (list(texts), list(gold), pred)

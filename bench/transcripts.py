@@ -39,7 +39,7 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _turn_events(text: str, n: int, domain) -> List:  # noqa: ANN001 - rasa Domain
+def _turn_events(text: str, n: int, domain) -> List:  # rasa Domain
     from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
     from actions.greet import greeting_messages
@@ -83,7 +83,7 @@ async def _measure(texts: Sequence[str]) -> Dict[str, List[float]]:
         for start in range(0, len(batch), TURNS_PER_CONVERSATION):
             sender = f"+1614555{start:04d}" if measured else f"warmup-{start}"
             trackers = {}
-            for name, store in (("plain", plain), ("lantern", lantern)):
+            for _name, store in (("plain", plain), ("lantern", lantern)):
                 tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
                 tracker.update(ActionExecuted("action_session_start"))
                 tracker.update(SessionStarted())
