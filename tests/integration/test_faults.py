@@ -17,11 +17,22 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
-from tools.processes import Stack, start_stack, wait_healthy
 from tests.conftest import MODEL, make_settings
-from tests.integration.faults import (action_server_hung, answers_ok, action_server_killed, database_locked,
-                                      database_unavailable, health, is_crisis_reply, messages_of,
-                                      seconds_until_healthy, stored_user_texts, timed_send, wait_for)
+from tests.integration.faults import (
+    action_server_hung,
+    action_server_killed,
+    answers_ok,
+    database_locked,
+    database_unavailable,
+    health,
+    is_crisis_reply,
+    messages_of,
+    seconds_until_healthy,
+    stored_user_texts,
+    timed_send,
+    wait_for,
+)
+from tools.processes import Stack, start_stack, wait_healthy
 
 ACTION_TIMEOUT = 2.0
 OVERDOSE = "my friend isnt breathing after a shot"

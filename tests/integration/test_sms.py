@@ -15,10 +15,9 @@ import pytest
 
 from lantern.records.anonymizer.pseudonym import pseudonymize
 from rasa_plugins.channels import sms_text
-from tools.client import api
-from tools.processes import http_json
-from tests.conftest import PUBLIC_URL, SUPPORT_CONTACT, TEST_TOKEN
+from tests.conftest import PUBLIC_URL, SUPPORT_CONTACT
 from tests.integration.fake_twilio import signed_request, sms_params
+from tools.client import api
 
 PATH = "/webhooks/sms/webhook"
 EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>'

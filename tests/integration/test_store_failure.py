@@ -4,9 +4,9 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
+from tests.integration.faults import database_locked, database_unavailable, db_path
 from tools.client import api, conversation_id, send
 from tools.processes import http_json
-from tests.integration.faults import database_locked, database_unavailable, db_path
 
 
 def test_tracker_database_is_in_wal_mode(lantern):

@@ -23,9 +23,9 @@ import psutil
 import pytest
 
 from lantern import settings as settings_mod
+from tests.conftest import MODEL, free_port
 from tools.client import send
 from tools.processes import PROJECT_ROOT, answers
-from tests.conftest import MODEL, free_port
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="models/lantern.tar.gz is missing: run `make train`")
 

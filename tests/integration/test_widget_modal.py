@@ -48,7 +48,7 @@ def tab_through(page, key: str, presses: int) -> List[str]:
 
 
 def follows(names: List[str], first: str, then: str) -> bool:
-    return any(a.startswith(first) and b.startswith(then) for a, b in zip(names, names[1:]))
+    return any(a.startswith(first) and b.startswith(then) for a, b in zip(names, names[1:], strict=False))
 
 
 def _context(browser, viewport):  # noqa: F811 - the imported fixture's name

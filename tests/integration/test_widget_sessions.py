@@ -16,8 +16,7 @@ from typing import Callable, Iterator, List, Optional
 
 import pytest
 
-from tests.integration.test_widget import (  # noqa: F401 - browser is a fixture
-    PHONE, STORE_KEY, TIMEOUT_MS, bot_texts, browser, demo, stored, wait_bot_count)
+from tests.integration.test_widget import PHONE, STORE_KEY, TIMEOUT_MS, bot_texts, browser, demo, stored, wait_bot_count  # noqa: F401 - browser is a fixture
 
 ISSUED = re.compile(r"[0-9a-f]{64}")
 

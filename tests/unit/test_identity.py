@@ -1,8 +1,8 @@
 """A sender id means nothing outside its channel (lantern/identity.py)."""
 from __future__ import annotations
 
-from lantern.records.anonymizer import pseudonymize
 from lantern.identity import rest_conversation_id, sms_conversation_id, stored_id, stored_id_for_cli
+from lantern.records.anonymizer import pseudonymize
 
 KEY = "identity-test-key"
 NUMBER = "+1 (937) 555-0188"

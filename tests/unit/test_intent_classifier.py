@@ -13,8 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_plugins.nlu.intent_classifier import MODEL_FILE, LinearIntentClassifier
 from lantern.nlu.intent_model import IntentModel, extract, normalise
+from rasa_plugins.nlu.intent_classifier import MODEL_FILE, LinearIntentClassifier
 
 EXAMPLES = {
     "greet": ["hi", "hello", "hey there", "yo", "good morning", "hiya", "sup", "hey hey"],

@@ -5,9 +5,9 @@ import os
 import subprocess
 import sys
 
+from tests.conftest import make_settings
 from tools.processes import PROJECT_ROOT
 from tools.runner import config_problems, sms_configured
-from tests.conftest import make_settings
 
 SMS = {"LANTERN_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
        "LANTERN_TWILIO_AUTH_TOKEN": "twilio-secret", "LANTERN_SMS_FROM": "+15550000000"}

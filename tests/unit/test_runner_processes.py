@@ -11,10 +11,10 @@ from pathlib import Path
 
 import psutil
 
-from tools import processes
-from tools.processes import PROJECT_ROOT, child_env, secure_data, start_action_server
 from lantern.db.sqlite import database_files
 from tests.conftest import make_settings
+from tools import processes
+from tools.processes import PROJECT_ROOT, child_env, secure_data, start_action_server
 
 
 def mode(path: Path) -> int:

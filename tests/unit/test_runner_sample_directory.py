@@ -6,8 +6,8 @@ from pathlib import Path
 from lantern.directory import db
 from lantern.directory.search import search
 from lantern.directory.staff import list_sources
-from tools.runner import ensure_sample_directory
 from tests.conftest import make_settings
+from tools.runner import ensure_sample_directory
 
 
 def test_first_run_imports_the_sample_once(tmp_path: Path):

@@ -15,9 +15,9 @@ from typing import Iterator, List
 
 import pytest
 
+from tests.conftest import free_port, make_settings
 from tools.processes import Child, Stack, _spawn, answers, wait_healthy
 from tools.supervisor import Policy, Supervisor
-from tests.conftest import free_port, make_settings
 
 FAKE_SERVER = r"""
 import http.server, sys

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from lantern import settings
-from tools import encoder_files
 from lantern.nlu.sentence_encoder import CACHE_SIZE, MAX_TOKENS, SentenceEncoder, get_encoder
+from tools import encoder_files
 
 REFERENCE: Dict[str, Any] = json.loads((Path(__file__).parents[1] / "data" / "encoder_reference.json")
                                        .read_text(encoding="utf-8"))
@@ -48,7 +48,7 @@ def test_a_batch_gives_the_same_vectors_as_one_at_a_time(encoder: SentenceEncode
     """Padding in a batch must not leak into the shorter texts."""
     texts = [c["text"] for c in REFERENCE["vectors"]]
     batch = encoder.encode(texts, batch_size=5)
-    for text, row in zip(texts, batch):
+    for text, row in zip(texts, batch, strict=True):
         assert np.abs(row - encoder.encode([text])[0]).max() < 1e-5
 
 

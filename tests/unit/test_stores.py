@@ -118,7 +118,7 @@ def test_strict_failsafe_raises_instead_of_falling_back(tmp_path):
         with pytest.raises(TrackerStoreUnavailable):
             run(wrapped.save(long_tracker(1)))
         run(wrapped.retrieve("s1"))  # WAL: a writer's lock doesn't stop readers
-        with pytest.raises(Exception):
+        with pytest.raises(sa.exc.OperationalError):  # database is locked
             s.check_writable()
     finally:
         conn.execute("ROLLBACK")
