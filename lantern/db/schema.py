@@ -216,13 +216,33 @@ def heads() -> Dict[str, str]:
     return {name: head_revision(name) for name in GROUPS}
 
 
-def revision(message: str, group: str, url: str = "sqlite://", autogenerate: bool = True) -> Any:
-    """Write a new migration for one group into its versions folder (autogenerate compares with `url`)."""
-    from alembic import command
+def revision(message: str, group: str, url: str, autogenerate: bool = True) -> Any:
+    """Write a new migration for one group into its versions folder; autogenerate compares `url` with the models.
 
+    Alembic's own autogenerate wants every branch's head in the one version table it reads;
+    with a version table per group it would refuse, so the comparison is made here, for this
+    group only (its tables, its version table), and handed to Alembic to render.
+    """
+    from alembic import command
+    from alembic.autogenerate import produce_migrations
+    from alembic.util import CommandError
+
+    selected = _group(group)
+    head = head_revision(group)
     cfg = alembic_config(url, group)
-    return command.revision(cfg, message=message, autogenerate=autogenerate, head=f"{group}@head",
-                            version_path=str(_group(group).versions_dir))
+    cfg.set_main_option("revision_environment", "true")  # run env.py (connect, configure) without autogenerate
+
+    def compare(context: Any, _revision: Any, directives: List[Any]) -> None:
+        if not autogenerate:
+            return
+        if set(context.get_current_heads()) != {head}:
+            raise CommandError(f"the {group} tables in {url!r} are not at {head}: upgrade them first")
+        produced = produce_migrations(context, selected.metadata())
+        directives[0].upgrade_ops = produced.upgrade_ops
+        directives[0].downgrade_ops = produced.downgrade_ops
+
+    return command.revision(cfg, message=message, head=f"{group}@head", version_path=str(selected.versions_dir),
+                            process_revision_directives=compare)
 
 
 def run_env() -> None:

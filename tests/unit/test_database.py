@@ -204,3 +204,34 @@ def test_sms_models_match_the_migrations(tmp_path):
     db.downgrade(engine, "sms", "base")
     assert not any(n.startswith("sms_") and n != group.version_table for n in sa.inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_a_new_migration_goes_to_its_group_and_compares_only_that_group(tmp_path, monkeypatch):
+    """How docs/database.md says to add a migration: models changed, revision(), upgrade()."""
+    import dataclasses
+    import shutil
+
+    from lantern.db import schema
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", migrations)
+    models = sa.MetaData()
+    for table in db.GROUPS["sms"].metadata().tables.values():
+        table.to_metadata(models)
+    sa.Table("sms_extra", models, sa.Column("id", sa.Integer, primary_key=True))
+    monkeypatch.setitem(schema.GROUPS, "sms", dataclasses.replace(schema.GROUPS["sms"], metadata=lambda: models))
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    db.upgrade(url)  # every group at head; autogenerate must still see only the sms tables
+
+    script = schema.revision("add sms_extra", "sms", url)
+    written = Path(script.path)
+    assert written.parent == migrations / "versions" / "sms"
+    text = written.read_text(encoding="utf-8")
+    assert "create_table('sms_extra'" in text and "transcript" not in text and "dir_" not in text
+    assert db.heads()["sms"] == script.revision and db.heads()["transcripts"] == "t0001"
+    db.upgrade(url)
+    engine = db.create_engine(url)
+    assert "sms_extra" in sa.inspect(engine).get_table_names()
+    assert db.current_revision(engine, "sms") == script.revision
+    engine.dispose()
