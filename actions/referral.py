@@ -244,7 +244,8 @@ def page_turn(needs: Sequence[str], place: str, offset: int, directory: Director
         return national(rt.NO_MORE_LEAD if offset else rt.no_results_lead(needs, label, results.searched_miles))
     has_more = len(results) > len(page)
     messages = rt.options_messages(page, label, needs, has_more, start_number=offset + 1, more_page=more_page)
-    return Turn(messages, {"referral_shown": [o.remember() for o in page], "referral_offset": float(offset + len(page))})
+    shown = [o.remember() for o in page]
+    return Turn(messages, {"referral_shown": shown, "referral_offset": float(offset + len(page))})
 
 
 # ---------------------------------------------------------------- the turns
@@ -429,8 +430,8 @@ def sample_texts() -> List[str]:
                 texts += [m.text for m in rt.options_messages([option] * n, "45402 (Dayton, OH)", [code], more,
                                                               more_page=not more)]
         lead = rt.no_results_lead([code], "45402 (Dayton, OH)", 100)
-        for first in (lead, rt.ANYWHERE_LEAD, rt.NO_MORE_LEAD, rt.ERROR_LEAD, rt.unknown_place_lead("unknown_zip", "00000"),
-                      rt.unknown_place_lead("unknown_city", "x")):
+        for first in (lead, rt.ANYWHERE_LEAD, rt.NO_MORE_LEAD, rt.ERROR_LEAD,
+                      rt.unknown_place_lead("unknown_zip", "00000"), rt.unknown_place_lead("unknown_city", "x")):
             texts += [m.text for m in rt.national_messages(first, national_for([code]), rt.AFTER_NATIONAL)]
     item = option.remember()
     texts += [m.text for m in rt.chosen_messages(item)] + [rt.which_one_message(n).text for n in (1, 2, 3)]

@@ -143,15 +143,18 @@ class Option:
 _DAY_NAMES = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
 _DAY_ORDER = list(_DAY_NAMES)
 _ORDINALS = {"1": "1st", "2": "2nd", "3": "3rd", "4": "4th", "5": "5th", "-1": "last"}
-OPEN_ALWAYS = "open 24/7"  # human_hours() for a service that never closes
 _HOURS_LINE = re.compile(r"^(?P<days>\S+) (?P<open>\d{2}):(?P<om>\d{2})-(?P<close>\d{2}):(?P<cm>\d{2})$")
+
+
+def _hours_word(name: str, **fill: Any) -> str:
+    return fragment("referral.hours", name, **fill)
 
 
 def _clock(hour: int, minute: int) -> str:
     if hour in (0, 24) and minute == 0:
-        return "midnight"
+        return _hours_word("midnight")
     if hour == 12 and minute == 0:
-        return "noon"
+        return _hours_word("noon")
     suffix = "am" if hour % 24 < 12 else "pm"
     h = hour % 12 or 12
     return f"{h}{suffix}" if minute == 0 else f"{h}:{minute:02d}{suffix}"
@@ -159,13 +162,13 @@ def _clock(hour: int, minute: int) -> str:
 
 def _days(spec: str) -> Optional[str]:
     if spec == "daily":
-        return "daily"
+        return _hours_word("daily")
     parts = spec.split(",")
     plain = [p for p in parts if p in _DAY_NAMES]
     if len(plain) == len(parts):
         idx = sorted(_DAY_ORDER.index(p) for p in plain)
         if len(idx) == 7:
-            return "daily"
+            return _hours_word("daily")
         runs: List[List[int]] = []
         for i in idx:
             if runs and i == runs[-1][-1] + 1:
@@ -183,7 +186,7 @@ def _days(spec: str) -> Optional[str]:
         if not m or m.group(2) not in _DAY_NAMES:
             return None
         nth.append(f"{_ORDINALS.get(m.group(1), m.group(1))} {_DAY_NAMES[m.group(2)]}")
-    return ", ".join(nth) + " of the month"
+    return _hours_word("of_the_month", days=", ".join(nth))
 
 
 def human_hours(lines: Sequence[str], max_len: int = 80) -> str:
@@ -197,11 +200,11 @@ def human_hours(lines: Sequence[str], max_len: int = 80) -> str:
         if days is None:
             continue
         o, c = (int(m.group("open")), int(m.group("om"))), (int(m.group("close")), int(m.group("cm")))
-        if days == "daily" and o == (0, 0) and c in ((24, 0), (0, 0), (23, 59)):
-            return OPEN_ALWAYS
+        if days == _hours_word("daily") and o == (0, 0) and c in ((24, 0), (0, 0), (23, 59)):
+            return _hours_word("always")
         text = f"{days} {_clock(*o)}-{_clock(*c)}"
         if len("; ".join(out + [text])) > max_len:
-            out.append("other times too")
+            out.append(_hours_word("other_times"))
             break
         out.append(text)
     return "; ".join(out)
@@ -243,8 +246,8 @@ def _core(option: Option, number: Optional[int]) -> str:
         parts.append(where)
     parts.append(option.phone or _option_word("no_phone"))
     hours = human_hours(option.hours)
-    state = {True: _option_word("open_now"), False: _option_word("closed_now")}.get(option.open_now)  # type: ignore[arg-type]
-    if hours == OPEN_ALWAYS:
+    state = {True: _option_word("open_now"), False: _option_word("closed_now")}.get(option.open_now)  # type: ignore
+    if hours == _hours_word("always"):
         parts.append(_option_word("open_24_7"))
     elif hours:
         parts.append(f"{state}; {hours}" if state else hours)

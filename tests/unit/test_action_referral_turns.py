@@ -1,4 +1,4 @@
-"""The referral flow on the MI action framework: pure `*_turn` functions, wording and words as data, no import-time work.
+"""The referral flow on the MI action framework: pure `*_turn` functions, words as data, no import-time work.
 
 The turns run here without a tracker, a server or a database: a fake place table and a fake
 directory stand in (tests/unit/test_action_referral.py runs the actions on the sample directory).
@@ -165,10 +165,9 @@ def _sentences_in(path: Path) -> List[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) or (isinstance(node, ast.FunctionDef) and node.name == "sample_texts"):
             skip.update(id(inner) for inner in ast.walk(node))
-    docstrings = skip
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
             text = node.value
             if len(text.split()) >= 4 and not any(ch in text for ch in "\\|%(") and not text.startswith("referral:"):
                 found.append(text)
