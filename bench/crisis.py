@@ -46,8 +46,9 @@ def quality(messages: List[Dict]) -> Dict[str, str]:
     pos_r = [detect(m["text"]) for m in pos]
     neg_r = [detect(m["text"]) for m in neg]
     amb_r = [detect(m["text"]) for m in ambiguous]
-    caught = sum(r.level == "crisis" and family(r.category) == family(m["category"]) for m, r in zip(pos, pos_r))
-    exact = sum(r.level == "crisis" and r.category == m["category"] for m, r in zip(pos, pos_r))
+    caught = sum(r.level == "crisis" and family(r.category) == family(m["category"])
+                 for m, r in zip(pos, pos_r, strict=True))
+    exact = sum(r.level == "crisis" and r.category == m["category"] for m, r in zip(pos, pos_r, strict=True))
     alarms = sum(r.level == "crisis" for r in neg_r)
     neg_check = sum(r.level == "check_in" for r in neg_r)
     amb_check = sum(r.level == "check_in" for r in amb_r)
@@ -99,9 +100,9 @@ def through_server(messages: List[Dict]) -> Dict[str, str]:
     import tempfile
     import uuid
 
+    from tests.conftest import MODEL, make_settings
     from tools.client import api, send
     from tools.processes import start_stack
-    from tests.conftest import MODEL, make_settings
 
     with tempfile.TemporaryDirectory(prefix="lantern-crisis-bench-") as tmp:
         s = make_settings(Path(tmp))

@@ -36,12 +36,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from lantern import settings as settings_mod
+from lantern.identity import SMS_PREFIX
 from rasa_plugins.channels import sms_text
 from rasa_plugins.channels.guard import MAX_TEXT_CHARS, check_text
-from rasa_plugins.channels.turns import run_turn
 from rasa_plugins.channels.sms_state import SmsState
+from rasa_plugins.channels.turns import run_turn
 from rasa_plugins.channels.twilio_api import TWILIO_OPTED_OUT, TwilioSender
-from lantern.identity import SMS_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class SmsChannel(InputChannel):
             try:
                 state = await self._state()
                 first_time = await self._db(state.claim, message_sid, sender)
-            except Exception as exc:  # noqa: BLE001 - without de-dup and opt-out state, do not reply blindly
+            except Exception as exc:  # without de-dup and opt-out state, do not reply blindly
                 logger.error("sms state unavailable (%s): message from %s not processed, Twilio told 503",
                              type(exc).__name__, sender)
                 return response.json({"error": "temporarily unavailable"}, status=503)
@@ -225,8 +225,9 @@ class SmsChannel(InputChannel):
         try:
             async with lock:
                 status = await self._handle(on_new_message, message_sid, number, sender, params)
+                assert self.state is not None  # the webhook opened it before starting this task
                 await self._db(self.state.set_status, message_sid, status)
-        except Exception as exc:  # noqa: BLE001 - a background task has nobody else to tell
+        except Exception as exc:  # a background task has nobody else to tell
             logger.error("sms message from %s failed in the channel (%s)", sender, type(exc).__name__)
         finally:
             lock, users = self._locks[sender]
@@ -255,7 +256,7 @@ class SmsChannel(InputChannel):
             return await self._opted_out_message(number, sender, message_sid, raw)
 
         text, error = check_text(raw[:MAX_TEXT_CHARS])
-        if error:  # no text: a picture or file only gets a word back; an empty message gets nothing
+        if error or text is None:  # no text: a picture or file only gets a word back; an empty message gets nothing
             if params.get("NumMedia", "0") in ("", "0"):
                 return "empty"
             ok = await self.send_all(number, sender, message_sid, [MEDIA_ONLY_REPLY])
@@ -287,13 +288,13 @@ class SmsChannel(InputChannel):
 
         assert self.state is not None and self.settings is not None
         text, error = check_text(raw[:MAX_TEXT_CHARS])
-        result = await self._crisis_reading(text) if not error else None
+        result = await self._crisis_reading(text) if not error and text is not None else None
         if result is None or not result.needs_reply:
             logger.info("sms from opted-out %s: not processed, nothing sent", sender)
             return "opted_out"
         try:
             bodies = [m["text"] for m in replies_for(result, load_locale(self.settings.locale))][:1]
-        except Exception:  # noqa: BLE001 - a broken locale file must not silence a crisis reply
+        except Exception:  # a broken locale file must not silence a crisis reply
             bodies = ["If you or someone with you is in danger, call 911 now. For thoughts of suicide, call or text 988."]
         before = len(await self._db(self.state.failed, sender))
         ok = await self.send_all(number, sender, message_sid, bodies, respect_opt_out=False)
@@ -313,11 +314,11 @@ class SmsChannel(InputChannel):
         agent = getattr(getattr(getattr(self, "_app", None), "ctx", None), "agent", None)
         try:
             if agent is not None and agent.is_ready():
-                crisis = (await agent.parse_message(text)).get("crisis") or {}
-                level = crisis.get("level") if crisis.get("level") in ("crisis", "check_in") else "none"
+                crisis: Dict[str, Any] = (await agent.parse_message(text)).get("crisis") or {}
+                level = crisis["level"] if crisis.get("level") in ("crisis", "check_in") else "none"
                 category = crisis.get("category") if isinstance(crisis.get("category"), str) else None
                 return CrisisResult(category, level, float(crisis.get("confidence") or 0.0), ("model",))
-        except Exception as exc:  # noqa: BLE001 - the patterns still read it
+        except Exception as exc:  # the patterns still read it
             logger.error("sms: crisis reading of an opted-out message failed (%s); patterns alone", type(exc).__name__)
         return detect(text)
 
@@ -329,7 +330,7 @@ class SmsChannel(InputChannel):
         try:
             loc = load_locale(s.locale)
             emergency, crisis_line = loc.emergency_number, loc.crisis_line_number
-        except Exception:  # noqa: BLE001 - a broken locale file must not silence STOP/HELP
+        except Exception:  # a broken locale file must not silence STOP/HELP
             emergency, crisis_line = "911", "988"
         return sms_text.keyword_reply(kind, s.sms_program_name, s.org_name, s.support_contact, emergency, crisis_line)
 
