@@ -15,24 +15,28 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from lantern.text import negated
+from lantern.text import normalise as shared_normalise
+
 # ---------------------------------------------------------------- normalising
+
+# Added on top of the shared normal form: contractions spelled without the apostrophe, the way
+# people type them ("don't" -> "dont", "i'm" -> "im"), so each cue pattern is written once.
+_INNER_APOSTROPHE = re.compile(r"(\w)'(\w)")
+# How far a negation reaches: a theme ("i dont really see myself [stopping]") is further from its negator
+# than a step ("never carry [narcan]"), which is a short phrase.
+THEME_NEGATION_REACH = 5
+STEP_NEGATION_REACH = 2
 
 
 def normalise(text: Optional[str]) -> str:
-    """Lower case, straight apostrophes, apostrophes dropped inside words, single spaces."""
-    text = (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # don't -> dont, i'm -> im
-    return re.sub(r"\s+", " ", text).strip()
+    """The shared normal form (lantern.text: accents, look-alikes, case, spacing), apostrophes dropped inside words."""
+    return _INNER_APOSTROPHE.sub(r"\1\2", shared_normalise(text))
 
 
-NEGATION = re.compile(r"\b(dont|do not|not|never|no|cant|cannot|wont|aint|didnt|isnt|doesnt|nor|without)\b")
-
-
-def _negated(text: str, start: int, window: int = 22) -> bool:
-    """True when a negation word sits just before position `start` (same clause)."""
-    before = text[max(0, start - window):start]
-    before = re.split(r"[,.;!?]| but | and ", before)[-1]
-    return bool(NEGATION.search(before))
+def _negated(text: str, start: int, reach: int = THEME_NEGATION_REACH) -> bool:
+    """True when a negator governs the word at `start` (lantern.text.negated: same clause, `reach` words)."""
+    return negated(text, start, reach)
 
 
 # ---------------------------------------------------------------- who
@@ -680,7 +684,7 @@ def steps(text: str) -> List[str]:
     found = []
     for key, pattern in STEP_PATTERNS:
         match = re.search(pattern, norm)
-        if match and not (key in ("naloxone", "not_alone", "less") and _negated(norm, match.start(), 12)
+        if match and not (key in ("naloxone", "not_alone", "less") and _negated(norm, match.start(), STEP_NEGATION_REACH)
                           and "never use alone" not in match.group(0) and "not using alone" not in match.group(0)):
             found.append(key)
     # "Day 1", "clean for a day": a day off. "Sober since new years" names no length but is more than a day.

@@ -4,31 +4,23 @@ People in a crisis type fast: no capitals or punctuation, stretched letters
 ("breathinggg"), typos, slang, leet, curly apostrophes, pasted zero-width
 characters. The patterns stay readable because they only ever see lower-case
 ASCII-ish words separated by single spaces, with " | " where a sentence ended.
+The character steps shared with every other reader (look-alikes, invisible and control
+characters, NFKC, accents, case) are lantern.text.fold; what is here is crisis-only.
 Contractions are expanded ("won't" -> "will not", "he's" -> "he is") so one
 pattern covers every spelling.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Dict, Iterable, Set
+
+from lantern.text import as_text, fold
 
 # Long pastes are cut to their head and tail: a crisis line is short, and the
 # detector has to stay fast on anything it is given.
 MAX_CHARS = 4000
 _HEAD, _TAIL = 3000, 1000
 
-# Invisible format characters (zero-width space/joiners, BOM, soft hyphen,
-# bidi marks, tag characters) are dropped so "my<ZWSP>self" reads "myself".
-_DROP = {cp: None for cp in (0x00AD, 0x034F, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010),
-                             *range(0x202A, 0x202F), *range(0x2060, 0x2070), *range(0xFFF9, 0xFFFC),
-                             *range(0xE0000, 0xE0080))}
-# Control characters become spaces. So do line breaks: people in a hurry break
-# lines mid-sentence ("hes\nnot breathing"), so only . ! ? ; end a sentence.
-_CONTROL = {cp: " " for cp in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
-# Cyrillic/Greek look-alikes of Latin letters, and curly quotes.
-_LOOKALIKE = {ord(a): b for a, b in zip("аеорсухіјѕԁοαν‘’‛`´ʼ＇", "aeopcyxijsdoav'''''''")}
-_TABLE = {**_DROP, **_CONTROL, **_LOOKALIKE}
 # Laughing emoji mark a joke; everything else outside the alphabet is dropped later.
 _LAUGH_EMOJI = re.compile("[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F605]")
 
@@ -222,18 +214,12 @@ def normalize(text: object) -> str:
     Accepts anything (None, bytes, numbers) and never raises on ordinary input;
     the detector still wraps it, since a crisis layer must not crash.
     """
-    if text is None:
-        return ""
-    if isinstance(text, (bytes, bytearray, memoryview)):
-        text = bytes(text).decode("utf-8", errors="replace")
-    elif not isinstance(text, str):
-        text = str(text)
-    text = _clip(text)
+    text = _clip(as_text(text))
     text = _LAUGH_EMOJI.sub(" lol ", text)
-    text = unicodedata.normalize("NFKC", text).translate(_TABLE)
-    if not text.isascii():
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = text.lower()
+    # The shared character steps (lantern.text.fold: invisibles, controls, look-alikes, NFKC, accents,
+    # lower case); spacing is kept, as letters typed with single spaces are joined below.
+    text = fold(text)
+    # Crisis additions from here on: OD spellings, leet, sentence marks, spaced letters, the token map.
     for pattern, repl in _OD_FORMS:
         text = pattern.sub(repl, text)
     text = _ODD_AFTER_PERSON.sub(r"\1 overdosed", text)

@@ -7,11 +7,11 @@ seconds instead of minutes, and answers in well under a millisecond.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from typing import Dict, List, Tuple
 
 from lantern.nlu.linear_model import Features, LinearTextModel
+from lantern.text import normalise as shared_normalise
 
 GROUPS: Tuple[str, ...] = ("words", "chars")
 CHAR_NGRAMS = (1, 2, 3, 4)
@@ -20,10 +20,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents and curly quotes folded, one space between words."""
-    text = unicodedata.normalize("NFKD", text[:2 * MAX_CHARS] if isinstance(text, str) else "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("\u2019", "'").lower()
-    return " ".join(text[:MAX_CHARS].split())
+    """The shared normal form (lantern.text) of the first MAX_CHARS characters; nothing added.
+
+    The trained model's features depend on it: a change here needs a retrain.
+    """
+    return shared_normalise(text if isinstance(text, str) else "", MAX_CHARS)
 
 
 def extract(text: str) -> Features:

@@ -14,14 +14,15 @@ import re
 from collections import Counter
 from typing import Dict, List, Set, Tuple
 
+from lantern.text import negation_scope
+from lantern.text import normalise as shared_normalise
+
 # Longer texts are cut to this many characters before featurising (keeps latency flat);
 # character n-grams and cue patterns look at fewer still. A talk type shows early.
 MAX_CHARS = 400
 CUE_CHARS = 240
 CHAR_NGRAMS = (3, 4, 5)
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 _REPEATS = re.compile(r"(.)\1{2,}")  # "sooooo" -> "soo"
 # Transcribed speech: "[laughs]", "[inaudible 00:01:02]" are not words; "I-I", "th-that" are stutters.
 _BRACKETS = re.compile(r"\[[^\]]{0,40}\]")
@@ -64,8 +65,6 @@ _SLANG: Dict[str, str] = {
 # Spoken fillers carry no direction; dropped before anything else sees them.
 _FILLERS = {"um", "uh", "uhm", "umm", "erm", "er", "ah", "hmm", "mm", "mhm", "mmhmm", "hm"}
 _KEEP_REPEATS = {"no", "yeah", "yes", "very", "really", "so", "okay", "never", "bad", "that"}
-_NEGATORS = {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "hardly"}
-_SCOPE_ENDS = {".", ",", "!", "?", ";", ":", "but", "though", "although", "because", "so", "and"}
 _ACKS = {"yeah", "yes", "okay", "sure", "right", "mm", "hmm", "mmhmm", "uh", "huh", "um", "uhm", "oh",
          "alright", "true", "exactly", "totally", "definitely", "well", "i", "see", "guess", "so",
          "no", "maybe", "cool", "fine", "thanks", "thank", "you", "hi", "hello", "hey", "got", "it",
@@ -176,9 +175,10 @@ for _cls, _words in {
 
 
 def normalise(text: str) -> str:
-    """Lower case, unify apostrophes, drop control bytes, squeeze letter runs, expand slang;
-    drop transcription marks ("[laughs]"), stutters ("I-I") and fillers ("um") from speech."""
-    text = _CONTROL.sub(" ", text[:MAX_CHARS]).translate(_APOSTROPHES).lower()
+    """The shared normal form (lantern.text), then talk-specific additions: squeeze letter runs,
+    expand slang and contractions; drop transcription marks ("[laughs]"), stutters ("I-I") and
+    fillers ("um") from speech. The trained model's features depend on it: a change needs a retrain."""
+    text = shared_normalise(text, MAX_CHARS)
     text = _BRACKETS.sub(" ", text)
     text = _STUTTER.sub("", text)
     text = _REPEATS.sub(r"\1\1", text)
@@ -203,21 +203,9 @@ def normalise(text: str) -> str:
 
 
 def _negation_marked(tokens: List[str]) -> List[str]:
-    """Prefix the words after a negator with NOT_ until punctuation, 'but' or four words."""
-    marked: List[str] = []
-    left = 0
-    for tok in tokens:
-        if tok in _SCOPE_ENDS:
-            left = 0
-            marked.append(tok)
-            continue
-        if tok in _NEGATORS:
-            left = 4
-            marked.append(tok)
-            continue
-        marked.append("NOT_" + tok if left > 0 else tok)
-        left = max(0, left - 1)
-    return marked
+    """Prefix the words a negator governs with NOT_ (lantern.text.negation_scope: up to punctuation,
+    'but' and the like, or four words)."""
+    return ["NOT_" + tok if inside else tok for tok, inside in zip(tokens, negation_scope(tokens))]
 
 
 def _concept(token: str) -> str:
