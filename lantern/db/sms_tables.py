@@ -15,7 +15,8 @@ inbound = sa.Table(
     sa.Column("message_sid", sa.String(64), primary_key=True),
     sa.Column("sender", sa.String(40), nullable=False),
     sa.Column("received_at", sa.Float, nullable=False, index=True),
-    sa.Column("status", sa.String(20), nullable=False),  # received | replied | keyword | opted_out | opted_out_crisis | empty | turn_failed | send_failed
+    # received | replied | keyword | opted_out | opted_out_crisis | empty | turn_failed | send_failed
+    sa.Column("status", sa.String(20), nullable=False),
 )
 
 opt_outs = sa.Table(

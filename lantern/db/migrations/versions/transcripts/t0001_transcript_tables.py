@@ -6,9 +6,8 @@ Create Date: 2026-11-29
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "t0001"
