@@ -17,6 +17,7 @@ GROUPS: List[str] = [
     "tools.directory",
     "tools.transcripts",
     "tools.sms",
+    "tools.db",
 ]
 
 
