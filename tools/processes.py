@@ -204,7 +204,7 @@ def _spawn(name: str, argv: List[str], env: Dict[str, str], log_dir: Path, healt
 
 
 def start_action_server(s: settings_mod.Settings, env: Dict[str, str], log_dir: Path) -> Child:
-    argv = [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+    argv = [sys.executable, "-m", "actions", "--actions", "actions",
             "--port", str(s.actions_port)]
     env = {**env, "SANIC_HOST": s.host}  # rasa_sdk.endpoint.run() binds to SANIC_HOST, else 0.0.0.0
     return _spawn("actions", argv, env, log_dir, f"http://{s.host}:{s.actions_port}/health")

@@ -90,7 +90,7 @@ class Runner:
         found = {}
         for proc in psutil.Process(self.process.pid).children():
             cmdline = " ".join(proc.cmdline())
-            found["actions" if "rasa_sdk" in cmdline else "rasa" if "rasa_plugins.server" in cmdline else proc.name()] = proc
+            found["actions" if "-m actions" in cmdline else "rasa" if "rasa_plugins.server" in cmdline else proc.name()] = proc
         return found
 
     def lantern_processes(self) -> List[int]:
