@@ -69,6 +69,21 @@ def normalise(text: object, max_chars: int = MAX_CHARS) -> str:
     return " ".join(fold(as_text(text)[:max_chars]).split())
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_ALNUM_OR_BAR = re.compile(r"[^a-z0-9|]+")
+_CLAUSE_PUNCTUATION = re.compile(r"[,.;:!?]+")
+
+
+def plain_words(text: object, clauses: bool = False, max_chars: int = MAX_CHARS) -> str:
+    """`normalise`d text as bare words for keyword matching: apostrophes dropped ("dont"), anything else
+    that is not a letter or digit one space. With `clauses`, clause punctuation stays as " | ", which
+    ends a negation's scope ("not narcan, subs": only narcan is negated)."""
+    norm = normalise(text, max_chars).replace("'", "")
+    if clauses:
+        return " ".join(_NOT_ALNUM_OR_BAR.sub(" ", _CLAUSE_PUNCTUATION.sub(" | ", norm)).split())
+    return " ".join(_NOT_ALNUM.sub(" ", norm).split())
+
+
 # ---------------------------------------------------------------- negation
 
 # Words that negate what follows. Contracted spellings without the apostrophe are here for
@@ -79,12 +94,13 @@ NEGATORS = frozenset("""
 """.split())
 # "not only X but also Y" affirms X; these pairs are not negations.
 NOT_NEGATIONS = frozenset({("not", "only")})
-# A negation's scope ends at punctuation or at a word that starts a new clause.
-SCOPE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "but", "though", "although", "because", "so", "and"})
+# A negation's scope ends at punctuation (" | " marks a clause end in `plain_words(..., clauses=True)`)
+# or at a word that starts a new clause.
+SCOPE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "|", "but", "though", "although", "because", "so", "and"})
 # How many words after a negator it reaches ("i do not want to [stop]" is 3 words on).
 SCOPE_WORDS = 4
 
-_TOKEN = re.compile(r"\w+(?:'\w+)?|[?!.,;:]")
+_TOKEN = re.compile(r"\w+(?:'\w+)?|[?!.,;:|]")
 Phrase = Tuple[str, ...]
 
 

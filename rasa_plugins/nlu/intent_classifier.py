@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from lantern import text as shared_text
 from lantern.nlu import intent_model, linear_model
 from lantern.nlu.intent_model import IntentModel
 from rasa_plugins.nlu.linear_component import LinearModelComponent, encoder_digest, source_digest
@@ -50,7 +51,7 @@ class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the model code changes, not only the data (Rasa caches by fingerprint)."""
-        return source_digest((intent_model, linear_model), extra=encoder_digest(config))
+        return source_digest((intent_model, linear_model, shared_text), extra=encoder_digest(config))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]

@@ -33,6 +33,7 @@ from rasa.shared.nlu.constants import METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from lantern import text as shared_text
 from lantern.nlu import linear_model, talk_context, talk_features, talk_model
 from rasa_plugins.nlu.linear_component import LinearModelComponent, encoder_digest, source_digest
 from lantern.nlu.talk_model import LABELS, TalkTypeModel
@@ -117,7 +118,7 @@ class TalkTypeClassifier(LinearModelComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the examples file or the feature code changes (Rasa caches by fingerprint)."""
         path = resolve_path(config.get("examples_path", DEFAULT_EXAMPLES))
-        return source_digest((talk_features, talk_model, linear_model),
+        return source_digest((talk_features, talk_model, linear_model, shared_text),
                              extra=(path.read_bytes() if path.is_file() else b"<missing>") + encoder_digest(config))
 
     def train(self, training_data: TrainingData) -> Resource:

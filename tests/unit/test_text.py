@@ -6,7 +6,7 @@ import time
 import pytest
 
 from lantern import text
-from lantern.text import as_text, fold, negated, negation_scope, normalise, tokens
+from lantern.text import as_text, fold, negated, negation_scope, normalise, plain_words, tokens
 
 
 # ---------------------------------------------------------------- normalise
@@ -86,6 +86,17 @@ def test_as_text_decodes_bad_bytes_without_raising() -> None:
 
 def test_fold_keeps_spacing_for_readers_that_need_it() -> None:
     assert fold("H  E\u200bL P\n") == "h  el p "
+
+
+def test_plain_words_drop_apostrophes_and_symbols() -> None:
+    assert plain_words("I don\u2019t need NARCAN!! (near 45402)") == "i dont need narcan near 45402"
+    assert plain_words("not narcan, subs. caf\u00e9?", clauses=True) == "not narcan | subs | cafe |"
+
+
+def test_a_clause_bar_ends_the_scope() -> None:
+    clause = plain_words("not narcan, subs", clauses=True)
+    assert negated(clause, clause.index("narcan"))
+    assert not negated(clause, clause.index("subs"))
 
 
 # ---------------------------------------------------------------- negation
