@@ -126,7 +126,9 @@ DRUG_WORDS = (r"(it|this|that|dope|fent|fentanyl|heroin|meth|crystal|coke|crack|
 # (key, pattern). A change pattern found after a negation word counts as the sustain key
 # given in NEGATED (e.g. "i dont want to quit" is not_ready, not stop).
 CHANGE_PATTERNS: List[Tuple[str, str]] = [
-    ("stop", r"\b(quit\w*|stop (using|doing|drinking|smoking|shooting|it|this|for good)|stopping|"
+    # "quit" about the drug, not "so quit pushing / saying it / acting like it" said to someone else.
+    ("stop", r"\b(quit\w*(?! (pushing|saying|acting|asking|telling|bugging|nagging|lecturing|preaching|judging|"
+             r"bothering|worrying|talking at|calling|texting|hassling|riding))|stop (using|doing|drinking|smoking|shooting|it|this|for good)|stopping|"
              r"get(ting)? (off|sober|clean|straight)|be (done|finished) with (it|this|" + DRUG_WORDS[1:-1] + r")|"
              r"be sober|sobriety|kick (it|this|the)|give (it|them|this) up|never touch|off (it|dope|fent|the stuff) for good|"
              r"want to stop(?! \w+ing)|wanna stop(?! \w+ing)|want it to stop|be free of)\b"),

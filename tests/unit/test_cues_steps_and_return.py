@@ -206,3 +206,16 @@ def test_no_plan_among_the_share_examples_reads_as_a_step():
 def test_time_since_a_date_is_time_not_a_day_off():
     assert steps("sober since new years") == ["days"]
     assert steps("havent used since yesterday") == ["day_off"]
+
+
+@pytest.mark.parametrize("text", ["i dont have a problem so quit pushing", "so quit saying that",
+                                  "quit acting like it", "just quit bugging me about it"])
+def test_quit_said_to_someone_else_is_not_a_wish_to_stop(text):
+    """'quit pushing / saying / acting' is aimed at the other person, not at the drug."""
+    change, _ = cues.themes(cues.normalise(text))
+    assert "stop" not in change
+
+
+@pytest.mark.parametrize("text", ["i want to quit using", "i quit the pills last week", "i wanna quit"])
+def test_quit_about_the_drug_is_still_heard(text):
+    assert "stop" in cues.themes(cues.normalise(text))[0]
