@@ -9,6 +9,7 @@ import re
 import pytest
 import yaml
 
+from actions import cues
 from actions.cues import is_return_to_use, normalise, step_duration, step_of_report, steps
 from tools.processes import PROJECT_ROOT
 
@@ -212,10 +213,10 @@ def test_time_since_a_date_is_time_not_a_day_off():
                                   "quit acting like it", "just quit bugging me about it"])
 def test_quit_said_to_someone_else_is_not_a_wish_to_stop(text):
     """'quit pushing / saying / acting' is aimed at the other person, not at the drug."""
-    change, _ = cues.themes(cues.normalise(text))
+    change, _ = cues.themes(normalise(text))
     assert "stop" not in change
 
 
 @pytest.mark.parametrize("text", ["i want to quit using", "i quit the pills last week", "i wanna quit"])
 def test_quit_about_the_drug_is_still_heard(text):
-    assert "stop" in cues.themes(cues.normalise(text))[0]
+    assert "stop" in cues.themes(normalise(text))[0]
