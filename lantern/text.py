@@ -35,7 +35,7 @@ _DROP = {cp: None for cp in (0x00AD, 0x034F, 0x061C, 0x180E, 0xFEFF, *range(0x20
 # as do line and paragraph separators: a line break is not a sentence end in a hurried chat.
 _CONTROL = {cp: " " for cp in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFD)}
 # Cyrillic/Greek look-alikes of Latin letters, and the quote marks people type for an apostrophe.
-_LOOKALIKE = {ord(a): b for a, b in zip("аеорсухіјѕԁοαν‘’‛`´ʼ＇", "aeopcyxijsdoav'''''''")}
+_LOOKALIKE = {ord(a): b for a, b in zip("аеорсухіјѕԁοαν‘’‛`´ʼ＇", "aeopcyxijsdoav'''''''", strict=True)}
 _TABLE = {**_DROP, **_CONTROL, **_LOOKALIKE}
 
 
@@ -90,7 +90,8 @@ def plain_words(text: object, clauses: bool = False, max_chars: int = MAX_CHARS)
 # readers that keep them ("dont"); readers that expand contractions first only meet "not".
 NEGATORS = frozenset("""
     not no never nothing nobody none neither nor without hardly cannot
-    dont doesnt didnt cant wont isnt aint arent wasnt werent havent hasnt wouldnt couldnt shouldnt
+    dont doesnt didnt cant wont isnt aint arent wasnt werent havent hasnt hadnt wouldnt couldnt shouldnt
+    mustnt neednt shant
 """.split())
 # "not only X but also Y" affirms X; these pairs are not negations.
 NOT_NEGATIONS = frozenset({("not", "only")})
@@ -146,3 +147,12 @@ def negated(text: str, position: int, reach: int = SCOPE_WORDS, also: Iterable[s
     before = tokens(text[:max(0, position)])
     following: Optional[str] = next(iter(tokens(text[position:position + 40])), None)
     return negation_scope(before + [following or "_"], reach, also)[-1]
+
+
+def has_negation(text: object) -> bool:
+    """Whether a negator occurs anywhere in the text ("you're not ready", "you don't want to",
+    "nobody's going to"): the whole text is in scope, e.g. a bot message's last sentence read as
+    negatively phrased."""
+    words = plain_words(text).split()
+    return any(_is_negator(words, i, ()) or (word.endswith("s") and word[:-1] in NEGATORS)
+               for i, word in enumerate(words))

@@ -40,6 +40,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
+from lantern.text import has_negation
+
 CONTEXT_KEY = "lantern_context"  # key in the UserMessage metadata (set by rasa_plugins/turn_context.py)
 TALKS = ("change", "sustain", "neutral")
 REFLECTIONS = frozenset({"simple_reflection", "complex_reflection", "summary"})
@@ -168,10 +170,6 @@ def answer_kind(text: Any) -> Optional[str]:
     return "agree" if kinds == {"agree"} else "hedge"
 
 
-_NEGATION = re.compile(r"\b(not|no|never|nothing|none|nobody|neither|nor|without|cannot|dont|doesnt|didnt|cant|"
-                       r"wont|isnt|arent|wasnt|werent|havent|hasnt|wouldnt|couldnt|shouldnt)\b|n't\b")
-
-
 def last_sentence(text: str) -> str:
     """The last sentence of a (bot or therapist) message: the part an answer responds to."""
     parts = [p for p in re.split(r"(?<=[.?!])\s+", text.strip()) if re.search(r"[A-Za-z]", p)]
@@ -182,7 +180,7 @@ def is_negative(text: Any) -> bool:
     """Whether the last sentence of a bot message is phrased with a negation ("you're not ready")."""
     if not isinstance(text, str):
         return False
-    return bool(_NEGATION.search(last_sentence(text[-600:]).lower().replace("\u2019", "'")))
+    return has_negation(last_sentence(text[-600:]))
 
 
 # ----- combination -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from lantern import text
 from lantern.text import as_text, fold, negated, negation_scope, normalise, plain_words, tokens
-
+from lantern.text import has_negation as text_has_negation
 
 # ---------------------------------------------------------------- normalise
 
@@ -151,3 +151,13 @@ def test_negators_and_scope_ends_are_never_themselves_in_scope() -> None:
 
 def test_tokens_keep_inner_apostrophes_and_clause_punctuation() -> None:
     assert tokens("i'm not sure, really?") == ["i'm", "not", "sure", ",", "really", "?"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("You're not ready to stop.", True), ("You don\u2019t want to go back there.", True),
+    ("Nobody's going to tell you what to do.", True), ("You hadn't thought about it that way.", True),
+    ("You want to be there for your kids.", False), ("Nothing like that.", True),
+    ("Not only that, you want more.", False), ("Snow is cold.", False), ("", False), (None, False),
+])
+def test_has_negation_reads_the_whole_text(text, expected):
+    assert text_has_negation(text) is expected
