@@ -21,13 +21,12 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Pattern, Protoc
 import yaml
 
 from actions.phrases import fragment
+from lantern.crisis.registry import CRISIS_INTENTS
 from lantern.directory import TYPE_CODES
 from lantern.directory.zipgeo import STATE_NAMES
 
 WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "referral_words.yml"
 
-CRISIS_INTENTS = ("crisis_overdose", "crisis_stimulant", "crisis_suicide", "crisis_danger", "crisis_check",
-                  "crisis_safe")
 # Intents the form lets other rules answer (the form is rejected, a rule replies).
 PASS_THROUGH_INTENTS = CRISIS_INTENTS + ("stop", "goodbye", "bot_challenge")
 DECLINE_INTENTS = ("referral_decline", "deny")  # deny: the MI flows' plain "no" (data/nlu/dialogue_acts.yml)

@@ -48,7 +48,7 @@ def quality(messages: List[Dict]) -> Dict[str, str]:
     amb_r = [detect(m["text"]) for m in ambiguous]
     caught = sum(r.level == "crisis" and family(r.category) == family(m["category"])
                  for m, r in zip(pos, pos_r, strict=True))
-    exact = sum(r.level == "crisis" and r.category == m["category"] for m, r in zip(pos, pos_r, strict=True))
+    exact = sum(r.level == "crisis" and r.stored_category == m["category"] for m, r in zip(pos, pos_r, strict=True))
     alarms = sum(r.level == "crisis" for r in neg_r)
     neg_check = sum(r.level == "check_in" for r in neg_r)
     amb_check = sum(r.level == "check_in" for r in amb_r)

@@ -18,25 +18,25 @@ from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
 
 from lantern.crisis import patterns as P
+from lantern.crisis import registry
 from lantern.crisis.normalize import normalize
 
 log = logging.getLogger(__name__)
 
-CATEGORIES: Tuple[Optional[str], ...] = ("overdose", "overdose_stimulant", "suicide", "danger", None)
+# The categories are lantern/crisis/registry.py's names; a parsed message stores each as the registry's
+# `stored` value (CrisisResult.stored_category).
+CATEGORIES: Tuple[Optional[str], ...] = (*registry.NAMES, None)
 LEVELS: Tuple[str, ...] = ("none", "check_in", "crisis")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 # When two categories reach the same level, the one whose first step is the most
-# urgent call wins; the suicide reply also tells people to call 911 if hurt.
-_PRIORITY = {"overdose": 0, "overdose_stimulant": 1, "danger": 2, "suicide": 3, None: 4}
+# urgent call wins (the registry's priority); the suicide reply also tells people to call 911 if hurt.
+_PRIORITY: Dict[Optional[str], int] = {**{c.name: c.priority for c in registry.CATEGORIES},
+                                       None: len(registry.CATEGORIES)}
+_OVERDOSES = (P.OD, P.STIM)  # one marker, two scripts: opioid or stimulant
 
 # Trained intents (names fixed by the NLU data) and how much we trust them.
-INTENT_CATEGORY: Dict[str, Optional[str]] = {
-    "crisis_overdose": "overdose",
-    "crisis_stimulant": "overdose_stimulant",
-    "crisis_suicide": "suicide",
-    "crisis_danger": "danger",
-    "crisis_check": None,
-}
+INTENT_CATEGORY: Dict[str, Optional[str]] = {**{c.intent: c.name for c in registry.CATEGORIES},
+                                             registry.CHECK_INTENT: None}
 MODEL_CHECK_IN_MIN = 0.6  # a crisis intent at least this confident earns a check-in
 MODEL_CRISIS_MIN = 0.995  # ... and at least this confident, the full crisis reply with no cue of ours
 MODEL_CRISIS_WITH_CUE_MIN = 0.9  # ... or this confident when the detector already asked for a check-in
@@ -53,20 +53,19 @@ MODEL_CHECK_INTENT_MIN = 0.97
 SIGNAL_CHECK_IN_MIN = 0.35  # this risk earns a check-in
 SIGNAL_CRISIS_MIN = 0.9  # ... and this one, with a check-in from the patterns or the intent model, the full script
 SIGNAL_VETO_MAX = 0.03  # below this risk, the intent model alone may not ask "are you in danger?"
-SIGNAL_CATEGORY = {"overdose": "overdose", "stimulant": "overdose_stimulant", "suicide": "suicide",
-                   "danger": "danger"}
 
 
 def family(category: Optional[str]) -> Optional[str]:
-    """'overdose' for both overdose kinds; the category itself otherwise (the payload's `crisis` value)."""
-    return "overdose" if category in ("overdose", "overdose_stimulant") else category
+    """The payload's `crisis` marker of a category (a name or a stored value): 'overdose' for both overdose kinds."""
+    found = registry.find(category)
+    return found.marker if found else category
 
 
 @dataclass(frozen=True)
 class CrisisResult:
     """What the crisis layer concluded about one message.
 
-    category: overdose | overdose_stimulant | suicide | danger | None
+    category: a registry name (overdose | stimulant | suicide | danger) or None
     level:    crisis (full emergency reply) | check_in (ask first) | none
     confidence: 0..1, strength of the evidence for `level`
     matched:  names of the patterns and cues that decided it (never raw text)
@@ -80,6 +79,11 @@ class CrisisResult:
     @property
     def family(self) -> Optional[str]:
         return family(self.category)
+
+    @property
+    def stored_category(self) -> Optional[str]:
+        """The category as a parsed message stores it (`crisis.category`, transcripts, SMS flags)."""
+        return registry.stored(self.category)
 
     @property
     def is_crisis(self) -> bool:
@@ -249,10 +253,10 @@ def _analyse(text: str) -> CrisisResult:
     # A specific sign decides over a generic one: "overdosing on purpose" is suicide.
     specific = [rule for rule in winners if "generic" not in rule.flags] or winners
     category = min((rule.category for rule in specific), key=lambda c: _PRIORITY[c])
-    if category in ("overdose", "overdose_stimulant"):
+    if category in _OVERDOSES:
         category = _overdose_kind(winners, cues)
     matched = [rule.name for rule, _ in hits] + matched
-    if cues["stim_ctx"] and category == "overdose_stimulant":
+    if cues["stim_ctx"] and category == P.STIM:
         matched.append("ctx.stimulant")
     n = len(winners)
     base = 0.9 if top_level == "crisis" else 0.5
@@ -262,15 +266,15 @@ def _analyse(text: str) -> CrisisResult:
 
 def _overdose_kind(winners: List[_Rule], cues: Dict[str, bool]) -> str:
     """Opioid or stimulant reply: follow the specific signs, then the drugs named."""
-    kinds = {rule.category for rule in winners if rule.category in ("overdose", "overdose_stimulant")}
-    specific_opioid = any(rule.category == "overdose" and "generic" not in rule.flags for rule in winners)
+    kinds = {rule.category for rule in winners if rule.category in _OVERDOSES}
+    specific_opioid = any(rule.category == P.OD and "generic" not in rule.flags for rule in winners)
     if specific_opioid:
-        return "overdose"
-    if "overdose_stimulant" in kinds:
-        return "overdose_stimulant"
+        return P.OD
+    if P.STIM in kinds:
+        return P.STIM
     if cues["stim_ctx"] and not cues["opioid_ctx"]:
-        return "overdose_stimulant"
-    return "overdose"
+        return P.STIM
+    return P.OD
 
 
 def _dedupe(names: List[str]) -> Tuple[str, ...]:
@@ -316,9 +320,11 @@ def raise_with_signal(result: CrisisResult, detected: CrisisResult, signal: Opti
         return result
     if not math.isfinite(risk):
         return result
-    category = SIGNAL_CATEGORY.get(str(signal.get("category")))
+    found = registry.get(signal.get("category"))  # the meaning model's labels are the registry's names
+    category = found.name if found else None
+    intent_check = f"intent.{registry.CHECK_INTENT}"
     if (result.level == "check_in" and detected.level == "none" and risk < SIGNAL_VETO_MAX
-            and all(not name.startswith("intent.") or name == "intent.crisis_check" for name in result.matched)):
+            and all(not name.startswith("intent.") or name == intent_check for name in result.matched)):
         return CrisisResult(None, "none", 0.0, detected.matched + ("signal.veto",))
     if risk >= SIGNAL_CRISIS_MIN and result.level == "check_in" and not result.defused:
         level = "crisis"
@@ -349,11 +355,11 @@ def combine(result: CrisisResult, intent_name: Optional[str], intent_confidence:
     conf = min(1.0, max(0.0, conf))
     if intent_name not in INTENT_CATEGORY or conf < MODEL_CHECK_IN_MIN:
         return result
-    if intent_name == "crisis_check" and conf < MODEL_CHECK_INTENT_MIN:
+    if intent_name == registry.CHECK_INTENT and conf < MODEL_CHECK_INTENT_MIN:
         return result
     model_category = INTENT_CATEGORY[intent_name]
     crisis_min = MODEL_CRISIS_WITH_CUE_MIN if result.level == "check_in" else MODEL_CRISIS_MIN
-    model_level = "crisis" if conf >= crisis_min and intent_name != "crisis_check" else "check_in"
+    model_level = "crisis" if conf >= crisis_min and intent_name != registry.CHECK_INTENT else "check_in"
     tag = "intent." + intent_name
     if model_level == "crisis" and result.defused and conf < MODEL_STRONG_MIN:
         model_level = "check_in"
@@ -364,6 +370,6 @@ def combine(result: CrisisResult, intent_name: Optional[str], intent_confidence:
         return CrisisResult(category, result.level, max(result.confidence, round(conf, 2)) if
                             result.level == model_level else result.confidence, matched)
     category = model_category if model_category is not None else result.category
-    if category == "overdose" and result.category == "overdose_stimulant":
-        category = "overdose_stimulant"
+    if category == P.OD and result.category == P.STIM:
+        category = P.STIM
     return CrisisResult(category, model_level, round(conf, 2), matched)

@@ -23,26 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from lantern.crisis import registry
+
 LISTEN = "action_listen"
 DEACTIVATE = "action_deactivate_loop"
-KINDS: Tuple[str, ...] = ("overdose", "stimulant", "suicide", "danger")
+# A kind is a category of lantern/crisis/registry.py, by its name: scripts, check-ins and slots come from there.
+KINDS: Tuple[str, ...] = registry.NAMES
 
-SCRIPTS: Dict[str, List[str]] = {
-    "overdose": ["utter_crisis_overdose_call", "utter_crisis_overdose_steps", "utter_crisis_good_samaritan"],
-    "stimulant": ["utter_crisis_stimulant_call", "utter_crisis_stimulant_steps", "utter_crisis_good_samaritan"],
-    "suicide": ["utter_crisis_suicide_call", "utter_crisis_suicide_stay"],
-    "danger": ["utter_crisis_danger_call", "utter_crisis_danger_stay"],
-}
-INTENT_KIND: Dict[str, str] = {"crisis_overdose": "overdose", "crisis_stimulant": "stimulant",
-                               "crisis_suicide": "suicide", "crisis_danger": "danger"}
-KIND_INTENT: Dict[str, str] = {kind: intent for intent, kind in INTENT_KIND.items()}
-# The detector's and the signal model's category names -> the script kinds above.
-CATEGORY_KIND: Dict[str, str] = {"overdose": "overdose", "overdose_stimulant": "stimulant", "stimulant": "stimulant",
-                                 "suicide": "suicide", "danger": "danger"}
-
-CHECK_IN = {None: "utter_crisis_check", "overdose": "utter_crisis_check_overdose",
-            "stimulant": "utter_crisis_check_overdose", "suicide": "utter_crisis_check_suicide",
-            "danger": "utter_crisis_check_danger"}
+CHECK_IN: Dict[Optional[str], str] = {None: registry.GENERIC_CHECK_IN,
+                                      **{c.name: c.check_in for c in registry.CATEGORIES}}
 CHECK_AGAIN = "utter_crisis_check_again"
 CHECK_NO = "utter_crisis_check_no"
 YES_UNKNOWN = "utter_crisis_yes_general"
@@ -50,14 +39,14 @@ CHECK_ACTIONS = frozenset(CHECK_IN.values()) | {CHECK_AGAIN}
 SAFE = "utter_crisis_safe"
 GOODBYE = "utter_crisis_goodbye"
 NO_EMERGENCY = "utter_crisis_no_emergency"
-STILL_HERE_PREFIX = "utter_crisis_still_here"
+STILL_HERE_PREFIX = registry.STILL_HERE
 # Bot messages that end with "are you safe right now?": a bare yes means safe, a bare no means not.
-ASKS_IF_SAFE = frozenset({"utter_crisis_suicide_stay", "utter_crisis_danger_stay", "utter_crisis_still_here",
-                          *(f"{STILL_HERE_PREFIX}_{k}" for k in KINDS)})
-UPDATE_REPLIES = ("called", "help_here", "improving", "worse")
+ASKS_IF_SAFE = frozenset({registry.STILL_HERE,
+                          *(a for c in registry.CATEGORIES for a in (*c.asks_if_safe, c.still_here))})
+UPDATE_REPLIES = registry.UPDATES
 # Intents that carry no content of their own beyond the answer: an acknowledgement is the whole reply.
-BARE_INTENTS = frozenset({"affirm", "deny", "thanks", "greet", "goodbye", "stop", "nlu_fallback", "crisis_safe",
-                          "crisis_check", "unsure"})
+BARE_INTENTS = frozenset({"affirm", "deny", "thanks", "greet", "goodbye", "stop", "nlu_fallback",
+                          registry.SAFE_INTENT, registry.CHECK_INTENT, "unsure"})
 
 # Thresholds on the model readings (rasa_plugins/nlu/crisis_signal.py); chosen on the examples' cross-validation
 # and the first blind round (docs/crisis.md).
@@ -76,9 +65,9 @@ class CrisisContext:
 
     intent: Optional[str]
     level: str = "none"  # the detector's combined level for this message: crisis | check_in | none
-    category: Optional[str] = None  # ... and its category (detector names)
+    category: Optional[str] = None  # ... and its category (a registry name)
     risk: float = 0.0  # the signal model's 1 - P(none)
-    signal_category: Optional[str] = None
+    signal_category: Optional[str] = None  # the signal model's category (its labels are registry names)
     answer: str = "unclear"
     answer_confidence: float = 0.0
     update: str = "other"
@@ -115,12 +104,15 @@ class CrisisTurn:
 
 
 def kind_of(category: Optional[str]) -> Optional[str]:
-    return CATEGORY_KIND.get(category or "")
+    """The kind of a category name; None for no category or an unknown one."""
+    found = registry.get(category)
+    return found.name if found else None
 
 
 def script(kind: str, ctx: CrisisContext, reason: str) -> CrisisTurn:
-    actions = [a for a in SCRIPTS[kind] if ctx.good_samaritan or a != "utter_crisis_good_samaritan"]
-    return CrisisTurn(tuple(actions), (("crisis_active", True), ("crisis_type", kind)), reason=reason)
+    category = registry.get(kind) or registry.DEFAULT
+    actions = [a for a in category.script if ctx.good_samaritan or a != registry.GOOD_SAMARITAN]
+    return CrisisTurn(tuple(actions), category.slots, reason=reason)
 
 
 def _reply(action: str, reason: str, end_crisis: bool = False) -> CrisisTurn:
@@ -144,12 +136,12 @@ def crisis_mode_turn(ctx: CrisisContext) -> CrisisTurn:
     turn = _crisis_mode_reply(ctx)
     if turn.handoff or "crisis_active" in dict(turn.events):
         return turn
-    kind = ctx.crisis_type if ctx.crisis_type in KINDS else "overdose"
-    return replace(turn, events=turn.events + (("crisis_active", True), ("crisis_type", kind)))
+    return replace(turn, events=turn.events + (registry.get(ctx.crisis_type) or registry.DEFAULT).slots)
 
 
 def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
-    kind = ctx.crisis_type if ctx.crisis_type in KINDS else "overdose"
+    category = registry.get(ctx.crisis_type) or registry.DEFAULT
+    worse = category.update_reply("worse")
     if ctx.intent in ("stop", "goodbye"):
         return _reply(GOODBYE, "goodbye in crisis mode", end_crisis=True)
     update = ctx.update if ctx.update_confidence >= UPDATE_MIN else "other"
@@ -161,38 +153,39 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
                       end_crisis=True)
     # A sign of another kind (suicide while the overdose script runs: "i just dont wanna be here", once
     # read as "no emergency" in a blind conversation) gets that kind's script; a full crisis reading of
-    # the same kind never ends crisis mode, whatever the update model read.
-    other_kind = kind_of(ctx.signal_category) if ctx.risk >= SIGN_IN_CRISIS_MODE else None
-    if other_kind and other_kind != kind and {other_kind, kind} != {"overdose", "stimulant"}:
-        return script(other_kind, ctx, "a new kind of sign in crisis mode")
-    if ctx.level == "crisis" and (update in ("safe", "no_emergency") or ctx.intent == "crisis_safe"):
-        return _reply(f"utter_crisis_worse_{kind}", "a crisis reading in crisis mode, read as safe")
+    # the same kind never ends crisis mode, whatever the update model read. Kinds with one marker
+    # (opioid and stimulant overdose) are one emergency here.
+    other = registry.get(ctx.signal_category) if ctx.risk >= SIGN_IN_CRISIS_MODE else None
+    if other and other.marker != category.marker:
+        return script(other.name, ctx, "a new kind of sign in crisis mode")
+    if ctx.level == "crisis" and (update in ("safe", "no_emergency") or ctx.intent == registry.SAFE_INTENT):
+        return _reply(worse, "a crisis reading in crisis mode, read as safe")
     # "ambulance is here" reads as safe to the intent model; the update model knows help has only arrived.
-    if ctx.intent == "crisis_safe" and update not in UPDATE_REPLIES + ("question",):
+    if ctx.intent == registry.SAFE_INTENT and update not in UPDATE_REPLIES + ("question",):
         return _reply(SAFE, "safe", end_crisis=True)
     if ctx.last_bot_action in ASKS_IF_SAFE and ctx.literal in ("yes", "no"):
         # "Are you safe right now?" - a bare "yes" is safe and a bare "no" is not (the answer model reads
         # danger, the way the check-in asks, so the literal word decides here).
         if ctx.literal == "yes":
             return _reply(SAFE, "said yes to 'are you safe'", end_crisis=True)
-        return _reply(f"utter_crisis_worse_{kind}", "said no to 'are you safe'")
+        return _reply(worse, "said no to 'are you safe'")
     if update == "question":
         if ctx.question and ctx.question_confidence >= QUESTION_MIN:
             return _reply(f"utter_crisis_answer_{ctx.question}", "question in crisis mode")
-        return _reply(f"utter_crisis_worse_{kind}", "unclear question in crisis mode")
+        return _reply(worse, "unclear question in crisis mode")
     if update in UPDATE_REPLIES:
-        return _reply(f"utter_crisis_{update}_{kind}", f"update: {update}")
+        return _reply(category.update_reply(update), f"update: {update}")
     if update == "safe":
         return _reply(SAFE, "safe", end_crisis=True)
     if update == "no_emergency":
         if _bare(ctx):
             return _reply(NO_EMERGENCY, "no emergency", end_crisis=True)
         return _handoff("no emergency, with more to answer", end_crisis=True)
-    if ctx.level != "none" or ctx.intent in INTENT_KIND:
-        return _reply(f"utter_crisis_worse_{kind}", "crisis signal in crisis mode")
+    if ctx.level != "none" or registry.by_intent(ctx.intent):
+        return _reply(worse, "crisis signal in crisis mode")
     if ctx.last_bot_action and ctx.last_bot_action.startswith(STILL_HERE_PREFIX):
         return _handoff("second everyday message in crisis mode", end_crisis=True)
-    return _reply(f"{STILL_HERE_PREFIX}_{kind}", "everyday message in crisis mode")
+    return _reply(category.still_here, "everyday message in crisis mode")
 
 
 def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
@@ -213,16 +206,17 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
 
 def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     """The crisis layer's turn, or None when it has nothing to say and the conversation goes on."""
-    intent_kind = INTENT_KIND.get(ctx.intent or "")
+    by_intent = registry.by_intent(ctx.intent)
+    intent_kind = by_intent.name if by_intent else None
     if ctx.crisis_active and (intent_kind is None or intent_kind == ctx.crisis_type):
         return crisis_mode_turn(ctx)
     if intent_kind:
         return script(intent_kind, ctx, "crisis reading")
     if ctx.last_bot_action in CHECK_ACTIONS:
         return check_in_answer_turn(ctx)
-    if ctx.intent == "crisis_check" or ctx.level == "check_in":
+    if ctx.intent == registry.CHECK_INTENT or ctx.level == "check_in":
         return _reply(CHECK_IN.get(kind_of(ctx.category)) or CHECK_IN[None], "check-in reading")
-    if ctx.intent == "crisis_safe":
+    if ctx.intent == registry.SAFE_INTENT:
         return None
     risks = [r for r in (ctx.risk, *ctx.previous_risks[:2]) if r >= MULTI_FLOOR]
     if ctx.risk >= MULTI_FLOOR and len(risks) >= 2 and sum(risks) >= MULTI_SUM:

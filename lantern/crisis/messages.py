@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from lantern.crisis import script
+from lantern.crisis import registry, script
 from lantern.crisis.detector import CrisisResult
-from lantern.crisis.dialogue import kind_of
 from lantern.crisis.resources import Locale, load_locale
 
 Message = Dict[str, Any]
@@ -31,9 +30,10 @@ def replies_for(result: CrisisResult, loc: Optional[Locale] = None, in_crisis_mo
     loc = loc or load_locale()
     if result.level not in ("crisis", "check_in"):
         return []
+    category = registry.find(result.category)  # a name; a stored value read back from a parse works too
+    kind = category.name if category else None
     if in_crisis_mode:
-        return script.still_here(result.category, loc)
-    kind = kind_of(result.category)
+        return script.still_here(kind, loc)
     if result.level == "crisis":
-        return script.first_reply(kind or "overdose", loc) if result.category else script.check_in(None, loc)
-    return script.check_in(result.category, loc)
+        return script.first_reply(kind or registry.DEFAULT.name, loc) if result.category else script.check_in(None, loc)
+    return script.check_in(kind, loc)

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from typing import FrozenSet, List, NamedTuple, Tuple
 
+from lantern.crisis.registry import DANGER, OVERDOSE, STIMULANT, SUICIDE
+
 
 class RuleSpec(NamedTuple):
     name: str
-    category: str | None  # overdose | overdose_stimulant | suicide | danger | None
+    category: str | None  # a registry name (overdose | stimulant | suicide | danger) or None
     level: str  # crisis | check_in
     pattern: str
     flags: FrozenSet[str] = frozenset()
@@ -37,7 +39,7 @@ def _f(*names: str) -> FrozenSet[str]:
     return frozenset(names)
 
 
-OD, STIM, SUI, DNG = "overdose", "overdose_stimulant", "suicide", "danger"
+OD, STIM, SUI, DNG = OVERDOSE.name, STIMULANT.name, SUICIDE.name, DANGER.name  # lantern/crisis/registry.py
 CRISIS, CHECK = "crisis", "check_in"
 
 _PERSON = r"(?:he|she|they|him|her|them|my \w+|the \w+|this \w+|it)"

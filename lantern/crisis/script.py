@@ -19,11 +19,11 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from lantern.crisis.dialogue import CHECK_IN, SCRIPTS, STILL_HERE_PREFIX, kind_of
+from lantern.crisis import registry
+from lantern.crisis.dialogue import CHECK_IN
 from lantern.crisis.resources import Locale
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain" / "crisis.yml"
-GOOD_SAMARITAN = "utter_crisis_good_samaritan"
 _SLOT = re.compile(r"\{(\w+)\}")
 
 Message = Dict[str, Any]
@@ -37,11 +37,13 @@ def responses() -> Dict[str, List[Dict[str, Any]]]:
 
 
 def locale_values(loc: Locale) -> Dict[str, str]:
-    """The slot values the crisis responses use, as rasa_plugins/nlu/crisis.py sets them for a turn."""
+    """The values of the crisis responses' locale fields (registry.LOCALE_FIELDS): the degraded path fills
+    them in here, and rasa_plugins/nlu/crisis.py sets the same as entities that fill the domain's slots."""
     poison = loc.helpline("poison_control")
-    return {"emergency_number": loc.emergency_number, "crisis_line": loc.crisis_line_number,
-            "poison_control": poison.number if poison else loc.emergency_number,
-            "good_samaritan_note": loc.good_samaritan or ""}
+    values = {"emergency_number": loc.emergency_number, "crisis_line": loc.crisis_line_number,
+              "poison_control": poison.number if poison else loc.emergency_number,
+              "good_samaritan_note": loc.good_samaritan or ""}
+    return {field: values[field] for field in registry.LOCALE_FIELDS}
 
 
 def _fill(value: Any, values: Dict[str, str]) -> Any:
@@ -75,17 +77,19 @@ def play(actions: List[str], loc: Locale) -> List[Message]:
 
 def first_actions(kind: str, loc: Locale) -> List[str]:
     """What the policy plays as the first reply of a kind (the Good Samaritan note only where it applies)."""
-    return [a for a in SCRIPTS[kind] if loc.good_samaritan or a != GOOD_SAMARITAN]
+    category = registry.get(kind) or registry.DEFAULT
+    return [a for a in category.script if loc.good_samaritan or a != registry.GOOD_SAMARITAN]
 
 
 def first_reply(kind: str, loc: Locale) -> List[Message]:
     return play(first_actions(kind, loc), loc)
 
 
-def check_in(category: Optional[str], loc: Locale) -> List[Message]:
-    return play([CHECK_IN.get(kind_of(category), CHECK_IN[None])], loc)
+def check_in(kind: Optional[str], loc: Locale) -> List[Message]:
+    category = registry.get(kind)
+    return play([category.check_in if category else CHECK_IN[None]], loc)
 
 
-def still_here(category: Optional[str], loc: Locale) -> List[Message]:
-    kind = kind_of(category)
-    return play([f"{STILL_HERE_PREFIX}_{kind}" if kind else STILL_HERE_PREFIX], loc)
+def still_here(kind: Optional[str], loc: Locale) -> List[Message]:
+    category = registry.get(kind)
+    return play([category.still_here if category else registry.STILL_HERE], loc)

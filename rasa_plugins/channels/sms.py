@@ -301,7 +301,7 @@ class SmsChannel(InputChannel):
         failures = (await self._db(self.state.failed, sender))[before:]
         reply = "sent" if ok else ("refused" if any(f["error_code"] == TWILIO_OPTED_OUT for f in failures)
                                    else "failed")
-        await self._db(self.state.flag_crisis, sender, message_sid, result.level, result.category, reply)
+        await self._db(self.state.flag_crisis, sender, message_sid, result.level, result.stored_category, reply)
         logger.warning("sms crisis sign (%s, %s) from opted-out %s: flagged for staff, reply %s",
                        result.level, result.category, sender, reply)
         return "opted_out_crisis"
@@ -309,6 +309,7 @@ class SmsChannel(InputChannel):
     async def _crisis_reading(self, text: str) -> Any:
         """The model's crisis reading of a text without running a turn (the agent parses, nothing is stored);
         the deterministic detector alone when the model is not there or fails."""
+        from lantern.crisis import registry
         from lantern.crisis.detector import CrisisResult, detect
 
         agent = getattr(getattr(getattr(self, "_app", None), "ctx", None), "agent", None)
@@ -316,8 +317,9 @@ class SmsChannel(InputChannel):
             if agent is not None and agent.is_ready():
                 crisis: Dict[str, Any] = (await agent.parse_message(text)).get("crisis") or {}
                 level = crisis["level"] if crisis.get("level") in ("crisis", "check_in") else "none"
-                category = crisis.get("category") if isinstance(crisis.get("category"), str) else None
-                return CrisisResult(category, level, float(crisis.get("confidence") or 0.0), ("model",))
+                category = registry.find(crisis.get("category"))  # stored value -> the registry's name
+                return CrisisResult(category.name if category else None, level,
+                                    float(crisis.get("confidence") or 0.0), ("model",))
         except Exception as exc:  # the patterns still read it
             logger.error("sms: crisis reading of an opted-out message failed (%s); patterns alone", type(exc).__name__)
         return detect(text)

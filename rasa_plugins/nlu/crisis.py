@@ -21,31 +21,21 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from lantern import settings
+from lantern.crisis import registry
 from lantern.crisis.detector import combine, detect, raise_with_signal
 from lantern.crisis.resources import load_locale
+from lantern.crisis.script import locale_values
 from rasa_plugins.nlu.crisis_signal import CRISIS_SIGNAL
 
-CATEGORY_INTENT = {
-    "overdose": "crisis_overdose",
-    "overdose_stimulant": "crisis_stimulant",
-    "suicide": "crisis_suicide",
-    "danger": "crisis_danger",
-}
-CHECK_INTENT = "crisis_check"
-CRISIS_INTENTS = set(CATEGORY_INTENT.values()) | {CHECK_INTENT}
+CHECK_INTENT = registry.CHECK_INTENT
+# The intents the combined reading decides (a model's crisis_safe is left as it is).
+CRISIS_INTENTS = frozenset(registry.INTENTS) | {CHECK_INTENT}
 
 
 def locale_entities(locale: Any) -> List[Dict[str, Any]]:
-    """The locale's numbers as entities named like the crisis slots."""
-    poison = locale.helpline("poison_control")
-    values = {
-        "emergency_number": locale.emergency_number,
-        "crisis_line": locale.crisis_line_number,
-        "poison_control": poison.number if poison else locale.emergency_number,
-        "good_samaritan_note": locale.good_samaritan or "",
-    }
+    """The locale's values as entities named like the crisis slots (the same the degraded path fills in)."""
     return [{"entity": name, "value": value, "start": 0, "end": 0, "extractor": "CrisisDetector"}
-            for name, value in values.items()]
+            for name, value in locale_values(locale).items()]
 
 
 def crisis_decision(text: str, intent: Optional[Dict[str, Any]],
@@ -57,11 +47,13 @@ def crisis_decision(text: str, intent: Optional[Dict[str, Any]],
     result = combine(detected, intent.get("name"), float(intent.get("confidence") or 0.0))
     result = raise_with_signal(result, detected, signal)
     decided: Optional[str] = None
-    if result.level == "crisis" and result.category in CATEGORY_INTENT:
-        decided = CATEGORY_INTENT[result.category]
+    category = registry.get(result.category)
+    if result.level == "crisis" and category:
+        decided = category.intent
     elif result.level == "check_in":
         decided = CHECK_INTENT
-    return {"level": result.level, "category": result.category,
+    # stored with the message: the category by its stored value (transcripts read it)
+    return {"level": result.level, "category": result.stored_category,
             "confidence": round(float(result.confidence), 3), "intent": decided}
 
 

@@ -50,7 +50,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from lantern.crisis import detector, patterns
+from lantern.crisis import detector, patterns, registry
 from lantern.crisis.normalize import normalize
 from lantern.nlu import intent_model, linear_model
 from rasa_plugins.nlu.linear_component import embed_or_none, encoder_digest, source_digest
@@ -62,7 +62,7 @@ logger = logging.getLogger(__name__)
 CRISIS_SIGNAL = "crisis_signal"
 MODEL_FILE = "crisis_signal_models.json"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-SIGNAL_LABELS: Tuple[str, ...] = ("overdose", "stimulant", "suicide", "danger", "none")
+SIGNAL_LABELS: Tuple[str, ...] = (*registry.NAMES, "none")  # the crisis categories by name (lantern/crisis/registry.py)
 ANSWER_LABELS: Tuple[str, ...] = ("yes", "no", "unclear")
 UPDATE_LABELS: Tuple[str, ...] = ("called", "help_here", "improving", "worse", "question", "safe",
                                   "no_emergency", "other")

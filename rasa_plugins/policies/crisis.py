@@ -26,7 +26,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from lantern.crisis import dialogue
+from lantern.crisis import dialogue, registry
 from lantern.crisis.dialogue import DEACTIVATE, LISTEN
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,12 @@ def _readings(event: UserUttered) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     return crisis, signal
 
 
+def _category(crisis: Dict[str, Any]) -> Optional[str]:
+    """The category of a stored reading (`crisis.category` holds the registry's stored value), by its name."""
+    found = registry.find(crisis.get("category"))
+    return found.name if found else None
+
+
 def _number(value: Any) -> float:
     try:
         number = float(value)
@@ -123,14 +129,14 @@ def context_from_tracker(tracker: DialogueStateTracker,
             for event in reversed(events[:i]):
                 if isinstance(event, UserUttered):
                     earlier_crisis, earlier_signal = _readings(event)
-                    check_in_kind = dialogue.kind_of(earlier_crisis.get("category")) or (
+                    check_in_kind = _category(earlier_crisis) or (
                         dialogue.kind_of(earlier_signal.get("category"))
                         if _number(earlier_signal.get("risk")) >= 0.35 else None)
                     break
     return dialogue.CrisisContext(
         intent=message.intent_name,
         level=str(crisis.get("level") or "none"),
-        category=crisis.get("category") if isinstance(crisis.get("category"), str) else None,
+        category=_category(crisis),
         risk=_number(signal.get("risk")),
         signal_category=signal.get("category") if isinstance(signal.get("category"), str) else None,
         answer=str(signal.get("answer") or "unclear"),
@@ -145,7 +151,7 @@ def context_from_tracker(tracker: DialogueStateTracker,
         literal=signal.get("literal") if signal.get("literal") in ("yes", "no") else None,
         asks=signal.get("asks") is True,
         crisis_active=bool(before["crisis_active"]),
-        crisis_type=before["crisis_type"] if before["crisis_type"] in dialogue.KINDS else None,
+        crisis_type=dialogue.kind_of(before["crisis_type"]),
         last_bot_action=last_bot,
         check_in_kind=check_in_kind,
         previous_risks=dialogue.risks_since_reply(history),

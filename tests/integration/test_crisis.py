@@ -8,20 +8,19 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from tools.client import api, conversation_id, send
-from tools.processes import http_json, start_stack
+from lantern.crisis import registry
 from tests.conftest import MODEL, TEST_TOKEN, make_settings
 from tests.integration.faults import database_locked
+from tools.client import api, conversation_id, send
+from tools.processes import http_json, start_stack
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crisis_messages.yml"
 MESSAGES: List[Dict] = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]
-FAMILY_INTENTS = {
-    "overdose": {"crisis_overdose", "crisis_stimulant"},
-    "overdose_stimulant": {"crisis_overdose", "crisis_stimulant"},
-    "suicide": {"crisis_suicide"},
-    "danger": {"crisis_danger"},
-}
-FULL_SCRIPT = {"crisis_overdose", "crisis_stimulant", "crisis_suicide", "crisis_danger"}
+# The set's categories are stored values; a positive is caught by any crisis intent of its family (marker).
+FAMILY_INTENTS = {c.stored: {o.intent for o in registry.CATEGORIES if o.marker == c.marker}
+                  for c in registry.CATEGORIES}
+FULL_SCRIPT = set(registry.INTENTS)
+STORED = {c.stored for c in registry.CATEGORIES} | {None}
 
 
 def parse(lantern, text: str) -> Dict:
@@ -38,6 +37,7 @@ def test_crisis_set_through_the_real_pipeline(lantern):
         parsed = parse(lantern, m["text"])
         intent = parsed["intent"]["name"]
         assert "crisis" in parsed and parsed["crisis"]["level"] in {"crisis", "check_in", "none"}
+        assert parsed["crisis"]["category"] in STORED  # stored as transcripts always had it
         if m["level"] == "crisis" and intent not in FAMILY_INTENTS[m["category"]]:
             misses.append((m["text"], intent))
         elif m["level"] == "none" and intent in FULL_SCRIPT:

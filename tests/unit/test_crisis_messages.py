@@ -9,6 +9,7 @@ from typing import Callable, Dict, List
 import pytest
 
 from lantern.crisis import messages as M
+from lantern.crisis import registry
 from lantern.crisis import script as S
 from lantern.crisis.detector import detect
 from lantern.crisis.resources import NAME_MAX, GOOD_SAMARITAN_MAX, PROJECT_ROOT, Locale, parse_locale, validate_all
@@ -29,10 +30,11 @@ NO_GS = parse_locale({
 LOCALES: List[Locale] = list(validate_all().values()) + [WORST, NO_GS]
 
 BUILDERS: Dict[str, Callable[[Locale], List[dict]]] = {
-    **{f"first:{k}": (lambda loc, k=k: S.first_reply(k, loc)) for k in ("overdose", "stimulant", "suicide", "danger")},
-    **{f"check_in:{c}": (lambda loc, c=c: S.check_in(c, loc)) for c in (None, "overdose", "overdose_stimulant", "suicide", "danger")},
-    **{f"still_here:{c}": (lambda loc, c=c: S.still_here(c, loc)) for c in (None, "overdose", "overdose_stimulant", "suicide", "danger")},
+    **{f"first:{k}": (lambda loc, k=k: S.first_reply(k, loc)) for k in registry.NAMES},
+    **{f"check_in:{k}": (lambda loc, k=k: S.check_in(k, loc)) for k in (None, *registry.NAMES)},
+    **{f"still_here:{k}": (lambda loc, k=k: S.still_here(k, loc)) for k in (None, *registry.NAMES)},
 }
+MARKERS = {c.marker for c in registry.CATEGORIES} | {registry.CHECK_MARKER, registry.ACTIVE_MARKER}
 CASES = [(loc, name) for loc in LOCALES for name in BUILDERS]
 IDS = [f"{loc.name}-{name}" for loc, name in CASES]
 
@@ -74,7 +76,7 @@ def test_sms_shape_and_wording(loc, name):
 def test_every_message_carries_the_marker(loc, name):
     for msg in BUILDERS[name](loc):
         c = msg["custom"]
-        assert c["crisis"] in ("overdose", "suicide", "danger", "check", "active")
+        assert c["crisis"] in MARKERS
         assert c["emergency_number"] in (loc.emergency_number, loc.crisis_line_number)
 
 
