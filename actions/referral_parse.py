@@ -24,6 +24,7 @@ from actions.phrases import fragment
 from lantern.crisis.registry import CRISIS_INTENTS
 from lantern.directory import TYPE_CODES
 from lantern.directory.zipgeo import STATE_NAMES
+from lantern.text import plain_words
 
 WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "referral_words.yml"
 
@@ -106,15 +107,13 @@ def need_codes() -> Tuple[str, ...]:
 # ---------------------------------------------------------------- normalising and negation
 
 def normalise(text: Optional[str]) -> str:
-    """Lower case, apostrophes dropped, anything not a letter or digit turned into one space."""
-    raw = (text or "").lower().replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", raw).split())
+    """Bare words for keyword matching (lantern.text.plain_words: folded, apostrophes dropped)."""
+    return plain_words(text)
 
 
 def _clauses(text: Optional[str]) -> str:
     """Like `normalise`, but a comma or full stop stays as ' | ' so 'not narcan, subs' negates only narcan."""
-    return " ".join(re.sub(r"[^a-z0-9|]+", " ", re.sub(r"[,.;:!?]+", " | ", (text or "").lower()
-                                                       .replace("'", "").replace("\u2019", ""))).split())
+    return plain_words(text, clauses=True)
 
 
 _NEGATION = re.compile(r"(\bnot|\bno|\bdont|\bdon t|\binstead of|\brather than|\bwithout|\bnot looking for|"

@@ -28,6 +28,7 @@ from typing import Dict, List
 
 import yaml
 
+from lantern.crisis import registry
 from lantern.crisis.detector import detect, family
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis_messages.yml"
@@ -89,10 +90,16 @@ def latency(messages: List[Dict]) -> Dict[str, str]:
     }
 
 
-FULL_SCRIPT = {"crisis_overdose", "crisis_stimulant", "crisis_suicide", "crisis_danger"}
-FAMILY_INTENTS = {"overdose": {"crisis_overdose", "crisis_stimulant"},
-                  "overdose_stimulant": {"crisis_overdose", "crisis_stimulant"},
-                  "suicide": {"crisis_suicide"}, "danger": {"crisis_danger"}}
+FULL_SCRIPT = set(registry.INTENTS)
+# Opioid and stimulant overdose share a marker and a first reply: either intent catches either.
+_OVERDOSE_FAMILY = {c.intent for c in registry.CATEGORIES if c.marker == "overdose"}
+
+
+def family_intents(category: str) -> set:
+    """The intents that count as catching a message labelled `category` (any spelling the registry knows)."""
+    found = registry.find(category)
+    assert found is not None, category
+    return _OVERDOSE_FAMILY if found.marker == "overdose" else {found.intent}
 
 
 def through_server(messages: List[Dict]) -> Dict[str, str]:
@@ -115,7 +122,7 @@ def through_server(messages: List[Dict]) -> Dict[str, str]:
                 _, parsed = api(s, "/model/parse", {"text": m["text"]})
                 intent = parsed["intent"]["name"]
                 if m["level"] == "crisis":
-                    caught += intent in FAMILY_INTENTS[m["category"]]
+                    caught += intent in family_intents(m["category"])
                 else:
                     alarms += intent in FULL_SCRIPT
             timings = []

@@ -33,13 +33,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from lantern.crisis import registry
 from tests.conftest import make_settings
 from tools.client import send as client_send
 from tools.processes import PROJECT_ROOT, start_stack
 
 SETS_DIR = PROJECT_ROOT / "tests" / "data" / "crisis_blind"
 MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"
-KINDS = ("overdose", "stimulant", "suicide", "danger")
+KINDS = registry.NAMES
 CHECK_MARKERS = {"check", "check_in"}
 
 

@@ -524,6 +524,9 @@ CUES = {
                   r"morphine|methadone|tranq|xylazine|nodding|nod|xans?|xanax|bars|benzos?|downers?|pills|h|boy|point|shot up)\b",
 }
 
+# Deliberately narrower than lantern.text.NEGATORS (the negation every other reader shares): the
+# crisis normaliser has already expanded contractions to "not", and words such as "hardly" or "no"
+# must not cancel a sign ("he's hardly breathing", "no pulse"); "no" is handled in detector._negated.
 NEGATORS = frozenset({"not", "never", "nobody", "noone", "without", "nothing"})
 UNCERTAIN = frozenset({"think", "sure", "know", "tell"})
 HYPOTHETICAL = frozenset({"if", "whether", "incase"})

@@ -51,6 +51,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from lantern.crisis import detector, patterns, registry
+from lantern import text as shared_text
 from lantern.crisis.normalize import normalize
 from lantern.nlu import intent_model, linear_model
 from rasa_plugins.nlu.linear_component import embed_or_none, encoder_digest, source_digest
@@ -230,7 +231,7 @@ class CrisisSignalClassifier(GraphComponent):
         """Retrain when an examples file or the model code changes."""
         extra = b"".join(resolve_path(p).read_bytes() if resolve_path(p).is_file() else b"<missing>"
                          for p in sorted({spec[0] for spec in MODELS.values()}))
-        return source_digest((intent_model, linear_model, detector, patterns), extra=extra + encoder_digest(config))
+        return source_digest((intent_model, linear_model, detector, patterns, shared_text), extra=extra + encoder_digest(config))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the four models on data/crisis/*.yml, plus the everyday intents' NLU examples as `none`, and persist."""

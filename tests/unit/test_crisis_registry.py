@@ -261,3 +261,30 @@ def test_the_sms_channel_reads_a_stored_category_by_name_and_flags_it_as_stored(
     channel._app = SimpleNamespace(ctx=SimpleNamespace(agent=Agent()))  # type: ignore[attr-defined]
     result = asyncio.run(channel._crisis_reading("my heart wont slow down after the coke"))
     assert (result.category, result.stored_category) == ("stimulant", "overdose_stimulant")
+
+
+def _locale_numbers() -> Set[str]:
+    """Every phone number a locale file gives (the crisis script must take them from there)."""
+    numbers: Set[str] = set()
+    for path in (Path(__file__).resolve().parents[2] / "config" / "locales").glob("*.yml"):
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key in ("number", "text_number", "sms") and isinstance(value, (str, int)):
+                        numbers.add(str(value))
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return {n for n in numbers if re.fullmatch(r"[0-9 ()+-]{3,}", n)}
+
+
+def test_crisis_responses_name_no_number_literally() -> None:
+    """A number written into the words ("the 911 dispatcher") is wrong for every other locale."""
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain" / "crisis.yml").read_text(encoding="utf-8"))
+    numbers = _locale_numbers()
+    assert "911" in numbers and "988" in numbers
+    literal = [(name, number) for name, variants in domain["responses"].items() for v in variants
+               for number in numbers if re.search(rf"(?<![\d{{]){re.escape(number)}(?![\d}}])", v.get("text", ""))]
+    assert literal == []
