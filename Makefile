@@ -21,12 +21,12 @@ endef
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
 
-.PHONY: help install system-deps train run test test-unit validate test-stories bench lock clean reset timings-start
+.PHONY: help install system-deps train run test test-unit lint validate test-stories bench lock clean reset timings-start
 
 help:
 	@echo "make run    install if needed, train if stale, start Lantern, print the URLs"
 	@echo "make test   everything the project checks"
-	@echo "make install | train | bench | lock | reset"
+	@echo "make install | train | lint | bench | lock | reset"
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -67,6 +67,10 @@ train: $(MODEL)
 run: install train
 	@$(PY) -m tools.runner
 
+# Lint, format and types (pyproject.toml): zero findings, or make test stops here (docs/architecture.md).
+lint: install
+	$(call timed,lint,$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy)
+
 test-unit: install
 	$(call timed,pytest (unit + integration),$(PY) -m pytest -q)
 
@@ -76,7 +80,7 @@ validate: install
 test-stories: train
 	$(call timed,test stories,$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories)
 
-test: timings-start install train validate test-unit test-stories
+test: timings-start install lint train validate test-unit test-stories
 	@echo "make test: all checks passed. Time per step:"; cat $(TIMINGS)
 
 timings-start:

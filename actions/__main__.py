@@ -5,6 +5,7 @@ ZIP and town tables built in a background thread as the server starts, so the fi
 for a referral does not wait for it (about 2 s). Importing the actions does no such work (tests
 and `rasa_sdk` itself import them freely).
 """
+
 from __future__ import annotations
 
 import threading

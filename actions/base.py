@@ -4,6 +4,7 @@ Each action module keeps its decisions in a pure `*_turn(...)` function that tak
 plain values and returns a `Turn` (messages + slot updates); the Action class
 only gathers the context and sends. That is what the unit tests exercise.
 """
+
 from __future__ import annotations
 
 import random
@@ -48,15 +49,28 @@ class Context:
     @classmethod
     def of(cls, tracker: Tracker, rng: Optional[random.Random] = None) -> "Context":
         events = list(tracker.events or [])
-        return cls(text=mi.text_of(tracker), talk=mi.talk_type(tracker.latest_message), slots=mi.slots_of(tracker),
-                   codes=mi.bot_codes(events), recent=mi.recent_texts(events), rng=rng or random.Random())
+        return cls(
+            text=mi.text_of(tracker),
+            talk=mi.talk_type(tracker.latest_message),
+            slots=mi.slots_of(tracker),
+            codes=mi.bot_codes(events),
+            recent=mi.recent_texts(events),
+            rng=rng or random.Random(),
+        )
 
     @classmethod
-    def plain(cls, text: str = "", slots: Optional[Dict[str, Any]] = None, talk: Optional[Dict[str, Any]] = None,
-              codes: Optional[List[str]] = None, seed: int = 0) -> "Context":
+    def plain(
+        cls,
+        text: str = "",
+        slots: Optional[Dict[str, Any]] = None,
+        talk: Optional[Dict[str, Any]] = None,
+        codes: Optional[List[str]] = None,
+        seed: int = 0,
+    ) -> "Context":
         """A context for tests and benchmarks, without a tracker."""
-        return cls(text=text, talk=talk, slots=dict(slots or {}), codes=list(codes or []), recent=[],
-                   rng=random.Random(seed))
+        return cls(
+            text=text, talk=talk, slots=dict(slots or {}), codes=list(codes or []), recent=[], rng=random.Random(seed)
+        )
 
 
 def send(dispatcher: CollectingDispatcher, turn: Turn) -> List[EventType]:
@@ -78,8 +92,7 @@ class MIAction(Action):
     def decide(self, context: Context) -> Turn:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         context = Context.of(tracker)
         return send(dispatcher, stamp_memory(context.slots, self.decide(context), time.time()))
 

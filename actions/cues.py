@@ -9,6 +9,7 @@ Everything returned is in the bot's own words (theme keys and short labels),
 never the person's raw text, so it can be kept in slots (mi-style.md section 3,
 and the privacy rule: no raw user text is stored or logged by the actions).
 """
+
 from __future__ import annotations
 
 import re
@@ -74,12 +75,17 @@ POSSESSIVE = r"\b(my|our|me and my|mah) (little |lil |oldest |youngest |older |y
 def relation(text: str) -> Optional[str]:
     """'your son', 'your kids'... for the first person the message calls "my ..." ("a mom" is not "your mom")."""
     norm = normalise(text)
-    found = [(m.start(), label) for pattern, label in RELATIONS
-             for m in [re.search(POSSESSIVE + pattern.replace("\\b(", "(", 1)[:-2] + "s?\\b", norm)] if m]
+    found = [
+        (m.start(), label)
+        for pattern, label in RELATIONS
+        for m in [re.search(POSSESSIVE + pattern.replace("\\b(", "(", 1)[:-2] + "s?\\b", norm)]
+        if m
+    ]
     return min(found)[1] if found else None
 
 
 # ---------------------------------------------------------------- themes (change and sustain)
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -90,114 +96,189 @@ class Theme:
     darn: str
 
 
-CHANGE_THEMES: Dict[str, Theme] = {t.key: t for t in [
-    Theme("stop", "change", "desire"),
-    Theme("less", "change", "desire"),
-    Theme("tired", "change", "reason"),
-    Theme("cost", "change", "reason"),
-    Theme("pattern", "change", "reason"),
-    Theme("family", "change", "reason"),
-    Theme("health", "change", "reason"),
-    Theme("money", "change", "reason"),
-    Theme("work", "change", "reason"),
-    Theme("legal", "change", "reason"),
-    Theme("safety", "change", "reason"),
-    Theme("control", "change", "desire"),
-    Theme("ability", "change", "ability"),
-    Theme("need", "change", "need"),
-    Theme("commitment", "change", "commitment"),
-]}
-SUSTAIN_THEMES: Dict[str, Theme] = {t.key: t for t in [
-    Theme("coping", "sustain", "reason"),
-    Theme("withdrawal", "sustain", "ability"),
-    Theme("enjoy", "sustain", "desire"),
-    Theme("social", "sustain", "reason"),
-    Theme("not_ready", "sustain", "commitment"),
-    Theme("no_problem", "sustain", "need"),
-    Theme("cant", "sustain", "ability"),
-    Theme("pain", "sustain", "reason"),
-    Theme("pressure", "sustain", "reason"),
-    Theme("alone", "sustain", "reason"),
-]}
+CHANGE_THEMES: Dict[str, Theme] = {
+    t.key: t
+    for t in [
+        Theme("stop", "change", "desire"),
+        Theme("less", "change", "desire"),
+        Theme("tired", "change", "reason"),
+        Theme("cost", "change", "reason"),
+        Theme("pattern", "change", "reason"),
+        Theme("family", "change", "reason"),
+        Theme("health", "change", "reason"),
+        Theme("money", "change", "reason"),
+        Theme("work", "change", "reason"),
+        Theme("legal", "change", "reason"),
+        Theme("safety", "change", "reason"),
+        Theme("control", "change", "desire"),
+        Theme("ability", "change", "ability"),
+        Theme("need", "change", "need"),
+        Theme("commitment", "change", "commitment"),
+    ]
+}
+SUSTAIN_THEMES: Dict[str, Theme] = {
+    t.key: t
+    for t in [
+        Theme("coping", "sustain", "reason"),
+        Theme("withdrawal", "sustain", "ability"),
+        Theme("enjoy", "sustain", "desire"),
+        Theme("social", "sustain", "reason"),
+        Theme("not_ready", "sustain", "commitment"),
+        Theme("no_problem", "sustain", "need"),
+        Theme("cant", "sustain", "ability"),
+        Theme("pain", "sustain", "reason"),
+        Theme("pressure", "sustain", "reason"),
+        Theme("alone", "sustain", "reason"),
+    ]
+}
 
-DRUG_WORDS = (r"(it|this|that|dope|fent|fentanyl|heroin|meth|crystal|coke|crack|pills|percs|oxy|blues|"
-              r"drinking|booze|alcohol|weed|pot|benzos|bars|xanax|using|drugs|the stuff|shit|the needle)")
+DRUG_WORDS = (
+    r"(it|this|that|dope|fent|fentanyl|heroin|meth|crystal|coke|crack|pills|percs|oxy|blues|"
+    r"drinking|booze|alcohol|weed|pot|benzos|bars|xanax|using|drugs|the stuff|shit|the needle)"
+)
 
 # (key, pattern). A change pattern found after a negation word counts as the sustain key
 # given in NEGATED (e.g. "i dont want to quit" is not_ready, not stop).
 CHANGE_PATTERNS: List[Tuple[str, str]] = [
     # "quit" about the drug, not "so quit pushing / saying it / acting like it" said to someone else.
-    ("stop", r"\b(quit\w*(?! (pushing|saying|acting|asking|telling|bugging|nagging|lecturing|preaching|judging|"
-             r"bothering|worrying|talking at|calling|texting|hassling|riding))|stop (using|doing|drinking|smoking|shooting|it|this|for good)|stopping|"
-             r"get(ting)? (off|sober|clean|straight)|be (done|finished) with (it|this|" + DRUG_WORDS[1:-1] + r")|"
-             r"be sober|sobriety|kick (it|this|the)|give (it|them|this) up|never touch|off (it|dope|fent|the stuff) for good|"
-             r"want to stop(?! \w+ing)|wanna stop(?! \w+ing)|want it to stop|be free of)\b"),
-    ("pattern", r"\b((dont|do not|never) (want to|wanna) (be|end up|turn out|become) like|end up like (my|him|her)|"
-                r"break the (cycle|pattern)|not (turn|end) out like)\b"),
-    ("cost", r"\b(cost(ing|s)? me|taking everything|lost everything|lose everything|losing everything|"
-             r"ruin(ing|ed|s)? my|took everything|messing up my life|wreck(ing|ed) my)\b"),
-    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|use less|using less|drink less|less often|"
-             r"slow (it )?down|taper\w*|not every day|only on weekends|smaller (amounts|doses|hits))\b"),
-    ("tired", r"\b(tired of|sick of|sick and tired|fed up|over it|had enough|so done|done with (this|it|all)|"
-              r"exhausted|worn out|cant keep living like|cant do this anymore)\b"),
-    ("family", r"\b(kids|children|son|daughter|baby|family|mom|mum|mother|dad|father|wife|husband|girlfriend|"
-               r"boyfriend|gf|bf|partner|grandkids|custody|my girl|my boy)\b"),
-    ("health", r"\b(health|healthy|my (body|liver|heart|lungs|veins|teeth|skin)|abscess\w*|hep ?c|infection\w*|"
-               r"weight|sleep better|feel better|look like shit|getting sick all the time|sleep|slept|teeth|"
-               r"blood pressure|lungs?|doctor said|numbers came back)\b"),
+    (
+        "stop",
+        r"\b(quit\w*(?! (pushing|saying|acting|asking|telling|bugging|nagging|lecturing|preaching|judging|"
+        r"bothering|worrying|talking at|calling|texting|hassling|riding))|stop (using|doing|drinking|smoking|shooting|it|this|for good)|stopping|"
+        r"get(ting)? (off|sober|clean|straight)|be (done|finished) with (it|this|" + DRUG_WORDS[1:-1] + r")|"
+        r"be sober|sobriety|kick (it|this|the)|give (it|them|this) up|never touch|off (it|dope|fent|the stuff) for good|"
+        r"want to stop(?! \w+ing)|wanna stop(?! \w+ing)|want it to stop|be free of)\b",
+    ),
+    (
+        "pattern",
+        r"\b((dont|do not|never) (want to|wanna) (be|end up|turn out|become) like|end up like (my|him|her)|"
+        r"break the (cycle|pattern)|not (turn|end) out like)\b",
+    ),
+    (
+        "cost",
+        r"\b(cost(ing|s)? me|taking everything|lost everything|lose everything|losing everything|"
+        r"ruin(ing|ed|s)? my|took everything|messing up my life|wreck(ing|ed) my)\b",
+    ),
+    (
+        "less",
+        r"\b(cut (it )?(down|back)|cutting (down|back)|use less|using less|drink less|less often|"
+        r"slow (it )?down|taper\w*|not every day|only on weekends|smaller (amounts|doses|hits))\b",
+    ),
+    (
+        "tired",
+        r"\b(tired of|sick of|sick and tired|fed up|over it|had enough|so done|done with (this|it|all)|"
+        r"exhausted|worn out|cant keep living like|cant do this anymore)\b",
+    ),
+    (
+        "family",
+        r"\b(kids|children|son|daughter|baby|family|mom|mum|mother|dad|father|wife|husband|girlfriend|"
+        r"boyfriend|gf|bf|partner|grandkids|custody|my girl|my boy)\b",
+    ),
+    (
+        "health",
+        r"\b(health|healthy|my (body|liver|heart|lungs|veins|teeth|skin)|abscess\w*|hep ?c|infection\w*|"
+        r"weight|sleep better|feel better|look like shit|getting sick all the time|sleep|slept|teeth|"
+        r"blood pressure|lungs?|doctor said|numbers came back)\b",
+    ),
     ("money", r"\b(money|broke|rent|paycheck|bills|debt|spending|cash|savings|afford)\b"),
     ("work", r"\b(job|work|school|career|boss|fired|college|shift|hired|interview)\b"),
     ("legal", r"\b(court|probation|parole|jail|prison|locked up|arrested|charges?|lawyer|judge|warrant|cps)\b"),
     ("safety", r"\b(die|dying|dead|died|overdos\w*|od|ods|oded|odd|fall out|fell out|alive|not wake up)\b"),
-    ("control", r"\b(control|life back|myself again|normal again|old self|who i used to be|the person i (was|used to be)|"
-                r"my life together|get my shit together|freedom|free again|be free|feel free|felt free|"
-                r"to be free|free of it|clear (head|headed|mind)|head was clear|think straight)\b"),
-    ("ability", r"\b(i (can|could) do (it|this)|i know i can|i did it before|i (was|been) (sober|off|clean) (for|before)|"
-                r"im strong|i got this|i (can|could) (manage|handle) (it|that|quitting|stopping)|done it before)\b"),
-    ("need", r"\b(need to (stop|quit|change|get|do something|cut)|have to (stop|quit|change)|gotta (stop|quit|change|get)|"
-             r"cant keep (doing|going|using|living)|something (has|needs) to change|has to change|needs to change)\b"),
-    ("commitment", r"\b((im|i am) (going to|gonna|ready to)|i will|ill (stop|quit|try|call|go|start)|ready to|"
-                   r"this time|starting (today|tomorrow|monday)|decided|plan(ning)? to|going to try|gonna try|"
-                   r"made up my mind|im ready)\b"),
+    (
+        "control",
+        r"\b(control|life back|myself again|normal again|old self|who i used to be|the person i (was|used to be)|"
+        r"my life together|get my shit together|freedom|free again|be free|feel free|felt free|"
+        r"to be free|free of it|clear (head|headed|mind)|head was clear|think straight)\b",
+    ),
+    (
+        "ability",
+        r"\b(i (can|could) do (it|this)|i know i can|i did it before|i (was|been) (sober|off|clean) (for|before)|"
+        r"im strong|i got this|i (can|could) (manage|handle) (it|that|quitting|stopping)|done it before)\b",
+    ),
+    (
+        "need",
+        r"\b(need to (stop|quit|change|get|do something|cut)|have to (stop|quit|change)|gotta (stop|quit|change|get)|"
+        r"cant keep (doing|going|using|living)|something (has|needs) to change|has to change|needs to change)\b",
+    ),
+    (
+        "commitment",
+        r"\b((im|i am) (going to|gonna|ready to)|i will|ill (stop|quit|try|call|go|start)|ready to|"
+        r"this time|starting (today|tomorrow|monday)|decided|plan(ning)? to|going to try|gonna try|"
+        r"made up my mind|im ready)\b",
+    ),
 ]
-NEGATED: Dict[str, str] = {"stop": "not_ready", "less": "not_ready", "ability": "cant", "commitment": "not_ready",
-                           "need": "no_problem"}
+NEGATED: Dict[str, str] = {
+    "stop": "not_ready",
+    "less": "not_ready",
+    "ability": "cant",
+    "commitment": "not_ready",
+    "need": "no_problem",
+}
 # Theme words that only count as change talk with some wish or worry nearby.
 NEEDS_COMPANY = {"family", "health", "money", "work", "legal", "safety"}
 
 SUSTAIN_PATTERNS: List[Tuple[str, str]] = [
-    ("coping", r"\b(helps? me (cope|relax|sleep|deal|get through|function|forget|feel normal|chill|focus|work)|"
-               r"only thing that (helps|works)|takes the edge off|numbs? (me|it|the)|numbing|escape|get through the day|"
-               r"to feel normal|to function|calms me|self medicat\w*|keeps me going|keeps me from getting sick)\b"),
-    ("withdrawal", r"\b(dope ?sick|sickness|withdrawal\w*|withdrawl\w*|wds?|getting sick|be sick|being sick|get sick|"
-                   r"gets? sick|go a day without|kicked|kicking|detox was|sick for (a|like|about) \w+|"
-                   r"kicking (is|was|sucks)|the sick|detox (is|was) hell|scared of (the )?(withdrawal|sick))\b"),
-    ("enjoy", r"\b(i (like|love|enjoy) (it|getting high|being high|the high|using|the rush|how it feels)|"
-              r"its fun|so fun|feels (so )?good|best feeling|miss (the|being) high)\b"),
-    ("social", r"\b((everyone|everybody|all my friends|all my people|my whole crew|my friends|the people around me) "
-               r"(i know )?(use|uses|drink|drinks|does it|smoke|party)|everyone i know)\b"),
-    ("not_ready", r"\b(not ready|dont want to (stop|quit|change)|no plans to (stop|quit)|not (right )?now|maybe later|"
-                  r"someday|not yet|not looking to (stop|quit)|dont wanna (stop|quit))\b"),
-    ("no_problem", r"\b(not (a|that big of a|really a) problem|no problem|under control|not that bad|"
-                   r"i can handle it|not hurting anyone|i('m|m| am) fine|its fine|functional|i function fine|"
-                   r"(can|could) (stop|quit) (whenever|any ?time|if i wanted)|(only|just) (\w+ )?(on )?weekends|"
-                   r"not addicted|not an addict)\b"),
-    ("cant", r"\b(cant (stop|quit)|cannot (stop|quit)|tried (before|so many times|everything|and failed)|"
-             r"never works|always (go|end up going) back|failed|no point (trying|quitting)|too hard to (stop|quit))\b"),
-    ("alone", r"\b(use alone|using alone|use by myself|using by myself|alone when i use|by myself when i use|"
-              r"i use alone|nobody around when i use)\b"),
-    ("pressure", r"\b((everyone|everybody|they all|people|my (family|mom|mum|wife|husband|girl|dad|parents|pos?)) "
-                 r"(wants?|keeps? telling|keeps? saying|keeps? on|tells?|says?|is on me|are on me|nags?) (me )?(to )?"
-                 r"(quit|stop|get help|go to rehab|get clean|about it)|tired of being told|everyone on my back)\b"),
+    (
+        "coping",
+        r"\b(helps? me (cope|relax|sleep|deal|get through|function|forget|feel normal|chill|focus|work)|"
+        r"only thing that (helps|works)|takes the edge off|numbs? (me|it|the)|numbing|escape|get through the day|"
+        r"to feel normal|to function|calms me|self medicat\w*|keeps me going|keeps me from getting sick)\b",
+    ),
+    (
+        "withdrawal",
+        r"\b(dope ?sick|sickness|withdrawal\w*|withdrawl\w*|wds?|getting sick|be sick|being sick|get sick|"
+        r"gets? sick|go a day without|kicked|kicking|detox was|sick for (a|like|about) \w+|"
+        r"kicking (is|was|sucks)|the sick|detox (is|was) hell|scared of (the )?(withdrawal|sick))\b",
+    ),
+    (
+        "enjoy",
+        r"\b(i (like|love|enjoy) (it|getting high|being high|the high|using|the rush|how it feels)|"
+        r"its fun|so fun|feels (so )?good|best feeling|miss (the|being) high)\b",
+    ),
+    (
+        "social",
+        r"\b((everyone|everybody|all my friends|all my people|my whole crew|my friends|the people around me) "
+        r"(i know )?(use|uses|drink|drinks|does it|smoke|party)|everyone i know)\b",
+    ),
+    (
+        "not_ready",
+        r"\b(not ready|dont want to (stop|quit|change)|no plans to (stop|quit)|not (right )?now|maybe later|"
+        r"someday|not yet|not looking to (stop|quit)|dont wanna (stop|quit))\b",
+    ),
+    (
+        "no_problem",
+        r"\b(not (a|that big of a|really a) problem|no problem|under control|not that bad|"
+        r"i can handle it|not hurting anyone|i('m|m| am) fine|its fine|functional|i function fine|"
+        r"(can|could) (stop|quit) (whenever|any ?time|if i wanted)|(only|just) (\w+ )?(on )?weekends|"
+        r"not addicted|not an addict)\b",
+    ),
+    (
+        "cant",
+        r"\b(cant (stop|quit)|cannot (stop|quit)|tried (before|so many times|everything|and failed)|"
+        r"never works|always (go|end up going) back|failed|no point (trying|quitting)|too hard to (stop|quit))\b",
+    ),
+    (
+        "alone",
+        r"\b(use alone|using alone|use by myself|using by myself|alone when i use|by myself when i use|"
+        r"i use alone|nobody around when i use)\b",
+    ),
+    (
+        "pressure",
+        r"\b((everyone|everybody|they all|people|my (family|mom|mum|wife|husband|girl|dad|parents|pos?)) "
+        r"(wants?|keeps? telling|keeps? saying|keeps? on|tells?|says?|is on me|are on me|nags?) (me )?(to )?"
+        r"(quit|stop|get help|go to rehab|get clean|about it)|tired of being told|everyone on my back)\b",
+    ),
     ("pain", r"\b((back|chronic|nerve|knee|neck) pain|pain (meds|pills|management)|my pain|in pain|hurts too much)\b"),
 ]
 
-WISH = re.compile(r"\b(want|wanna|wish|hope|would like|id like|need|needs|have to|gotta|miss|worried|scared|afraid|"
-                  r"for (my|the)|because of|cause of|cuz of|bc of|sake|lose|losing|lost|better|back|deserve|matter|"
-                  r"again|notice|noticed|see me|hate|ashamed|cost|costs|costing|ruin\w*|leave|leaving|left|"
-                  r"missing|missed|kicked out|going to shit|falling apart|bad|worse|shot|cant afford|on my back|"
-                  r"failing|threaten\w*|keep|staying|stay|complain\w*|nag\w*|upset|mad at me|angry at me|"
-                  r"worry|worries|disappoint\w*|havent|cant|getting bad|rotting|messed up|wrecked)\b")
+WISH = re.compile(
+    r"\b(want|wanna|wish|hope|would like|id like|need|needs|have to|gotta|miss|worried|scared|afraid|"
+    r"for (my|the)|because of|cause of|cuz of|bc of|sake|lose|losing|lost|better|back|deserve|matter|"
+    r"again|notice|noticed|see me|hate|ashamed|cost|costs|costing|ruin\w*|leave|leaving|left|"
+    r"missing|missed|kicked out|going to shit|falling apart|bad|worse|shot|cant afford|on my back|"
+    r"failing|threaten\w*|keep|staying|stay|complain\w*|nag\w*|upset|mad at me|angry at me|"
+    r"worry|worries|disappoint\w*|havent|cant|getting bad|rotting|messed up|wrecked)\b"
+)
 
 
 def themes(text: str, evoked: bool = False) -> Tuple[List[str], List[str]]:
@@ -220,9 +301,9 @@ def themes(text: str, evoked: bool = False) -> Tuple[List[str], List[str]]:
                 change.append((match.start(), key))
             break
     for key, pattern in SUSTAIN_PATTERNS:
-        match = re.search(pattern, norm)
-        if match:
-            sustain.append((match.start(), key))
+        found = re.search(pattern, norm)
+        if found:
+            sustain.append((found.start(), key))
     # "i dont want to end up like my dad" is about a pattern, not about being there for dad.
     if any(k == "pattern" for _, k in change):
         change = [(p, k) for p, k in change if k != "family"]
@@ -247,8 +328,13 @@ def _ordered(found: Sequence[Tuple[int, str]]) -> List[str]:
 
 def how_unknown(text: str) -> bool:
     """The person wants to change but doesn't know how ("idk how", "where do i even start")."""
-    return bool(re.search(r"\b(dont know how|dunno how|idk how|no idea how|how do i even|where (do i|to) (even )?start|"
-                          r"dont know where to start|dont know what to do)\b", normalise(text)))
+    return bool(
+        re.search(
+            r"\b(dont know how|dunno how|idk how|no idea how|how do i even|where (do i|to) (even )?start|"
+            r"dont know where to start|dont know what to do)\b",
+            normalise(text),
+        )
+    )
 
 
 # ---------------------------------------------------------------- substances and feelings
@@ -257,8 +343,11 @@ SUBSTANCES: List[Tuple[str, str, bool]] = [  # (pattern, label, opioid)
     (r"\b(fent|fentanyl|fetty|blues|m30s?)\b", "fentanyl", True),
     (r"\b(heroin|boy|smack|tar)\b", "heroin", True),
     (r"\b(dope|h)\b", "opioids", True),
-    (r"\b(pills|percs?|percocets?|oxys?|oxycodone|roxys?|roxies|opioids?|opiates?|hydros?|norcos?|vicodin)\b",
-     "pills", True),
+    (
+        r"\b(pills|percs?|percocets?|oxys?|oxycodone|roxys?|roxies|opioids?|opiates?|hydros?|norcos?|vicodin)\b",
+        "pills",
+        True,
+    ),
     (r"\b(meth|crystal|ice|tina|glass|shards|speed|go fast)\b", "meth", False),
     (r"\b(crack|rock|hard)\b", "crack", False),
     (r"\b(coke|cocaine|blow|yayo|snow)\b", "coke", False),
@@ -272,13 +361,18 @@ SUBSTANCES: List[Tuple[str, str, bool]] = [  # (pattern, label, opioid)
 def substances(text: str) -> List[Tuple[str, bool]]:
     """(label, is_opioid) for each substance named, in order of appearance."""
     norm = normalise(text)
-    found = [(m.start(), label, opioid) for pattern, label, opioid in SUBSTANCES for m in [re.search(pattern, norm)] if m]
+    found = [
+        (m.start(), label, opioid) for pattern, label, opioid in SUBSTANCES for m in [re.search(pattern, norm)] if m
+    ]
     return [(label, opioid) for _, label, opioid in sorted(found)]
 
 
 FEELINGS: List[Tuple[str, str]] = [
-    (r"\b(ashamed|shame|embarrassed|disgusted with myself|hate myself|failure|loser|worthless|piece of shit|"
-     r"disappointed in myself|let everyone down|seeing me like (that|this)|see me like (that|this))\b", "ashamed"),
+    (
+        r"\b(ashamed|shame|embarrassed|disgusted with myself|hate myself|failure|loser|worthless|piece of shit|"
+        r"disappointed in myself|let everyone down|seeing me like (that|this)|see me like (that|this))\b",
+        "ashamed",
+    ),
     (r"\b(lonely|alone all the time|isolated|no one to talk to|nobody to talk to)\b", "lonely"),
     (r"\b(scared|afraid|terrified|freaked out|freaking out|nervous)\b", "scared"),
     (r"\b(anxious|anxiety|stressed|stress|overwhelmed|a lot going on)\b", "stressed"),
@@ -286,8 +380,11 @@ FEELINGS: List[Tuple[str, str]] = [
     (r"\b(sad|down|depressed|low|bummed)\b", "low"),
     (r"\b(bored|nothing to do)\b", "bored"),
     (r"\b(confused|dont know what i want|mixed up)\b", "unsure"),
-    (r"\b(died|passed away|passed|funeral|rip|lost (my|a) (friend|brother|sister|son|daughter|mom|dad|cousin|"
-     r"buddy|best friend|girl|boy))\b", "grief"),
+    (
+        r"\b(died|passed away|passed|funeral|rip|lost (my|a) (friend|brother|sister|son|daughter|mom|dad|cousin|"
+        r"buddy|best friend|girl|boy))\b",
+        "grief",
+    ),
     (r"\b(happier|happy|proud|glad|relieved|hopeful|good news|went well|going well|doing good|doing better)\b", "good"),
 ]
 
@@ -301,25 +398,80 @@ def feeling(text: str) -> Optional[str]:
 # ---------------------------------------------------------------- durations
 
 NUMBER_WORDS: Dict[str, int] = {
-    "zero": 0, "none": 0, "nothing": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
-    "a": 1, "an": 1, "a couple": 2, "a couple of": 2, "couple": 2, "a few": 3, "few": 3, "several": 3,
+    "zero": 0,
+    "none": 0,
+    "nothing": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "hundred": 100,
+    "a": 1,
+    "an": 1,
+    "a couple": 2,
+    "a couple of": 2,
+    "couple": 2,
+    "a few": 3,
+    "few": 3,
+    "several": 3,
 }
-UNITS: Dict[str, str] = {"day": "day", "days": "day", "week": "week", "weeks": "week", "wk": "week", "wks": "week",
-                         "month": "month", "months": "month", "mo": "month", "mos": "month", "mnths": "month",
-                         "year": "year", "years": "year", "yr": "year", "yrs": "year"}
-AMOUNT = (r"(\d{1,3}|a couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|"
-          r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred)")
+UNITS: Dict[str, str] = {
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "wk": "week",
+    "wks": "week",
+    "month": "month",
+    "months": "month",
+    "mo": "month",
+    "mos": "month",
+    "mnths": "month",
+    "year": "year",
+    "years": "year",
+    "yr": "year",
+    "yrs": "year",
+}
+AMOUNT = (
+    r"(\d{1,3}|a couple of|a couple|couple|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred)"
+)
 UNIT = r"(days?|weeks?|wks?|months?|mos?|mnths|years?|yrs?)"
 # "a whole month", "two straight weeks": the word between does not change the length.
 FILLER = r"((whole|full|entire|solid|straight) )?"
 # "a year and a half", "2 and a half months": the half is said back.
-DURATION = re.compile(r"\b" + AMOUNT + r"(?P<half1> and a half)?\s*(\+\s*)?" + FILLER + UNIT + r"\b(?P<half2> and a half\b)?")
+DURATION = re.compile(
+    r"\b" + AMOUNT + r"(?P<half1> and a half)?\s*(\+\s*)?" + FILLER + UNIT + r"\b(?P<half2> and a half\b)?"
+)
 # A length of time inside a bigger pattern ("after 2 years", "broke 4 months of sobriety"); no groups of its own.
-SPAN = re.sub(r"\((?!\?)", "(?:", r"((almost|nearly|over|like|about|bout) )?" + AMOUNT + r"( and a half)? ?(\+ ?)?" + FILLER + UNIT)
-VAGUE = {"a couple": "a couple of", "a couple of": "a couple of", "couple": "a couple of", "a few": "a few",
-         "few": "a few", "several": "several"}
+SPAN = re.sub(
+    r"\((?!\?)",
+    "(?:",
+    r"((almost|nearly|over|like|about|bout) )?" + AMOUNT + r"( and a half)? ?(\+ ?)?" + FILLER + UNIT,
+)
+VAGUE = {
+    "a couple": "a couple of",
+    "a couple of": "a couple of",
+    "couple": "a couple of",
+    "a few": "a few",
+    "few": "a few",
+    "several": "several",
+}
 
 
 def duration(text: str) -> Optional[str]:
@@ -344,156 +496,202 @@ def duration(text: str) -> Optional[str]:
 
 NUMBER_WORDS_RE = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # After "week 3": not a count of something ("week 3 times", "day 2 beers").
-NOT_A_COUNT = (r"(?!\s*(times|x\b|nights?|days?|hours?|beers?|drinks?|bags?|pills?|shots?|hits?|lines?|grams?|g\b|"
-               r"of (the|my|this|that) ))")
+NOT_A_COUNT = (
+    r"(?!\s*(times|x\b|nights?|days?|hours?|beers?|drinks?|bags?|pills?|shots?|hits?|lines?|grams?|g\b|"
+    r"of (the|my|this|that) ))"
+)
 # Past (and bare) forms of using after a negation: "havent drank", "didnt touch", "not used".
-NOT_USED = (r"(havent|hasnt|have not|has not|not|didnt|did not|aint|never) (used|use|drank|drunk|drink|smoked|smoke|"
-            r"touched|touch|done|had|have|shot( up)?|snorted|taken|took|popped|picked up|gotten high|got high|been high|"
-            r"been drunk|gotten drunk|got drunk)\b")
+NOT_USED = (
+    r"(havent|hasnt|have not|has not|not|didnt|did not|aint|never) (used|use|drank|drunk|drink|smoked|smoke|"
+    r"touched|touch|done|had|have|shot( up)?|snorted|taken|took|popped|picked up|gotten high|got high|been high|"
+    r"been drunk|gotten drunk|got drunk)\b"
+)
 
 # Days named by when they began, not how many: "sober since new years", "havent touched meth since march",
 # "clean since my daughter was born", "my clean date was in october, still clean". ("Since yesterday" is a day off.)
-SINCE_A_WHILE = (r"since (?!(yesterday|last night|this morning|this afternoon|today|tonight|the weekend|this weekend|"
-                 r"then|(mon|tues|wednes|thurs|fri|satur|sun)day)\b)\w")
-DAYS_SINCE = (r"\b(clean|sober|dry|off (it|them|dope|fent|the [\w']+)|(zero|no) [\w']+( [\w']+)?) (ever )?" + SINCE_A_WHILE +
-              r"|\b" + NOT_USED + r"(\s+[\w']+){0,3}?\s+" + SINCE_A_WHILE +
-              r"|\bstill (clean|sober|dry|off (it|dope|the [\w']+))\b"
-              r"|\b(clean|sober|sobriety) (date|birthday) (was|is) (in|on|back in) \w")
+SINCE_A_WHILE = (
+    r"since (?!(yesterday|last night|this morning|this afternoon|today|tonight|the weekend|this weekend|"
+    r"then|(mon|tues|wednes|thurs|fri|satur|sun)day)\b)\w"
+)
+DAYS_SINCE = (
+    r"\b(clean|sober|dry|off (it|them|dope|fent|the [\w']+)|(zero|no) [\w']+( [\w']+)?) (ever )?"
+    + SINCE_A_WHILE
+    + r"|\b"
+    + NOT_USED
+    + r"(\s+[\w']+){0,3}?\s+"
+    + SINCE_A_WHILE
+    + r"|\bstill (clean|sober|dry|off (it|dope|the [\w']+))\b"
+    r"|\b(clean|sober|sobriety) (date|birthday) (was|is) (in|on|back in) \w"
+)
 
 STEP_PATTERNS: List[Tuple[str, str]] = [
-    ("treatment", r"\b(start(ed)?|got on|on|began|first (shot|dose)|got my (first )?(shot|dose|script|prescription)|"
-                  r"(started|start|been|keep|kept|im) taking)"
-                  r"( my| the)? (suboxone|subs|bupe|buprenorphine|sublocade|methadone|vivitrol|naltrexone|the shot|"
-                  r"treatment|rehab|detox|iop|outpatient|counsel\w*|therapy|"
-                  r"antabuse|disulfiram|campral|acamprosate|revia|meds|medication)\b|"
-                  r"\b(went|checked|got) (in)?to (detox|rehab|treatment)\b|\bin (rehab|treatment|detox) now\b|"
-                  r"\b(got|been) (on|prescribed) (subs|suboxone|bupe|methadone)\b|\bdosing at the clinic\b|"
-                  r"\bstarted seeing a (counselor|counsellor|therapist)\b|"
-                  # "she started me on something", "made it to my second week of iop".
-                  r"\b(started|put|got) me (on|started on)\b|"
-                  r"\b(made it to|finished|completed|done with|in|into|on) (my |the )?(first |second |third |fourth |\w+ )?"
-                  r"(week|month|phase) (of|in) (iop|treatment|rehab|detox|outpatient|inpatient|residential|the program|"
-                  r"methadone|subs|suboxone)\b"),
+    (
+        "treatment",
+        r"\b(start(ed)?|got on|on|began|first (shot|dose)|got my (first )?(shot|dose|script|prescription)|"
+        r"(started|start|been|keep|kept|im) taking)"
+        r"( my| the)? (suboxone|subs|bupe|buprenorphine|sublocade|methadone|vivitrol|naltrexone|the shot|"
+        r"treatment|rehab|detox|iop|outpatient|counsel\w*|therapy|"
+        r"antabuse|disulfiram|campral|acamprosate|revia|meds|medication)\b|"
+        r"\b(went|checked|got) (in)?to (detox|rehab|treatment)\b|\bin (rehab|treatment|detox) now\b|"
+        r"\b(got|been) (on|prescribed) (subs|suboxone|bupe|methadone)\b|\bdosing at the clinic\b|"
+        r"\bstarted seeing a (counselor|counsellor|therapist)\b|"
+        # "she started me on something", "made it to my second week of iop".
+        r"\b(started|put|got) me (on|started on)\b|"
+        r"\b(made it to|finished|completed|done with|in|into|on) (my |the )?(first |second |third |fourth |\w+ )?"
+        r"(week|month|phase) (of|in) (iop|treatment|rehab|detox|outpatient|inpatient|residential|the program|"
+        r"methadone|subs|suboxone)\b",
+    ),
     # "went to na", "been going to meetings", "started going to aa again", "been to 3 aa meetings".
-    ("meeting", r"\b(went|go|goes|been going|been|got|(started|start|starting|keep|kept|still|been) (back )?going)"
-                r"( back)? to (a |an |my first |the |my |another |some |a few |\d+ |two |three )?"
-                r"(first |online |new |local |morning |evening |smart recovery |recovery )?"
-                r"(meetings?|na|aa|ca|cma|smart|recovery groups?|groups?)\b|"
-                r"\bgot a sponsor\b|\bfirst meeting\b|"
-                # "went to a recovery dharma group", "joined a sober group chat", "showed up to group".
-                r"\b(went to|joined|attended|showed up (to|at|for)|made it to|hit|sat in on|logged (in|on)to)"
-                r"( a| an| the| my| another| this| our)?( [\w']+){0,2}? (meetings?|groups?( chat)?|circle|fellowship)\b|"
-                r"\b(went to|joined|attended|tried|started|sat in on|showed up (to|at))( a| an| the)? (celebrate recovery|recovery dharma|refuge recovery|"
-                r"smart recovery|lifering|women for sobriety)\b|"
-                # "met with a peer coach".
-                r"\b(met|meeting|talked|spoke|sat down) (up )?with (a |my |the |our )?(peer (\w+ )?(coach|mentor|specialist|"
-                r"support|worker|navigator)|recovery (coach|mentor|specialist|navigator))\b"),
-    ("called_clinic", r"\b(called|phoned|rang|texted|emailed|contacted|reached out to|talked to|messaged) "
-                      r"(a |the |this |that |my )?(clinic|doctor|doc|rehab|detox|treatment|hotline|helpline|samhsa|"
-                      r"counselor|counsellor|program|place|number|intake|methadone clinic|pcp|gp|primary care( doctor)?|"
-                      r"nurse|provider|case ?worker|case manager|social worker)\b|"
-                      r"\b(made|booked|got|have) (an |my )?(appointment|appt|intake)\b|"
-                      # "got on the waitlist for inpatient", "signed up for the outpatient program".
-                      r"\b(got|get|put|am|im|was)( me| myself)? on (the |a )?(wait ?list|waiting list)\b|"
-                      r"\b(signed|signed me) up (for|with|at)( the| a| an| my)?( [\w']+){0,2}? (program|outpatient|iop|"
-                      r"treatment|rehab|detox|inpatient|residential|clinic|methadone|suboxone|counsel\w*|therapy)\b"),
-    ("naloxone", r"\b(got|picked up|grabbed|have|carry|carrying|keep|bought|keeping|got some|got me some|always have)"
-                 r" (some |a |an |my |extra |\d+ |two |three |a couple |a few )?((boxes|box|packs?|kits?|doses?) (of )?)?"
-                 r"(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit|nasal spray|"
-                 r"(overdose |od )?reversal (kit|spray|drug|meds?))\b"),
-    ("testing", r"\b(test(ed|ing)?|check(ed|ing)?|used (a |some )?(fent|test)) ?(strips?)?\b.*\b(strips?|supply|stuff|"
-                r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b|"
-                # "took my batch to the drug checking place".
-                r"\bdrug check(ing|er)?\b|\b(checking|testing) (service|site|van|program|place)\b"),
+    (
+        "meeting",
+        r"\b(went|go|goes|been going|been|got|(started|start|starting|keep|kept|still|been) (back )?going)"
+        r"( back)? to (a |an |my first |the |my |another |some |a few |\d+ |two |three )?"
+        r"(first |online |new |local |morning |evening |smart recovery |recovery )?"
+        r"(meetings?|na|aa|ca|cma|smart|recovery groups?|groups?)\b|"
+        r"\bgot a sponsor\b|\bfirst meeting\b|"
+        # "went to a recovery dharma group", "joined a sober group chat", "showed up to group".
+        r"\b(went to|joined|attended|showed up (to|at|for)|made it to|hit|sat in on|logged (in|on)to)"
+        r"( a| an| the| my| another| this| our)?( [\w']+){0,2}? (meetings?|groups?( chat)?|circle|fellowship)\b|"
+        r"\b(went to|joined|attended|tried|started|sat in on|showed up (to|at))( a| an| the)? (celebrate recovery|recovery dharma|refuge recovery|"
+        r"smart recovery|lifering|women for sobriety)\b|"
+        # "met with a peer coach".
+        r"\b(met|meeting|talked|spoke|sat down) (up )?with (a |my |the |our )?(peer (\w+ )?(coach|mentor|specialist|"
+        r"support|worker|navigator)|recovery (coach|mentor|specialist|navigator))\b",
+    ),
+    (
+        "called_clinic",
+        r"\b(called|phoned|rang|texted|emailed|contacted|reached out to|talked to|messaged) "
+        r"(a |the |this |that |my )?(clinic|doctor|doc|rehab|detox|treatment|hotline|helpline|samhsa|"
+        r"counselor|counsellor|program|place|number|intake|methadone clinic|pcp|gp|primary care( doctor)?|"
+        r"nurse|provider|case ?worker|case manager|social worker)\b|"
+        r"\b(made|booked|got|have) (an |my )?(appointment|appt|intake)\b|"
+        # "got on the waitlist for inpatient", "signed up for the outpatient program".
+        r"\b(got|get|put|am|im|was)( me| myself)? on (the |a )?(wait ?list|waiting list)\b|"
+        r"\b(signed|signed me) up (for|with|at)( the| a| an| my)?( [\w']+){0,2}? (program|outpatient|iop|"
+        r"treatment|rehab|detox|inpatient|residential|clinic|methadone|suboxone|counsel\w*|therapy)\b",
+    ),
+    (
+        "naloxone",
+        r"\b(got|picked up|grabbed|have|carry|carrying|keep|bought|keeping|got some|got me some|always have)"
+        r" (some |a |an |my |extra |\d+ |two |three |a couple |a few )?((boxes|box|packs?|kits?|doses?) (of )?)?"
+        r"(narcan|naloxone|nalox|kloxxado|zimhi|narcan kit|od kit|nasal spray|"
+        r"(overdose |od )?reversal (kit|spray|drug|meds?))\b",
+    ),
+    (
+        "testing",
+        r"\b(test(ed|ing)?|check(ed|ing)?|used (a |some )?(fent|test)) ?(strips?)?\b.*\b(strips?|supply|stuff|"
+        r"dope|batch|pills|bag|it for fent)\b|\b(fent|test|fentanyl|xylazine) strips?\b|"
+        # "took my batch to the drug checking place".
+        r"\bdrug check(ing|er)?\b|\b(checking|testing) (service|site|van|program|place)\b",
+    ),
     # "had my girl watch me", "had my sister stay with me", "my buddy watched me".
-    ("not_alone", r"\b(not using alone|didnt use alone|dont use alone|stopped using alone|never use alone|"
-                  r"used with (someone|a friend|my friend|people|somebody|my buddy)|had (someone|somebody|a friend|my friend|"
-                  r"my buddy|my roommate|my partner|my bf|my gf) (with me|there|watch\w*|stay\w*|check\w*)|"
-                  r"had (my |a |an |the |some )?(\w+ ){1,2}?(watch|watching|stay|staying|check|checking|sit|sitting|spot|"
-                  r"spotting|wait|waiting|be|being)( with| on| over| around| there with)? me|"
-                  r"(my \w+|someone|somebody|a friend) (watched|spotted|checked on|was watching|was there with) me|"
-                  r"(someone|somebody) (was )?with me when i used|called (the )?never use alone|nora|nors|buddy system|"
-                  r"someone watching|instead of alone|(sit|sat|stay|stayed|be|was) with me (last night |)when i used|"
-                  r"(sit|sat|stay|stayed) with me)\b|"
-                  # "texted my friend before i used so she could check on me", "left the door unlocked so he could check".
-                  r"\bso (s?he|they|someone|somebody|my \w+) (could|would|can|will|was able to) (come )?(check|watch|find|"
-                  r"look in|keep an eye|be there)\b|"
-                  # "had my homie on facetime the whole time i used", "had the spotting line on speaker".
-                  r"\bhad ([\w']+ ){1,3}?on (facetime|the phone|speaker( ?phone)?|video|a (video |phone )?call)\b|"
-                  r"\b(spotting|spotter|overdose prevention|never use alone|brave) (line|hotline|app|service)\b|"
-                  r"\b(safe|safer|supervised) (consumption|injection|use|inhalation|smoking) (site|room|service|center|centre|"
-                  r"space)\b|\bconsumption (site|room)\b|\boverdose prevention (site|center|centre)\b|"
-                  r"\b(didnt|did not|never|not|dont|stopped|no more) (do|did|doing|use|using|used|shoot|shooting|smoke|"
-                  r"smoking)( it| up)? (by myself|alone|on my own)\b"),
-    ("safer_route", r"\b(smok(e|ing|ed) (it )?(\w+ )?instead|snort(ing|ed)? (it )?(\w+ )?instead|"
-                    r"instead of (shooting|injecting|slamming|banging|iv)|stopped (shooting|injecting|slamming)|"
-                    r"not (shooting|injecting|slamming) anymore|switched to (smoking|snorting|foil)|"
-                    r"new (needles|rigs|syringes|works|points|pipes?|supplies)|fresh (needles|rigs|works|supplies)|"
-                    r"sterile|syringe (program|exchange|services?)|needle exchange|foil instead|"
-                    r"dont share (needles|rigs|works|pipes)|stopped sharing|"
-                    # not mixing: "quit mixing my bars with dope", "didnt mix alcohol with my pills".
-                    r"(quit|stopped|no longer|didnt|did not|dont|not|never|no more) (mix|mixing|mixed|combining|combine)|"
-                    # "rotating injection sites", "got a safer smoking kit", "my own stem".
-                    r"rotat(e|ed|ing) (my |the )?(injection |shot )?(sites?|spots?|veins?|arms?)|"
-                    r"(safer|safe) (smoking|smoke|injecting|injection|snorting|snort|sniffing|use|using|inhalation) "
-                    r"(kits?|supplies|supply|gear)|"
-                    r"(new|own|fresh) (stems?|straws?|glass|mouthpieces?|cookers?|cottons?|filters?)|"
-                    r"alcohol (swabs?|pads?|wipes?))\b"),
+    (
+        "not_alone",
+        r"\b(not using alone|didnt use alone|dont use alone|stopped using alone|never use alone|"
+        r"used with (someone|a friend|my friend|people|somebody|my buddy)|had (someone|somebody|a friend|my friend|"
+        r"my buddy|my roommate|my partner|my bf|my gf) (with me|there|watch\w*|stay\w*|check\w*)|"
+        r"had (my |a |an |the |some )?(\w+ ){1,2}?(watch|watching|stay|staying|check|checking|sit|sitting|spot|"
+        r"spotting|wait|waiting|be|being)( with| on| over| around| there with)? me|"
+        r"(my \w+|someone|somebody|a friend) (watched|spotted|checked on|was watching|was there with) me|"
+        r"(someone|somebody) (was )?with me when i used|called (the )?never use alone|nora|nors|buddy system|"
+        r"someone watching|instead of alone|(sit|sat|stay|stayed|be|was) with me (last night |)when i used|"
+        r"(sit|sat|stay|stayed) with me)\b|"
+        # "texted my friend before i used so she could check on me", "left the door unlocked so he could check".
+        r"\bso (s?he|they|someone|somebody|my \w+) (could|would|can|will|was able to) (come )?(check|watch|find|"
+        r"look in|keep an eye|be there)\b|"
+        # "had my homie on facetime the whole time i used", "had the spotting line on speaker".
+        r"\bhad ([\w']+ ){1,3}?on (facetime|the phone|speaker( ?phone)?|video|a (video |phone )?call)\b|"
+        r"\b(spotting|spotter|overdose prevention|never use alone|brave) (line|hotline|app|service)\b|"
+        r"\b(safe|safer|supervised) (consumption|injection|use|inhalation|smoking) (site|room|service|center|centre|"
+        r"space)\b|\bconsumption (site|room)\b|\boverdose prevention (site|center|centre)\b|"
+        r"\b(didnt|did not|never|not|dont|stopped|no more) (do|did|doing|use|using|used|shoot|shooting|smoke|"
+        r"smoking)( it| up)? (by myself|alone|on my own)\b",
+    ),
+    (
+        "safer_route",
+        r"\b(smok(e|ing|ed) (it )?(\w+ )?instead|snort(ing|ed)? (it )?(\w+ )?instead|"
+        r"instead of (shooting|injecting|slamming|banging|iv)|stopped (shooting|injecting|slamming)|"
+        r"not (shooting|injecting|slamming) anymore|switched to (smoking|snorting|foil)|"
+        r"new (needles|rigs|syringes|works|points|pipes?|supplies)|fresh (needles|rigs|works|supplies)|"
+        r"sterile|syringe (program|exchange|services?)|needle exchange|foil instead|"
+        r"dont share (needles|rigs|works|pipes)|stopped sharing|"
+        # not mixing: "quit mixing my bars with dope", "didnt mix alcohol with my pills".
+        r"(quit|stopped|no longer|didnt|did not|dont|not|never|no more) (mix|mixing|mixed|combining|combine)|"
+        # "rotating injection sites", "got a safer smoking kit", "my own stem".
+        r"rotat(e|ed|ing) (my |the )?(injection |shot )?(sites?|spots?|veins?|arms?)|"
+        r"(safer|safe) (smoking|smoke|injecting|injection|snorting|snort|sniffing|use|using|inhalation) "
+        r"(kits?|supplies|supply|gear)|"
+        r"(new|own|fresh) (stems?|straws?|glass|mouthpieces?|cookers?|cottons?|filters?)|"
+        r"alcohol (swabs?|pads?|wipes?))\b",
+    ),
     # "tapered down", "only drank 2 nights", "smoked way less".
-    ("less", r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|"
-             r"only (used|did|had|drank|smoked|took|shot|snorted|popped|hit|bought)\b|"
-             r"(drank|drinking|smoked|smoking|took|taking|did|doing) (way |a lot |alot |a little |a bit |much |so much )?less|"
-             r"taper(ed|ing)\b|"
-             r"went from .{1,30} to|down to half|to half|"
-             r"less than (before|usual|last week)|half (as much|what i used)|smaller (amounts?|doses?|hits?)|"
-             r"went down to|"
-             # pacing: "waited way longer between hits", "been spacing out my bumps".
-             r"(wait(ed|ing)?|went|going|go|gone) (way |a lot |alot |much |a bit |a little |even )?longer between|"
-             r"spac(e|ed|ing) (it|them|things) out|"
-             r"spac(e|ed|ing) (out )?(my |the )?(bumps|hits|lines|doses|drinks|shots|use|using|bags|pills|bowls|sessions)|"
-             # "skipped my morning shot" (not a dose of medication).
-             r"skip(ped|ping)? (my |the |a |one |that )?(morning |night |nightly |evening |afternoon |first |last |usual |"
-             r"daily |lunch |wake ?up |bedtime |weekend |late )?(shot|hit|bump|line|drink|beers?|bag|fix|pill|blast|bowl)|"
-             # weaker, or a limit kept: "switched to beer instead of vodka", "kept it to 2 drinks".
-             r"(switched|switching|changed) (from [\w ]{1,20}? )?(down )?to (beer|wine|seltzers?|light (beer|ones)|lighter|"
-             r"weaker|smaller|low|less)|"
-             r"switched to [\w ]{1,20}? instead of (vodka|liquor|whiskey|hard liquor|the hard stuff|shots|tequila|rum|gin)|"
-             r"(kept|keep|keeping|stuck|sticking|held|holding|limited|limiting)( it| myself| me)? (to|at) "
-             r"(just |only |a max of |max )?(\d{1,2}|one|two|three|four|five|a couple|a few|a single|half))\b"),
-    ("day_off", r"\b(didnt use (today|yesterday|last night|all day|this weekend)|didnt touch (anything|it|nothing|shit)|"
-                r"took (a|the) day off|skipped (a|one) day|"
-                r"a day off|day without|made it through (the day|today|yesterday|the weekend)|no use (today|yesterday)|"
-                r"havent used (today|since yesterday|since last night)|took a break)\b|"
-                r"\b(havent|have not|didnt|did not) (use|used|drank|drink|drunk|smoked|smoke|touched|touch|had|done|do|"
-                r"pick up|picked up)"
-                r"( (?!alone|with|around|by)[\w']+){0,3}? (today|yesterday|last night|all day|this weekend|"
-                r"since (yesterday|last night|this morning|"
-                r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b|"
-                # an event got through without: "didnt drink at my sisters wedding", "made it thru my bday sober".
-                r"\b(havent|have not|didnt|did not|never) (use|used|drink|drank|pick up|picked up|get high|got high|"
-                r"get drunk|got drunk|smoke|party)( anything| a drop| at all)? (at|during|over|through|thru) "
-                r"(my |the |a |our |his |her |their |\w+s )?\w|"
-                r"\b(made it|make it|got|get|getting) (thru|through) (the |my |a |another |this |that |our )?"
-                r"(whole |entire )?([\w']+ ){0,2}?(sober|clean|dry|without (using|drinking|a drink|a drop|it|getting high|"
-                r"picking up))\b|"
-                r"\b(had|drank|stuck to|stuck with|sticking to|ordered|sipped) (a |only |just |some )?(sodas?|pop|water|"
-                r"juice|mocktails?|seltzers?|na beers?|non ?alcoholic [\w']+|soft drinks?|club soda|ginger ale)\b|"
-                r"\b(clean|sober|dry) since (yesterday|last night|this morning|(mon|tues|wednes|thurs|fri|satur|sun)day)\b"),
-    ("days", r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?"
-             r"(and a half )?" + FILLER +
-             r"(days?|weeks?|months?|years?|wks?|mos?|yrs?)( and a half)? (clean|sober|off|without|no|since|free|straight|"
-             r"now|dry|with no|with zero|without any)\b|"
-             r"\b(clean|sober|off it|off dope|off fent) (for )?(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
-             r"a couple|a few) ?(days?|weeks?|months?|years?)\b|"
-             # "havent drank in 2 weeks", "havent touched meth for a month", "not used in 5 days".
-             r"\b" + NOT_USED + r"(\s+[\w']+){0,4}?\s+(in|for|since)\s+" + SPAN + r"\b|"
-             # "week 3", "day 10", "month 2 no pills" (not "week 3 times").
-             r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT + r"|"
-             # A milestone: "hit my one year", "got my 30 day chip".
-             r"\b(hit|hitting|reached|reaching|celebrated|celebrating|made it to|got to)( my| the| a)? (full )?" + AMOUNT +
-             r"[ -]?" + UNIT + r"\b(?! (of|in|at) (iop|rehab|treatment|detox|the program|jail|prison|work|school))|"
-             r"\b" + AMOUNT + r"[ -]?" + UNIT + r" (chip|keytag|key tag|coin|medallion|tag|token)\b"
-             r"|" + DAYS_SINCE),
+    (
+        "less",
+        r"\b(cut (it )?(down|back)|cutting (down|back)|using less|used less|"
+        r"only (used|did|had|drank|smoked|took|shot|snorted|popped|hit|bought)\b|"
+        r"(drank|drinking|smoked|smoking|took|taking|did|doing) (way |a lot |alot |a little |a bit |much |so much )?less|"
+        r"taper(ed|ing)\b|"
+        r"went from .{1,30} to|down to half|to half|"
+        r"less than (before|usual|last week)|half (as much|what i used)|smaller (amounts?|doses?|hits?)|"
+        r"went down to|"
+        # pacing: "waited way longer between hits", "been spacing out my bumps".
+        r"(wait(ed|ing)?|went|going|go|gone) (way |a lot |alot |much |a bit |a little |even )?longer between|"
+        r"spac(e|ed|ing) (it|them|things) out|"
+        r"spac(e|ed|ing) (out )?(my |the )?(bumps|hits|lines|doses|drinks|shots|use|using|bags|pills|bowls|sessions)|"
+        # "skipped my morning shot" (not a dose of medication).
+        r"skip(ped|ping)? (my |the |a |one |that )?(morning |night |nightly |evening |afternoon |first |last |usual |"
+        r"daily |lunch |wake ?up |bedtime |weekend |late )?(shot|hit|bump|line|drink|beers?|bag|fix|pill|blast|bowl)|"
+        # weaker, or a limit kept: "switched to beer instead of vodka", "kept it to 2 drinks".
+        r"(switched|switching|changed) (from [\w ]{1,20}? )?(down )?to (beer|wine|seltzers?|light (beer|ones)|lighter|"
+        r"weaker|smaller|low|less)|"
+        r"switched to [\w ]{1,20}? instead of (vodka|liquor|whiskey|hard liquor|the hard stuff|shots|tequila|rum|gin)|"
+        r"(kept|keep|keeping|stuck|sticking|held|holding|limited|limiting)( it| myself| me)? (to|at) "
+        r"(just |only |a max of |max )?(\d{1,2}|one|two|three|four|five|a couple|a few|a single|half))\b",
+    ),
+    (
+        "day_off",
+        r"\b(didnt use (today|yesterday|last night|all day|this weekend)|didnt touch (anything|it|nothing|shit)|"
+        r"took (a|the) day off|skipped (a|one) day|"
+        r"a day off|day without|made it through (the day|today|yesterday|the weekend)|no use (today|yesterday)|"
+        r"havent used (today|since yesterday|since last night)|took a break)\b|"
+        r"\b(havent|have not|didnt|did not) (use|used|drank|drink|drunk|smoked|smoke|touched|touch|had|done|do|"
+        r"pick up|picked up)"
+        r"( (?!alone|with|around|by)[\w']+){0,3}? (today|yesterday|last night|all day|this weekend|"
+        r"since (yesterday|last night|this morning|"
+        r"the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b|"
+        # an event got through without: "didnt drink at my sisters wedding", "made it thru my bday sober".
+        r"\b(havent|have not|didnt|did not|never) (use|used|drink|drank|pick up|picked up|get high|got high|"
+        r"get drunk|got drunk|smoke|party)( anything| a drop| at all)? (at|during|over|through|thru) "
+        r"(my |the |a |our |his |her |their |\w+s )?\w|"
+        r"\b(made it|make it|got|get|getting) (thru|through) (the |my |a |another |this |that |our )?"
+        r"(whole |entire )?([\w']+ ){0,2}?(sober|clean|dry|without (using|drinking|a drink|a drop|it|getting high|"
+        r"picking up))\b|"
+        r"\b(had|drank|stuck to|stuck with|sticking to|ordered|sipped) (a |only |just |some )?(sodas?|pop|water|"
+        r"juice|mocktails?|seltzers?|na beers?|non ?alcoholic [\w']+|soft drinks?|club soda|ginger ale)\b|"
+        r"\b(clean|sober|dry) since (yesterday|last night|this morning|(mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    ),
+    (
+        "days",
+        r"\b(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few|couple|few) ?"
+        r"(and a half )?"
+        + FILLER
+        + r"(days?|weeks?|months?|years?|wks?|mos?|yrs?)( and a half)? (clean|sober|off|without|no|since|free|straight|"
+        r"now|dry|with no|with zero|without any)\b|"
+        r"\b(clean|sober|off it|off dope|off fent) (for )?(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|"
+        r"a couple|a few) ?(days?|weeks?|months?|years?)\b|"
+        # "havent drank in 2 weeks", "havent touched meth for a month", "not used in 5 days".
+        r"\b" + NOT_USED + r"(\s+[\w']+){0,4}?\s+(in|for|since)\s+" + SPAN + r"\b|"
+        # "week 3", "day 10", "month 2 no pills" (not "week 3 times").
+        r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT + r"|"
+        # A milestone: "hit my one year", "got my 30 day chip".
+        r"\b(hit|hitting|reached|reaching|celebrated|celebrating|made it to|got to)( my| the| a)? (full )?"
+        + AMOUNT
+        + r"[ -]?"
+        + UNIT
+        + r"\b(?! (of|in|at) (iop|rehab|treatment|detox|the program|jail|prison|work|school))|"
+        r"\b" + AMOUNT + r"[ -]?" + UNIT + r" (chip|keytag|key tag|coin|medallion|tag|token)\b"
+        r"|" + DAYS_SINCE,
+    ),
 ]
 
 
@@ -504,8 +702,11 @@ STEP_WORDS: List[Tuple[str, str]] = [
     ("testing", r"\b(strips?|test(ed|ing)? (everything|it all|my|the|each|every))\b"),
     ("safer_route", r"\b(needles?|rigs?|syringes?|foil|test (shot|dose|hit|bump)|went slow|pipe)\b"),
     ("less", r"\b(less|cut|only had|only did|instead of a)\b"),
-    ("treatment", r"\b(subs|suboxone|bupe|methadone|vivitrol|naltrexone|sublocade|brixadi|script|treatment|detox|rehab|counsel\w*|"
-                  r"therap\w*|intake|first shot)\b"),
+    (
+        "treatment",
+        r"\b(subs|suboxone|bupe|methadone|vivitrol|naltrexone|sublocade|brixadi|script|treatment|detox|rehab|counsel\w*|"
+        r"therap\w*|intake|first shot)\b",
+    ),
     ("called_clinic", r"\b(clinic|appointment|appt|called|hotline)\b"),
     ("meeting", r"\b(meetings?|sponsor|na|aa|smart)\b"),
     ("day_off", r"\b(without using|without it|didnt use|no use|weekend without)\b"),
@@ -536,42 +737,53 @@ GENERAL_STEP = re.compile(
     r"drinking|copping|scoring|getting high|picking up)|"
     # Cravings got through: "rode out the cravings", "sat with my cravings and they passed".
     r"(rode|ride|riding|sat|sit|sitting|waited|surfed|surfing|got|made it|getting)( it)? (out|through|thru|with) "
-    r"(a |the |my |another |those |these )?([\w']+ )?(cravings?|urges?)|(cravings?|urges?) (passed|went away|faded|eased))\b")
+    r"(a |the |my |another |those |these )?([\w']+ )?(cravings?|urges?)|(cravings?|urges?) (passed|went away|faded|eased))\b"
+)
 DAY_NUMBER = re.compile(r"\b(day|week|wk|month) " + NUMBER_WORDS_RE + r"\b" + NOT_A_COUNT)
 
 # ---------------------------------------------------------------- using again after a time without
 
 # What is used, after "back on" / "back to" ("back on the pills", not "cut back on the pills" or "back to school").
-USED_THING = (r"(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|ice|tina|coke|cocaine|crack|pills|percs?|oxys?|roxys?|"
-              r"blues|xans?|xanax|bars|benzos|molly|weed|pot|drugs|booze|alcohol|liquor|beer|the (bottle|pipe|needle|"
-              r"drugs|stuff|sauce|booze|drink|juice|streets)|drinking|using|use|smoking|shooting|snorting|partying|"
-              r"getting (high|drunk|loaded|wasted)|my old (ways|habits)|old (ways|habits)|square one|day (one|1|zero|0)|"
-              r"(my|the) (old )?(dealer|plug|connect))")
-USE_VERB = (r"(used|use|using|drank|drink|drinking|smoked|smoking|shot up|shooting|snorted|snorting|popped|popping|"
-            r"copped|scored|got (high|drunk|loaded|wasted|lit|hammered|fucked up)|getting (high|drunk)|get (high|drunk)|"
-            r"hit (the|a|my) (pipe|bottle|bowl|bong|blunt|needle|rig)|hit (it|that)|"
-            r"(took|did|doing|bought|had) (some |a |a little |my )?(dope|fent|heroin|meth|crystal|coke|crack|pills?|percs?|"
-            r"oxys?|blues?|xans?|bars?|benzos|molly|shots?|drinks?|beers?|lines?|bumps?|hits?|bags?)|"
-            r"(started|start|starting|been) (back )?(using|drinking|drinkin|smoking|shooting|snorting|doing|taking|"
-            r"popping|partying|getting high))")
+USED_THING = (
+    r"(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|ice|tina|coke|cocaine|crack|pills|percs?|oxys?|roxys?|"
+    r"blues|xans?|xanax|bars|benzos|molly|weed|pot|drugs|booze|alcohol|liquor|beer|the (bottle|pipe|needle|"
+    r"drugs|stuff|sauce|booze|drink|juice|streets)|drinking|using|use|smoking|shooting|snorting|partying|"
+    r"getting (high|drunk|loaded|wasted)|my old (ways|habits)|old (ways|habits)|square one|day (one|1|zero|0)|"
+    r"(my|the) (old )?(dealer|plug|connect))"
+)
+USE_VERB = (
+    r"(used|use|using|drank|drink|drinking|smoked|smoking|shot up|shooting|snorted|snorting|popped|popping|"
+    r"copped|scored|got (high|drunk|loaded|wasted|lit|hammered|fucked up)|getting (high|drunk)|get (high|drunk)|"
+    r"hit (the|a|my) (pipe|bottle|bowl|bong|blunt|needle|rig)|hit (it|that)|"
+    r"(took|did|doing|bought|had) (some |a |a little |my )?(dope|fent|heroin|meth|crystal|coke|crack|pills?|percs?|"
+    r"oxys?|blues?|xans?|bars?|benzos|molly|shots?|drinks?|beers?|lines?|bumps?|hits?|bags?)|"
+    r"(started|start|starting|been) (back )?(using|drinking|drinkin|smoking|shooting|snorting|doing|taking|"
+    r"popping|partying|getting high))"
+)
 # Words that make "X ... again" a step, not a return ("started using test strips again").
-NOT_A_RETURN_WORD = (r"(strips?|narcan|naloxone|tests?|testing|fresh|new|clean|sterile|needles?|rigs?|syringes?|"
-                     r"supplies|less|foil|instead|meetings?|subs|suboxone|methadone|bupe|vivitrol|meds|clinic|group)")
+NOT_A_RETURN_WORD = (
+    r"(strips?|narcan|naloxone|tests?|testing|fresh|new|clean|sterile|needles?|rigs?|syringes?|"
+    r"supplies|less|foil|instead|meetings?|subs|suboxone|methadone|bupe|vivitrol|meds|clinic|group)"
+)
 # After a bare "i used" / "picked up" / "went back": the end of the clause, or when it happened.
-WHEN_AFTER = (r"(?=\s*($|[,.;!?:)(]|(again|after|last|yesterday|today|tonight|this (morning|afternoon|weekend|week|time)|"
-              r"the (same|next|other) (day|night)|on (my (\d|\w+(th|st|nd|rd) day)|day|\w+day)|over the weekend|and|but|so|"
-              r"then|till|when|(mon|tues|wednes|thurs|fri|satur|sun)day|first time|for the first time|with (my )?old|"
-              r"at (a|the|my|\w+s) ([\w']+ )?(party|bar|club|wedding|cookout|bbq|barbecue|game|concert|show|funeral|reunion|"
-              r"festival|kickback|function)|bad|big time|that (night|day|morning|evening|afternoon|weekend|week)|"
-              r"in (january|february|march|april|may|june|july|august|september|october|november|december|"
-              r"the (spring|summer|fall|winter))|"
-              r"(it|some|one) ?($|[,.;!?]))\b))")
+WHEN_AFTER = (
+    r"(?=\s*($|[,.;!?:)(]|(again|after|last|yesterday|today|tonight|this (morning|afternoon|weekend|week|time)|"
+    r"the (same|next|other) (day|night)|on (my (\d|\w+(th|st|nd|rd) day)|day|\w+day)|over the weekend|and|but|so|"
+    r"then|till|when|(mon|tues|wednes|thurs|fri|satur|sun)day|first time|for the first time|with (my )?old|"
+    r"at (a|the|my|\w+s) ([\w']+ )?(party|bar|club|wedding|cookout|bbq|barbecue|game|concert|show|funeral|reunion|"
+    r"festival|kickback|function)|bad|big time|that (night|day|morning|evening|afternoon|weekend|week)|"
+    r"in (january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"the (spring|summer|fall|winter))|"
+    r"(it|some|one) ?($|[,.;!?]))\b))"
+)
 # "when i used", "every time i picked up": a use described, not a return told.
 NOT_SUBORDINATE = r"(?<!when )(?<!while )(?<!before )(?<!if )(?<!whenever )(?<!time )(?<!cause )(?<!because )"
 
 # "cut back on the pills", "scaled back to 2 drinks": less, not a return.
-NOT_CUT_BACK = (r"(?<!cut )(?<!cuts )(?<!cutting )(?<!way )(?<!scale )(?<!scaled )(?<!scaling )(?<!pull )(?<!pulled )"
-                r"(?<!pulling )")
+NOT_CUT_BACK = (
+    r"(?<!cut )(?<!cuts )(?<!cutting )(?<!way )(?<!scale )(?<!scaled )(?<!scaling )(?<!pull )(?<!pulled )"
+    r"(?<!pulling )"
+)
 # Clean time and its count: "my streak", "my clean date", "my sobriety".
 CLEAN_TIME = r"(streak|sobriety( date| app)?|clean ?(time|date|streak|days)|sober ?(time|date|streak|days))"
 
@@ -591,12 +803,15 @@ RETURN_PATTERNS: List[str] = [
     r"\b(broke|broken|break|blew|blown|ruined|threw away|thrown away|throw away|tossed|lost|reset|restarted|"
     r"ended|end|ending|killed|snapped|messed up|screwed up|fucked up)( all)?( my| that| the| of my| all my)?( [\w']+){0,3}? (sobriety|streak|"
     r"clean ?(time|date|streak|days)|sober ?(time|date|streak|days)|sobriety date)\b",
-    r"\b(broke|broken|blew|blown|threw away|thrown away|ruined|lost)( all| all of)?( my| that| those)? " + SPAN +
-    r"\b(?! (ago|to|of (my|his|her) life|in|at|on|pay|paycheck|worth|of (pay|rent|work|school)))",
+    r"\b(broke|broken|blew|blown|threw away|thrown away|ruined|lost)( all| all of)?( my| that| those)? "
+    + SPAN
+    + r"\b(?! (ago|to|of (my|his|her) life|in|at|on|pay|paycheck|worth|of (pay|rent|work|school)))",
     r"\b(reset (my |the )?(clean |sober |sobriety )?(date|clock|count|days|time)|back to day (one|1|zero|0)|"
     r"day (one|1|zero|0) again|new (clean|sober|sobriety) date|start(ing|ed)? (my )?(count|days|clean time) over)\b",
     # "had a drink after 2 years", "bought a bag after 30 days", "i used with my old friends after 2 months off".
-    r"(?<!only )\b(" + USE_VERB + r"|relapsed|slipped|picked up|went back|went out|(had|bought|got) (a|an|one|some|my first|a few|"
+    r"(?<!only )\b("
+    + USE_VERB
+    + r"|relapsed|slipped|picked up|went back|went out|(had|bought|got) (a|an|one|some|my first|a few|"
     r"a couple( of)?|\d+|two|three) [\w']+)(,?\s+(?!(less|only|instead|strips?|fresh|new|sterile|narcan|naloxone)\b)"
     r"[\w']+){0,6}?,?\s+(after " + SPAN + r"|after (being|staying|getting|bein) (clean|sober|off)|"
     r"first (time|one|drink|hit|use) in " + SPAN + r")\b",
@@ -604,27 +819,35 @@ RETURN_PATTERNS: List[str] = [
     r"\b(used|drank|relapsed|slipped|picked up|smoked|got high|got drunk|caved)( again)? on ((my )?(\d{1,3}(st|nd|rd|th)|"
     r"\w+(th|st|nd|rd)) day|day (\d{1,3}|\w+))\b",
     # "back on the pills" but not "cut back on the pills"; "back to drinking" but not "back to school".
-    NOT_CUT_BACK + r"\bback on (the |my |them |that )?(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|coke|crack|pills|percs?|"
+    NOT_CUT_BACK
+    + r"\bback on (the |my |them |that )?(it|them|dope|fent|fentanyl|heroin|h|meth|crystal|coke|crack|pills|percs?|"
     r"oxys?|blues|xans?|xanax|bars|benzos|drugs|booze|alcohol|bottle|sauce|pipe|needle|stuff|shit|juice|drink)\b",
     NOT_CUT_BACK + r"\bback to (the |my )?" + USED_THING + r"\b(?![^,.;!?]*\binstead\b)",
     # A bare "i used" / "and used" / "picked up" / "went back", told as what happened (not "i used less",
     # "picked up narcan", "went back to school", "when i used").
     r"(^|" + NOT_SUBORDINATE + r"\b(i|and|then|but|so|till|until|eventually|finally|just|ended up|yeah|well) )"
     r"(used|drank|copped|scored|smoked)\b" + WHEN_AFTER + r"(?![^,.;!?]*\binstead\b)",
-    r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )" + NOT_SUBORDINATE +
-    r"\b(picked up|went back|gone back|got high|got (drunk|wasted|hammered|loaded|fucked up))\b" + WHEN_AFTER,
-    r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )" + NOT_SUBORDINATE +
-    r"\bgot (drunk|wasted|hammered|loaded|blackout drunk|shitfaced)\b",
+    r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )"
+    + NOT_SUBORDINATE
+    + r"\b(picked up|went back|gone back|got high|got (drunk|wasted|hammered|loaded|fucked up))\b"
+    + WHEN_AFTER,
+    r"(?<!when i )(?<!while i )(?<!if i )(?<!before i )(?<!time i )"
+    + NOT_SUBORDINATE
+    + r"\bgot (drunk|wasted|hammered|loaded|blackout drunk|shitfaced)\b",
     # "had 3 months then messed up", not "my teeth are messed up" or "messed up my back".
     r"(?<!are )(?<!is )(?<!was )(?<!were )(?<!its )(?<!im )(?<!so )(?<!got )(?<!get )(?<!be )(?<!been )(?<!pretty )"
     r"(?<!really )(?<!all )\b(messed|screwed|fucked) up\b" + WHEN_AFTER,
     # Clean time said to be gone: "my streak is gone", "my 6 months is gone", "my clean date is back to zero",
     # "got my clean time back to 0", "my count went back to zero".
-    r"\b" + CLEAN_TIME + r"( (?!not|isnt|wasnt|arent|werent|never|aint)[\w']+){0,2}? (is |was |are |were |just |now |got )?"
+    r"\b"
+    + CLEAN_TIME
+    + r"( (?!not|isnt|wasnt|arent|werent|never|aint)[\w']+){0,2}? (is |was |are |were |just |now |got )?"
     r"(gone|over|done|dead|ended|reset)\b",
     r"\b(my|the|all|all my|all that|those|that) " + SPAN + r"( (of )?(clean ?time|sobriety|clean|sober))?"
     r" (is |was |are |were |just |now )?(gone|down the drain|wasted|for nothing|out the window)\b",
-    r"\b(" + CLEAN_TIME + r"|count|clock|days)( (?!not|isnt|wasnt|never)[\w']+){0,2}? back to (zero|0|day (one|1|zero|0))\b",
+    r"\b("
+    + CLEAN_TIME
+    + r"|count|clock|days)( (?!not|isnt|wasnt|never)[\w']+){0,2}? back to (zero|0|day (one|1|zero|0))\b",
     # "went on a run" (not a jog), "went on a bender", "turned into a week long binge".
     r"\bwent on a ([\w']+ ){0,3}?(run|bender|binge|tear|spree)\b(?![^,.;!?]*\b(instead|miles?|mi|km|5k|10k|park|jog\w*|"
     r"treadmill|trail|beach|track|clear my head|dog|block|exercise|morning)\b)",
@@ -657,10 +880,12 @@ RETURN_CUES = re.compile("|".join(f"(?:{p})" for p in RETURN_PATTERNS))
 _RETURN_REGEXES = [re.compile(p) for p in RETURN_PATTERNS]
 # Said just before a cue, these make it something not done: "never used again", "almost picked up",
 # "scared ill relapse", "havent relapsed". ("Only" is kept to the use verbs: "only had 2 beers" is a step.)
-NOT_A_RETURN_BEFORE = re.compile(r"\b(didnt|did not|havent|have not|hasnt|has not|never|not|no|without|almost|nearly|"
-                                 r"dont|do not|wont|want|wanna|wanted|scared|afraid|worried|worry|might|if|gonna|"
-                                 r"going to|would|could|should|urges?|close to|tempted|avoid\w*|about to|"
-                                 r"try not|trying not)\b")
+NOT_A_RETURN_BEFORE = re.compile(
+    r"\b(didnt|did not|havent|have not|hasnt|has not|never|not|no|without|almost|nearly|"
+    r"dont|do not|wont|want|wanna|wanted|scared|afraid|worried|worry|might|if|gonna|"
+    r"going to|would|could|should|urges?|close to|tempted|avoid\w*|about to|"
+    r"try not|trying not)\b"
+)
 FILLER_PHRASES = re.compile(r"\b(not gonna lie|not going to lie|ngl|tbh|to be honest|honestly)\b")
 
 
@@ -674,7 +899,7 @@ def is_return_to_use(text: str) -> bool:
     norm = re.sub(r"\s+", " ", norm).strip()
     for regex in _RETURN_REGEXES:
         for match in regex.finditer(norm):
-            clause = re.split(r"[,.;!?]| but | and | so | then ", norm[:match.start()])[-1]
+            clause = re.split(r"[,.;!?]| but | and | so | then ", norm[: match.start()])[-1]
             if not NOT_A_RETURN_BEFORE.search(" ".join(clause.split()[-3:])):
                 return True
     return False
@@ -686,8 +911,12 @@ def steps(text: str) -> List[str]:
     found = []
     for key, pattern in STEP_PATTERNS:
         match = re.search(pattern, norm)
-        if match and not (key in ("naloxone", "not_alone", "less") and _negated(norm, match.start(), STEP_NEGATION_REACH)
-                          and "never use alone" not in match.group(0) and "not using alone" not in match.group(0)):
+        if match and not (
+            key in ("naloxone", "not_alone", "less")
+            and _negated(norm, match.start(), STEP_NEGATION_REACH)
+            and "never use alone" not in match.group(0)
+            and "not using alone" not in match.group(0)
+        ):
             found.append(key)
     # "Day 1", "clean for a day": a day off. "Sober since new years" names no length but is more than a day.
     if "days" in found and step_duration(norm) in (None, "a day") and not re.search(DAYS_SINCE, norm):
@@ -697,26 +926,34 @@ def steps(text: str) -> List[str]:
     return list(dict.fromkeys(found))
 
 
-NOT_DONE_YET = re.compile(r"\b(maybe|might|gonna|going to|will|ill|plan\w*|want to|wanna|wish|hope|hoping|hopefully|try to|"
-                          r"(im|i am|am) trying to|^trying to|need to|have to|gotta|"
-                          r"thinking (about|of)|could|should|would|if i|ima|imma|id (like|love|rather)|about to|"
-                          r"i can (\w+ )?(cut|stop|quit|taper|start|try|manage|handle))\b")
+NOT_DONE_YET = re.compile(
+    r"\b(maybe|might|gonna|going to|will|ill|plan\w*|want to|wanna|wish|hope|hoping|hopefully|try to|"
+    r"(im|i am|am) trying to|^trying to|need to|have to|gotta|"
+    r"thinking (about|of)|could|should|would|if i|ima|imma|id (like|love|rather)|about to|"
+    r"i can (\w+ )?(cut|stop|quit|taper|start|try|manage|handle))\b"
+)
 # Where people go for recovery: "going to" one of these is a place, not a plan, when it is habitual or past.
-RECOVERY_PLACES = (r"(the |a |an |my |some |more |daily |online )?(meetings?|na|aa|ca|cma|smart( recovery)?|groups?|"
-                   r"church|therapy|counsel\w*|clinic|treatment|iop|rehab|detox|dosing|sessions?|classes|class|program|"
-                   r"gym)\b")
+RECOVERY_PLACES = (
+    r"(the |a |an |my |some |more |daily |online )?(meetings?|na|aa|ca|cma|smart( recovery)?|groups?|"
+    r"church|therapy|counsel\w*|clinic|treatment|iop|rehab|detox|dosing|sessions?|classes|class|program|"
+    r"gym)\b"
+)
 HABITUAL_GOING = re.compile(
     r"\b(been|started|start|starting|keep|kept|keeps|still|back|been back|love|loved|like|liked|enjoy|enjoyed) "
     r"(back )?going to " + RECOVERY_PLACES + r"|"
     r"\bgoing to " + RECOVERY_PLACES + r"(?=[^.;!?]*\b(every|each|daily|regularly|again|lately|now|these days|helped|"
-    r"helps|helping|since|twice|times|for " + SPAN + r")\b)(?![^.;!?]*\b(tomorrow|tonight|later|next|soon|gonna|will)\b)")
+    r"helps|helping|since|twice|times|for "
+    + SPAN
+    + r")\b)(?![^.;!?]*\b(tomorrow|tonight|later|next|soon|gonna|will)\b)"
+)
 
 # Not a plan: a purpose ("so she could check on me", "so i cant buy"), a past reluctance
 # ("showed up to group even tho i didnt want to"), a place given up ("stopped going to the gas station").
 PURPOSE_OR_RELUCTANCE = re.compile(
     r"\b(stopped|quit|no longer) going to\b|"
     r"\bso (that )?(i|s?he|they|we|someone|somebody|my \w+) (could|would|can|cant|couldnt|wouldnt|will|wont|was able to)\b|"
-    r"\b((even )?(tho|though|although|when|if) )?i didnt (want|wanna|feel like)( to| it)?(?=\s*($|[,.;!?]))")
+    r"\b((even )?(tho|though|although|when|if) )?i didnt (want|wanna|feel like)( to| it)?(?=\s*($|[,.;!?]))"
+)
 
 
 def step_of_report(text: str) -> Optional[str]:
@@ -729,9 +966,12 @@ def step_of_report(text: str) -> Optional[str]:
     plain = re.sub(r"\b(instead of|of) going to\b", "", normalise(text))
     plain = HABITUAL_GOING.sub(" ", plain)
     plain = PURPOSE_OR_RELUCTANCE.sub(" ", plain)
-    if NOT_DONE_YET.search(plain) and not re.search(r"\b(got|did|went|started|called|tested|been|"
-                                                                r"havent used|didnt use|cut)\b.*\b(today|yesterday|"
-                                                                r"last|ago|already|now)\b", normalise(text)):
+    if NOT_DONE_YET.search(plain) and not re.search(
+        r"\b(got|did|went|started|called|tested|been|"
+        r"havent used|didnt use|cut)\b.*\b(today|yesterday|"
+        r"last|ago|already|now)\b",
+        normalise(text),
+    ):
         return None
     found = steps(text)
     if found:
@@ -760,6 +1000,7 @@ def step_duration(text: str) -> Optional[str]:
 
 # ---------------------------------------------------------------- ruler numbers
 
+
 @dataclass(frozen=True)
 class RulerAnswer:
     """What a ruler reply said. status: number | unknown | out_of_range | none."""
@@ -771,20 +1012,45 @@ class RulerAnswer:
     @property
     def label(self) -> str:
         """'6', '7 or 8', '6.5' as the bot says it back."""
+
         def show(v: Optional[float]) -> str:
             return str(int(v)) if v is not None and float(v).is_integer() else str(v)
+
         if self.low is None:
             return ""
         return show(self.low) if self.high in (None, self.low) else f"{show(self.low)} or {show(self.high)}"
 
 
 RULER_WORDS: Dict[str, float] = {
-    "zero": 0, "nothing": 0, "nada": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "hundred": 100, "a hundred": 100, "a million": 1000000, "million": 1000000, "half": 5, "fifty": 50,
+    "zero": 0,
+    "nothing": 0,
+    "nada": 0,
+    "none": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "hundred": 100,
+    "a hundred": 100,
+    "a million": 1000000,
+    "million": 1000000,
+    "half": 5,
+    "fifty": 50,
 }
-UNKNOWN = re.compile(r"\b(idk|i dont know|dont know|dunno|not sure|no idea|unsure|idek|hard to say|cant say|"
-                     r"no clue|beats me|who knows|depends|it depends|hmm+|eh+|\?+)\b|^\s*\?+\s*$")
+UNKNOWN = re.compile(
+    r"\b(idk|i dont know|dont know|dunno|not sure|no idea|unsure|idek|hard to say|cant say|"
+    r"no clue|beats me|who knows|depends|it depends|hmm+|eh+|\?+)\b|^\s*\?+\s*$"
+)
 NUMBER = re.compile(r"(?<![\d.])(-?\d{1,7}(?:\.\d)?)(?![\d])")
 WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(RULER_WORDS, key=len, reverse=True)) + r")(ish)?\b")
 
@@ -816,51 +1082,103 @@ def parse_ruler(text: Optional[str]) -> RulerAnswer:
 # ---------------------------------------------------------------- information topics
 
 TOPIC_PATTERNS: List[Tuple[str, str]] = [
-    ("buprenorphine", r"\b(bupe|bup|bupes|buprenorphine|suboxone|subox\w*|subs|sub|sublocade|zubsolv|subutex|sobos?|"
-                      r"brixadi)\b"),
+    (
+        "buprenorphine",
+        r"\b(bupe|bup|bupes|buprenorphine|suboxone|subox\w*|subs|sub|sublocade|zubsolv|subutex|sobos?|"
+        r"brixadi)\b",
+    ),
     ("methadone", r"\b(meth?[ao]done|done clinic|the done|dosing clinic)\b"),
     ("naltrexone", r"\b(naltrexone|vivitrol|vivi|revia)\b"),
     ("naloxone", r"\b(narc[ao]n|narcam|nalox\w*|kloxxado|zimhi|od kits?|overdose kits?|od reversal)\b"),
-    ("test_strips", r"\b(test(ing)? strips?|fent(anyl)? strips?|fts|xylazine strips?|tranq strips?|drug check\w*|"
-                    r"test (my|the|your) (stuff|dope|supply|drugs|pills|bag)|testing (my|the) (stuff|dope|supply))\b"),
+    (
+        "test_strips",
+        r"\b(test(ing)? strips?|fent(anyl)? strips?|fts|xylazine strips?|tranq strips?|drug check\w*|"
+        r"test (my|the|your) (stuff|dope|supply|drugs|pills|bag)|testing (my|the) (stuff|dope|supply))\b",
+    ),
     ("xylazine", r"\b(xylazine|tranq|trank|tranq dope|animal tranquilizer)\b"),
-    ("never_alone", r"\b(never use alone|nora|nors|use alone|using alone|use by myself|using by myself|spot me|spotter|"
-                    r"someone watch me|someone with me when)\b"),
-    ("syringes", r"\b(syringes?|needles?|rigs?|works|points|exchange|ssp|sharps|new supplies|supplies|cookers?|cottons?)\b"),
-    ("mutual_help", r"\b(na|aa|ca|cma|12 ?steps?|twelve steps?|meetings?|sponsors?|smart recovery|smart|recovery dharma|"
-                    r"lifering|women for sobriety|self help groups?|support groups?|mutual help)\b"),
-    ("peer", r"\b(peers?|peer support|recovery coach\w*|coach|someone who has been there|someone whos been there|"
-             r"lived experience|recovery mentor)\b"),
-    ("faith", r"\b(faith|church|god|christian|pray\w*|spiritual\w*|celebrate recovery|mosque|religio\w*|jesus|bible)\b"),
-    ("counselling", r"\b(counsel\w*|therap\w*|cbt|psycholog\w*|psychiatrist|talk to a professional|shrink|"
-                    r"contingency management)\b"),
-    ("natural", r"\b(on (my|their|your|our) own|by (myself|themselves|yourself)|without (treatment|rehab|meds|help|a program)|cold turkey|quit alone|"
-                r"natural recovery|no program)\b"),
+    (
+        "never_alone",
+        r"\b(never use alone|nora|nors|use alone|using alone|use by myself|using by myself|spot me|spotter|"
+        r"someone watch me|someone with me when)\b",
+    ),
+    (
+        "syringes",
+        r"\b(syringes?|needles?|rigs?|works|points|exchange|ssp|sharps|new supplies|supplies|cookers?|cottons?)\b",
+    ),
+    (
+        "mutual_help",
+        r"\b(na|aa|ca|cma|12 ?steps?|twelve steps?|meetings?|sponsors?|smart recovery|smart|recovery dharma|"
+        r"lifering|women for sobriety|self help groups?|support groups?|mutual help)\b",
+    ),
+    (
+        "peer",
+        r"\b(peers?|peer support|recovery coach\w*|coach|someone who has been there|someone whos been there|"
+        r"lived experience|recovery mentor)\b",
+    ),
+    (
+        "faith",
+        r"\b(faith|church|god|christian|pray\w*|spiritual\w*|celebrate recovery|mosque|religio\w*|jesus|bible)\b",
+    ),
+    (
+        "counselling",
+        r"\b(counsel\w*|therap\w*|cbt|psycholog\w*|psychiatrist|talk to a professional|shrink|"
+        r"contingency management)\b",
+    ),
+    (
+        "natural",
+        r"\b(on (my|their|your|our) own|by (myself|themselves|yourself)|without (treatment|rehab|meds|help|a program)|cold turkey|quit alone|"
+        r"natural recovery|no program)\b",
+    ),
     ("detox", r"\b(detox|rehab|inpatient|residential|treatment (center|centre|facility)|sober living|halfway house)\b"),
     ("medication", r"\b(mat|moud|medication|medications|meds|medicine|pill to (stop|quit)|prescription to)\b"),
     ("tolerance", r"\b(tolerance)\b"),
     ("mixing", r"\b(mix|mixing|mixed|combin\w*|at the same time as|together with)\b"),
-    ("cutting_back", r"\b(use less|using less|drink less|cut (down|back)|cutting (down|back)|moderat\w*|"
-                     r"control (my|the) use|limit (my|how much))\b"),
+    (
+        "cutting_back",
+        r"\b(use less|using less|drink less|cut (down|back)|cutting (down|back)|moderat\w*|"
+        r"control (my|the) use|limit (my|how much))\b",
+    ),
     ("addiction", r"\b(addiction|addict|addicted|hooked|dependen\w*|use disorder)\b"),
-    ("family_talk", r"\b(talk (to|with) (him|her|them|my)|bring it up|approach (him|her|them)|what (do|should|can) i say|"
-                    r"confront|get (him|her|them) to (stop|quit|go|get help)|help (him|her|them))\b"),
-    ("family_support", r"\b(al ?-?anon|nar ?-?anon|support for me|for myself|family support|support for (family|parents)|"
-                       r"parents group|craft|how do i cope|taking care of myself)\b"),
-    ("safer_use", r"\b(safer|safely|safe|safety|harm reduction|less risky|reduce (the )?risk|lower (the )?risk|"
-                  r"without dying|not (die|od|overdose))\b"),
-    ("recovery_menu", r"\b(options|ways to (quit|stop|get off|get sober)|how (do|can|would|did) (i|you|people|someone) "
-                      r"(quit|stop|get off|get sober|recover|get better|get help)|recovery|treatment|"
-                      r"help (quitting|stopping|getting off|to quit|to stop)|quit|stop using|get off)\b"),
+    (
+        "family_talk",
+        r"\b(talk (to|with) (him|her|them|my)|bring it up|approach (him|her|them)|what (do|should|can) i say|"
+        r"confront|get (him|her|them) to (stop|quit|go|get help)|help (him|her|them))\b",
+    ),
+    (
+        "family_support",
+        r"\b(al ?-?anon|nar ?-?anon|support for me|for myself|family support|support for (family|parents)|"
+        r"parents group|craft|how do i cope|taking care of myself)\b",
+    ),
+    (
+        "safer_use",
+        r"\b(safer|safely|safe|safety|harm reduction|less risky|reduce (the )?risk|lower (the )?risk|"
+        r"without dying|not (die|od|overdose))\b",
+    ),
+    (
+        "recovery_menu",
+        r"\b(options|ways to (quit|stop|get off|get sober)|how (do|can|would|did) (i|you|people|someone) "
+        r"(quit|stop|get off|get sober|recover|get better|get help)|recovery|treatment|"
+        r"help (quitting|stopping|getting off|to quit|to stop)|quit|stop using|get off)\b",
+    ),
 ]
 SPECIFIC = [key for key, _ in TOPIC_PATTERNS if key not in ("safer_use", "recovery_menu")]
 HARM_REDUCTION = ("naloxone", "test_strips", "never_alone", "syringes", "safer_use", "tolerance", "mixing", "xylazine")
 # How a topic is named inside a reflection ("So buprenorphine might fit for you").
 TOPIC_LABELS: Dict[str, str] = {
-    "buprenorphine": "buprenorphine", "methadone": "methadone", "naltrexone": "naltrexone",
-    "mutual_help": "a group", "counselling": "counselling", "peer": "a peer coach", "faith": "a faith-based path",
-    "natural": "doing it your own way", "detox": "detox", "medication": "medication", "naloxone": "naloxone",
-    "test_strips": "testing your supply", "syringes": "new supplies", "cutting_back": "cutting back",
+    "buprenorphine": "buprenorphine",
+    "methadone": "methadone",
+    "naltrexone": "naltrexone",
+    "mutual_help": "a group",
+    "counselling": "counselling",
+    "peer": "a peer coach",
+    "faith": "a faith-based path",
+    "natural": "doing it your own way",
+    "detox": "detox",
+    "medication": "medication",
+    "naloxone": "naloxone",
+    "test_strips": "testing your supply",
+    "syringes": "new supplies",
+    "cutting_back": "cutting back",
 }
 # Questions about treatment in general are answered for the substance when it is not an opioid.
 GENERAL_TOPICS = (None, "medication", "recovery_menu")
@@ -874,7 +1192,8 @@ def topics(text: str, limit: int = 2) -> List[str]:
     norm = normalise(text)
     found = [(m.start(), key) for key, pattern in TOPIC_PATTERNS for m in [re.search(pattern, norm)] if m]
     specific = [key for _, key in sorted(found) if key in SPECIFIC]
-    first = specific[0] if specific else ([key for _, key in sorted(found)] or [None])[0]
+    ordered = [key for _, key in sorted(found)]
+    first: Optional[str] = specific[0] if specific else (ordered[0] if ordered else None)
     if first in GENERAL_TOPICS and not OPIOID_WORDS.search(norm):
         if STIMULANT_WORDS.search(norm):
             return ["stimulants"]
@@ -892,15 +1211,24 @@ def topics(text: str, limit: int = 2) -> List[str]:
 # ---------------------------------------------------------------- discord and privacy
 
 DISCORD_KINDS: List[Tuple[str, str]] = [
-    ("pamphlet", r"\b(pamphlets?|brochures?|flyers?|lectur\w*|preach\w*|sermon|dare|psa|after school special|"
-                 r"talking down|condescending|patroniz\w*|patronis\w*|judg\w*|script|hotline number|resources list|"
-                 r"dont need (your|a) (list|lecture|pamphlet)|heard it all)\b"),
-    ("no_problem", r"\b(dont have a (drug )?problem|not (a|an|my) problem|no problem|not an addict|not addicted|"
-                   r"nothing wrong with me|im fine|i am fine|under control|i dont need help|dont need (to stop|rehab|help)|"
-                   r"not (a|some) junkie)\b"),
+    (
+        "pamphlet",
+        r"\b(pamphlets?|brochures?|flyers?|lectur\w*|preach\w*|sermon|dare|psa|after school special|"
+        r"talking down|condescending|patroniz\w*|patronis\w*|judg\w*|script|hotline number|resources list|"
+        r"dont need (your|a) (list|lecture|pamphlet)|heard it all)\b",
+    ),
+    (
+        "no_problem",
+        r"\b(dont have a (drug )?problem|not (a|an|my) problem|no problem|not an addict|not addicted|"
+        r"nothing wrong with me|im fine|i am fine|under control|i dont need help|dont need (to stop|rehab|help)|"
+        r"not (a|some) junkie)\b",
+    ),
     ("bot", r"\b(bot|robot|machine|ai|computer|program|automated|chatgpt|algorithm|code)\b"),
-    ("not_get_it", r"\b(dont (get|understand)|you dont know|no idea what|never been there|cant understand|"
-                   r"wouldnt understand|havent lived)\b"),
+    (
+        "not_get_it",
+        r"\b(dont (get|understand)|you dont know|no idea what|never been there|cant understand|"
+        r"wouldnt understand|havent lived)\b",
+    ),
 ]
 
 
@@ -914,13 +1242,22 @@ def discord_kind(text: str) -> str:
 
 
 PRIVACY_KINDS: List[Tuple[str, str]] = [
-    ("report", r"\b(police|cops?|pigs|feds|report\w*|snitch\w*|probation|parole|po\b|cps|child services|dcfs|court|"
-               r"judge|tell (anyone|anybody|someone|my)|share (it|this|my)|rat me out|turn me in|get me in trouble|"
-               r"arrest\w*|legal|ice|immigration|insurance|employer|my job|my boss)\b"),
-    ("delete", r"\b(delete|erase|remove|wipe|get rid of|destroy|forget (this|everything|what i said)|clear (my|this))\b"),
+    (
+        "report",
+        r"\b(police|cops?|pigs|feds|report\w*|snitch\w*|probation|parole|po\b|cps|child services|dcfs|court|"
+        r"judge|tell (anyone|anybody|someone|my)|share (it|this|my)|rat me out|turn me in|get me in trouble|"
+        r"arrest\w*|legal|ice|immigration|insurance|employer|my job|my boss)\b",
+    ),
+    (
+        "delete",
+        r"\b(delete|erase|remove|wipe|get rid of|destroy|forget (this|everything|what i said)|clear (my|this))\b",
+    ),
     ("retention", r"\b(how long|keep (it|this|my)|kept|stored|store|save|saved|saving|log|logged|record\w*|history)\b"),
-    ("who_reads", r"\b(who (reads|sees|can see|can read|has access|looks)|read(ing|s)? (this|these|my)|see (this|my)|"
-                  r"private|privacy|confidential|anonymous|secret|between us|watching|monitor\w*|someone reading)\b"),
+    (
+        "who_reads",
+        r"\b(who (reads|sees|can see|can read|has access|looks)|read(ing|s)? (this|these|my)|see (this|my)|"
+        r"private|privacy|confidential|anonymous|secret|between us|watching|monitor\w*|someone reading)\b",
+    ),
 ]
 
 
@@ -930,11 +1267,15 @@ def privacy_kinds(text: str) -> List[str]:
     return [kind for kind, pattern in PRIVACY_KINDS if re.search(pattern, norm)]
 
 
-FIRST_PERSON_USE = re.compile(r"\b(i|im|ive|i been|ill) (use|used|using|smoke|smoked|smoking|shoot|shot up|drink|drank|drinking|"
-                              r"snort|snorted|take|took|relapsed|get high|got high|nod|nodded)\b|\bmy (use|using|drinking|habit)\b|"
-                              r"\bim (high|dopesick|sick|on (fent|dope|meth|pills|subs|methadone))\b")
-CONSIDERING = re.compile(r"\b(might|maybe|think|thinking|try|trying|want|wanna|could|interested|looking into|consider\w*|"
-                         r"sounds (good|like)|fit|work for me)\b")
+FIRST_PERSON_USE = re.compile(
+    r"\b(i|im|ive|i been|ill) (use|used|using|smoke|smoked|smoking|shoot|shot up|drink|drank|drinking|"
+    r"snort|snorted|take|took|relapsed|get high|got high|nod|nodded)\b|\bmy (use|using|drinking|habit)\b|"
+    r"\bim (high|dopesick|sick|on (fent|dope|meth|pills|subs|methadone))\b"
+)
+CONSIDERING = re.compile(
+    r"\b(might|maybe|think|thinking|try|trying|want|wanna|could|interested|looking into|consider\w*|"
+    r"sounds (good|like)|fit|work for me)\b"
+)
 
 
 def speaks_of_own_use(text: str) -> bool:
@@ -947,8 +1288,10 @@ def considering(text: str) -> bool:
     return bool(CONSIDERING.search(normalise(text)))
 
 
-QUESTION_START = re.compile(r"^(how|what|whats|who|whos|where|when|why|is|are|can|could|does|do|did|will|would|should|"
-                            r"tell me|explain)\b")
+QUESTION_START = re.compile(
+    r"^(how|what|whats|who|whos|where|when|why|is|are|can|could|does|do|did|will|would|should|"
+    r"tell me|explain)\b"
+)
 
 
 def is_question(text: str) -> bool:
@@ -956,17 +1299,23 @@ def is_question(text: str) -> bool:
     return "?" in (text or "") or bool(QUESTION_START.search(norm))
 
 
-OTHER_PERSON_USE = re.compile(r"\b(uses|using|used|drinks|drinking|addicted|on (fent|fentanyl|meth|dope|pills|heroin|"
-                              r"crack|coke|drugs)|high|relapsed|overdos\w*|nodding|shooting|smoking|hooked|struggling|"
-                              r"in rehab|out of rehab|in recovery|worried|worry|scared for|afraid for|help (him|her|them)|"
-                              r"talk (to|with) (him|her|them)|support (him|her|them)|narcan for|enabling|boundaries|"
-                              r"stole|stealing|wont stop|alcoholic|addict|junkie|came home|kicked out|what do i do|"
-                              r"what can i do|what can we do|needles|drug use|addiction|to stop|stop|quit|pills|"
-                              r"takes|how can i help|how do i help)\b")
-THIRD_PERSON_HELP = re.compile(r"\b(help|talk to|talk with|support|reach|get through to|bring it up with|say to) "
-                               r"(him|her|them|my)\b|\b(he|she|they) (uses|drinks|is using|keeps using|wont stop)\b")
-FAMILY_PHRASES = re.compile(r"\b(someone i (love|care about)|loved one|family member|as a (mom|dad|mother|father|parent)|"
-                            r"parents? of|families|my (kid|child|teen|teenager))\b")
+OTHER_PERSON_USE = re.compile(
+    r"\b(uses|using|used|drinks|drinking|addicted|on (fent|fentanyl|meth|dope|pills|heroin|"
+    r"crack|coke|drugs)|high|relapsed|overdos\w*|nodding|shooting|smoking|hooked|struggling|"
+    r"in rehab|out of rehab|in recovery|worried|worry|scared for|afraid for|help (him|her|them)|"
+    r"talk (to|with) (him|her|them)|support (him|her|them)|narcan for|enabling|boundaries|"
+    r"stole|stealing|wont stop|alcoholic|addict|junkie|came home|kicked out|what do i do|"
+    r"what can i do|what can we do|needles|drug use|addiction|to stop|stop|quit|pills|"
+    r"takes|how can i help|how do i help)\b"
+)
+THIRD_PERSON_HELP = re.compile(
+    r"\b(help|talk to|talk with|support|reach|get through to|bring it up with|say to) "
+    r"(him|her|them|my)\b|\b(he|she|they) (uses|drinks|is using|keeps using|wont stop)\b"
+)
+FAMILY_PHRASES = re.compile(
+    r"\b(someone i (love|care about)|loved one|family member|as a (mom|dad|mother|father|parent)|"
+    r"parents? of|families|my (kid|child|teen|teenager))\b"
+)
 
 
 def about_someone_else(text: str) -> bool:
@@ -977,9 +1326,11 @@ def about_someone_else(text: str) -> bool:
     return relation(text) is not None and bool(OTHER_PERSON_USE.search(norm))
 
 
-PRIVACY_WORDS = re.compile(r"\b(privacy|private|confidential|anonymous|who|see|read|reads|recorded|saved|delete\w*|"
-                           r"what happens to|tell you|"
-                           r"police|cops|report|snitch|share|data|info|secure|safe|logs?|track|staff)\b")
+PRIVACY_WORDS = re.compile(
+    r"\b(privacy|private|confidential|anonymous|who|see|read|reads|recorded|saved|delete\w*|"
+    r"what happens to|tell you|"
+    r"police|cops|report|snitch|share|data|info|secure|safe|logs?|track|staff)\b"
+)
 
 
 def about_privacy(text: str) -> bool:

@@ -7,6 +7,7 @@ answered as `ask_info`; clear change or sustain talk (the talk-type component is
 confident, or the words name a reason or a worry), or an answer to the bot's own
 question, reflected as `share`. Otherwise the kind utter_default (domain/core.yml).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -42,8 +43,11 @@ def rescue_turn(context: Context) -> Optional[Turn]:
     confident = talk.get("name") in ("change", "sustain") and float(talk.get("confidence") or 0) >= RESCUE_CONFIDENCE
     answering = context.slots.get("last_prompt") in EVOKING_PROMPTS | {"elicit"}
     # A statement of a few words in a conversation where the person has been sharing: listen.
-    sharing = (len(cues.normalise(context.text).split()) >= 3 and not cues.is_question(context.text)
-               and any(code in REFLECTIONS for code in context.codes))
+    sharing = (
+        len(cues.normalise(context.text).split()) >= 3
+        and not cues.is_question(context.text)
+        and any(code in REFLECTIONS for code in context.codes)
+    )
     if confident or change or sustain or answering or sharing or cues.feeling(context.text):
         return reflect_turn(context)
     return None
@@ -55,8 +59,7 @@ class ActionFallback(MIAction):
     action_name = "action_fallback"
     max_messages = 3
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         import time
 
         context = Context.of(tracker)

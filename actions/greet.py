@@ -4,6 +4,7 @@ A returning person with something kept from before (actions/returning.py) hears
 it back ("Last time we talked, you said you ...") and chooses: pick up from there,
 or start fresh.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -30,9 +31,7 @@ def greeting_messages(org_name: str, returning: bool) -> List[Dict[str, Any]]:
         "improve care. You can ask me about privacy any time."
     )
     question = (
-        "What's on your mind today?"
-        if returning
-        else "What brings you here today? Just looking around is fine too."
+        "What's on your mind today?" if returning else "What brings you here today? Just looking around is fine too."
     )
     return [
         {"text": intro + who_reads, "metadata": {"mi": "structure"}},
@@ -54,8 +53,10 @@ def greet_turn(context: Context, org_name: str, greeted_before: bool) -> Turn:
     recap = recap_of(context) if slots.get("memory_from_before") else None
     if recap is None:
         return Turn([intro, question], {"memory_from_before": False} if slots.get("memory_from_before") else {})
-    return Turn([intro, recap, say("returning.ask", context.rng, context.recent)],
-                {"pending_offer": "resume", "memory_from_before": False})
+    return Turn(
+        [intro, recap, say("returning.ask", context.rng, context.recent)],
+        {"pending_offer": "resume", "memory_from_before": False},
+    )
 
 
 class ActionGreet(Action):
@@ -76,12 +77,22 @@ def sample_texts() -> List[str]:
     from actions.phrases import SAMPLES
 
     texts: List[str] = []
-    memories = [{}, {"memory_from_before": True, "change_themes": ["family", "less"], "who": "your kids",
-                     "steps_taken": ["naloxone"]}, {"memory_from_before": True, "steps_taken": ["testing"]},
-                {"memory_from_before": True, "role": "family", "who": "your son", "change_themes": []}]
+    memories = [
+        {},
+        {
+            "memory_from_before": True,
+            "change_themes": ["family", "less"],
+            "who": "your kids",
+            "steps_taken": ["naloxone"],
+        },
+        {"memory_from_before": True, "steps_taken": ["testing"]},
+        {"memory_from_before": True, "role": "family", "who": "your son", "change_themes": []},
+    ]
     for org in SAMPLES["org"]:
         for slots in memories:
             for greeted in (False, True):
                 for seed in range(2):
-                    texts.extend(m.text for m in greet_turn(Context.plain("hi", slots, seed=seed), org, greeted).messages)
+                    texts.extend(
+                        m.text for m in greet_turn(Context.plain("hi", slots, seed=seed), org, greeted).messages
+                    )
     return texts

@@ -3,6 +3,7 @@
 The helpline comes from the locale file (config/locales/<locale>.yml, `substance_use`),
 the organisation from settings (LANTERN_ORG_NAME, LANTERN_SUPPORT_CONTACT).
 """
+
 from __future__ import annotations
 
 import logging

@@ -8,6 +8,7 @@ compares them. A general question gets the menu of paths side by side, and the
 person chooses. After the facts, the bot asks what they make of it; harm-reduction
 answers keep recovery in view. Texts: actions/phrases/info.yml.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,7 +65,11 @@ def info_turn(context: Context, topics: Optional[Sequence[str]] = None, never_al
         return Turn([say("info.which", rng, recent)], {**slots, "last_prompt": None})
     if chosen[0] == "recovery_menu":
         return Turn([say("info.recovery_menu", rng, recent), say("info.menu.question", rng, recent)], slots)
-    if chosen[0] == "safer_use" and topics is None and not re.search(r"\b(basics|tips|how)\b", cues.normalise(context.text)):
+    if (
+        chosen[0] == "safer_use"
+        and topics is None
+        and not re.search(r"\b(basics|tips|how)\b", cues.normalise(context.text))
+    ):
         return Turn([say("info.harm_menu", rng, recent), say("info.menu.question", rng, recent)], slots)
     messages = [topic_message(t, context, never_alone) for t in chosen[:2]]
     if context.slots.get("last_prompt") != "elicit":
@@ -86,11 +91,28 @@ class ActionInfo(MIAction):
 
 
 SAMPLE_MESSAGES = [
-    "what is suboxone", "methadone vs subs", "tell me about vivitrol", "whats MAT", "how does counseling help",
-    "what is smart recovery", "peer coach?", "is there a christian program", "can people quit on their own",
-    "is detox enough", "am i an addict", "where do i get narcan", "how do test strips work", "never use alone",
-    "where to get new needles", "how to use safer", "what about tolerance", "how do i talk to my son about it",
-    "support for me as a mom", "what are my options", "give me info", "safer use tips",
+    "what is suboxone",
+    "methadone vs subs",
+    "tell me about vivitrol",
+    "whats MAT",
+    "how does counseling help",
+    "what is smart recovery",
+    "peer coach?",
+    "is there a christian program",
+    "can people quit on their own",
+    "is detox enough",
+    "am i an addict",
+    "where do i get narcan",
+    "how do test strips work",
+    "never use alone",
+    "where to get new needles",
+    "how to use safer",
+    "what about tolerance",
+    "how do i talk to my son about it",
+    "support for me as a mom",
+    "what are my options",
+    "give me info",
+    "safer use tips",
 ]
 
 

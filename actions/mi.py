@@ -6,6 +6,7 @@ when the flow needs it, an optional "tell me more" only after a few
 reflections in a row. The counts come from the bot's own messages in the
 tracker (each carries its MI code in `metadata.mi`).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -17,8 +18,17 @@ from lantern.memory import MEMORY_SLOTS, TRANSIENT_SLOTS  # noqa: F401  (mi.MEMO
 
 QUESTIONS = {"open_question", "closed_question"}
 REFLECTIONS = {"simple_reflection", "complex_reflection", "summary"}  # MITI codes summaries as reflections
-MI_CODES = {"open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm",
-            "information", "permission", "summary", "structure"}
+MI_CODES = {
+    "open_question",
+    "closed_question",
+    "simple_reflection",
+    "complex_reflection",
+    "affirm",
+    "information",
+    "permission",
+    "summary",
+    "structure",
+}
 
 # Memory kept across sessions (in the bot's words), and the state of the current turn-taking.
 MAX_THEMES = 8
@@ -82,7 +92,7 @@ def polarity(talk: Optional[Dict[str, Any]], change: Sequence[str], sustain: Seq
     missing or unsure. Ambivalence: the classifier says so, or both sides are named and the
     classifier is not very sure of one side.
     """
-    lexical = ("ambivalent" if change and sustain else "change" if change else "sustain" if sustain else "neutral")
+    lexical = "ambivalent" if change and sustain else "change" if change else "sustain" if sustain else "neutral"
     if talk is None:
         return lexical
     name = talk.get("name")
@@ -120,5 +130,11 @@ def text_of(tracker: Tracker) -> str:
 def cues_for(text: str, evoked: bool = False) -> Dict[str, Any]:
     """All the cues of one message at once (used by several actions)."""
     change, sustain = cues.themes(text, evoked)
-    return {"change": change, "sustain": sustain, "steps": cues.steps(text), "who": cues.relation(text),
-            "feeling": cues.feeling(text), "substances": cues.substances(text)}
+    return {
+        "change": change,
+        "sustain": sustain,
+        "steps": cues.steps(text),
+        "who": cues.relation(text),
+        "feeling": cues.feeling(text),
+        "substances": cues.substances(text),
+    }

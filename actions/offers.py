@@ -5,6 +5,7 @@ people take?") and remembers what it offered in `pending_offer`. A yes gives it;
 a no is respected without a second try. A yes or no with nothing pending gets the
 change talk gathered, a reflection of it, or an open door, never a bare "Okay.".
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -42,8 +43,10 @@ def acknowledge(context: Context) -> Turn:
     who = context.slots.get("who") if context.slots.get("role") != "family" else None
     items = change_items(context.slots.get("change_themes") or [], who, limit=2)
     if len(items) >= 2 and context.slots.get("last_prompt") != "collect":
-        return Turn([say("offer.collect", context.rng, context.recent, items=join_phrases(items))],
-                    {"pending_offer": None, "last_prompt": "collect"})
+        return Turn(
+            [say("offer.collect", context.rng, context.recent, items=join_phrases(items))],
+            {"pending_offer": None, "last_prompt": "collect"},
+        )
     turn = Turn([say("offer.none", context.rng, context.recent)], {"pending_offer": None, "last_prompt": None})
     if mi.may_ask(context.codes, INVITE_AFTER):
         turn.messages.append(say("offer.where_next", context.rng, context.recent))
@@ -61,8 +64,10 @@ def decline_turn(context: Context) -> Turn:
     if context.slots.get("ruler_pending"):
         return Turn([say("ruler.drop", rng, recent)], {"ruler_pending": None, "last_prompt": None})
     if offer == "resume":
-        return Turn([say("returning.later", rng, recent), say("returning.fresh.question", rng, recent)],
-                    {"pending_offer": None, "last_prompt": None})
+        return Turn(
+            [say("returning.later", rng, recent), say("returning.fresh.question", rng, recent)],
+            {"pending_offer": None, "last_prompt": None},
+        )
     if offer:
         return Turn([say("offer.declined", rng, recent)], {"pending_offer": None, "last_prompt": None})
     if context.slots.get("last_prompt") == "next_step":

@@ -13,6 +13,7 @@ it back when the person answers, so a bare "yeah" to it counts as change talk
 `all_lines()` gives every line with sample fillings, so the lint test
 (tests/unit/test_response_lint.py) checks every text an action can produce.
 """
+
 from __future__ import annotations
 
 import random
@@ -31,19 +32,31 @@ PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
 # wins, and None means "neither side" for keys under a labelled one. Keys not covered
 # (feelings, information, structure, double-sided and family lines) are about neither side.
 TALK_OF_LINE: Dict[str, Optional[str]] = {
-    "reflect.change": "change", "reflect.sustain": "sustain",
-    "reflect.topic": "change", "reflect.what_helped": "change",
-    "reflect.next_step": "change", "reflect.next_step.none": "sustain",
-    "invite.change": "change", "invite.sustain": "sustain",
+    "reflect.change": "change",
+    "reflect.sustain": "sustain",
+    "reflect.topic": "change",
+    "reflect.what_helped": "change",
+    "reflect.next_step": "change",
+    "reflect.next_step.none": "sustain",
+    "invite.change": "change",
+    "invite.sustain": "sustain",
     "discord.no_problem": "sustain",
-    "ruler.importance.high": "change", "ruler.importance.low": "sustain", "ruler.importance.zero": "sustain",
-    "ruler.importance.why_lower": "change", "ruler.importance.what_would_raise": "change",
-    "ruler.confidence.high": "change", "ruler.confidence.low": "sustain",
-    "ruler.confidence.one_higher": "change", "ruler.confidence.why_sure": "change",
+    "ruler.importance.high": "change",
+    "ruler.importance.low": "sustain",
+    "ruler.importance.zero": "sustain",
+    "ruler.importance.why_lower": "change",
+    "ruler.importance.what_would_raise": "change",
+    "ruler.confidence.high": "change",
+    "ruler.confidence.low": "sustain",
+    "ruler.confidence.one_higher": "change",
+    "ruler.confidence.why_sure": "change",
     "step": "change",  # affirming and reflecting steps taken, inviting the next one
-    "summary.open": "change", "summary.key_question": "change", "summary.next_question": "change",
+    "summary.open": "change",
+    "summary.key_question": "change",
+    "summary.next_question": "change",
     "offer.collect": "change",
-    "returning.recap": "change", "returning.recap.family": None,
+    "returning.recap": "change",
+    "returning.recap.family": None,
 }
 
 
@@ -128,7 +141,7 @@ def variants(key: str) -> List[Line]:
 
 
 def fragment(key: str, form: str, **fill: str) -> str:
-    """A short verb phrase, e.g. fragment('change.family', 'you', who='your kids') -> 'want to be there for your kids'."""
+    """A short verb phrase: fragment('change.family', 'you', who='your kids') -> 'want to be there for your kids'."""
     return fill_text(fragment_table()[key][form], fill)
 
 
@@ -169,15 +182,21 @@ SAMPLES: Dict[str, List[str]] = {
     "days": ["90", "365"],
     "contact": ["", " (harbor@example.org, 555-0100)"],
     "never_alone": ["Never Use Alone (1-800-484-3731)", "National Overdose Response Service (NORS) (1-888-688-6677)"],
-    "helpline": ["SAMHSA National Helpline (1-800-662-4357): free, confidential, 24/7, treatment referral and "
-                 "information"],
+    "helpline": [
+        "SAMHSA National Helpline (1-800-662-4357): free, confidential, 24/7, treatment referral and information"
+    ],
     "items": ["want to be there for your kids, are worn out by how things are, and want your life back"],
     "steps": ["picked up naloxone and started testing your supply"],
     "topic": ["buprenorphine", "doing it your own way", "a faith-based path", "testing your supply"],
     "privacy_text": ["Chats are kept without names or numbers, for staff to follow up and improve the service."],
     # referral.yml
     "place": ["45402 (Dayton, OH)", "Dayton, OH", "Springfield, IL"],
-    "need": ["food", "naloxone (Narcan)", "HIV and hep C testing", "naloxone (Narcan), test strips or syringe services"],
+    "need": [
+        "food",
+        "naloxone (Narcan)",
+        "HIV and hep C testing",
+        "naloxone (Narcan), test strips or syringe services",
+    ],
     "zip": ["00000", "99999"],
     "town": ["Springfield", "Saint Petersburg"],
     "state": ["Ohio", "Massachusetts"],
@@ -190,8 +209,11 @@ def samples_for(name: str) -> List[str]:
     """Sample values of one placeholder; {s} and {c} are the sustain and change fragments."""
     if name in ("s", "c"):
         prefix = "sustain." if name == "s" else "change."
-        return [fill_text(forms["part"], {"who": max(SAMPLES["who"], key=len)})
-                for key, forms in fragment_table().items() if key.startswith(prefix)]
+        return [
+            fill_text(forms["part"], {"who": max(SAMPLES["who"], key=len)})
+            for key, forms in fragment_table().items()
+            if key.startswith(prefix)
+        ]
     return SAMPLES[name]
 
 

@@ -7,6 +7,7 @@ staff delete them; lantern/records/transcripts/retention.py), Lantern reports to
 calls no one, deletion on request is done by staff (LANTERN_SUPPORT_CONTACT if set).
 "are you a person?" is bot_challenge (utter_iamabot); "can I talk to a person?" is action_human.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,9 @@ def sms_pieces(text: str, limit: int = SMS_LIMIT) -> List[str]:
     return pieces
 
 
-def privacy_messages(kinds: List[str], org: str, privacy_text: str, retention_days: int, contact: str,
-                     context: Context) -> List[Message]:
+def privacy_messages(
+    kinds: List[str], org: str, privacy_text: str, retention_days: int, contact: str, context: Context
+) -> List[Message]:
     """Up to three messages answering the questions asked, most specific first."""
     rng, recent = context.rng, context.recent
     fill = {"org": org, "days": str(retention_days), "contact": f" ({contact})" if contact else ""}
@@ -87,8 +89,9 @@ class ActionPrivacy(MIAction):
         if not cues.about_privacy(context.text):  # the classifier erred ("my arm has a wound"): listen instead
             return reflect_turn(context)
         s = settings.load()
-        messages = privacy_messages(cues.privacy_kinds(context.text), s.org_name, s.privacy_text, s.retention_days,
-                                    s.support_contact, context)
+        messages = privacy_messages(
+            cues.privacy_kinds(context.text), s.org_name, s.privacy_text, s.retention_days, s.support_contact, context
+        )
         return Turn(messages, {"ruler_pending": None, "pending_offer": None})
 
 
@@ -96,13 +99,21 @@ def sample_texts() -> List[str]:
     from actions.phrases import SAMPLES
 
     texts: List[str] = []
-    kinds_list = [[], ["report"], ["delete"], ["retention"], ["who_reads"], ["report", "delete"],
-                  ["report", "delete", "retention", "who_reads"]]
+    kinds_list = [
+        [],
+        ["report"],
+        ["delete"],
+        ["retention"],
+        ["who_reads"],
+        ["report", "delete"],
+        ["report", "delete", "retention", "who_reads"],
+    ]
     for kinds in kinds_list:
         for org in SAMPLES["org"]:
             for days in (90, 0):
                 for contact in ("", "harbor@example.org, 555-0100"):
                     context = Context.plain("", seed=1)
-                    texts.extend(m.text for m in privacy_messages(kinds, org, SAMPLES["privacy_text"][0], days,
-                                                                  contact, context))
+                    texts.extend(
+                        m.text for m in privacy_messages(kinds, org, SAMPLES["privacy_text"][0], days, contact, context)
+                    )
     return texts

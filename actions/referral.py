@@ -15,13 +15,14 @@ directory (migrations, ZIP and town tables) is opened on first use, or by `warm_
 When the directory is empty, broken or has nothing near, the person gets an honest reply and
 national options. Raw user text and phone numbers are never logged.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Text
+from typing import Any, Callable, Dict, List, Optional, Protocol, Sequence, Text, TypedDict
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -40,6 +41,7 @@ EMPTY_CACHE_SECONDS = 5.0  # an empty directory is probably being imported: look
 
 # ---------------------------------------------------------------- the context
 
+
 @dataclass
 class ReferralContext(Context):
     """The MI context plus what the form reads: the intent and the entities of the latest message."""
@@ -51,19 +53,28 @@ class ReferralContext(Context):
     def of(cls, tracker: Tracker, rng: Any = None) -> "ReferralContext":
         base = Context.of(tracker, rng)
         message = tracker.latest_message or {}
-        return cls(**vars(base), intent=(message.get("intent") or {}).get("name"),
-                   entities=list(message.get("entities") or []))
+        return cls(
+            **vars(base), intent=(message.get("intent") or {}).get("name"), entities=list(message.get("entities") or [])
+        )
 
     @classmethod
-    def plain(cls, text: str = "", slots: Optional[Dict[str, Any]] = None, talk: Optional[Dict[str, Any]] = None,
-              codes: Optional[List[str]] = None, seed: int = 0, intent: Optional[str] = None,
-              entities: Optional[List[Dict[str, Any]]] = None) -> "ReferralContext":
+    def plain(
+        cls,
+        text: str = "",
+        slots: Optional[Dict[str, Any]] = None,
+        talk: Optional[Dict[str, Any]] = None,
+        codes: Optional[List[str]] = None,
+        seed: int = 0,
+        intent: Optional[str] = None,
+        entities: Optional[List[Dict[str, Any]]] = None,
+    ) -> "ReferralContext":
         """A context for tests, without a tracker."""
         base = Context.plain(text, slots, talk, codes, seed)
         return cls(**vars(base), intent=intent, entities=list(entities or []))
 
 
 # ---------------------------------------------------------------- places
+
 
 class DirectoryPlaces:
     """PlaceLookup backed by the ZIP table (zipcodes package) and the directory's own towns."""
@@ -113,7 +124,7 @@ class DirectoryPlaces:
                     key = town_key(city)
                     if key and code not in cities.setdefault(key, []):
                         cities[key].append(code)
-            except Exception as exc:  # noqa: BLE001 - a broken directory must not break the conversation
+            except Exception as exc:
                 logger.warning("referral: could not read directory towns (%s)", type(exc).__name__)
             self._directory, self._loaded_at = cities, now
             return cities
@@ -147,11 +158,12 @@ def warm_up() -> None:
         zipgeo.warm_up()
         places().city_states("dayton")  # builds every state's town table once
         logger.info("referral: directory ready in %.1f s", time.monotonic() - started)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         logger.warning("referral: warm-up failed (%s); searches will retry", type(exc).__name__)
 
 
 # ---------------------------------------------------------------- directory
+
 
 class Directory(Protocol):
     """What a search turn needs from the directory (the real one is `LanternDirectory`)."""
@@ -163,7 +175,15 @@ class Directory(Protocol):
         """National options for these needs, most relevant first."""
 
 
-def split_place(value: str) -> Dict[str, Optional[str]]:
+class PlaceArgs(TypedDict, total=False):
+    """The place keyword arguments of `lantern.directory.search`."""
+
+    zip_code: str
+    city: str
+    state: Optional[str]
+
+
+def split_place(value: str) -> PlaceArgs:
     """Slot value ('45402' or 'Dayton, OH') -> search keyword arguments."""
     value = (value or "").strip()
     if value.isdigit():
@@ -175,15 +195,25 @@ def split_place(value: str) -> Dict[str, Optional[str]]:
 def to_option(result: Any) -> rt.Option:
     """A directory Result as the small Option the messages are built from."""
     return rt.Option(
-        name=result.name, organization=result.organization or "", address=result.address, phone=result.phone,
-        miles=result.distance_miles, approximate=bool(result.approximate_location), open_now=result.open_now,
-        hours=tuple(result.hours or ()), free=bool(result.free), walk_in=bool(result.walk_in),
-        no_insurance=bool(result.no_insurance), about=result.description or "",
-        types=tuple(result.service_types or ()))
+        name=result.name,
+        organization=result.organization or "",
+        address=result.address,
+        phone=result.phone,
+        miles=result.distance_miles,
+        approximate=bool(result.approximate_location),
+        open_now=result.open_now,
+        hours=tuple(result.hours or ()),
+        free=bool(result.free),
+        walk_in=bool(result.walk_in),
+        no_insurance=bool(result.no_insurance),
+        about=result.description or "",
+        types=tuple(result.service_types or ()),
+    )
 
 
-def run_search(needs: Sequence[str], place: str, offset: int, limit: int = SEARCH_LIMIT,
-               engine_url: Optional[str] = None) -> Any:
+def run_search(
+    needs: Sequence[str], place: str, offset: int, limit: int = SEARCH_LIMIT, engine_url: Optional[str] = None
+) -> Any:
     """`lantern.directory.search` for the slots; raises only if the database cannot be read."""
     from lantern.directory import search, session_scope
 
@@ -206,8 +236,11 @@ class LanternDirectory:
         from lantern.directory import national_resources
 
         codes = [c for c in needs if c != rt.ANY_NEED]
-        found = (national_resources(codes) if codes
-                 else [r for r in national_resources() if r.key in ("samhsa", "nextdistro")])
+        found = (
+            national_resources(codes)
+            if codes
+            else [r for r in national_resources() if r.key in ("samhsa", "nextdistro")]
+        )
         return [rt.National(r.name, r.what, r.phone, r.text, r.url) for r in found]
 
 
@@ -226,14 +259,15 @@ def page_turn(needs: Sequence[str], place: str, offset: int, directory: Director
     needs = list(needs) or [rt.ANY_NEED]
 
     def national(lead: Any, **slots: Any) -> Turn:
-        return Turn(rt.national_messages(lead, directory.national(needs), rt.AFTER_NATIONAL),
-                    {"referral_shown": None, **slots})
+        return Turn(
+            rt.national_messages(lead, directory.national(needs), rt.AFTER_NATIONAL), {"referral_shown": None, **slots}
+        )
 
     if place == rt.ANYWHERE:
         return national(rt.ANYWHERE_LEAD)
     try:
         results = directory.search(needs, place, offset, SEARCH_LIMIT)
-    except Exception as exc:  # noqa: BLE001 - no directory is no reason to leave the person with nothing
+    except Exception as exc:
         logger.error("referral: directory search failed (%s)", type(exc).__name__)
         return national(rt.ERROR_LEAD)
     label = place_label(place, results.origin)
@@ -250,12 +284,20 @@ def page_turn(needs: Sequence[str], place: str, offset: int, directory: Director
 
 # ---------------------------------------------------------------- the turns
 
-def validate_turn(context: ReferralContext, lookup: rt.PlaceLookup,
-                  normalise_type: Optional[Callable[[str], Optional[str]]] = None) -> Optional[Turn]:
+
+def validate_turn(
+    context: ReferralContext, lookup: rt.PlaceLookup, normalise_type: Optional[Callable[[str], Optional[str]]] = None
+) -> Optional[Turn]:
     """Slot updates for one answer while the form runs, or None to let the other rules answer it."""
-    decided = rt.decide_form_turn(text=context.text, intent=context.intent, entities=context.entities,
-                                  slots=context.slots, requested=context.slots.get("requested_slot"),
-                                  lookup=lookup, normalise_type=normalise_type)
+    decided = rt.decide_form_turn(
+        text=context.text,
+        intent=context.intent,
+        entities=context.entities,
+        slots=context.slots,
+        requested=context.slots.get("requested_slot"),
+        lookup=lookup,
+        normalise_type=normalise_type,
+    )
     if decided is None:
         return None
     slots = dict(decided.slots)
@@ -326,11 +368,11 @@ def decline_turn(context: Context) -> Turn:
 
 # ---------------------------------------------------------------- actions
 
+
 class ReferralAction(MIAction):
     """An MI action whose context also carries the latest intent and entities."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Any]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Any]:
         context = ReferralContext.of(tracker)
         return send(dispatcher, stamp_memory(context.slots, self.decide(context), time.time()))
 
@@ -345,8 +387,7 @@ class ValidateReferralForm(ReferralAction):
     action_name = "validate_referral_form"
     max_messages = 0
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Any]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Any]:
         from lantern.directory import normalise_type
 
         turn = validate_turn(ReferralContext.of(tracker), places(), normalise_type)
@@ -414,24 +455,57 @@ def sample_texts() -> List[str]:
     texts: List[str] = []
     for retry in (None, "idk_need", "unclear_need"):
         texts += [rt.ask_need(retry, None).text, rt.ask_need(retry, "45402 (Dayton, OH)").text]
-    for retry in (None, "unknown_zip:99999", "unknown_city:", "ambiguous_city:Springfield", "state_only:OH",
-                  "idk_place", "near_me", "unclear_place"):
+    for retry in (
+        None,
+        "unknown_zip:99999",
+        "unknown_city:",
+        "ambiguous_city:Springfield",
+        "state_only:OH",
+        "idk_place",
+        "near_me",
+        "unclear_place",
+    ):
         for needs in ([], ["naloxone"], ["food", "housing"], [rt.ANY_NEED]):
             texts.append(rt.ask_place(retry, needs).text)
-    texts += [m().text for m in (rt.declined_message, rt.no_thanks_message, rt.gave_up_message,
-                                 rt.nothing_to_show_message, rt.look_again_message)]
-    option = rt.Option(name="Same-Day Buprenorphine Starts", organization="Sample Recovery Clinic",
-                       address="2200 Sample Road, Dayton, OH 45405", phone="937-555-0105", miles=2.6, open_now=False,
-                       hours=("MO,TU,WE,TH,FR 08:00-17:00",), walk_in=True, no_insurance=True,
-                       about="Buprenorphine started the same day for most people.", types=("buprenorphine",))
+    texts += [
+        m().text
+        for m in (
+            rt.declined_message,
+            rt.no_thanks_message,
+            rt.gave_up_message,
+            rt.nothing_to_show_message,
+            rt.look_again_message,
+        )
+    ]
+    option = rt.Option(
+        name="Same-Day Buprenorphine Starts",
+        organization="Sample Recovery Clinic",
+        address="2200 Sample Road, Dayton, OH 45405",
+        phone="937-555-0105",
+        miles=2.6,
+        open_now=False,
+        hours=("MO,TU,WE,TH,FR 08:00-17:00",),
+        walk_in=True,
+        no_insurance=True,
+        about="Buprenorphine started the same day for most people.",
+        types=("buprenorphine",),
+    )
     for code in rt.need_codes():
         for n in (1, 2, 3):
             for more in (True, False):
-                texts += [m.text for m in rt.options_messages([option] * n, "45402 (Dayton, OH)", [code], more,
-                                                              more_page=not more)]
+                texts += [
+                    m.text
+                    for m in rt.options_messages([option] * n, "45402 (Dayton, OH)", [code], more, more_page=not more)
+                ]
         lead = rt.no_results_lead([code], "45402 (Dayton, OH)", 100)
-        for first in (lead, rt.ANYWHERE_LEAD, rt.NO_MORE_LEAD, rt.ERROR_LEAD,
-                      rt.unknown_place_lead("unknown_zip", "00000"), rt.unknown_place_lead("unknown_city", "x")):
+        for first in (
+            lead,
+            rt.ANYWHERE_LEAD,
+            rt.NO_MORE_LEAD,
+            rt.ERROR_LEAD,
+            rt.unknown_place_lead("unknown_zip", "00000"),
+            rt.unknown_place_lead("unknown_city", "x"),
+        ):
             texts += [m.text for m in rt.national_messages(first, national_for([code]), rt.AFTER_NATIONAL)]
     item = option.remember()
     texts += [m.text for m in rt.chosen_messages(item)] + [rt.which_one_message(n).text for n in (1, 2, 3)]

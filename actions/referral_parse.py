@@ -10,6 +10,7 @@ the rules that combine them (negation, "that works", "NA" in capitals, towns and
 `normalise` and `is_negated` are the referral flow's own text normaliser and negation test,
 one function each, so a shared one (lantern/text.py) can replace them in one line.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,12 @@ ANYWHERE = "anywhere"  # no place given on purpose: national options only
 
 # Lists of alternatives in referral_words.yml besides `needs`, and how each is anchored.
 WORD_LISTS: Dict[str, Tuple[str, str]] = {
-    "anything": ("^(", ")$"), "dont_know": (r"\b(", r")\b"), "decline_whole": ("^(", r")\b"),
-    "decline_anywhere": (r"\b(", r")\b"), "more": (r"\b(", r")\b"), "anywhere": (r"\b(", r")\b"),
+    "anything": ("^(", ")$"),
+    "dont_know": (r"\b(", r")\b"),
+    "decline_whole": ("^(", r")\b"),
+    "decline_anywhere": (r"\b(", r")\b"),
+    "more": (r"\b(", r")\b"),
+    "anywhere": (r"\b(", r")\b"),
     "near_me": (r"\b(", r")\b"),
 }
 
@@ -84,13 +89,22 @@ def check_words(data: Mapping[str, Any], name: str = WORDS_FILE.name) -> Words:
     not_types = [code for code in needs if code not in TYPE_CODES]
     if not_types:
         raise ValueError(f"{name}: needs: not Lantern service types: {not_types}")
-    need_rules = tuple((code, re.compile(rf"\b(?:{'|'.join(_alternatives(f'{name}: needs.{code}', words))})\b"))
-                       for code, words in needs.items())
+    need_rules = tuple(
+        (code, re.compile(rf"\b(?:{'|'.join(_alternatives(f'{name}: needs.{code}', words))})\b"))
+        for code, words in needs.items()
+    )
     lists = {key: "|".join(_alternatives(f"{name}: {key}", data[key])) for key in WORD_LISTS}
     compiled = {key: re.compile(WORD_LISTS[key][0] + lists[key] + WORD_LISTS[key][1]) for key in WORD_LISTS}
     decline = re.compile(compiled["decline_whole"].pattern + "|" + compiled["decline_anywhere"].pattern)
-    return Words(needs=need_rules, anything=compiled["anything"], dont_know=compiled["dont_know"], decline=decline,
-                 more=compiled["more"], anywhere=compiled["anywhere"], near_me=compiled["near_me"])
+    return Words(
+        needs=need_rules,
+        anything=compiled["anything"],
+        dont_know=compiled["dont_know"],
+        decline=decline,
+        more=compiled["more"],
+        anywhere=compiled["anywhere"],
+        near_me=compiled["near_me"],
+    )
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +120,7 @@ def need_codes() -> Tuple[str, ...]:
 
 # ---------------------------------------------------------------- normalising and negation
 
+
 def normalise(text: Optional[str]) -> str:
     """Bare words for keyword matching (lantern.text.plain_words: folded, apostrophes dropped)."""
     return plain_words(text)
@@ -116,8 +131,10 @@ def _clauses(text: Optional[str]) -> str:
     return plain_words(text, clauses=True)
 
 
-_NEGATION = re.compile(r"(\bnot|\bno|\bdont|\bdon t|\binstead of|\brather than|\bwithout|\bnot looking for|"
-                       r"\bdont need|\bdont want|\bnot after)\s+(\w+\s+){0,2}$")
+_NEGATION = re.compile(
+    r"(\bnot|\bno|\bdont|\bdon t|\binstead of|\brather than|\bwithout|\bnot looking for|"
+    r"\bdont need|\bdont want|\bnot after)\s+(\w+\s+){0,2}$"
+)
 
 
 def is_negated(before: str) -> bool:
@@ -155,7 +172,7 @@ def parse_needs(text: Optional[str]) -> List[str]:
                 negated.add(code)
             else:
                 found.append((m.start(), code))
-            work = work[: m.start()] + " " * (m.end() - m.start()) + work[m.end():]
+            work = work[: m.start()] + " " * (m.end() - m.start()) + work[m.end() :]
     if _NA_CAPS.search(text or "") or re.search(r"\bna\b", norm) and re.search(r"\b(meeting|meetings|group)\b", norm):
         found.append((norm.find("na"), "mutual_help"))
     out: List[str] = []
@@ -183,6 +200,7 @@ def canonical_needs(values: Iterable[Any], normalise_type: Any = None) -> List[s
 
 # ---------------------------------------------------------------- short answers
 
+
 def is_dont_know(text: Optional[str]) -> bool:
     return bool(recognised_words().dont_know.search(normalise(text)))
 
@@ -196,6 +214,7 @@ def wants_more(text: Optional[str]) -> bool:
 
 
 # ---------------------------------------------------------------- where
+
 
 class PlaceLookup(Protocol):
     """What place parsing needs to know about the world (see actions/referral.py)."""
@@ -232,8 +251,9 @@ class PlaceGuess:
 
 
 # The states of zipgeo's table, without the territories whose codes are everyday words ("as").
-_STATE_NAMES: Dict[str, str] = {name: code for name, code in STATE_NAMES.items()
-                                if code not in {"GU", "VI", "AS", "MP"}}
+_STATE_NAMES: Dict[str, str] = {
+    name: code for name, code in STATE_NAMES.items() if code not in {"GU", "VI", "AS", "MP"}
+}
 _STATE_CODES = {code.lower(): code for code in _STATE_NAMES.values()}
 _STATE_FULL = {code: name.title() for name, code in _STATE_NAMES.items()}
 
@@ -248,26 +268,71 @@ _NOT_ZIP_NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)|(?<!\d)\d{6,}(?!\d)")
 _PLACE_PREPOSITIONS = {"in", "near", "around", "outside", "from"}
 _NEAR_WORDS = {"close", "next", "near"}  # 'close to Dayton'
 _NOT_CITY = {
-    "me", "here", "my", "the", "town", "city", "area", "place", "tonight", "today", "now", "home", "there",
-    "it", "a", "an", "this", "that", "you", "us", "yes", "no", "ok", "okay", "sure", "please", "thanks",
-    "help", "hi", "hey", "so", "and", "or", "for", "with", "what", "where", "why", "how", "the street",
-    "street", "county", "downtown", "hood", "neighborhood", "state", "general", "person",
+    "me",
+    "here",
+    "my",
+    "the",
+    "town",
+    "city",
+    "area",
+    "place",
+    "tonight",
+    "today",
+    "now",
+    "home",
+    "there",
+    "it",
+    "a",
+    "an",
+    "this",
+    "that",
+    "you",
+    "us",
+    "yes",
+    "no",
+    "ok",
+    "okay",
+    "sure",
+    "please",
+    "thanks",
+    "help",
+    "hi",
+    "hey",
+    "so",
+    "and",
+    "or",
+    "for",
+    "with",
+    "what",
+    "where",
+    "why",
+    "how",
+    "the street",
+    "street",
+    "county",
+    "downtown",
+    "hood",
+    "neighborhood",
+    "state",
+    "general",
+    "person",
 }
 
 
 def _state_at(tokens: List[str], j: int, allow_codes: bool = True) -> Optional[Tuple[str, int]]:
     """(state code, tokens used) for a state name or two-letter code starting at tokens[j]."""
     for width in (3, 2, 1):
-        words = " ".join(tokens[j:j + width])
-        if len(tokens[j:j + width]) == width and words in _STATE_NAMES:
+        words = " ".join(tokens[j : j + width])
+        if len(tokens[j : j + width]) == width and words in _STATE_NAMES:
             return _STATE_NAMES[words], width
     if allow_codes and j < len(tokens) and tokens[j] in _STATE_CODES:
         return _STATE_CODES[tokens[j]], 1
     return None
 
 
-def parse_place(text: Optional[str], lookup: PlaceLookup, place_context: bool = False,
-                need_words: bool = False) -> PlaceGuess:
+def parse_place(
+    text: Optional[str], lookup: PlaceLookup, place_context: bool = False, need_words: bool = False
+) -> PlaceGuess:
     """Where the person wants to look: a ZIP, a city and state, 'anywhere', or what went wrong.
 
     `place_context`: Lantern just asked where, so a bare town name counts.
@@ -295,7 +360,7 @@ def parse_place(text: Optional[str], lookup: PlaceLookup, place_context: bool = 
         for width in (3, 2, 1):
             if j - width < 0:
                 continue
-            city_words = tokens[j - width:j]
+            city_words = tokens[j - width : j]
             if city_words[0] in _NOT_CITY or city_words[0] in _PLACE_PREPOSITIONS:
                 continue
             label = lookup.city_label(" ".join(city_words), state[0])
@@ -345,11 +410,12 @@ def parse_place(text: Optional[str], lookup: PlaceLookup, place_context: bool = 
             return PlaceGuess("state_only", detail=state[0], label=_STATE_FULL.get(state[0], state[0]))
     if recognised_words().near_me.search(norm):
         return PlaceGuess("near_me")
-    if place_context and (_NOT_ZIP_NUMBER.fullmatch(norm.replace(" ", "")) or
-                          (norm.replace(" ", "").isdigit() and len(norm.replace(" ", "")) != 5)):
+    if place_context and (
+        _NOT_ZIP_NUMBER.fullmatch(norm.replace(" ", ""))
+        or (norm.replace(" ", "").isdigit() and len(norm.replace(" ", "")) != 5)
+    ):
         return PlaceGuess("unknown_zip", detail=norm[:10])
-    if place_context and not answer_words and (tried_after_preposition or (len(tokens) <= 3
-                                                                           and not parse_needs(norm))):
+    if place_context and not answer_words and (tried_after_preposition or (len(tokens) <= 3 and not parse_needs(norm))):
         return PlaceGuess("unknown_city")
     return PlaceGuess("none")
 
@@ -368,6 +434,7 @@ def state_answer(text: Optional[str]) -> Optional[str]:
 # ---------------------------------------------------------------- the form's decision
 # ---------------------------------------------------------------- the form's decision
 
+
 @dataclass
 class FormTurn:
     """What one message means for the referral form: slot updates, or None to let other rules answer."""
@@ -376,9 +443,15 @@ class FormTurn:
     done: bool = False  # end the form now (declined, or gave up kindly)
 
 
-def decide_form_turn(text: Optional[str], intent: Optional[str], entities: Sequence[Dict[str, Any]],
-                     slots: Dict[str, Any], requested: Optional[str], lookup: PlaceLookup,
-                     normalise_type: Any = None) -> Optional[FormTurn]:
+def decide_form_turn(
+    text: Optional[str],
+    intent: Optional[str],
+    entities: Sequence[Dict[str, Any]],
+    slots: Dict[str, Any],
+    requested: Optional[str],
+    lookup: PlaceLookup,
+    normalise_type: Any = None,
+) -> Optional[FormTurn]:
     """Read one message while the referral form runs (or is starting) and decide what changes.
 
     - A need or place named anywhere fills (or replaces) that slot: changes of mind are accepted.
@@ -451,13 +524,33 @@ def decide_form_turn(text: Optional[str], intent: Optional[str], entities: Seque
     return FormTurn(out)
 
 
-
 # ---------------------------------------------------------------- which one?
 
 _ORDINAL_WORDS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 _NUMBER_WORDS = {"one": 0, "two": 1, "three": 2, "1": 0, "2": 1, "3": 2}
-_NAME_STOPWORDS = {"fictional", "the", "and", "for", "of", "center", "centre", "services", "service", "program",
-                   "clinic", "one", "that", "this", "with", "sounds", "good", "want", "like", "try", "maybe"}
+_NAME_STOPWORDS = {
+    "fictional",
+    "the",
+    "and",
+    "for",
+    "of",
+    "center",
+    "centre",
+    "services",
+    "service",
+    "program",
+    "clinic",
+    "one",
+    "that",
+    "this",
+    "with",
+    "sounds",
+    "good",
+    "want",
+    "like",
+    "try",
+    "maybe",
+}
 
 
 def parse_choice(text: Optional[str], shown: Sequence[Dict[str, Any]]) -> Optional[int]:
@@ -481,7 +574,7 @@ def parse_choice(text: Optional[str], shown: Sequence[Dict[str, Any]]) -> Option
     # By name or by kind of service.
     scores = []
     needs = set(parse_needs(text))
-    for idx, item in enumerate(shown):
+    for item in shown:
         words = set(normalise(item.get("title")).split()) - _NAME_STOPWORDS
         score = sum(1 for t in tokens if len(t) >= 4 and t in words)
         if needs & set(item.get("types") or ()):

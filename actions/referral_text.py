@@ -9,6 +9,7 @@ its names are re-exported here so the flow has one import for its pure helpers.
 Messages follow /work/shared/mi-style.md: plain words, no labels, no "you should", no emoji,
 and the person can always say no.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,16 +19,39 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from actions.base import MAX_MESSAGES
 from actions.phrases import Message, fragment, say
 from actions.referral_parse import (  # noqa: F401  (re-exported: the flow's pure helpers, one import)
-    ANY_NEED, ANYWHERE, CRISIS_INTENTS, DECLINE_INTENTS, PASS_THROUGH_INTENTS, FormTurn, PlaceGuess, PlaceLookup,
-    canonical_needs, decide_form_turn, is_decline, is_dont_know, is_negated, need_codes, normalise, parse_choice,
-    parse_needs, parse_place, state_answer, state_name, wants_more)
+    ANY_NEED,
+    ANYWHERE,
+    CRISIS_INTENTS,
+    DECLINE_INTENTS,
+    PASS_THROUGH_INTENTS,
+    FormTurn,
+    PlaceGuess,
+    PlaceLookup,
+    canonical_needs,
+    decide_form_turn,
+    is_decline,
+    is_dont_know,
+    is_negated,
+    need_codes,
+    normalise,
+    parse_choice,
+    parse_needs,
+    parse_place,
+    state_answer,
+    state_name,
+    wants_more,
+)
 
 SMS_LIMIT = 320  # two SMS segments (tools/lint.py MAX_CHARS)
 PAGE_SIZE = 3
 
 # The leads and closing question of national options, by name (module attributes, read on first use).
-LEADS: Dict[str, str] = {"ANYWHERE_LEAD": "referral.lead.anywhere", "NO_MORE_LEAD": "referral.lead.no_more",
-                         "ERROR_LEAD": "referral.lead.error", "AFTER_NATIONAL": "referral.after_national"}
+LEADS: Dict[str, str] = {
+    "ANYWHERE_LEAD": "referral.lead.anywhere",
+    "NO_MORE_LEAD": "referral.lead.no_more",
+    "ERROR_LEAD": "referral.lead.error",
+    "AFTER_NATIONAL": "referral.after_national",
+}
 
 
 def __getattr__(name: str) -> Message:
@@ -53,6 +77,7 @@ def join_or(items: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------- the questions
 
+
 def ask_need(retry: Optional[str], place_label: Optional[str]) -> Message:
     """The question for what kind of help, worded for the first ask or a re-ask."""
     if retry == "idk_need":
@@ -74,8 +99,11 @@ def ask_place(retry: Optional[str], needs: Sequence[str]) -> Message:
     if kind == "unknown_city":
         return say("referral.ask_place.unknown_city")
     if kind == "ambiguous_city":
-        return (say("referral.ask_place.ambiguous_city", town=detail) if detail
-                else say("referral.ask_place.ambiguous_city_unnamed"))
+        return (
+            say("referral.ask_place.ambiguous_city", town=detail)
+            if detail
+            else say("referral.ask_place.ambiguous_city_unnamed")
+        )
     if kind == "state_only":
         return say("referral.ask_place.state_only", state=state_name(detail))
     if kind in ("idk_place", "near_me", "unclear_place"):
@@ -136,8 +164,13 @@ class Option:
 
     def remember(self) -> Dict[str, Any]:
         """The few fields kept in the conversation so the person can pick this one later."""
-        return {"title": self.title, "address": self.address, "phone": self.phone,
-                "hours": human_hours(self.hours), "types": list(self.types)}
+        return {
+            "title": self.title,
+            "address": self.address,
+            "phone": self.phone,
+            "hours": human_hours(self.hours),
+            "types": list(self.types),
+        }
 
 
 _DAY_NAMES = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
@@ -253,8 +286,15 @@ def _core(option: Option, number: Optional[int]) -> str:
         parts.append(f"{state}; {hours}" if state else hours)
     else:
         parts.append(_option_word("call_for_hours"))
-    access = [_option_word(w) for w, on in (("free", option.free), ("walk_in", option.walk_in),
-                                            ("no_insurance", option.no_insurance and not option.free)) if on]
+    access = [
+        _option_word(w)
+        for w, on in (
+            ("free", option.free),
+            ("walk_in", option.walk_in),
+            ("no_insurance", option.no_insurance and not option.free),
+        )
+        if on
+    ]
     if access:
         joined = ", ".join(access)
         parts.append(joined[0].upper() + joined[1:])
@@ -288,8 +328,14 @@ def options_intro(place_label: str, needs: Sequence[str], count: int, more_page:
     return say(key + "_for_need", place=place_label, need=need_label(needs))
 
 
-def options_messages(options: Sequence[Option], place_label: str, needs: Sequence[str], has_more: bool,
-                     start_number: int = 1, more_page: bool = False) -> List[Message]:
+def options_messages(
+    options: Sequence[Option],
+    place_label: str,
+    needs: Sequence[str],
+    has_more: bool,
+    start_number: int = 1,
+    more_page: bool = False,
+) -> List[Message]:
     """Up to three options as at most three SMS-sized messages, ending with 'which fits?'.
 
     Three options: the intro rides on the first and the question on the last. Two: the
@@ -326,7 +372,6 @@ class National:
     url: Optional[str] = None
 
 
-
 def render_national(r: National) -> str:
     """'Name: what it is (call 1-800-..., or the web address when there is no number).'"""
     contact = []
@@ -355,7 +400,6 @@ def pack(pieces: Sequence[Tuple[str, str]], limit: int = SMS_LIMIT) -> List[Mess
     return out
 
 
-
 Lead = Union[Message, str]
 
 
@@ -370,7 +414,7 @@ def national_messages(lead: Lead, resources: Sequence[National], closing: Option
     text = first.text
     if not lines:
         text = text.rsplit(". ", 1)[0].rstrip(".:") + ". " + say("referral.national.none").text
-    tail = [(last.text, last.mi) for last in [_as_message(closing, "open_question")] if closing]
+    tail = [(last.text, last.mi) for last in [_as_message(closing, "open_question")]] if closing is not None else []
     for keep in range(len(lines), -1, -1):
         messages = pack([(text, first.mi)] + [(line, "information") for line in lines[:keep]] + tail)
         if len(messages) <= MAX_MESSAGES:
@@ -380,8 +424,9 @@ def national_messages(lead: Lead, resources: Sequence[National], closing: Option
 
 def no_results_lead(needs: Sequence[str], place_label: str, searched_miles: float) -> Message:
     if searched_miles:
-        return say("referral.lead.no_results_within", need=need_label(needs), miles=f"{searched_miles:.0f}",
-                   place=place_label)
+        return say(
+            "referral.lead.no_results_within", need=need_label(needs), miles=f"{searched_miles:.0f}", place=place_label
+        )
     return say("referral.lead.no_results", need=need_label(needs), place=place_label)
 
 
@@ -392,6 +437,7 @@ def unknown_place_lead(status: str, place_label: str) -> Message:
 
 
 # ---------------------------------------------------------------- which one?
+
 
 def chosen_messages(item: Dict[str, Any]) -> List[Message]:
     """The picked option again in one message, then an affirmation and an open question about next steps."""

@@ -13,6 +13,7 @@ what kind of reflection; the message's themes (actions/cues.py) give it content:
 Questions are spent carefully (actions/mi.py, may_ask) so that reflections outnumber
 them at least two to one, as MITI asks. After three new change themes, a summary.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence
@@ -21,13 +22,46 @@ from actions import cues, mi, rulers, summary
 from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, fragment, has, say
 
-PRIORITY_CHANGE = ["family", "health", "safety", "money", "work", "legal", "cost", "control", "tired", "need", "ability",
-                   "commitment", "less", "stop"]
-PRIORITY_SUSTAIN = ["withdrawal", "pain", "alone", "pressure", "coping", "cant", "social", "enjoy", "no_problem",
-                    "not_ready"]
+PRIORITY_CHANGE = [
+    "family",
+    "health",
+    "safety",
+    "money",
+    "work",
+    "legal",
+    "cost",
+    "control",
+    "tired",
+    "need",
+    "ability",
+    "commitment",
+    "less",
+    "stop",
+]
+PRIORITY_SUSTAIN = [
+    "withdrawal",
+    "pain",
+    "alone",
+    "pressure",
+    "coping",
+    "cant",
+    "social",
+    "enjoy",
+    "no_problem",
+    "not_ready",
+]
 # The bot asked something whose answer is change talk by design.
-EVOKING_PROMPTS = {"why_not_lower", "one_higher", "what_would_raise", "why_sure", "what_helped", "next_step",
-                   "summary_check", "resume", "invite"}
+EVOKING_PROMPTS = {
+    "why_not_lower",
+    "one_higher",
+    "what_would_raise",
+    "why_sure",
+    "what_helped",
+    "next_step",
+    "summary_check",
+    "resume",
+    "invite",
+}
 DEFAULT_WHO = "the people you love"
 SUMMARY_EVERY = 3
 # An optional "tell me more" question only after this many reflections in a row: flow questions
@@ -56,8 +90,13 @@ def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Messag
     if polarity == "ambivalent" and (change or sustain):
         s_key = choose(sustain, PRIORITY_SUSTAIN) or "general"
         c_key = choose(change, PRIORITY_CHANGE, slots.get("change_themes") or []) or "general"
-        return say("reflect.double", rng, recent, s=fragment(f"sustain.{s_key}", "part"),
-                   c=fragment(f"change.{c_key}", "part", who=who))
+        return say(
+            "reflect.double",
+            rng,
+            recent,
+            s=fragment(f"sustain.{s_key}", "part"),
+            c=fragment(f"change.{c_key}", "part", who=who),
+        )
     if polarity in ("change", "ambivalent") and change:
         key = choose(change, PRIORITY_CHANGE, slots.get("change_themes") or [])
         return say(f"reflect.change.{key}", rng, recent, who=who)
@@ -77,8 +116,9 @@ def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Messag
     return say("reflect.neutral", rng, recent)
 
 
-def answer_reflection(last_prompt: Optional[str], polarity: str, found: Dict[str, Any],
-                      context: Context) -> Optional[Message]:
+def answer_reflection(
+    last_prompt: Optional[str], polarity: str, found: Dict[str, Any], context: Context
+) -> Optional[Message]:
     """A reflection fitted to the bot's own last question, when the answer names nothing more specific."""
     specific = found["change"] or found["sustain"] or found.get("feeling")
     if last_prompt == "what_helped" and polarity != "sustain" and not specific:
@@ -111,8 +151,9 @@ def reflect_turn(context: Context) -> Turn:
         slots = {**slots, "role": None, "who": None}
         context = Context(context.text, context.talk, slots, context.codes, context.recent, context.rng)
         turn.slots.update({"role": None, "who": None})
-    turn.messages.append(answer_reflection(last_prompt, polarity, found, context)
-                         or reflection(polarity, found, context))
+    turn.messages.append(
+        answer_reflection(last_prompt, polarity, found, context) or reflection(polarity, found, context)
+    )
 
     themes = list(slots.get("change_themes") or [])
     if slots.get("role") == "family":
@@ -142,20 +183,33 @@ def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: 
     asked = list(slots.get("ruler_asked") or [])
     summarised = int(slots.get("summary_at") or 0)
     merged = {**slots, **turn.slots, "change_themes": themes}
-    if polarity in ("change", "ambivalent") and len(themes) >= SUMMARY_EVERY and len(themes) - summarised >= SUMMARY_EVERY:
+    if (
+        polarity in ("change", "ambivalent")
+        and len(themes) >= SUMMARY_EVERY
+        and len(themes) - summarised >= SUMMARY_EVERY
+    ):
         return summary.summary_turn(Context(context.text, context.talk, merged, context.codes, recent, rng))
     if polarity != "sustain" and cues.how_unknown(context.text) and not slots.get("pending_offer"):
         return Turn([say("permission.recovery_menu", rng, recent)], {"pending_offer": "recovery_menu"})
     if "alone" in found["sustain"] and not slots.get("pending_offer"):
         return Turn([say("permission.never_alone", rng, recent)], {"pending_offer": "info:never_alone"})
     reflected_before = any(code in mi.REFLECTIONS for code in context.codes)
-    if polarity == "change" and "importance" not in asked and len(themes) >= 2 and reflected_before \
-            and mi.may_ask(context.codes, 2, pending):
+    if (
+        polarity == "change"
+        and "importance" not in asked
+        and len(themes) >= 2
+        and reflected_before
+        and mi.may_ask(context.codes, 2, pending)
+    ):
         return rulers.ask("importance", Context(context.text, context.talk, merged, context.codes, recent, rng))
     doubts = polarity == "sustain" and bool({"cant", "withdrawal"} & set(found["sustain"]))
-    if (polarity in ("change", "ambivalent") or doubts) and "importance" in asked and "confidence" not in asked \
-            and slots.get("last_prompt") not in ("why_not_lower", "what_would_raise") \
-            and mi.may_ask(context.codes, 2, pending):
+    if (
+        (polarity in ("change", "ambivalent") or doubts)
+        and "importance" in asked
+        and "confidence" not in asked
+        and slots.get("last_prompt") not in ("why_not_lower", "what_would_raise")
+        and mi.may_ask(context.codes, 2, pending)
+    ):
         return rulers.ask("confidence", Context(context.text, context.talk, merged, context.codes, recent, rng))
     if mi.may_ask(context.codes, INVITE_AFTER, pending):
         return Turn([say(f"invite.{polarity}", rng, recent)], {"last_prompt": "invite"})
@@ -173,25 +227,41 @@ class ActionReflect(MIAction):
 
 
 SAMPLE_MESSAGES = [
-    "i want to quit for my kids", "im so tired of this life", "it helps me get through the day",
-    "i dont want to stop", "i like it but its costing me my job", "been using fent for 5 years",
-    "im scared", "honestly im ashamed", "i can do this, i did it before", "i need to change something",
-    "i want to cut back and save some money", "my health is going downhill and i want to feel better",
-    "i cant stop, i tried so many times", "dopesick is the worst i cant do it", "idk just stuff",
+    "i want to quit for my kids",
+    "im so tired of this life",
+    "it helps me get through the day",
+    "i dont want to stop",
+    "i like it but its costing me my job",
+    "been using fent for 5 years",
+    "im scared",
+    "honestly im ashamed",
+    "i can do this, i did it before",
+    "i need to change something",
+    "i want to cut back and save some money",
+    "my health is going downhill and i want to feel better",
+    "i cant stop, i tried so many times",
+    "dopesick is the worst i cant do it",
+    "idk just stuff",
 ]
 
 
 def sample_texts() -> List[str]:
     """Reflections and follow-ups for a spread of messages and talk types (for the lint test)."""
     texts: List[str] = []
-    talks = [None, {"name": "change", "confidence": 0.9}, {"name": "sustain", "confidence": 0.9},
-             {"name": "neutral", "confidence": 0.9}, {"name": "change", "confidence": 0.6, "ambivalent": True}]
+    talks = [
+        None,
+        {"name": "change", "confidence": 0.9},
+        {"name": "sustain", "confidence": 0.9},
+        {"name": "neutral", "confidence": 0.9},
+        {"name": "change", "confidence": 0.6, "ambivalent": True},
+    ]
     histories = [[], ["complex_reflection"] * 3, ["open_question"]]
     for message in SAMPLE_MESSAGES:
         for talk in talks:
             for codes in histories:
                 for seed in range(3):
-                    context = Context.plain(message, {"change_themes": ["stop", "family"], "ruler_asked": []},
-                                            talk, codes, seed)
+                    context = Context.plain(
+                        message, {"change_themes": ["stop", "family"], "ruler_asked": []}, talk, codes, seed
+                    )
                     texts.extend(m.text for m in reflect_turn(context).messages)
     return texts

@@ -7,6 +7,7 @@ erase it. The rule follows with utter_tolerance_note (overdose risk after time o
 opioids, always) and utter_ask_what_helped; the answer to that is reflected by
 action_reflect as change talk (last_prompt = what_helped).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -27,8 +28,11 @@ def return_turn(context: Context) -> Optional[Turn]:
         return None
     length = cues.duration(context.text)
     rng, recent = context.rng, context.recent
-    message = (say("return.affirm.duration", rng, recent, duration=length) if length
-               else say("return.affirm.general", rng, recent))
+    message = (
+        say("return.affirm.duration", rng, recent, duration=length)
+        if length
+        else say("return.affirm.general", rng, recent)
+    )
     slots: Dict[str, Any] = {"last_prompt": "what_helped", "pending_offer": None, "ruler_pending": None}
     if length:
         slots["steps_taken"] = mi.add_unique(context.slots.get("steps_taken"), ["days"])
@@ -49,8 +53,7 @@ class ActionReturnToUse(MIAction):
     def decide(self, context: Context) -> Turn:
         return return_turn(context) or just_the_reflection(context)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
         if not cues.is_return_to_use(mi.text_of(tracker)):  # reflected only: skip the rule's next steps
             events.append(FollowupAction("action_listen"))
@@ -61,14 +64,20 @@ def just_the_reflection(context: Context) -> Turn:
     """action_reflect's reflection alone (no follow-up question): the rule's turn ends here."""
     turn = reflect_turn(context)
     turn.messages = turn.messages[:1]
-    turn.slots = {k: v for k, v in turn.slots.items() if k not in ("ruler_pending", "ruler_asked", "pending_offer",
-                                                                     "summary_at")}
+    turn.slots = {
+        k: v for k, v in turn.slots.items() if k not in ("ruler_pending", "ruler_asked", "pending_offer", "summary_at")
+    }
     turn.slots["last_prompt"] = None
     return turn
 
 
-SAMPLE_MESSAGES = ["i relapsed after 3 months", "used again after like a year clean", "slipped up last night",
-                   "i was 90 days sober and i used", "back at it after a couple weeks off"]
+SAMPLE_MESSAGES = [
+    "i relapsed after 3 months",
+    "used again after like a year clean",
+    "slipped up last night",
+    "i was 90 days sober and i used",
+    "back at it after a couple weeks off",
+]
 
 
 def sample_texts() -> List[str]:

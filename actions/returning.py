@@ -8,6 +8,7 @@ want to be there for your kids. Want to pick up from there, or start fresh?").
 "start fresh" (`start_fresh`, action_start_fresh) clears that memory. Memory older
 than the retention period (LANTERN_RETENTION_DAYS) is dropped at session start.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -42,18 +43,27 @@ def resume_turn(context: Context) -> Turn:
     text = summary_text(say("returning.resume", rng, recent).text, context.slots)
     first = Message(text, "summary") if text else recap(context)
     if first is None:
-        return Turn([say("returning.later", rng, recent), say("returning.fresh.question", rng, recent)],
-                    {"pending_offer": None, "last_prompt": None})
-    return Turn([first, say("returning.resume.question", rng, recent)],
-                {"pending_offer": None, "last_prompt": "resume", "memory_from_before": False})
+        return Turn(
+            [say("returning.later", rng, recent), say("returning.fresh.question", rng, recent)],
+            {"pending_offer": None, "last_prompt": None},
+        )
+    return Turn(
+        [first, say("returning.resume.question", rng, recent)],
+        {"pending_offer": None, "last_prompt": "resume", "memory_from_before": False},
+    )
 
 
 def fresh_turn(context: Context) -> Turn:
     """Forget what was kept (memory and turn state); say so plainly; ask openly."""
     cleared: Dict[str, Any] = {name: None for name in mi.MEMORY_SLOTS + mi.TRANSIENT_SLOTS + ("memory_since",)}
     cleared["memory_from_before"] = False
-    return Turn([say("returning.fresh", context.rng, context.recent),
-                 say("returning.fresh.question", context.rng, context.recent)], cleared)
+    return Turn(
+        [
+            say("returning.fresh", context.rng, context.recent),
+            say("returning.fresh.question", context.rng, context.recent),
+        ],
+        cleared,
+    )
 
 
 class ActionStartFresh(MIAction):
@@ -70,8 +80,11 @@ def sample_texts() -> List[str]:
     texts: List[str] = []
     memories: List[Dict[str, Any]] = [
         {"change_themes": ["family", "less", "tired"], "who": "your kids", "steps_taken": ["naloxone", "days"]},
-        {"change_themes": ["health"]}, {"steps_taken": ["testing"]}, {},
-        {"change_themes": ["family"], "who": "your son", "role": "family"}]
+        {"change_themes": ["health"]},
+        {"steps_taken": ["testing"]},
+        {},
+        {"change_themes": ["family"], "who": "your son", "role": "family"},
+    ]
     for slots in memories:
         for seed in range(3):
             context = Context.plain("", slots, seed=seed)

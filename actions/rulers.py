@@ -7,6 +7,7 @@ gentle re-ask. The question itself is asked from action_reflect when the convers
 enough change talk (actions/reflect.py); answers come here as `give_number`, or through
 action_reflect / action_unsure / action_fallback while a ruler is pending.
 """
+
 from __future__ import annotations
 
 import math
@@ -60,20 +61,27 @@ def number_turn(kind: str, answer: RulerAnswer, context: Context) -> Turn:
     slots: Dict[str, Any] = {kind: low, "ruler_pending": None}
     if kind == "importance":
         if high == 0:
-            messages = [say("ruler.importance.zero", rng, recent), say("ruler.importance.what_would_raise", rng, recent)]
+            messages = [
+                say("ruler.importance.zero", rng, recent),
+                say("ruler.importance.what_would_raise", rng, recent),
+            ]
             slots["last_prompt"] = "what_would_raise"
         else:
             lower = lower_number(low)
-            messages = [say(f"ruler.importance.{band(low)}", rng, recent, n=n),
-                        say("ruler.importance.why_lower", rng, recent, n=n, lower=str(lower))]
+            messages = [
+                say(f"ruler.importance.{band(low)}", rng, recent, n=n),
+                say("ruler.importance.why_lower", rng, recent, n=n, lower=str(lower)),
+            ]
             slots["last_prompt"] = "why_not_lower"
     else:
         if low >= 10:
             messages = [say("ruler.confidence.high", rng, recent, n=n), say("ruler.confidence.why_sure", rng, recent)]
             slots["last_prompt"] = "why_sure"
         else:
-            messages = [say(f"ruler.confidence.{band(low)}", rng, recent, n=n),
-                        say("ruler.confidence.one_higher", rng, recent, n=n, higher=str(higher_number(high)))]
+            messages = [
+                say(f"ruler.confidence.{band(low)}", rng, recent, n=n),
+                say("ruler.confidence.one_higher", rng, recent, n=n, higher=str(higher_number(high))),
+            ]
             slots["last_prompt"] = "one_higher"
     return Turn(messages, slots)
 
@@ -86,8 +94,10 @@ def reply_turn(answer: RulerAnswer, context: Context) -> Turn:
     rng, recent = context.rng, context.recent
     if kind not in KINDS:
         if answer.status == "number":
-            return Turn([say("ruler.no_context", rng, recent, n=answer.label),
-                         say("ruler.no_context.ask", rng, recent)], {"last_prompt": None})
+            return Turn(
+                [say("ruler.no_context", rng, recent, n=answer.label), say("ruler.no_context.ask", rng, recent)],
+                {"last_prompt": None},
+            )
         return Turn([say("unsure.reflect", rng, recent)], {"last_prompt": None})
     if answer.status == "number":
         return number_turn(kind, answer, context)
@@ -95,8 +105,9 @@ def reply_turn(answer: RulerAnswer, context: Context) -> Turn:
         return Turn([say("ruler.drop", rng, recent)], {"ruler_pending": None, "last_prompt": None})
     if answer.status == "out_of_range":
         return Turn([say("ruler.out_of_range", rng, recent)], {"ruler_pending": kind + RETRY})
-    return Turn([say("ruler.unknown", rng, recent), say("ruler.unknown.reask", rng, recent)],
-                {"ruler_pending": kind + RETRY})
+    return Turn(
+        [say("ruler.unknown", rng, recent), say("ruler.unknown.reask", rng, recent)], {"ruler_pending": kind + RETRY}
+    )
 
 
 class ActionRulerReply(MIAction):

@@ -7,6 +7,7 @@ with a value is carried over (crisis, referral and all), except:
 - the memory (lantern/memory.py MEMORY_SLOTS) once it is older than LANTERN_RETENTION_DAYS.
 It sets `memory_from_before` when there is something the greeting can pick up.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,10 +26,12 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         from lantern import settings
 
         values = carried_slots(dict(tracker.slots or {}), time.time(), settings.load().retention_days)
-        return [SessionStarted(), *[SlotSet(name, value) for name, value in values.items()],
-                ActionExecuted("action_listen")]
+        return [
+            SessionStarted(),
+            *[SlotSet(name, value) for name, value in values.items()],
+            ActionExecuted("action_listen"),
+        ]

@@ -7,6 +7,7 @@ says what it shows about the person; then the invitation ("what might come next,
 anything?"), which keeps recovery in view: a step is never the end point. The invitation
 is not repeated when the last turn already asked it (two steps reported in a row).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -31,8 +32,11 @@ def step_turn(context: Context) -> Turn:
     rng, recent = context.rng, context.recent
     if key == "days":
         length = cues.step_duration(context.text)
-        affirm = (say("step.affirm.days", rng, recent, duration=length) if length
-                  else say("step.affirm.days_vague", rng, recent))
+        affirm = (
+            say("step.affirm.days", rng, recent, duration=length)
+            if length
+            else say("step.affirm.days_vague", rng, recent)
+        )
     else:
         affirm = say(f"step.affirm.{key}", rng, recent)
     reflect_key = f"step.reflect.{key}" if has(f"step.reflect.{key}") else "step.reflect.general"
@@ -56,10 +60,20 @@ class ActionAffirmStep(MIAction):
 
 
 SAMPLE_MESSAGES = [
-    "got narcan today", "i didnt use alone last night", "tested my stuff with fent strips", "i cut down to half",
-    "didnt use yesterday", "switched to smoking instead of shooting", "called the clinic", "started subs monday",
-    "went to my first na meeting", "30 days clean today", "a couple weeks sober", "been off it for a while now",
-    "i threw out my stash", "now i buy them off the street",
+    "got narcan today",
+    "i didnt use alone last night",
+    "tested my stuff with fent strips",
+    "i cut down to half",
+    "didnt use yesterday",
+    "switched to smoking instead of shooting",
+    "called the clinic",
+    "started subs monday",
+    "went to my first na meeting",
+    "30 days clean today",
+    "a couple weeks sober",
+    "been off it for a while now",
+    "i threw out my stash",
+    "now i buy them off the street",
 ]
 
 

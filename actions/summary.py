@@ -7,6 +7,7 @@ the person is asked what they make of it. `action_summarize` answers "so what
 now?" (`what_next`); action_reflect also offers a summary by itself once three
 new change themes have come up.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -52,11 +53,14 @@ def summary_text(opener: str, slots: Dict[str, Any]) -> Optional[str]:
     steps = step_items(slots.get("steps_taken") or [])
     importance = slots.get("importance")
     for n_changes, n_steps, with_sustain, with_ruler in itertools.product(
-            range(len(changes), 0, -1), range(len(steps), -1, -1), (True, False), (True, False)):
+        range(len(changes), 0, -1), range(len(steps), -1, -1), (True, False), (True, False)
+    ):
         parts = [opener]
         if with_sustain and sustain:
-            parts.append(f"Part of you {fragment('sustain.' + sustain[0], 'part')}. At the same time, you "
-                         f"{join_phrases(changes[-n_changes:])}.")
+            parts.append(
+                f"Part of you {fragment('sustain.' + sustain[0], 'part')}. At the same time, you "
+                f"{join_phrases(changes[-n_changes:])}."
+            )
         else:
             parts.append(f"You {join_phrases(changes[-n_changes:])}.")
         if n_steps:
@@ -79,11 +83,20 @@ def summary_turn(context: Context, question_key: str = "summary.key_question") -
     text = summary_text(opener.text, context.slots)
     themes = context.slots.get("change_themes") or []
     if text is None:
-        return Turn([say("summary.empty", context.rng, context.recent),
-                     say("summary.empty.question", context.rng, context.recent)], {"last_prompt": None})
-    return Turn([Message(text, "summary", talk="change"), say(question_key, context.rng, context.recent)],
-                {"summary_at": float(len(themes)),
-                 "last_prompt": "next_step" if question_key == "summary.next_question" else "summary_check"})
+        return Turn(
+            [
+                say("summary.empty", context.rng, context.recent),
+                say("summary.empty.question", context.rng, context.recent),
+            ],
+            {"last_prompt": None},
+        )
+    return Turn(
+        [Message(text, "summary", talk="change"), say(question_key, context.rng, context.recent)],
+        {
+            "summary_at": float(len(themes)),
+            "last_prompt": "next_step" if question_key == "summary.next_question" else "summary_check",
+        },
+    )
 
 
 class ActionSummarize(MIAction):
@@ -104,9 +117,13 @@ def sample_texts() -> List[str]:
     texts: List[str] = []
     for i in range(len(change)):
         themes = [change[(i + j) % len(change)] for j in range(4)]
-        slots = {"change_themes": themes, "sustain_themes": [sustain[i % len(sustain)]],
-                 "steps_taken": [steps[i % len(steps)], steps[(i + 3) % len(steps)]], "importance": 7.0,
-                 "who": "your grandkids"}
+        slots = {
+            "change_themes": themes,
+            "sustain_themes": [sustain[i % len(sustain)]],
+            "steps_taken": [steps[i % len(steps)], steps[(i + 3) % len(steps)]],
+            "importance": 7.0,
+            "who": "your grandkids",
+        }
         for seed in range(3):
             turn = summary_turn(Context.plain(slots=slots, seed=seed))
             texts.extend(m.text for m in turn.messages)

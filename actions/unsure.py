@@ -4,6 +4,7 @@ During a ruler it is a ruler answer (one gentle re-ask, then the numbers are dro
 After one of the bot's own questions it is a hard question to answer; otherwise it is
 ambivalence or not knowing yet, which is fine. Reflect, don't push.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -40,8 +41,12 @@ class ActionUnsure(MIAction):
 
 def sample_texts() -> List[str]:
     texts: List[str] = []
-    for slots in ({}, {"ruler_pending": "importance"}, {"ruler_pending": "confidence:retry"},
-                  {"last_prompt": "why_not_lower"}):
+    for slots in (
+        {},
+        {"ruler_pending": "importance"},
+        {"ruler_pending": "confidence:retry"},
+        {"last_prompt": "why_not_lower"},
+    ):
         for codes in ([], ["complex_reflection"] * 3):
             for seed in range(3):
                 texts.extend(m.text for m in unsure_turn(Context.plain("idk", slots, codes=codes, seed=seed)).messages)

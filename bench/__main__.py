@@ -2,6 +2,7 @@
 
 Each section of bench/README.md is replaced when its benchmark runs again; the others are kept.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,20 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["foundation", "crisis", "crisis_blind", "faults", "encoder", "talk_type", "mi", "anonymizer", "transcripts", "directory", "referral", "channels"]
+ORDER = [
+    "foundation",
+    "crisis",
+    "crisis_blind",
+    "faults",
+    "encoder",
+    "talk_type",
+    "mi",
+    "anonymizer",
+    "transcripts",
+    "directory",
+    "referral",
+    "channels",
+]
 
 
 def available() -> list:
@@ -31,9 +45,11 @@ def merge(old: str, new_sections: dict) -> str:
         kept[name] = chunk.rstrip() + "\n"
     kept.update(new_sections)
     names = [n for n in ORDER if n in kept] + sorted(n for n in kept if n not in ORDER)
-    header = (f"# Benchmarks\n\nWritten by `make bench` (`make bench BENCH=\"mi channels\"` reruns some). "
-              f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; each section says when "
-              "it was measured.\n\n")
+    header = (
+        f'# Benchmarks\n\nWritten by `make bench` (`make bench BENCH="mi channels"` reruns some). '
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; each section says when "
+        "it was measured.\n\n"
+    )
     return header + "\n".join(kept[n] for n in names)
 
 
@@ -42,8 +58,13 @@ def main() -> int:
     for name in available():
         started = time.monotonic()
         print(f"== bench.{name} ...", flush=True)
-        proc = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent, capture_output=True,
-                              text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+        proc = subprocess.run(
+            [sys.executable, "-m", f"bench.{name}"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(HERE.parent)},
+        )
         took = time.monotonic() - started
         if proc.returncode != 0:
             failed.append(name)
@@ -51,8 +72,10 @@ def main() -> int:
         else:
             body = proc.stdout.strip()
         load = os.getloadavg()[0]
-        section = (f"### bench.{name} ({took:.0f} s, measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, "
-                   f"load average {load:.1f})\n\n{body}\n")
+        section = (
+            f"### bench.{name} ({took:.0f} s, measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, "
+            f"load average {load:.1f})\n\n{body}\n"
+        )
         print(section, flush=True)
         sections[name] = section
         readme = HERE / "README.md"

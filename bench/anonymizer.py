@@ -6,6 +6,7 @@ Prints Markdown. The main set (tests/data/pii_messages.yml) is the one the
 recognizers were developed against; the held-out set was written afterwards
 and is reported separately as a check on over-fitting.
 """
+
 from __future__ import annotations
 
 import statistics

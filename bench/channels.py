@@ -6,6 +6,7 @@ SMS pointed at a local fake Twilio, then prints a Markdown table. Needs Debian's
 
 Targets (the issue): widget script <= 100 kB gzipped; SMS webhook p95 <= 200 ms.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -85,9 +86,14 @@ def sms_times(stack, fake: FakeTwilio) -> Dict[str, List[float]]:
 def main() -> int:
     raw, gz = widget_size()
     fake = FakeTwilio().start()
-    overrides = {"LANTERN_PUBLIC_URL": PUBLIC_URL, "LANTERN_TWILIO_ACCOUNT_SID": fake.account_sid,
-                 "LANTERN_TWILIO_AUTH_TOKEN": fake.auth_token, "LANTERN_TWILIO_API_URL": fake.url,
-                 "LANTERN_SMS_FROM": SMS_FROM, "LANTERN_SUPPORT_CONTACT": "1-800-555-0199"}
+    overrides = {
+        "LANTERN_PUBLIC_URL": PUBLIC_URL,
+        "LANTERN_TWILIO_ACCOUNT_SID": fake.account_sid,
+        "LANTERN_TWILIO_AUTH_TOKEN": fake.auth_token,
+        "LANTERN_TWILIO_API_URL": fake.url,
+        "LANTERN_SMS_FROM": SMS_FROM,
+        "LANTERN_SUPPORT_CONTACT": "1-800-555-0199",
+    }
     with tempfile.TemporaryDirectory(prefix="bench-channels-") as tmp:
         s = make_settings(Path(tmp), **overrides)
         stack = start_stack(s, model=MODEL, env_overrides=overrides)
@@ -99,26 +105,43 @@ def main() -> int:
             fake.stop()
     warm = page[1:]
     rows = [
-        ("widget script, gzipped", f"{gz / 1024:.1f} kB ({raw / 1024:.1f} kB raw)", "<= 100 kB",
-         "ok" if gz <= 100 * 1024 else "OVER"),
+        (
+            "widget script, gzipped",
+            f"{gz / 1024:.1f} kB ({raw / 1024:.1f} kB raw)",
+            "<= 100 kB",
+            "ok" if gz <= 100 * 1024 else "OVER",
+        ),
         ("page load to first bot message, first visit after start", f"{page[0]:.0f} ms", "", ""),
-        (f"page load to first bot message, median of {len(warm)} (max)",
-         f"{statistics.median(warm):.0f} ms ({max(warm):.0f} ms)", "", ""),
+        (
+            f"page load to first bot message, median of {len(warm)} (max)",
+            f"{statistics.median(warm):.0f} ms ({max(warm):.0f} ms)",
+            "",
+            "",
+        ),
     ]
-    for _name, values, label in (("quiet", sms["quiet"], f"{SMS_QUIET} messages one at a time"),
-                                ("steady", sms["steady"], f"{SMS_STEADY} messages, one a second"),
-                                ("overload", sms["overload"], f"{SMS_OVERLOAD} messages, 4 a second (overload)")):
+    for _name, values, label in (
+        ("quiet", sms["quiet"], f"{SMS_QUIET} messages one at a time"),
+        ("steady", sms["steady"], f"{SMS_STEADY} messages, one a second"),
+        ("overload", sms["overload"], f"{SMS_OVERLOAD} messages, 4 a second (overload)"),
+    ):
         p95 = pct(values, 95)
-        rows.append((f"SMS webhook response, {label}: p50 / p95 (max)",
-                     f"{pct(values, 50):.0f} / {p95:.0f} ms ({max(values):.0f} ms)", "p95 <= 200 ms",
-                     "ok" if p95 <= 200 else "OVER"))
+        rows.append(
+            (
+                f"SMS webhook response, {label}: p50 / p95 (max)",
+                f"{pct(values, 50):.0f} / {p95:.0f} ms ({max(values):.0f} ms)",
+                "p95 <= 200 ms",
+                "ok" if p95 <= 200 else "OVER",
+            )
+        )
     print("| figure | measured | target | |")
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-    print("\nChromium " + "(Debian package, headless)" + f"; {PAGE_RUNS} fresh browser contexts, each a new session. "
-          "SMS times are from the signed POST to the TwiML answer, on this machine's loopback; "
-          "the reply itself goes out afterwards through the (fake) Messages API.")
+    print(
+        "\nChromium " + "(Debian package, headless)" + f"; {PAGE_RUNS} fresh browser contexts, each a new session. "
+        "SMS times are from the signed POST to the TwiML answer, on this machine's loopback; "
+        "the reply itself goes out afterwards through the (fake) Messages API."
+    )
     return 0
 
 

@@ -19,6 +19,7 @@ at the end of the set), each scored once before fixing:
 So the pattern layer alone misses about one unseen crisis phrasing in five;
 it is a floor under the trained intents (detector.combine), not a substitute.
 """
+
 from __future__ import annotations
 
 import sys
@@ -47,8 +48,9 @@ def quality(messages: List[Dict]) -> Dict[str, str]:
     pos_r = [detect(m["text"]) for m in pos]
     neg_r = [detect(m["text"]) for m in neg]
     amb_r = [detect(m["text"]) for m in ambiguous]
-    caught = sum(r.level == "crisis" and family(r.category) == family(m["category"])
-                 for m, r in zip(pos, pos_r, strict=True))
+    caught = sum(
+        r.level == "crisis" and family(r.category) == family(m["category"]) for m, r in zip(pos, pos_r, strict=True)
+    )
     exact = sum(r.level == "crisis" and r.stored_category == m["category"] for m, r in zip(pos, pos_r, strict=True))
     alarms = sum(r.level == "crisis" for r in neg_r)
     neg_check = sum(r.level == "check_in" for r in neg_r)
@@ -134,9 +136,15 @@ def through_server(messages: List[Dict]) -> Dict[str, str]:
         finally:
             stack.stop()
     return {
-        "Pipeline recall on crisis positives (model + detector, real server)": f"{100 * caught / len(pos):.1f}% ({caught}/{len(pos)})",
-        "Pipeline false alarms on hard negatives (full script)": f"{100 * alarms / len(neg):.1f}% ({alarms}/{len(neg)})",
-        f"Crisis reply latency p50, first message of a conversation ({len(timings)} replies)": f"{pct(timings, 50) * 1000:.0f} ms",
+        "Pipeline recall on crisis positives (model + detector, real server)": (
+            f"{100 * caught / len(pos):.1f}% ({caught}/{len(pos)})"
+        ),
+        "Pipeline false alarms on hard negatives (full script)": (
+            f"{100 * alarms / len(neg):.1f}% ({alarms}/{len(neg)})"
+        ),
+        f"Crisis reply latency p50, first message of a conversation ({len(timings)} replies)": (
+            f"{pct(timings, 50) * 1000:.0f} ms"
+        ),
         "Crisis reply latency p95": f"{pct(timings, 95) * 1000:.0f} ms",
     }
 
@@ -145,13 +153,17 @@ def main() -> int:
     messages = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]
     rows = {**quality(messages), **latency(messages), **through_server(messages)}
     counts = {lvl: sum(m["level"] == lvl for m in messages) for lvl in ("crisis", "none", "check_in")}
-    print(f"Crisis detector on {len(messages)} messages ({counts['crisis']} positives, {counts['none']} hard negatives, "
-          f"{counts['check_in']} ambiguous); latency over {PASSES} passes.\n")
+    print(
+        f"Crisis detector on {len(messages)} messages ({counts['crisis']} positives, {counts['none']} hard negatives, "
+        f"{counts['check_in']} ambiguous); latency over {PASSES} passes.\n"
+    )
     print("| Measure | Value |")
     print("|---|---|")
     for name, value in rows.items():
         print(f"| {name} | {value} |")
-    print("\nIn-sample figures (the patterns were tuned on this set); blind-round figures are in this module's docstring.")
+    print(
+        "\nIn-sample figures (the patterns were tuned on this set); blind-round figures are in this module's docstring."
+    )
     return 0
 
 

@@ -21,6 +21,7 @@ negatives the full script and the check-in are counted apart.
 The server is started here with the trained model (models/lantern.tar.gz), on free ports with
 its own data folder, exactly as `make run` starts it.
 """
+
 from __future__ import annotations
 
 import sys
@@ -73,8 +74,9 @@ def send(s: Any, sender: str, text: str) -> Reply:
     elapsed = (time.perf_counter() - started) * 1000
     if status != 200 or not isinstance(body, list):
         raise RuntimeError(f"turn failed with HTTP {status}")
-    markers = tuple(str(m["custom"]["crisis"]) for m in body
-                    if isinstance(m.get("custom"), dict) and m["custom"].get("crisis"))
+    markers = tuple(
+        str(m["custom"]["crisis"]) for m in body if isinstance(m.get("custom"), dict) and m["custom"].get("crisis")
+    )
     return Reply(markers, elapsed)
 
 
@@ -124,10 +126,15 @@ def figures(result: SetResult) -> List[Tuple[str, str]]:
     ]
     multi_pos = [(c, rs) for c, rs in result.multi if c["kind"] != "none"]
     multi_neg = [(c, rs) for c, rs in result.multi if c["kind"] == "none"]
-    rows.append(("multi-message cases caught", rate(sum(any(r.caught for r in rs) for _, rs in multi_pos),
-                                                   len(multi_pos))))
-    rows.append(("multi-message negatives with a crisis marker",
-                 rate(sum(any(r.caught for r in rs) for _, rs in multi_neg), len(multi_neg))))
+    rows.append(
+        ("multi-message cases caught", rate(sum(any(r.caught for r in rs) for _, rs in multi_pos), len(multi_pos)))
+    )
+    rows.append(
+        (
+            "multi-message negatives with a crisis marker",
+            rate(sum(any(r.caught for r in rs) for _, rs in multi_neg), len(multi_neg)),
+        )
+    )
     crisis_ms = [r.ms for _, r in result.singles if r.full_script]
     all_ms = [r.ms for _, r in result.singles]
     rows.append(("crisis reply latency p50 / p95", f"{pct(crisis_ms, 50):.0f} / {pct(crisis_ms, 95):.0f} ms"))
@@ -151,8 +158,7 @@ def misses(result: SetResult) -> List[str]:
 
 
 def table(results: List[SetResult]) -> str:
-    out = ["| measure | " + " | ".join(r.name for r in results) + " |",
-           "|---|" + "---|" * len(results)]
+    out = ["| measure | " + " | ".join(r.name for r in results) + " |", "|---|" + "---|" * len(results)]
     columns = [dict(figures(r)) for r in results]
     for name, _ in figures(results[0]):
         out.append(f"| {name} | " + " | ".join(c[name] for c in columns) + " |")
@@ -174,13 +180,16 @@ def latency_ratio(results: List[SetResult], baseline: List[SetResult]) -> str:
     """Crisis reply p95 against a baseline model's on the same messages, in the same run (the machine is shared)."""
     ours = [r.ms for res in results for _, r in res.singles if r.full_script]
     theirs = [r.ms for res in baseline for _, r in res.singles if r.full_script]
-    return (f"\n\nCrisis reply latency against the baseline model in the same run: p50 {pct(ours, 50):.0f} vs "
-            f"{pct(theirs, 50):.0f} ms, p95 {pct(ours, 95):.0f} vs {pct(theirs, 95):.0f} ms "
-            f"(p95 ratio {pct(ours, 95) / pct(theirs, 95):.2f}x).")
+    return (
+        f"\n\nCrisis reply latency against the baseline model in the same run: p50 {pct(ours, 50):.0f} vs "
+        f"{pct(theirs, 50):.0f} ms, p95 {pct(ours, 95):.0f} vs {pct(theirs, 95):.0f} ms "
+        f"(p95 ratio {pct(ours, 95) / pct(theirs, 95):.2f}x)."
+    )
 
 
-def run(paths: Optional[List[Path]] = None, show_misses: bool = False, model: Path = MODEL,
-        baseline: Optional[Path] = None) -> str:
+def run(
+    paths: Optional[List[Path]] = None, show_misses: bool = False, model: Path = MODEL, baseline: Optional[Path] = None
+) -> str:
     paths = paths or sorted(SETS_DIR.glob("*.yml"))
     results = serve_and_run(paths, model)
     text = table(results)

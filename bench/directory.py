@@ -4,6 +4,7 @@ Run: .venv/bin/python -m bench.directory [--services N] [--queries N] [--seed N]
 Everything happens in a temporary folder (CSV and SQLite file); nothing touches
 the network. Prints a Markdown table. Targets from the issue: search p95 <= 20 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,11 +28,21 @@ from lantern.directory.importer import import_path
 from lantern.directory.search import search
 
 _TERM_NAMES = {
-    "treatment": "Outpatient Substance Use Treatment", "buprenorphine": "Buprenorphine Treatment",
-    "methadone": "Methadone Maintenance", "detox": "Detoxification", "syringe_services": "Syringe Services Program",
-    "naloxone": "Naloxone Distribution", "test_strips": "Fentanyl Test Strips", "mutual_help": "Support Groups",
-    "peer_support": "Peer Support Services", "counselling": "Individual Counseling", "mental_health": "Mental Health Care",
-    "medical": "Primary Care", "testing": "HIV Testing", "housing": "Emergency Shelter", "food": "Food Pantries",
+    "treatment": "Outpatient Substance Use Treatment",
+    "buprenorphine": "Buprenorphine Treatment",
+    "methadone": "Methadone Maintenance",
+    "detox": "Detoxification",
+    "syringe_services": "Syringe Services Program",
+    "naloxone": "Naloxone Distribution",
+    "test_strips": "Fentanyl Test Strips",
+    "mutual_help": "Support Groups",
+    "peer_support": "Peer Support Services",
+    "counselling": "Individual Counseling",
+    "mental_health": "Mental Health Care",
+    "medical": "Primary Care",
+    "testing": "HIV Testing",
+    "housing": "Emergency Shelter",
+    "food": "Food Pantries",
     "crisis": "Crisis Intervention",
 }
 _DAYS = ["MO,TU,WE,TH,FR", "MO,WE,FR", "TU,TH", "SA", "SU", "MO,TU,WE,TH,FR,SA,SU"]
@@ -53,8 +64,14 @@ def generate(folder: Path, n_services: int, rng: random.Random, zips: Sequence[s
     centres = [zipgeo.lookup_zip(z) for z in metros]
     n_orgs = max(1, n_services // 3)
     orgs, locs, addrs, svcs, sals, phones, scheds, attrs, langs = [], [], [], [], [], [], [], [], []
-    terms = [{"id": f"t-{c}", "code": c.upper(), "name": n, "description": n, "taxonomy": "bench"} for c, n in _TERM_NAMES.items()]
-    terms += [{"id": f"t-{f}", "code": f, "name": f, "description": f, "taxonomy": "lantern"} for f in ("free", "walk_in", "no_insurance")]
+    terms = [
+        {"id": f"t-{c}", "code": c.upper(), "name": n, "description": n, "taxonomy": "bench"}
+        for c, n in _TERM_NAMES.items()
+    ]
+    terms += [
+        {"id": f"t-{f}", "code": f, "name": f, "description": f, "taxonomy": "lantern"}
+        for f in ("free", "walk_in", "no_insurance")
+    ]
     for o in range(n_orgs):
         orgs.append({"id": f"o{o}", "name": f"Bench Org {o}", "description": "Generated for the benchmark."})
         phones.append({"id": f"po{o}", "organization_id": f"o{o}", "number": f"555-01{o % 100:02d}"})
@@ -67,34 +84,80 @@ def generate(folder: Path, n_services: int, rng: random.Random, zips: Sequence[s
             else:
                 c = zipgeo.lookup_zip(rng.choice(zips))
                 lat, lon, z = c.lat, c.lon, c.zip_code
-            locs.append({"id": lid, "location_type": "physical", "organization_id": f"o{o}", "name": f"Site {lid}",
-                         "latitude": round(lat, 5), "longitude": round(lon, 5)})
-            addrs.append({"id": f"a{lid}", "location_id": lid, "address_1": f"{o} Bench St", "city": "Benchville",
-                          "state_province": c.state, "postal_code": z, "country": "US", "address_type": "physical"})
+            locs.append(
+                {
+                    "id": lid,
+                    "location_type": "physical",
+                    "organization_id": f"o{o}",
+                    "name": f"Site {lid}",
+                    "latitude": round(lat, 5),
+                    "longitude": round(lon, 5),
+                }
+            )
+            addrs.append(
+                {
+                    "id": f"a{lid}",
+                    "location_id": lid,
+                    "address_1": f"{o} Bench St",
+                    "city": "Benchville",
+                    "state_province": c.state,
+                    "postal_code": z,
+                    "country": "US",
+                    "address_type": "physical",
+                }
+            )
     for s in range(n_services):
         o = s % n_orgs
         sid = f"s{s}"
-        svcs.append({"id": sid, "organization_id": f"o{o}", "name": f"Bench Service {s}", "status": "active",
-                     "description": "Generated for the benchmark.", "fees_description": rng.choice(["Free.", "Sliding scale.", ""])})
+        svcs.append(
+            {
+                "id": sid,
+                "organization_id": f"o{o}",
+                "name": f"Bench Service {s}",
+                "status": "active",
+                "description": "Generated for the benchmark.",
+                "fees_description": rng.choice(["Free.", "Sliding scale.", ""]),
+            }
+        )
         lids = [f"l{o}-{rng.randrange(2)}"] if rng.random() < 0.8 else [f"l{o}-0", f"l{o}-1"]
         for lid in lids:
             sals.append({"id": f"{sid}@{lid}", "service_id": sid, "location_id": lid})
         phones.append({"id": f"ps{s}", "service_id": sid, "number": f"555-02{s % 100:02d}"})
         for j in range(2):
             opens = rng.choice([7, 8, 9, 10, 12, 19])
-            scheds.append({"id": f"h{s}-{j}", "service_id": sid, "freq": "WEEKLY", "byday": rng.choice(_DAYS),
-                           "opens_at": f"{opens:02d}:00", "closes_at": f"{(opens + rng.choice([4, 8, 12])) % 24:02d}:00"})
+            scheds.append(
+                {
+                    "id": f"h{s}-{j}",
+                    "service_id": sid,
+                    "freq": "WEEKLY",
+                    "byday": rng.choice(_DAYS),
+                    "opens_at": f"{opens:02d}:00",
+                    "closes_at": f"{(opens + rng.choice([4, 8, 12])) % 24:02d}:00",
+                }
+            )
         for code in rng.sample(list(_TERM_NAMES), rng.choice([1, 2, 3])):
-            attrs.append({"id": f"at{s}-{code}", "link_id": sid, "link_entity": "service", "taxonomy_term_id": f"t-{code}"})
+            attrs.append(
+                {"id": f"at{s}-{code}", "link_id": sid, "link_entity": "service", "taxonomy_term_id": f"t-{code}"}
+            )
         for flag in ("free", "walk_in", "no_insurance"):
             if rng.random() < 0.3:
-                attrs.append({"id": f"at{s}-{flag}", "link_id": sid, "link_entity": "service", "taxonomy_term_id": f"t-{flag}"})
+                attrs.append(
+                    {"id": f"at{s}-{flag}", "link_id": sid, "link_entity": "service", "taxonomy_term_id": f"t-{flag}"}
+                )
         if rng.random() < 0.2:
             langs.append({"id": f"lg{s}", "service_id": sid, "code": "es", "name": "Spanish"})
-    for name, rows in (("organizations.csv", orgs), ("services.csv", svcs), ("locations.csv", locs),
-                       ("addresses.csv", addrs), ("phones.csv", phones), ("schedules.csv", scheds),
-                       ("service_at_locations.csv", sals), ("taxonomy_terms.csv", terms),
-                       ("attributes.csv", attrs), ("languages.csv", langs)):
+    for name, rows in (
+        ("organizations.csv", orgs),
+        ("services.csv", svcs),
+        ("locations.csv", locs),
+        ("addresses.csv", addrs),
+        ("phones.csv", phones),
+        ("schedules.csv", scheds),
+        ("service_at_locations.csv", sals),
+        ("taxonomy_terms.csv", terms),
+        ("attributes.csv", attrs),
+        ("languages.csv", langs),
+    ):
         _write(folder, name, rows)
     (folder / "datapackage.json").write_text(json.dumps({"name": "bench", "resources": []}))
     return metros
@@ -128,7 +191,12 @@ def _time_import(folder: Path, url: str) -> Tuple[float, float, float, str]:
             report = import_path(folder, session, source="bench")
         elapsed = time.perf_counter() - t0
     c = report.counts["services"]
-    return elapsed, mem.peak / 2**20, (mem.peak - mem.start) / 2**20, f"+{c.added} ~{c.updated} ={c.unchanged} -{c.removed}"
+    return (
+        elapsed,
+        mem.peak / 2**20,
+        (mem.peak - mem.start) / 2**20,
+        f"+{c.added} ~{c.updated} ={c.unchanged} -{c.removed}",
+    )
 
 
 def _pct(values: List[float], q: float) -> float:
@@ -172,16 +240,30 @@ def main(argv: Sequence[str] = ()) -> int:
         noon = dt.datetime(2026, 6, 3, 17, 0, tzinfo=dt.timezone.utc)  # a Wednesday, midday in the US
         rows = [
             ("random ZIPs, no filters", _time_searches(url, random_zips, now=noon)),
-            ("random ZIPs, type=naloxone + open now", _time_searches(url, random_zips, service_types=["naloxone"],
-                                                                       open_now=True, now=noon)),
+            (
+                "random ZIPs, type=naloxone + open now",
+                _time_searches(url, random_zips, service_types=["naloxone"], open_now=True, now=noon),
+            ),
             ("ZIPs near services, no filters", _time_searches(url, near_zips, now=noon)),
-            ("ZIPs near services, type + open now + free + Spanish, 10 results",
-             _time_searches(url, near_zips, service_types=["treatment", "buprenorphine"], open_now=True, free=True,
-                            language="es", limit=10, now=noon)),
+            (
+                "ZIPs near services, type + open now + free + Spanish, 10 results",
+                _time_searches(
+                    url,
+                    near_zips,
+                    service_types=["treatment", "buprenorphine"],
+                    open_now=True,
+                    free=True,
+                    language="es",
+                    limit=10,
+                    now=noon,
+                ),
+            ),
         ]
         db.dispose_all()
-    print(f"## Directory benchmark ({args.services:,} services, {size_mb:.1f} MiB of HSDS 3.0 CSV, "
-          f"SQLite, {os.cpu_count()} CPU)\n")
+    print(
+        f"## Directory benchmark ({args.services:,} services, {size_mb:.1f} MiB of HSDS 3.0 CSV, "
+        f"SQLite, {os.cpu_count()} CPU)\n"
+    )
     print("| step | time | peak RSS (MiB) | RSS growth (MiB) | services |")
     print("|---|---|---|---|---|")
     print(f"| import (empty database) | {first[0]:.1f} s | {first[1]:.0f} | {first[2]:.0f} | {first[3]} |")

@@ -7,6 +7,7 @@ unit test (tests/unit/test_sentence_encoder.py), not a benchmark.
 
 Run: `.venv/bin/python -m bench.encoder`. Prints a Markdown table.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,11 @@ def single_latencies(encoder: SentenceEncoder, texts: Sequence[str]) -> List[flo
 
 
 def row(name: str, values: List[float], tokens: List[int]) -> str:
-    return (f"| one message, {name} (n={len(values)}, median {int(np.median(tokens))} word pieces) | "
-            f"p50 {np.percentile(values, 50):.1f} ms, p95 {np.percentile(values, 95):.1f} ms, "
-            f"max {max(values):.1f} ms |")
+    return (
+        f"| one message, {name} (n={len(values)}, median {int(np.median(tokens))} word pieces) | "
+        f"p50 {np.percentile(values, 50):.1f} ms, p95 {np.percentile(values, 95):.1f} ms, "
+        f"max {max(values):.1f} ms |"
+    )
 
 
 def main() -> int:
@@ -50,23 +53,31 @@ def main() -> int:
     added_mb = (process.memory_info().rss - before) / 2**20
     chat = [item["text"] for item in yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))["messages"]]
     encoder.encode(chat[:8])  # warm-up
-    rows = ["| measure | value |", "|---|---|",
-            f"| load the weights | {load_s:.2f} s, +{added_mb:.0f} MB resident |"]
+    rows = ["| measure | value |", "|---|---|", f"| load the weights | {load_s:.2f} s, +{added_mb:.0f} MB resident |"]
     rows.append(row("held-out chat messages", single_latencies(encoder, chat), [len(encoder.tokens(t)) for t in chat]))
     if ANNOMI.is_file():
         spoken = [t["text"] for t in read_annomi_turns(ANNOMI)][:400]
-        rows.append(row("AnnoMI client turns, first 400", single_latencies(encoder, spoken),
-                        [len(encoder.tokens(t)) for t in spoken]))
+        rows.append(
+            row(
+                "AnnoMI client turns, first 400",
+                single_latencies(encoder, spoken),
+                [len(encoder.tokens(t)) for t in spoken],
+            )
+        )
     longest = "i have been thinking about all of it " * 100
     rows.append(row("2,000+ characters (cut at 128 word pieces)", single_latencies(encoder, [longest] * 20), [128]))
     batch = (chat * 40)[:4000]
     start = time.perf_counter()
     encoder.encode(batch)
     took = time.perf_counter() - start
-    rows.append(f"| batch of {len(batch)} chat messages (training) | {took:.1f} s, {len(batch) / took:.0f} messages/s |")
+    rows.append(
+        f"| batch of {len(batch)} chat messages (training) | {took:.1f} s, {len(batch) / took:.0f} messages/s |"
+    )
     print("\n".join(rows))
-    print(f"\n{os.cpu_count()} cores; NumPy {np.__version__}. The server encodes each message once; "
-          "the intent and talk-type components share the vector.")
+    print(
+        f"\n{os.cpu_count()} cores; NumPy {np.__version__}. The server encodes each message once; "
+        "the intent and talk-type components share the vector."
+    )
     return 0
 
 

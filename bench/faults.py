@@ -20,6 +20,7 @@ through each fault of tests/integration/faults.py. Under each fault:
 Issue 15's targets: crisis reply p95 <= 1 s; `200 []` never; lost silently 0;
 health back <= 5 s.
 """
+
 from __future__ import annotations
 
 import random
@@ -70,10 +71,14 @@ class FaultResult:
 
 def load_messages() -> Tuple[List[str], List[str]]:
     rng = random.Random(15)
-    crisis = [m["text"] for m in yaml.safe_load((PROJECT_ROOT / "tests/data/crisis_messages.yml").read_text())
-              ["messages"] if m.get("level") == "crisis"]
-    ordinary = [m["text"] for m in yaml.safe_load((PROJECT_ROOT / "tests/data/fallback_messages.yml").read_text())
-                ["messages"]]
+    crisis = [
+        m["text"]
+        for m in yaml.safe_load((PROJECT_ROOT / "tests/data/crisis_messages.yml").read_text())["messages"]
+        if m.get("level") == "crisis"
+    ]
+    ordinary = [
+        m["text"] for m in yaml.safe_load((PROJECT_ROOT / "tests/data/fallback_messages.yml").read_text())["messages"]
+    ]
     return rng.sample(crisis, CRISIS_N), rng.sample(ordinary, ORDINARY_N)
 
 
@@ -87,8 +92,9 @@ def no_fault(_: Stack) -> Iterator[None]:
     yield
 
 
-def measure(stack: Stack, name: str, fault: Callable[[Stack], ContextManager[None]],
-            crisis: List[str], ordinary: List[str]) -> FaultResult:
+def measure(
+    stack: Stack, name: str, fault: Callable[[Stack], ContextManager[None]], crisis: List[str], ordinary: List[str]
+) -> FaultResult:
     result = FaultResult(name)
     sent: List[Tuple[str, str, int, Any]] = []
     with fault(stack):
@@ -137,14 +143,19 @@ FAULTS: List[Tuple[str, Callable[[Stack], ContextManager[None]]]] = [
 
 
 def table(results: List[FaultResult]) -> str:
-    out = ["| fault | crisis reply p50 / p95 (ms) | crisis script | ordinary: reply / 503 saved:false / 200 [] / other "
-           "| lost silently | health green after (s) |", "|---|---|---|---|---|---|"]
+    out = [
+        "| fault | crisis reply p50 / p95 (ms) | crisis script | ordinary: reply / 503 saved:false / 200 [] / other "
+        "| lost silently | health green after (s) |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results:
         recovery = "n/a" if r.recovery_s is None else f"{r.recovery_s:.1f}"
-        out.append(f"| {r.name} | {pct(r.crisis_ms, 50):.0f} / {pct(r.crisis_ms, 95):.0f} | "
-                   f"{r.crisis_scripted}/{len(r.crisis_ms)} | {r.ordinary_replied} / {r.ordinary_not_saved} / "
-                   f"{r.ordinary_empty} / {r.ordinary_other} | {r.lost_silently + r.said_not_saved_but_kept} | "
-                   f"{recovery} |")
+        out.append(
+            f"| {r.name} | {pct(r.crisis_ms, 50):.0f} / {pct(r.crisis_ms, 95):.0f} | "
+            f"{r.crisis_scripted}/{len(r.crisis_ms)} | {r.ordinary_replied} / {r.ordinary_not_saved} / "
+            f"{r.ordinary_empty} / {r.ordinary_other} | {r.lost_silently + r.said_not_saved_but_kept} | "
+            f"{recovery} |"
+        )
     return "\n".join(out)
 
 
@@ -159,19 +170,23 @@ def main() -> int:
             results = [measure(stack, name, fault, crisis, ordinary) for name, fault in FAULTS]
         finally:
             stack.stop()
-    print(f"Each fault held while {CRISIS_N} crisis messages (new senders, crisis test set) and {ORDINARY_N} "
-          "ordinary ones (held-out chat) were sent one at a time through REST; SQLite busy timeout 1 s, "
-          f"custom-action timeout {ACTION_TIMEOUT} s. 'lost silently' counts answers that said saved when the "
-          "message is not stored, and 'not saved' answers whose message is stored.\n")
+    print(
+        f"Each fault held while {CRISIS_N} crisis messages (new senders, crisis test set) and {ORDINARY_N} "
+        "ordinary ones (held-out chat) were sent one at a time through REST; SQLite busy timeout 1 s, "
+        f"custom-action timeout {ACTION_TIMEOUT} s. 'lost silently' counts answers that said saved when the "
+        "message is not stored, and 'not saved' answers whose message is stored.\n"
+    )
     print(table(results))
     worst = max(pct(r.crisis_ms, 95) for r in results)
     empty = sum(r.ordinary_empty for r in results)
     lost = sum(r.lost_silently + r.said_not_saved_but_kept for r in results)
     slowest = max((r.recovery_s if r.recovery_s is not None else float("inf")) for r in results)
-    print(f"\nTargets: crisis reply p95 <= 1000 ms under every fault: worst {worst:.0f} ms "
-          f"({'met' if worst <= 1000 else 'NOT met'}); 200 [] never: {empty} ({'met' if empty == 0 else 'NOT met'}); "
-          f"lost silently 0: {lost} ({'met' if lost == 0 else 'NOT met'}); health green <= 5 s after the fault "
-          f"clears: slowest {slowest:.1f} s ({'met' if slowest <= 5 else 'NOT met'}).")
+    print(
+        f"\nTargets: crisis reply p95 <= 1000 ms under every fault: worst {worst:.0f} ms "
+        f"({'met' if worst <= 1000 else 'NOT met'}); 200 [] never: {empty} ({'met' if empty == 0 else 'NOT met'}); "
+        f"lost silently 0: {lost} ({'met' if lost == 0 else 'NOT met'}); health green <= 5 s after the fault "
+        f"clears: slowest {slowest:.1f} s ({'met' if slowest <= 5 else 'NOT met'})."
+    )
     return 0
 
 

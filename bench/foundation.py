@@ -10,6 +10,7 @@ repeated. Lantern's sentence encoder remembers recent texts, so only the distinc
 what reading a new message costs.
 Run with `make bench` (or `python -m bench.foundation`).
 """
+
 from __future__ import annotations
 
 import os
@@ -42,6 +43,8 @@ def distinct_messages() -> List[str]:
     texts = [m["text"] for m in yaml.safe_load((data / "fallback_messages.yml").read_text())["messages"]]
     texts += [e["text"] for e in yaml.safe_load((data / "talk_type_heldout.yml").read_text())["examples"]]
     return list(dict.fromkeys(texts))
+
+
 SHORT_TURNS = 200
 SATURATION_CONVERSATIONS = 20
 SATURATION_TURNS_EACH = 20
@@ -153,10 +156,29 @@ def bench_lantern(workdir: Path) -> Result:
     result = Result("Lantern")
     started = time.perf_counter()
     model_dir = workdir / "lantern-model"
-    proc = subprocess.run([sys.executable, "-m", "rasa", "train", "--domain", "domain", "--data", "data",
-                           "--config", "config.yml", "--out", str(model_dir), "--fixed-model-name", "lantern",
-                           "--force"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--domain",
+            "domain",
+            "--data",
+            "data",
+            "--config",
+            "config.yml",
+            "--out",
+            str(model_dir),
+            "--fixed-model-name",
+            "lantern",
+            "--force",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"training failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     result.train_s = time.perf_counter() - started
@@ -185,15 +207,26 @@ def bench_baseline(workdir: Path) -> Result:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     # `rasa init --no-prompt` copies the starter project and trains it: its time is the training time.
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
-                   cwd=workdir, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
+        cwd=workdir,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     result.train_s = time.perf_counter() - started
     model = next((project / "models").glob("*.tar.gz"))
     port = free_port()
     started = time.perf_counter()
-    child = _spawn("baseline-rasa", [sys.executable, "-m", "rasa", "run", "--port", str(port),
-                                     "--interface", "127.0.0.1", "--model", str(model)],
-                   env, workdir / "logs", f"http://127.0.0.1:{port}/", cwd=project)
+    child = _spawn(
+        "baseline-rasa",
+        [sys.executable, "-m", "rasa", "run", "--port", str(port), "--interface", "127.0.0.1", "--model", str(model)],
+        env,
+        workdir / "logs",
+        f"http://127.0.0.1:{port}/",
+        cwd=project,
+    )
     stack = Stack(settings=settings_mod.load({}), children=[child])
     try:
         wait_healthy(child, 240)
@@ -221,9 +254,15 @@ def table(results: List[Result]) -> str:
         ("cold start to first reply (s)", lambda r: f"{r.cold_start_s:.1f}"),
         (f"short conversations, p50 per turn (ms, {SHORT_TURNS} turns)", lambda r: f"{statistics.median(r.short):.0f}"),
         ("short conversations, p95 per turn (ms)", lambda r: f"{pct(r.short, 95):.0f}"),
-        (f"saturation throughput (turns/s, {SATURATION_CONVERSATIONS} conversations)", lambda r: f"{r.saturation_tps:.1f}"),
+        (
+            f"saturation throughput (turns/s, {SATURATION_CONVERSATIONS} conversations)",
+            lambda r: f"{r.saturation_tps:.1f}",
+        ),
         ("saturation p95 per turn (ms)", lambda r: f"{pct(r.saturation, 95):.0f}"),
-        (f"distinct messages, p50 per turn (ms, {SHORT_TURNS} turns)", lambda r: f"{statistics.median(r.distinct):.0f}"),
+        (
+            f"distinct messages, p50 per turn (ms, {SHORT_TURNS} turns)",
+            lambda r: f"{statistics.median(r.distinct):.0f}",
+        ),
         ("distinct messages, p95 per turn (ms)", lambda r: f"{pct(r.distinct, 95):.0f}"),
         ("distinct messages, saturation throughput (turns/s)", lambda r: f"{r.distinct_saturation_tps:.1f}"),
         (f"long conversation, median of turns 1-{WINDOW} (ms)", lambda r: f"{early(r):.0f}"),
@@ -232,15 +271,18 @@ def table(results: List[Result]) -> str:
         ("peak RSS, Rasa server (MB)", lambda r: f"{r.rss_mb.get('rasa', r.rss_mb.get('baseline-rasa', 0)):.0f}"),
         ("peak RSS, action server (MB)", lambda r: f"{r.rss_mb['actions']:.0f}" if "actions" in r.rss_mb else "none"),
     ]
-    lines = ["| measure | " + " | ".join(r.name for r in results) + " |",
-             "|---|" + "---|" * len(results)]
+    lines = ["| measure | " + " | ".join(r.name for r in results) + " |", "|---|" + "---|" * len(results)]
     lines += [f"| {label} | " + " | ".join(fmt(r) for r in results) + " |" for label, fmt in rows]
     lantern, base = results
-    lines += ["", f"Lantern / baseline: p50 latency {statistics.median(lantern.short) / statistics.median(base.short):.2f}x "
-              f"(target <= 1.3x), throughput {lantern.saturation_tps / base.saturation_tps:.2f}x (target >= 1x), "
-              f"long-conversation growth {late(lantern) / early(lantern):.2f}x (target <= 1.5x). "
-              f"With distinct messages: p50 latency {statistics.median(lantern.distinct) / statistics.median(base.distinct):.2f}x, "
-              f"throughput {lantern.distinct_saturation_tps / base.distinct_saturation_tps:.2f}x."]
+    lines += [
+        "",
+        f"Lantern / baseline: p50 latency {statistics.median(lantern.short) / statistics.median(base.short):.2f}x "
+        f"(target <= 1.3x), throughput {lantern.saturation_tps / base.saturation_tps:.2f}x (target >= 1x), "
+        f"long-conversation growth {late(lantern) / early(lantern):.2f}x (target <= 1.5x). "
+        f"With distinct messages: p50 latency "
+        f"{statistics.median(lantern.distinct) / statistics.median(base.distinct):.2f}x, "
+        f"throughput {lantern.distinct_saturation_tps / base.distinct_saturation_tps:.2f}x.",
+    ]
     return "\n".join(lines)
 
 

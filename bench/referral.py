@@ -8,6 +8,7 @@ Turn kinds: the whole request up front ("narcan near 45402": form + search in on
 turn), a form question, the last form answer (+ search), "more", picking one.
 Prints a Markdown table (p50 / p95 / max per kind). `python -m bench.referral [rounds]`.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,10 +32,18 @@ ROUNDS = 20
 
 # (kind, message) turns of one round's conversations; each list is one conversation.
 CONVERSATIONS: Sequence[Sequence[Tuple[str, str]]] = (
-    (("up front: form + search", "where can i get narcan near 45402"), ("more", "any others?"),
-     ("decline", "none of these")),
-    (("form question", "can you help me find a place"), ("form question", "idk"),
-     ("form question", "subs"), ("last answer + search", "dayton oh"), ("pick one", "the first one")),
+    (
+        ("up front: form + search", "where can i get narcan near 45402"),
+        ("more", "any others?"),
+        ("decline", "none of these"),
+    ),
+    (
+        ("form question", "can you help me find a place"),
+        ("form question", "idk"),
+        ("form question", "subs"),
+        ("last answer + search", "dayton oh"),
+        ("pick one", "the first one"),
+    ),
     (("up front: form + search", "methadone clinic in dayton oh"), ("pick one", "the second one")),
     (("up front: form + search", "i need detox near 00000"), ("last answer + search", "anywhere")),
     (("reference: not a referral", "hi"), ("reference: not a referral", "are you a bot?")),
@@ -78,16 +87,20 @@ def main(rounds: int = ROUNDS) -> int:
             stack.stop()
     all_turns = [t for kind in ORDER for t in timings[kind]]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Referral turns end to end (REST request to reply), {rounds} rounds of {len(CONVERSATIONS) - 1} referral "
-          f"conversations and a short reference one, one at a time, sample directory (14 services), "
-          f"{failures} failed turns; {os.cpu_count()} cores, load average {load:.1f} at the end.\n")
+    print(
+        f"Referral turns end to end (REST request to reply), {rounds} rounds of {len(CONVERSATIONS) - 1} referral "
+        f"conversations and a short reference one, one at a time, sample directory (14 services), "
+        f"{failures} failed turns; {os.cpu_count()} cores, load average {load:.1f} at the end.\n"
+    )
     print("| turn | n | p50 ms | p95 ms | max ms |")
     print("|---|---:|---:|---:|---:|")
     for kind in ORDER + ["all referral turns", REFERENCE]:
         values = all_turns if kind == "all referral turns" else timings[kind]
         if values:
-            print(f"| {kind} | {len(values)} | {statistics.median(values):.0f} | {pct(values, 95):.0f} | "
-                  f"{max(values):.0f} |")
+            print(
+                f"| {kind} | {len(values)} | {statistics.median(values):.0f} | {pct(values, 95):.0f} | "
+                f"{max(values):.0f} |"
+            )
     return 1 if failures else 0
 
 

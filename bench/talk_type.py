@@ -13,6 +13,7 @@ Run: `.venv/bin/python -m bench.talk_type [--annomi PATH] [--errors N]`.
 `--errors N` prints up to N misclassified AnnoMI utterances per confusion cell to stderr
 (for error analysis; never copy them into the project).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,10 +58,12 @@ def latency_row(name: str, latencies: List[Tuple[float, float]]) -> str:
     """Wall clock depends on what else the (shared) machine runs; CPU time is the component's cost."""
     wall = [w for w, _ in latencies]
     cpu = [c for _, c in latencies]
-    return (f"| latency per message, {name}, p50 / p95 (n={len(latencies)}) | "
-            f"CPU {pct(cpu, 50):.2f} / {pct(cpu, 95):.2f} ms; wall {pct(wall, 50):.2f} / {pct(wall, 95):.2f} ms "
-            f"| includes the sentence encoder (its own figures: bench.encoder); "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores |")
+    return (
+        f"| latency per message, {name}, p50 / p95 (n={len(latencies)}) | "
+        f"CPU {pct(cpu, 50):.2f} / {pct(cpu, 95):.2f} ms; wall {pct(wall, 50):.2f} / {pct(wall, 95):.2f} ms "
+        f"| includes the sentence encoder (its own figures: bench.encoder); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores |"
+    )
 
 
 def read_annomi_turns(path: Path) -> List[Dict[str, Optional[str]]]:
@@ -76,10 +79,15 @@ def read_annomi_turns(path: Path) -> List[Dict[str, Optional[str]]]:
             if row.get("interlocutor") == "client" and row.get("client_talk_type") in LABELS:
                 prev = before[-1] if before and before[-1].get("interlocutor") == "therapist" else None
                 earlier = before[0] if prev and len(before) == 2 and before[0].get("interlocutor") == "client" else None
-                turns.append({"text": row["utterance_text"], "label": row["client_talk_type"],
-                              "prev_text": prev["utterance_text"] if prev else None,
-                              "prev_behaviour": prev.get("main_therapist_behaviour") if prev else None,
-                              "prev_label": earlier.get("client_talk_type") if earlier else None})
+                turns.append(
+                    {
+                        "text": row["utterance_text"],
+                        "label": row["client_talk_type"],
+                        "prev_text": prev["utterance_text"] if prev else None,
+                        "prev_behaviour": prev.get("main_therapist_behaviour") if prev else None,
+                        "prev_label": earlier.get("client_talk_type") if earlier else None,
+                    }
+                )
             before = (before + [row])[-2:]
     return turns
 
@@ -87,8 +95,17 @@ def read_annomi_turns(path: Path) -> List[Dict[str, Optional[str]]]:
 # AnnoMI's therapist behaviours as MI codes. A reflection is simple or complex (the rules treat
 # both alike); a question is closed when it can be answered yes or no (MITI), read from its form.
 _WH = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|um|uh|then)[,\s]+)*(what|how|why|where|when|who|which|tell me)\b")
-_SECOND_PERSON = {"you": "i", "your": "my", "yours": "mine", "yourself": "myself", "you're": "i'm",
-                  "you've": "i've", "you'll": "i'll", "you'd": "i'd", "youre": "im"}
+_SECOND_PERSON = {
+    "you": "i",
+    "your": "my",
+    "yours": "mine",
+    "yourself": "myself",
+    "you're": "i'm",
+    "you've": "i've",
+    "you'll": "i'll",
+    "you'd": "i'd",
+    "youre": "im",
+}
 
 
 def annomi_mi_code(behaviour: Optional[str], text: str) -> Optional[str]:
@@ -113,16 +130,18 @@ def annomi_context(component: TalkTypeClassifier, turn: Dict[str, Optional[str]]
     if not text:
         return None
     talk = component.classify(client_voice(text))["name"]
-    return TurnContext(prev_talk=talk, prev_mi=annomi_mi_code(turn.get("prev_behaviour"), text),
-                       prev_negative=is_negative(text))
+    return TurnContext(
+        prev_talk=talk, prev_mi=annomi_mi_code(turn.get("prev_behaviour"), text), prev_negative=is_negative(text)
+    )
 
 
 def n_words(text: str) -> int:
     return len(re.findall(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?", re.sub(r"\[[^\]]{0,40}\]", " ", text)))
 
 
-def evaluate(component: TalkTypeClassifier, texts: Sequence[str], gold: Sequence[str],
-             latencies: List[Tuple[float, float]]) -> Tuple[Dict[str, float], List[str]]:
+def evaluate(
+    component: TalkTypeClassifier, texts: Sequence[str], gold: Sequence[str], latencies: List[Tuple[float, float]]
+) -> Tuple[Dict[str, float], List[str]]:
     """Scores and predictions; appends (wall, CPU) milliseconds per message to latencies."""
     pred = []
     for text in texts:
@@ -157,14 +176,24 @@ def convention_note(turns: Sequence[Dict[str, Optional[str]]]) -> str:
     label of the client's turn before the reflection): the ceiling of any rule that reads agreement."""
     parts = []
     for side in ("change", "sustain"):
-        cell = [t["label"] for t in turns if t["prev_behaviour"] == "reflection" and t["prev_label"] == side
-                and answer_kind(t["text"] or "") == "agree"]
+        cell = [
+            t["label"]
+            for t in turns
+            if t["prev_behaviour"] == "reflection"
+            and t["prev_label"] == side
+            and answer_kind(t["text"] or "") == "agree"
+        ]
         if cell:
-            parts.append(f"after a reflection of a {side}-talk turn, {cell.count(side)} of {len(cell)} "
-                         f"({cell.count(side) / len(cell):.0%}) are labelled {side}, "
-                         f"{cell.count('neutral')} neutral")
-    return ("How AnnoMI labels short agreements (\"yeah\", \"exactly\", \"mm-hmm\", \"i do\"): "
-            + "; ".join(parts) + ".") if parts else ""
+            parts.append(
+                f"after a reflection of a {side}-talk turn, {cell.count(side)} of {len(cell)} "
+                f"({cell.count(side) / len(cell):.0%}) are labelled {side}, "
+                f"{cell.count('neutral')} neutral"
+            )
+    return (
+        ('How AnnoMI labels short agreements ("yeah", "exactly", "mm-hmm", "i do"): ' + "; ".join(parts) + ".")
+        if parts
+        else ""
+    )
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -212,22 +241,32 @@ def main(argv: Optional[List[str]] = None) -> int:
         short_scores = f1_scores(short_gold, [pred[i] for i in short])
         short_ctx = f1_scores(short_gold, [pred_ctx[i] for i in short])
         used = sum(1 for r in in_context if r["context_used"])
-        rows.append(f"| AnnoMI client macro-F1 (n={len(texts)}), text only / with context | "
-                    f"**{scores['macro']:.3f}** / **{scores_ctx['macro']:.3f}** "
-                    "| target >= 0.60 (BERT without context: about 0.58) |")
+        rows.append(
+            f"| AnnoMI client macro-F1 (n={len(texts)}), text only / with context | "
+            f"**{scores['macro']:.3f}** / **{scores_ctx['macro']:.3f}** "
+            "| target >= 0.60 (BERT without context: about 0.58) |"
+        )
         for label in LABELS:
-            rows.append(f"| AnnoMI F1 {label} (n={gold.count(label)}), text only / with context | "
-                        f"{scores[label]:.3f} / {scores_ctx[label]:.3f} | |")
-        rows.append(f"| AnnoMI, 3 words or fewer (n={len(short)}): macro-F1 text only / with context | "
-                    f"{short_scores['macro']:.3f} / {short_ctx['macro']:.3f} | "
-                    + ", ".join(f"{label} {short_scores[label]:.3f} / {short_ctx[label]:.3f} "
-                                f"(n={short_gold.count(label)})" for label in LABELS) + " |")
-        rows.append(f"| AnnoMI utterances the context decided | {used} | "
-                    f"{sum(1 for c in contexts if c is not None)} had a therapist utterance just before |")
+            rows.append(
+                f"| AnnoMI F1 {label} (n={gold.count(label)}), text only / with context | "
+                f"{scores[label]:.3f} / {scores_ctx[label]:.3f} | |"
+            )
+        rows.append(
+            f"| AnnoMI, 3 words or fewer (n={len(short)}): macro-F1 text only / with context | "
+            f"{short_scores['macro']:.3f} / {short_ctx['macro']:.3f} | "
+            + ", ".join(
+                f"{label} {short_scores[label]:.3f} / {short_ctx[label]:.3f} (n={short_gold.count(label)})"
+                for label in LABELS
+            )
+            + " |"
+        )
+        rows.append(
+            f"| AnnoMI utterances the context decided | {used} | "
+            f"{sum(1 for c in contexts if c is not None)} had a therapist utterance just before |"
+        )
         notes.append(convention_note(turns))
     else:
-        notes.append(f"AnnoMI file {args.annomi} not found: AnnoMI figures skipped "
-                     "(pass --annomi PATH).")
+        notes.append(f"AnnoMI file {args.annomi} not found: AnnoMI figures skipped (pass --annomi PATH).")
 
     print("## Talk type (change / sustain / neutral)\n")
     print("| measure | value | note |\n|---|---:|---|")

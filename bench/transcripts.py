@@ -14,6 +14,7 @@ so CPU time of the saving thread is reported too (what a turn costs on an
 idle core; it leaves out the disk's fsync wait, which both stores share).
 Prints Markdown.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,9 +46,13 @@ def _turn_events(text: str, n: int, domain) -> List:  # rasa Domain
     from actions.greet import greeting_messages
 
     crisis = {"level": "none", "category": None, "confidence": 0.02}
-    parse = {"intent": {"name": "greet" if n == 0 else "inform", "confidence": 0.87}, "entities": [],
-             "intent_ranking": [{"name": "inform", "confidence": 0.87}, {"name": "greet", "confidence": 0.1}],
-             "crisis": crisis, "talk_type": {"name": "neutral", "confidence": 0.71, "ambivalent": False}}
+    parse = {
+        "intent": {"name": "greet" if n == 0 else "inform", "confidence": 0.87},
+        "entities": [],
+        "intent_ranking": [{"name": "inform", "confidence": 0.87}, {"name": "greet", "confidence": 0.1}],
+        "crisis": crisis,
+        "talk_type": {"name": "neutral", "confidence": 0.71, "ambivalent": False},
+    }
     events = [UserUttered(text, parse["intent"], [], parse_data={**parse, "text": text}, input_channel="rest")]
     if n == 0:
         events.append(ActionExecuted("action_greet"))
@@ -57,8 +62,10 @@ def _turn_events(text: str, n: int, domain) -> List:  # rasa Domain
         template = domain.responses[name][0]["text"]
         events += [ActionExecuted(name), BotUttered(template, metadata={"utter_action": name})]
     if n % 4 == 3:
-        events += [ActionExecuted("action_reflect"),
-                   BotUttered(f"It sounds like {text[:80]} - did I get that right?", metadata={"mi": "reflection"})]
+        events += [
+            ActionExecuted("action_reflect"),
+            BotUttered(f"It sounds like {text[:80]} - did I get that right?", metadata={"mi": "reflection"}),
+        ]
     events.append(ActionExecuted("action_listen"))
     return events
 
@@ -73,11 +80,22 @@ async def _measure(texts: Sequence[str]) -> Dict[str, List[float]]:
     domain = Domain.load(str(ROOT / "domain"))
     folder = Path(tempfile.mkdtemp(prefix="bench-transcripts-"))
     plain = SQLTrackerStore(domain=domain, host=f"sqlite:///{folder / 'plain.db'}")
-    lantern = LanternTrackerStore(domain=domain, host=f"sqlite:///{folder / 'lantern.db'}",
-                                  pseudonym_key="bench-key")
-    out: Dict[str, List[float]] = {k: [] for k in ("plain", "lantern", "added", "scrub", "write",
-                                                     "added_reflection", "added_plain_turn",
-                                                     "cpu_plain", "cpu_lantern", "cpu_added")}
+    lantern = LanternTrackerStore(domain=domain, host=f"sqlite:///{folder / 'lantern.db'}", pseudonym_key="bench-key")
+    out: Dict[str, List[float]] = {
+        k: []
+        for k in (
+            "plain",
+            "lantern",
+            "added",
+            "scrub",
+            "write",
+            "added_reflection",
+            "added_plain_turn",
+            "cpu_plain",
+            "cpu_lantern",
+            "cpu_added",
+        )
+    }
     warm_up = texts[:TURNS_PER_CONVERSATION]
     for measured, batch in ((False, warm_up), (True, texts)):
         for start in range(0, len(batch), TURNS_PER_CONVERSATION):
@@ -89,7 +107,7 @@ async def _measure(texts: Sequence[str]) -> Dict[str, List[float]]:
                 tracker.update(SessionStarted())
                 tracker.update(ActionExecuted("action_listen"))
                 await store.save(tracker)
-            for n, text in enumerate(batch[start:start + TURNS_PER_CONVERSATION]):
+            for n, text in enumerate(batch[start : start + TURNS_PER_CONVERSATION]):
                 timings, cpu = {}, {}
                 order = (("plain", plain), ("lantern", lantern)) if n % 2 else (("lantern", lantern), ("plain", plain))
                 for name, store in order:
@@ -147,13 +165,17 @@ def main(argv: Sequence[str] = ()) -> int:
     ]
     for label, values in rows:
         if values:
-            lines.append(f"| {label} | {_quantile(values, 0.5):.1f} | {_quantile(values, 0.95):.1f} | "
-                         f"{statistics.fmean(values):.1f} |")
+            lines.append(
+                f"| {label} | {_quantile(values, 0.5):.1f} | {_quantile(values, 0.95):.1f} | "
+                f"{statistics.fmean(values):.1f} |"
+            )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     for label, key in (("wall clock", "added"), ("CPU time", "cpu_added")):
         p95 = _quantile(out[key], 0.95)
-        lines.append(f"\nAdded p95 ({label}) {p95:.1f} ms: {'within' if p95 <= BUDGET_MS else 'OVER'} "
-                     f"the {BUDGET_MS:.0f} ms budget.")
+        lines.append(
+            f"\nAdded p95 ({label}) {p95:.1f} ms: {'within' if p95 <= BUDGET_MS else 'OVER'} "
+            f"the {BUDGET_MS:.0f} ms budget."
+        )
     lines.append(f"\nLoad average at the end: {load:.1f} on {os.cpu_count()} cores.")
     print("\n".join(lines))
     return 0

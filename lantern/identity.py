@@ -15,6 +15,7 @@ Every id other than an SMS one is stored as the keyed hash of
 phone number typed as a REST sender or into the HTTP API can never reach the
 conversation of the person who texts from that number.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,8 @@ def rest_conversation_id(sender: str) -> str:
 def stored_id(conversation_id: str, key: str) -> str:
     """What the database holds for a conversation id (never the id itself)."""
     value = str(conversation_id)
-    if value.startswith(SMS_PREFIX) and PSEUDONYM_SHAPE.fullmatch(value[len(SMS_PREFIX):]):
-        return value[len(SMS_PREFIX):]
+    if value.startswith(SMS_PREFIX) and PSEUDONYM_SHAPE.fullmatch(value[len(SMS_PREFIX) :]):
+        return value[len(SMS_PREFIX) :]
     return pseudonymize(_NAMESPACE + value, key)
 
 

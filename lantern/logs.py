@@ -4,6 +4,7 @@ Lantern's own code logs only error types and pseudonyms. This filter is a
 second line of defence for third-party log records: it masks anything that
 looks like a phone number or an email address before any handler sees it.
 """
+
 from __future__ import annotations
 
 import logging

@@ -7,20 +7,21 @@ person said (theme keys, steps, ruler numbers), never their text. The Rasa serve
 sessions in-process with this (rasa_plugins/custom_actions.py) so a session still starts when
 the action server is down; the action server's `action_session_start` uses the same function.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
 MEMORY_SLOTS = ("change_themes", "sustain_themes", "steps_taken", "who", "importance", "confidence", "role")
-TRANSIENT_SLOTS = ("ruler_pending", "ruler_asked", "last_prompt", "pending_offer", "summary_at",
-                   "memory_from_before")
+TRANSIENT_SLOTS = ("ruler_pending", "ruler_asked", "last_prompt", "pending_offer", "summary_at", "memory_from_before")
 DAY_SECONDS = 86400.0
 
 
 def has_memory(slots: Dict[str, Any]) -> bool:
     """True when there is something from before to pick up (themes, steps, or who a family member worries about)."""
-    return bool(slots.get("change_themes") or slots.get("steps_taken")
-                or (slots.get("role") == "family" and slots.get("who")))
+    return bool(
+        slots.get("change_themes") or slots.get("steps_taken") or (slots.get("role") == "family" and slots.get("who"))
+    )
 
 
 def expired(memory_since: Optional[float], now: float, retention_days: int) -> bool:
@@ -32,8 +33,7 @@ def expired(memory_since: Optional[float], now: float, retention_days: int) -> b
 
 def carried_slots(slots: Dict[str, Any], now: float, retention_days: int) -> Dict[str, Any]:
     """The slot values the new session starts with."""
-    values = {name: value for name, value in slots.items()
-              if value is not None and name not in TRANSIENT_SLOTS}
+    values = {name: value for name, value in slots.items() if value is not None and name not in TRANSIENT_SLOTS}
     if expired(values.get("memory_since"), now, retention_days):
         for name in MEMORY_SLOTS + ("memory_since",):
             values.pop(name, None)

@@ -13,6 +13,7 @@ and `ensure_secrets()` calls it after writing new secrets. `load(values)` resolv
 values only (tests), uncached and without touching `.env`. The Rasa server, the action server
 and the runner are separate processes, so each loads once.
 """
+
 from __future__ import annotations
 
 import os
@@ -112,11 +113,15 @@ class Settings:
     widget_exit_url: str = "https://www.google.com/"  # LANTERN_WIDGET_EXIT_URL: the widget's Quick exit goes here
     retention_days: int = 90  # days a conversation is kept (LANTERN_RETENTION_DAYS; 0 = keep); docs/transcripts.md
     sqlite_synchronous: str = "NORMAL"  # LANTERN_SQLITE_SYNCHRONOUS: NORMAL or FULL (lantern/db/sqlite.py)
-    encoder_dir: Path = DEFAULT_ENCODER_DIR  # LANTERN_ENCODER_DIR: the sentence encoder's files (lantern/nlu/sentence_encoder.py)
+    encoder_dir: Path = (
+        DEFAULT_ENCODER_DIR  # LANTERN_ENCODER_DIR: the sentence encoder's files (lantern/nlu/sentence_encoder.py)
+    )
     rest_token: str = field(default="", repr=False)  # LANTERN_REST_TOKEN: Bearer token of the REST channel (secret)
     rest_channel: bool = True  # LANTERN_REST_CHANNEL=off turns the REST channel off (docs/channels.md)
     cors_origins: List[str] = field(default_factory=list)  # LANTERN_CORS_ORIGINS: comma-separated; empty = none
-    action_timeout: float = 5.0  # LANTERN_ACTION_TIMEOUT: seconds a custom action may take (rasa_plugins/custom_actions.py)
+    action_timeout: float = (
+        5.0  # LANTERN_ACTION_TIMEOUT: seconds a custom action may take (rasa_plugins/custom_actions.py)
+    )
 
     @property
     def rasa_url(self) -> str:
@@ -150,8 +155,13 @@ class Settings:
 def _lock_store_env_for(url: str) -> Dict[str, str]:
     """Split `LANTERN_LOCK_STORE_URL` (empty or redis://[:password@]host[:port][/db])."""
     if not url:
-        return {"LANTERN_LOCK_STORE_TYPE": "in_memory", "LANTERN_REDIS_HOST": "",
-                "LANTERN_REDIS_PORT": "6379", "LANTERN_REDIS_DB": "0", "LANTERN_REDIS_PASSWORD": ""}
+        return {
+            "LANTERN_LOCK_STORE_TYPE": "in_memory",
+            "LANTERN_REDIS_HOST": "",
+            "LANTERN_REDIS_PORT": "6379",
+            "LANTERN_REDIS_DB": "0",
+            "LANTERN_REDIS_PASSWORD": "",
+        }
     parsed = urlsplit(url)
     if parsed.scheme != "redis":
         raise ValueError("LANTERN_LOCK_STORE_URL must be empty (in-memory) or a redis:// URL")

@@ -17,6 +17,7 @@ readers. The shared steps live here, in one order:
 A reader that needs more (contractions spelled "dont", leet, stretched letters, slang)
 adds it on top in its own module, after these steps.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,21 @@ MAX_CHARS = 4000
 
 # Invisible format characters (zero-width space/joiners, BOM, soft hyphen, bidi marks,
 # tag characters) are dropped so "my<ZWSP>self" reads "myself".
-_DROP = {cp: None for cp in (0x00AD, 0x034F, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010),
-                             *range(0x202A, 0x202F), *range(0x2060, 0x2070), *range(0xFFF9, 0xFFFC),
-                             *range(0xE0000, 0xE0080))}
+_DROP = {
+    cp: None
+    for cp in (
+        0x00AD,
+        0x034F,
+        0x061C,
+        0x180E,
+        0xFEFF,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        *range(0xFFF9, 0xFFFC),
+        *range(0xE0000, 0xE0080),
+    )
+}
 # Control characters (and the replacement character a bad decode leaves) become spaces,
 # as do line and paragraph separators: a line break is not a sentence end in a hurried chat.
 _CONTROL = {cp: " " for cp in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFD)}
@@ -88,11 +101,13 @@ def plain_words(text: object, clauses: bool = False, max_chars: int = MAX_CHARS)
 
 # Words that negate what follows. Contracted spellings without the apostrophe are here for
 # readers that keep them ("dont"); readers that expand contractions first only meet "not".
-NEGATORS = frozenset("""
+NEGATORS = frozenset(
+    """
     not no never nothing nobody none neither nor without hardly cannot
     dont doesnt didnt cant wont isnt aint arent wasnt werent havent hasnt hadnt wouldnt couldnt shouldnt
     mustnt neednt shant
-""".split())
+""".split()
+)
 # "not only X but also Y" affirms X; these pairs are not negations.
 NOT_NEGATIONS = frozenset({("not", "only")})
 # A negation's scope ends at punctuation (" | " marks a clause end in `plain_words(..., clauses=True)`)
@@ -136,7 +151,7 @@ def _is_negator(words: Sequence[str], i: int, phrases: Sequence[Phrase]) -> bool
     tok = words[i]
     if tok in NEGATORS:
         return not (i + 1 < len(words) and (tok, words[i + 1]) in NOT_NEGATIONS)
-    return any(len(p) <= i + 1 and tuple(words[i + 1 - len(p):i + 1]) == p for p in phrases)
+    return any(len(p) <= i + 1 and tuple(words[i + 1 - len(p) : i + 1]) == p for p in phrases)
 
 
 def negated(text: str, position: int, reach: int = SCOPE_WORDS, also: Iterable[str] = ()) -> bool:
@@ -144,8 +159,8 @@ def negated(text: str, position: int, reach: int = SCOPE_WORDS, also: Iterable[s
 
     "i dont want to stop" at "stop" -> True; "no, i want to stop" -> False (the comma ends the scope).
     """
-    before = tokens(text[:max(0, position)])
-    following: Optional[str] = next(iter(tokens(text[position:position + 40])), None)
+    before = tokens(text[: max(0, position)])
+    following: Optional[str] = next(iter(tokens(text[position : position + 40])), None)
     return negation_scope(before + [following or "_"], reach, also)[-1]
 
 
@@ -154,5 +169,6 @@ def has_negation(text: object) -> bool:
     "nobody's going to"): the whole text is in scope, e.g. a bot message's last sentence read as
     negatively phrased."""
     words = plain_words(text).split()
-    return any(_is_negator(words, i, ()) or (word.endswith("s") and word[:-1] in NEGATORS)
-               for i, word in enumerate(words))
+    return any(
+        _is_negator(words, i, ()) or (word.endswith("s") and word[:-1] in NEGATORS) for i, word in enumerate(words)
+    )

@@ -18,6 +18,7 @@ held up a first-time sender's crisis message, because a new session begins with
 The crisis script itself uses only domain responses and the crisis policy
 (rasa_plugins/policies/crisis.py), so it never reaches this code.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,21 +33,26 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 
 logger = logging.getLogger(__name__)
 
-DEGRADED_TEXT = ("Sorry, part of me isn't working right now, so I can't answer that properly. "
-                 "Please try again in a few minutes. If you or someone with you is in danger, call {emergency} now.")
+DEGRADED_TEXT = (
+    "Sorry, part of me isn't working right now, so I can't answer that properly. "
+    "Please try again in a few minutes. If you or someone with you is in danger, call {emergency} now."
+)
 
 
 class LocalSessionStart(ActionSessionStart):
     """The session start of actions/session.py, run here instead of on the action server."""
 
     async def run(self, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
-        from lantern.memory import carried_slots
         from lantern import settings
+        from lantern.memory import carried_slots
 
         slots = {name: value for name, value in tracker.current_slot_values().items()}
         values = carried_slots(slots, time.time(), settings.load().retention_days)
-        return [SessionStarted(), *[SlotSet(name, value) for name, value in values.items()],
-                ActionExecuted(ACTION_LISTEN_NAME)]
+        return [
+            SessionStarted(),
+            *[SlotSet(name, value) for name, value in values.items()],
+            ActionExecuted(ACTION_LISTEN_NAME),
+        ]
 
 
 class GuardedRemoteAction(Action):
@@ -66,7 +72,7 @@ class GuardedRemoteAction(Action):
             raise  # a form's "not me", which Rasa handles itself
         except asyncio.TimeoutError:
             logger.error("custom action %s timed out after %.1f s; degraded reply sent", self.name(), self.timeout)
-        except Exception as error:  # noqa: BLE001 - RasaException, connection errors, bad answers: the person is told
+        except Exception as error:
             logger.error("custom action %s failed (%s); degraded reply sent", self.name(), type(error).__name__)
         return [degraded_utterance()]
 
@@ -79,15 +85,19 @@ def degraded_utterance() -> BotUttered:
 
     try:
         emergency = load_locale().emergency_number
-    except Exception:  # noqa: BLE001 - a broken locale file must not leave the person with nothing
+    except Exception:
         emergency = "911"
     text = DEGRADED_TEXT.format(emergency=emergency)
-    return BotUttered(text, {"custom": {"degraded": True, "emergency_number": emergency}},
-                      metadata={"utter_action": "lantern_degraded"})
+    return BotUttered(
+        text,
+        {"custom": {"degraded": True, "emergency_number": emergency}},
+        metadata={"utter_action": "lantern_degraded"},
+    )
 
 
-def guarded_action_lookup(original: Callable[[str, Any, Any], Action],
-                          timeout: Optional[float] = None) -> Callable[[str, Any, Any], Action]:
+def guarded_action_lookup(
+    original: Callable[[str, Any, Any], Action], timeout: Optional[float] = None
+) -> Callable[[str, Any, Any], Action]:
     """Rasa's `action_for_name_or_text`, giving `LocalSessionStart` and guarded custom actions.
 
     Installed by rasa_plugins/patches.py; every caller in Rasa looks the function up on its module.

@@ -24,6 +24,7 @@ Where: only the Rasa server installs them (`rasa_plugins/server.py`, before Rasa
 re-read each patched function in the new Rasa, adapt the patch, then update `RASA_VERSION` and `parameters`.
 tests/unit/test_rasa_patches.py checks that no other module assigns into Rasa.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -110,18 +111,57 @@ def _context_parse_message(original: Callable[..., Any]) -> Callable[..., Any]:
 
 PATCHES: Tuple[Patch, ...] = (
     Patch("rasa.core.agent", "Agent", "_create_tracker_store", ("store", "domain"), _strict_tracker_store),
-    Patch("rasa.core.actions.action", "", "action_for_name_or_text",
-          ("action_name_or_text", "domain", "action_endpoint"), _guarded_action_lookup),
+    Patch(
+        "rasa.core.actions.action",
+        "",
+        "action_for_name_or_text",
+        ("action_name_or_text", "domain", "action_endpoint"),
+        _guarded_action_lookup,
+    ),
     Patch("rasa.server", "", "requires_auth", ("app", "token"), _bearer_requires_auth),
-    Patch("rasa.core.run", "", "configure_app",
-          ("input_channels", "cors", "auth_token", "enable_api", "response_timeout", "jwt_secret", "jwt_private_key",
-           "jwt_method", "route", "port", "endpoints", "log_file", "conversation_id", "use_syslog", "syslog_address",
-           "syslog_port", "syslog_protocol", "request_timeout", "server_listeners", "use_uvloop",
-           "keep_alive_timeout"), _limited_configure_app),
-    Patch("rasa.core.actions.action", "RemoteAction", "_validate_action_result", ("self", "result"),
-          _cached_result_validator),
-    Patch("rasa.core.processor", "MessageProcessor", "parse_message",
-          ("self", "message", "tracker", "only_output_properties"), _context_parse_message),
+    Patch(
+        "rasa.core.run",
+        "",
+        "configure_app",
+        (
+            "input_channels",
+            "cors",
+            "auth_token",
+            "enable_api",
+            "response_timeout",
+            "jwt_secret",
+            "jwt_private_key",
+            "jwt_method",
+            "route",
+            "port",
+            "endpoints",
+            "log_file",
+            "conversation_id",
+            "use_syslog",
+            "syslog_address",
+            "syslog_port",
+            "syslog_protocol",
+            "request_timeout",
+            "server_listeners",
+            "use_uvloop",
+            "keep_alive_timeout",
+        ),
+        _limited_configure_app,
+    ),
+    Patch(
+        "rasa.core.actions.action",
+        "RemoteAction",
+        "_validate_action_result",
+        ("self", "result"),
+        _cached_result_validator,
+    ),
+    Patch(
+        "rasa.core.processor",
+        "MessageProcessor",
+        "parse_message",
+        ("self", "message", "tracker", "only_output_properties"),
+        _context_parse_message,
+    ),
 )
 
 
@@ -139,23 +179,27 @@ def check() -> None:
         raise RasaPatchError(
             f"Lantern's patches to Rasa were written for Rasa {RASA_VERSION}, but Rasa {found} is installed. "
             f"Patched targets: {targets}. Install rasa=={RASA_VERSION} (requirements.lock), or re-read each "
-            f"target in the new Rasa, adapt rasa_plugins/patches.py and update RASA_VERSION there.")
+            f"target in the new Rasa, adapt rasa_plugins/patches.py and update RASA_VERSION there."
+        )
     for patch in PATCHES:
         try:
             current = patch.current()
         except (ImportError, AttributeError) as error:
-            raise RasaPatchError(f"Rasa {found} has no {patch.target}, which Lantern patches "
-                                 f"(rasa_plugins/patches.py): {error}") from error
+            raise RasaPatchError(
+                f"Rasa {found} has no {patch.target}, which Lantern patches (rasa_plugins/patches.py): {error}"
+            ) from error
         if getattr(current, MARK, None) == patch.target:
             continue  # ours, from an earlier install()
         if not callable(current):
-            raise RasaPatchError(f"Rasa {found}'s {patch.target} is not a function; Lantern patches it "
-                                 f"(rasa_plugins/patches.py)")
+            raise RasaPatchError(
+                f"Rasa {found}'s {patch.target} is not a function; Lantern patches it (rasa_plugins/patches.py)"
+            )
         parameters = parameter_names(current)
         if parameters != patch.parameters:
             raise RasaPatchError(
                 f"Rasa {found} changed {patch.target}, which Lantern patches (rasa_plugins/patches.py): "
-                f"expected parameters ({', '.join(patch.parameters)}), found ({', '.join(parameters)}).")
+                f"expected parameters ({', '.join(patch.parameters)}), found ({', '.join(parameters)})."
+            )
 
 
 def install() -> None:

@@ -8,6 +8,7 @@ HTTP API is enabled only with the token from `.env`. The token is passed inside
 this process, so it never shows in the process list. Every change to Rasa's own
 code is installed by `rasa_plugins.patches.install()`, which first checks the Rasa version.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,9 @@ from lantern import settings as settings_mod
 from lantern.logs import install_privacy_filter
 
 PROJECT_ROOT = settings_mod.PROJECT_ROOT
-RESPONSE_TIMEOUT = 30  # seconds; every channel answers before this itself (rasa_plugins/channels/turns.py TURN_DEADLINE)
+RESPONSE_TIMEOUT = (
+    30  # seconds; every channel answers before this itself (rasa_plugins/channels/turns.py TURN_DEADLINE)
+)
 MAX_REQUEST_BYTES = 1024 * 1024  # Sanic refuses bigger bodies (413) before reading them; SMS/REST need ~1-64 kB
 
 
@@ -33,21 +36,28 @@ def bearer_requires_auth(original: Callable[..., Any]) -> Callable[..., Any]:
 
     from sanic import response as sanic_response
 
-    def requires_auth(app, token=None):  # type: ignore[no-untyped-def]
+    def requires_auth(app: Any, token: Optional[str] = None) -> Any:
         rasa_check = original(app, token)
 
-        def decorator(handler):  # type: ignore[no-untyped-def]
+        def decorator(handler: Any) -> Any:
             checked = rasa_check(handler)
 
             @wraps(handler)
-            async def bearer_first(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+            async def bearer_first(request: Any, *args: Any, **kwargs: Any) -> Any:
                 if "token" in request.args:
                     return sanic_response.json(
-                        {"error": "tokens in the URL are refused (they end up in logs): "
-                                  "send the header Authorization: Bearer <RASA_API_TOKEN>"}, status=401)
+                        {
+                            "error": "tokens in the URL are refused (they end up in logs): "
+                            "send the header Authorization: Bearer <RASA_API_TOKEN>"
+                        },
+                        status=401,
+                    )
                 scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-                if token and scheme.lower() == "bearer" and hmac.compare_digest(
-                        given.strip().encode("utf-8", "replace"), token.encode("utf-8")):
+                if (
+                    token
+                    and scheme.lower() == "bearer"
+                    and hmac.compare_digest(given.strip().encode("utf-8", "replace"), token.encode("utf-8"))
+                ):
                     result = handler(request, *args, **kwargs)
                     return await result if hasattr(result, "__await__") else result
                 return await checked(request, *args, **kwargs)
@@ -70,11 +80,11 @@ def limited_configure_app(original: Callable[..., Any]) -> Callable[..., Any]:
     """
     from sanic import response as sanic_response
 
-    def configure_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
         app = original(*args, **kwargs)
         app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
 
-        async def too_deep(request, exception):  # type: ignore[no-untyped-def]
+        async def too_deep(request: Any, exception: Exception) -> Any:
             return sanic_response.json({"error": "request JSON nests too deeply"}, status=400)
 
         app.error_handler.add(RecursionError, too_deep)
@@ -86,13 +96,20 @@ def limited_configure_app(original: Callable[..., Any]) -> Callable[..., Any]:
 def rasa_argv(s: settings_mod.Settings, model: Optional[str] = None) -> List[str]:
     """Arguments for `rasa run` built from settings."""
     argv = [
-        "rasa", "run",
-        "--model", model or str(s.model_dir),
-        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-        "--interface", s.host,
-        "--port", str(s.rasa_port),
-        "--response-timeout", str(RESPONSE_TIMEOUT),
+        "rasa",
+        "run",
+        "--model",
+        model or str(s.model_dir),
+        "--endpoints",
+        str(PROJECT_ROOT / "endpoints.yml"),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--interface",
+        s.host,
+        "--port",
+        str(s.rasa_port),
+        "--response-timeout",
+        str(RESPONSE_TIMEOUT),
     ]
     if s.cors_origins:  # none by default. The widget talks socket.io, open to every site that embeds it
         # (rasa_plugins/channels/widget.py): it carries no cookie or token, and a session is server-issued.

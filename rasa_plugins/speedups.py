@@ -6,6 +6,7 @@ py-spy, about 15 ms of each turn went there. The schema never changes, so a vali
 built once; every answer is still validated exactly as before (same errors, same message).
 `_validate_action_result` replaces `RemoteAction._validate_action_result`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

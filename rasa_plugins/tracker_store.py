@@ -16,6 +16,7 @@ stores sender ids only as keyed pseudonyms (HMAC with LANTERN_PSEUDONYM_KEY),
 also on every read, so the HTTP API still works with the raw id. Each save also
 writes the anonymized transcript rows in the same transaction.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, Track
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_plugins.channels.turns import CURRENT_TICKET, TurnAbandoned, TurnTicket
 from lantern.identity import stored_id
+from rasa_plugins.channels.turns import CURRENT_TICKET, TurnAbandoned, TurnTicket
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,7 @@ def _raise_store_error(error: Exception) -> None:
     """`FailSafeTrackerStore` callback: log without user data, then re-raise."""
     if isinstance(error, TurnAbandoned):  # the channel's decision, not a database fault
         raise error
-    logger.error("tracker store failed (%s); the turn is aborted, nothing falls back to memory",
-                 type(error).__name__)
+    logger.error("tracker store failed (%s); the turn is aborted, nothing falls back to memory", type(error).__name__)
     raise TrackerStoreUnavailable(type(error).__name__) from error
 
 
@@ -93,9 +93,16 @@ class LanternTrackerStore(SQLTrackerStore):
     embedded default, PostgreSQL the production one.
     """
 
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
-                 window_events: int = WINDOW_EVENTS, pseudonym_key: Optional[str] = None,
-                 anonymizer: Any = None, save_attempts: int = SAVE_ATTEMPTS, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[str] = None,
+        window_events: int = WINDOW_EVENTS,
+        pseudonym_key: Optional[str] = None,
+        anonymizer: Any = None,
+        save_attempts: int = SAVE_ATTEMPTS,
+        **kwargs: Any,
+    ) -> None:
         if not host or "://" not in host:
             raise TrackerStoreUnavailable("tracker store needs a SQLAlchemy URL (LANTERN_DB_URL)")
         from lantern import db
@@ -153,10 +160,19 @@ class LanternTrackerStore(SQLTrackerStore):
         """Events that rebuild the state at `cut_id`: session start, latest slot values, active loop."""
         E = self.SQLEvent
         before = query.filter(E.id < cut_id).order_by(None)
-        last_reset = before.filter(E.type_name.in_(("restart", "session_started", "reset_slots"))) \
-            .with_entities(sa.func.max(E.id)).scalar() or 0
-        ids = [i for (i,) in before.filter(E.type_name == "slot", E.id > last_reset)
-               .with_entities(sa.func.max(E.id)).group_by(E.action_name).all()]
+        last_reset = (
+            before.filter(E.type_name.in_(("restart", "session_started", "reset_slots")))
+            .with_entities(sa.func.max(E.id))
+            .scalar()
+            or 0
+        )
+        ids = [
+            i
+            for (i,) in before.filter(E.type_name == "slot", E.id > last_reset)
+            .with_entities(sa.func.max(E.id))
+            .group_by(E.action_name)
+            .all()
+        ]
         for types in (("active_loop",), ("restart", "session_started")):
             latest = before.filter(E.type_name.in_(types)).with_entities(sa.func.max(E.id)).scalar()
             if latest:
@@ -168,17 +184,20 @@ class LanternTrackerStore(SQLTrackerStore):
         """Events not yet stored: those after what `retrieve` loaded (Rasa would count them in the database)."""
         loaded = getattr(tracker, _LOADED_ATTR, None)
         if loaded is None:  # a tracker `retrieve` did not build: Rasa's own way, under the pseudonym
-            stored = self._event_query(session, self.pseudonym(tracker.sender_id),
-                                       fetch_events_from_all_sessions=False).count()
+            stored = self._event_query(
+                session, self.pseudonym(tracker.sender_id), fetch_events_from_all_sessions=False
+            ).count()
             return itertools.islice(tracker.events, stored, len(tracker.events))
         return itertools.islice(tracker.events, loaded, len(tracker.events))
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         """Every event of every session, looked up by pseudonym, returned under the id asked for."""
+
         def load() -> List[Dict[str, Any]]:
             with self.session_scope() as session:
-                rows = self._event_query(session, self.pseudonym(conversation_id),
-                                         fetch_events_from_all_sessions=True).all()
+                rows = self._event_query(
+                    session, self.pseudonym(conversation_id), fetch_events_from_all_sessions=True
+                ).all()
                 return [json.loads(row.data) for row in rows]
 
         events = await off_loop(load)
@@ -189,8 +208,12 @@ class LanternTrackerStore(SQLTrackerStore):
     async def exists(self, conversation_id: str) -> bool:
         def query() -> bool:
             with self.session_scope() as session:
-                return session.query(self.SQLEvent.id).filter(
-                    self.SQLEvent.sender_id == self.pseudonym(conversation_id)).first() is not None
+                return (
+                    session.query(self.SQLEvent.id)
+                    .filter(self.SQLEvent.sender_id == self.pseudonym(conversation_id))
+                    .first()
+                    is not None
+                )
 
         return await off_loop(query)
 
@@ -203,11 +226,11 @@ class LanternTrackerStore(SQLTrackerStore):
 
         if self._scrubber_domain is not self.domain:  # the agent loaded another model
             self.scrubber.domain = DomainInfo.from_domain(self.domain)
-            self.scrubber._templates.clear()  # noqa: SLF001 - own helper
+            self.scrubber._templates.clear()
             self._scrubber_domain = self.domain
         try:
             live_slots = tracker.current_slot_values()
-        except Exception:  # noqa: BLE001 - slots only add values to look out for
+        except Exception:
             live_slots = {}
         return self.scrubber.scrub([e.as_dict() for e in events], tracker.sender_id, live_slots)
 
@@ -217,8 +240,7 @@ class LanternTrackerStore(SQLTrackerStore):
             return None
         old = await self.retrieve(tracker.sender_id)
         loaded = len(old.events) if old is not None else 0
-        self._publish(self.pseudonym(tracker.sender_id),
-                      self._scrub(tracker, list(tracker.events)[loaded:]).events)
+        self._publish(self.pseudonym(tracker.sender_id), self._scrub(tracker, list(tracker.events)[loaded:]).events)
 
     def _publish(self, pseudonym: str, dicts: List[Dict[str, Any]]) -> None:
         if self.event_broker is None:
@@ -251,8 +273,7 @@ class LanternTrackerStore(SQLTrackerStore):
                     raise
                 logger.warning("tracker store write failed (%s); retrying once", type(error).__name__)
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
-        self.last_save_ms = {"scrub": (scrubbed_at - began) * 1000,
-                             "write": (time.perf_counter() - scrubbed_at) * 1000}
+        self.last_save_ms = {"scrub": (scrubbed_at - began) * 1000, "write": (time.perf_counter() - scrubbed_at) * 1000}
         self._publish(pseudonym, scrubbed.events)
         setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
 
@@ -265,11 +286,18 @@ class LanternTrackerStore(SQLTrackerStore):
         from lantern.records.transcripts.record import add_records
 
         rows = []
-        for event, data in zip(events, scrubbed.events):
+        for event, data in zip(events, scrubbed.events, strict=False):
             intent = (data.get("parse_data") or {}).get("intent") or {}
-            rows.append({"sender_id": pseudonym, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                         "intent_name": intent.get("name") if isinstance(intent, dict) else None,
-                         "action_name": data.get("name"), "data": json.dumps(data)})
+            rows.append(
+                {
+                    "sender_id": pseudonym,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": intent.get("name") if isinstance(intent, dict) else None,
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
         with self.session_scope() as session:
             if rows:  # Core executemany: the ORM's per-object bookkeeping costs more than the inserts
                 session.execute(self.SQLEvent.__table__.insert(), rows)
@@ -297,9 +325,7 @@ class LanternTrackerStore(SQLTrackerStore):
                 conn.exec_driver_sql(f"SET statement_timeout = {HEALTH_BUSY_TIMEOUT_MS}")
             tx = conn.begin()
             try:
-                conn.execute(
-                    sa.text("UPDATE events SET id = id WHERE id = (SELECT MAX(id) FROM events)")
-                )
+                conn.execute(sa.text("UPDATE events SET id = id WHERE id = (SELECT MAX(id) FROM events)"))
                 conn.execute(
                     sa.text(
                         "INSERT INTO events (sender_id, type_name, timestamp, data) "
@@ -322,5 +348,5 @@ def _prepare_sqlite_folder(url: str) -> None:
 def unwrap(store: TrackerStore) -> TrackerStore:
     """The concrete store behind Rasa's wrappers (fail-safe, awaitable)."""
     while hasattr(store, "_tracker_store"):
-        store = store._tracker_store  # noqa: SLF001 - Rasa keeps no public accessor
+        store = store._tracker_store
     return store

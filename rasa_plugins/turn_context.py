@@ -23,11 +23,12 @@ user event does not keep it: the transcript scrubber drops user metadata at rest
 
 `context_parse_message` is installed by rasa_plugins/patches.py with the other patches.
 """
+
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Callable, Mapping, Optional, Sequence, Tuple
 
 from lantern.nlu.talk_context import CONTEXT_KEY, TALKS, TurnContext, is_negative
 
@@ -54,7 +55,7 @@ def _label(metadata: Any, key: str) -> Any:
     return value
 
 
-def context_from_events(events: Iterable[Any]) -> Optional[TurnContext]:
+def context_from_events(events: Sequence[Any]) -> Optional[TurnContext]:
     """Labels of the last bot message since the person last wrote (None: no bot message, or no labels)."""
     try:
         newest_first = reversed(events)  # a tracker's deque of events, or a list
@@ -68,18 +69,20 @@ def context_from_events(events: Iterable[Any]) -> Optional[TurnContext]:
             continue
         mi = _label(metadata, "mi")
         talk = _label(metadata, "talk")
-        context = TurnContext(prev_talk=talk if talk in TALKS else None,
-                              prev_mi=mi if isinstance(mi, str) else None,
-                              prev_negative=is_negative(text))
+        context = TurnContext(
+            prev_talk=talk if talk in TALKS else None,
+            prev_mi=mi if isinstance(mi, str) else None,
+            prev_negative=is_negative(text),
+        )
         return TurnContext.from_metadata({CONTEXT_KEY: context.as_dict()})  # the same checks as the NLU side
     return None
 
 
-def add_context(message: Any, events: Iterable[Any]) -> None:
+def add_context(message: Any, events: Sequence[Any]) -> None:
     """Set (or clear) `lantern_context` in `message.metadata` from the tracker events; never raises."""
     try:
         context = context_from_events(events)
-    except Exception as exc:  # noqa: BLE001 - a missing context must never break a turn
+    except Exception as exc:
         logger.warning("Turn context not computed (%s); the talk type uses the text alone.", type(exc).__name__)
         context = None
     metadata = message.metadata if isinstance(message.metadata, Mapping) else None
@@ -93,8 +96,7 @@ def context_parse_message(original: Callable[..., Awaitable[Any]]) -> Callable[.
     """`MessageProcessor.parse_message`, wrapped so a message parsed with a tracker carries the turn context."""
 
     @functools.wraps(original)
-    async def parse_message(self: Any, message: Any, tracker: Any = None,
-                            only_output_properties: bool = True) -> Any:
+    async def parse_message(self: Any, message: Any, tracker: Any = None, only_output_properties: bool = True) -> Any:
         if tracker is not None:
             add_context(message, tracker.events)
         return await original(self, message, tracker, only_output_properties)

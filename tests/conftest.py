@@ -1,4 +1,5 @@
 """Shared fixtures: tracker dictionaries for action tests, a real running Lantern for integration tests."""
+
 from __future__ import annotations
 
 import socket
@@ -31,14 +32,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tracker_dict(events: Optional[List[Dict[str, Any]]] = None, slots: Optional[Dict[str, Any]] = None,
-                 text: str = "hi", intent: str = "greet", sender_id: str = "test-sender") -> Dict[str, Any]:
+def tracker_dict(
+    events: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "hi",
+    intent: str = "greet",
+    sender_id: str = "test-sender",
+) -> Dict[str, Any]:
     """A tracker in the shape the action server receives, for `Tracker.from_dict`."""
     return {
         "sender_id": sender_id,
         "slots": slots or {},
-        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.99},
-                           "entities": [], "intent_ranking": []},
+        "latest_message": {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": [],
+            "intent_ranking": [],
+        },
         "events": events or [],
         "paused": False,
         "followup_action": None,

@@ -1,4 +1,5 @@
 """Entry point for `python -m tools ...`; the commands live in tools/cli.py."""
+
 import sys
 
 from tools.cli import main

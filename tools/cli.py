@@ -6,6 +6,7 @@ commands. To add a group (e.g. `transcripts`), append its module to GROUPS.
 Group modules are imported when the parser is built, so keep their top level
 light and import heavy things inside the command functions.
 """
+
 from __future__ import annotations
 
 import argparse

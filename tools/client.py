@@ -5,6 +5,7 @@ Both tokens go in the `Authorization: Bearer` header, never in the URL
 `api` the Rasa HTTP API's. REST senders live in the `rest:` namespace
 (lantern/identity.py): `conversation_id` says what the HTTP API calls a sender.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple
@@ -18,8 +19,9 @@ def bearer(token: str) -> Dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def send(s: settings_mod.Settings, sender: str, text: str, timeout: float = 30.0,
-         metadata: Optional[Dict[str, Any]] = None) -> Tuple[int, Any]:
+def send(
+    s: settings_mod.Settings, sender: str, text: str, timeout: float = 30.0, metadata: Optional[Dict[str, Any]] = None
+) -> Tuple[int, Any]:
     """One message through the REST channel; (status, replies)."""
     payload: Dict[str, Any] = {"sender": sender, "message": text}
     if metadata is not None:
@@ -27,8 +29,9 @@ def send(s: settings_mod.Settings, sender: str, text: str, timeout: float = 30.0
     return http_json(f"{s.rasa_url}/webhooks/rest/webhook", payload, timeout, headers=bearer(s.rest_token))
 
 
-def api(s: settings_mod.Settings, path: str, payload: Optional[Dict[str, Any]] = None,
-        timeout: float = 30.0) -> Tuple[int, Any]:
+def api(
+    s: settings_mod.Settings, path: str, payload: Optional[Dict[str, Any]] = None, timeout: float = 30.0
+) -> Tuple[int, Any]:
     """A call to Rasa's HTTP API (`path` from the root, e.g. "/model/parse")."""
     return http_json(f"{s.rasa_url}{path}", payload, timeout, headers=bearer(s.rasa_api_token))
 

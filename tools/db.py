@@ -4,6 +4,7 @@ Each part of Lantern upgrades the groups it uses when it starts (docs/database.m
 one command for doing it by hand, e.g. before starting several Rasa replicas against a new
 PostgreSQL database, and for seeing where each database stands.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,10 @@ def _databases() -> List[Tuple[str, str, Tuple[str, ...]]]:
     from lantern.directory.db import default_url
     from lantern.settings import load
 
-    return [("conversations", load().db_url, db.TRACKER_DB_GROUPS),
-            ("directory", default_url(), db.DIRECTORY_DB_GROUPS)]
+    return [
+        ("conversations", load().db_url, db.TRACKER_DB_GROUPS),
+        ("directory", default_url(), db.DIRECTORY_DB_GROUPS),
+    ]
 
 
 def _status() -> Dict[str, Dict[str, Any]]:
@@ -55,8 +58,11 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    group = subparsers.add_parser("db", help="database table groups: status, upgrade",
-                                  description="Lantern's table groups (docs/database.md), per database in settings.")
+    group = subparsers.add_parser(
+        "db",
+        help="database table groups: status, upgrade",
+        description="Lantern's table groups (docs/database.md), per database in settings.",
+    )
     group.set_defaults(group_parser=group)
     cmds = group.add_subparsers(dest="command", metavar="COMMAND")
     cmds.add_parser("status", help="each group's revision; exit 1 if one is behind").set_defaults(func=cmd_status)

@@ -1,4 +1,5 @@
 """`python -m tools directory ...`: import, list, search, disable and enable directory entries."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,31 +11,46 @@ from typing import Any, List, Optional, Sequence
 MAX_ISSUES_SHOWN = 50
 
 # `directory import` exit statuses (docs/directory.md): scripts and cron jobs branch on them.
-EXIT_OK = 0            # everything imported (messy values cleaned count as imported)
-EXIT_NOTHING = 1       # nothing imported: a file cannot be read, nothing valid left, or --strict found problems
-EXIT_UNREADABLE = 2    # the path does not exist or is not a format we read
-EXIT_SET_ASIDE = 3     # imported, but some rows or fields were set aside: see the report
+EXIT_OK = 0  # everything imported (messy values cleaned count as imported)
+EXIT_NOTHING = 1  # nothing imported: a file cannot be read, nothing valid left, or --strict found problems
+EXIT_UNREADABLE = 2  # the path does not exist or is not a format we read
+EXIT_SET_ASIDE = 3  # imported, but some rows or fields were set aside: see the report
 
 
 def register(subparsers: Any) -> None:
-    group = subparsers.add_parser("directory", help="referral directory: import, list, search, disable",
-                                  description="Referral directory tools for staff.")
+    group = subparsers.add_parser(
+        "directory",
+        help="referral directory: import, list, search, disable",
+        description="Referral directory tools for staff.",
+    )
     group.add_argument("--db", metavar="URL", help="database URL (default: setting LANTERN_DIRECTORY_DB_URL)")
     group.set_defaults(group_parser=group)
     cmds = group.add_subparsers(dest="command", metavar="COMMAND")
 
     p = cmds.add_parser("import", help="import an HSDS 3.0 JSON file, 3.0 CSV datapackage or 2.0 CSV folder")
     p.add_argument("path", type=Path, help="a .json file, a datapackage.json, or a folder of CSV files")
-    p.add_argument("--source", help="name for this directory (default: the file or folder name); "
-                                    "re-importing the same name updates it")
-    p.add_argument("--format", dest="fmt", choices=("hsds3-json", "hsds3-csv", "hsds2-csv"),
-                   help="skip detection and read the input as this format")
+    p.add_argument(
+        "--source",
+        help="name for this directory (default: the file or folder name); re-importing the same name updates it",
+    )
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("hsds3-json", "hsds3-csv", "hsds2-csv"),
+        help="skip detection and read the input as this format",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and count changes, write nothing")
-    p.add_argument("--strict", action="store_true",
-                   help="all or nothing: if any row has a problem, import nothing (default: set bad rows aside)")
-    p.add_argument("--report", type=Path, metavar="CSV",
-                   help="where to write the list of rows set aside (default: "
-                        "<data dir>/directory-reports/<source>.csv)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: if any row has a problem, import nothing (default: set bad rows aside)",
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="CSV",
+        help="where to write the list of rows set aside (default: <data dir>/directory-reports/<source>.csv)",
+    )
     p.set_defaults(func=cmd_import)
 
     p = cmds.add_parser("list", help="list services (name, organisation, types, status)")
@@ -131,8 +147,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         with db.session_scope(args.db) as session:
-            report = import_path(args.path, session, source=args.source, fmt=args.fmt, dry_run=args.dry_run,
-                                 strict=args.strict)
+            report = import_path(
+                args.path, session, source=args.source, fmt=args.fmt, dry_run=args.dry_run, strict=args.strict
+            )
     except ReadError as exc:
         print(f"Cannot import: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -140,8 +157,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         saved = _save_report(args, exc.entries)
         why = " (--strict: any problem stops the import)" if args.strict else ""
         stopped = [e for e in exc.entries if e.outcome != VALUE_CLEANED]
-        print(f"Nothing was imported{why}: {len(stopped)} problem(s) found. Fix them and run the import again.",
-              file=sys.stderr)
+        print(
+            f"Nothing was imported{why}: {len(stopped)} problem(s) found. Fix them and run the import again.",
+            file=sys.stderr,
+        )
         _show(stopped, sys.stderr, outcome=False)
         if saved:
             print(f"Report: {saved}", file=sys.stderr)
@@ -149,8 +168,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(report.summary())
     saved = _save_report(args, report.entries)
     if report.set_aside:
-        print(f"Set aside ({report.rows_set_aside} row(s) and everything that depends on them; "
-              "fix these in the source and import again):")
+        print(
+            f"Set aside ({report.rows_set_aside} row(s) and everything that depends on them; "
+            "fix these in the source and import again):"
+        )
         _show(report.set_aside, sys.stdout)
     cleaned = [e for e in report.entries if e.outcome == VALUE_CLEANED]
     if cleaned:
@@ -169,15 +190,35 @@ def cmd_list(args: argparse.Namespace) -> int:
     from lantern.directory.staff import list_entries
 
     with db.session_scope(args.db) as session:
-        entries = list_entries(session, source=args.source, service_type=args.service_type, name_contains=args.name,
-                               disabled=args.disabled, limit=args.limit, offset=args.offset)
+        entries = list_entries(
+            session,
+            source=args.source,
+            service_type=args.service_type,
+            name_contains=args.name,
+            disabled=args.disabled,
+            limit=args.limit,
+            offset=args.offset,
+        )
     if not entries:
         print("No services match.")
         return 0
-    print(_table(["id", "service", "organisation", "types", "status", "source", "hsds id"],
-                 [[e.service_id, e.name, e.organization, ",".join(e.service_types),
-                   "DISABLED" + (f" ({e.disabled_reason})" if e.disabled_reason else "") if e.disabled else e.status,
-                   e.source, e.hsds_id] for e in entries]))
+    print(
+        _table(
+            ["id", "service", "organisation", "types", "status", "source", "hsds id"],
+            [
+                [
+                    e.service_id,
+                    e.name,
+                    e.organization,
+                    ",".join(e.service_types),
+                    "DISABLED" + (f" ({e.disabled_reason})" if e.disabled_reason else "") if e.disabled else e.status,
+                    e.source,
+                    e.hsds_id,
+                ]
+                for e in entries
+            ],
+        )
+    )
     return 0
 
 
@@ -186,10 +227,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     from lantern.directory.search import DEFAULT_MAX_MILES, search
 
     with db.session_scope(args.db) as session:
-        results = search(session, zip_code=args.zip_code, city=args.city, state=args.state,
-                         service_types=args.types, open_now=args.open_now, free=args.free, walk_in=args.walk_in,
-                         no_insurance=args.no_insurance, language=args.language, limit=args.limit,
-                         offset=args.offset, max_miles=args.max_miles or DEFAULT_MAX_MILES)
+        results = search(
+            session,
+            zip_code=args.zip_code,
+            city=args.city,
+            state=args.state,
+            service_types=args.types,
+            open_now=args.open_now,
+            free=args.free,
+            walk_in=args.walk_in,
+            no_insurance=args.no_insurance,
+            language=args.language,
+            limit=args.limit,
+            offset=args.offset,
+            max_miles=args.max_miles or DEFAULT_MAX_MILES,
+        )
     if not results.ok:
         print(f"{results.status}: {results.message}", file=sys.stderr)
         return 1
@@ -198,10 +250,24 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"Nothing within {results.searched_miles:g} miles of {results.origin.label}.")
         return 0
     print(f"Near {results.origin.label}:")
-    print(_table(["id", "miles", "service", "organisation", "open now", "phone", "address", "types"],
-                 [[r.service_id, f"{r.distance_miles:.1f}" + ("~" if r.approximate_location else ""), r.name,
-                   r.organization, {True: "yes", False: "no", None: "?"}[r.open_now], r.phone, r.address,
-                   ",".join(r.service_types)] for r in results]))
+    print(
+        _table(
+            ["id", "miles", "service", "organisation", "open now", "phone", "address", "types"],
+            [
+                [
+                    r.service_id,
+                    f"{r.distance_miles:.1f}" + ("~" if r.approximate_location else ""),
+                    r.name,
+                    r.organization,
+                    {True: "yes", False: "no", None: "?"}[r.open_now],
+                    r.phone,
+                    r.address,
+                    ",".join(r.service_types),
+                ]
+                for r in results
+            ],
+        )
+    )
     return 0
 
 
@@ -235,18 +301,24 @@ def cmd_sources(args: argparse.Namespace) -> int:
     if not sources:
         print("No directories imported yet. Try: python -m tools directory import data/directory/sample-dayton")
         return 0
-    print(_table(["source", "format", "services", "imported (UTC)", "path"],
-                 [[s["name"], s["format"], s["services"], f"{s['imported_at']:%Y-%m-%d %H:%M}", s["path"]]
-                  for s in sources]))
+    print(
+        _table(
+            ["source", "format", "services", "imported (UTC)", "path"],
+            [[s["name"], s["format"], s["services"], f"{s['imported_at']:%Y-%m-%d %H:%M}", s["path"]] for s in sources],
+        )
+    )
     return 0
 
 
 def cmd_national(args: argparse.Namespace) -> int:
     from lantern.directory.national import national_resources
 
-    print(_table(["name", "phone", "text", "web", "types"],
-                 [[r.name, r.phone, r.text, r.url, ",".join(r.service_types)]
-                  for r in national_resources(args.types)]))
+    print(
+        _table(
+            ["name", "phone", "text", "web", "types"],
+            [[r.name, r.phone, r.text, r.url, ",".join(r.service_types)] for r in national_resources(args.types)],
+        )
+    )
     return 0
 
 

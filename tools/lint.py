@@ -12,6 +12,7 @@ rules and stories, with each custom action's declared maximum).
 
 Run `python -m tools.lint` to lint the domain folder and the stories from the command line.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,19 @@ import yaml
 
 MAX_CHARS = 320
 MAX_MESSAGES_PER_TURN = 3
-MI_CODES = frozenset({"open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm",
-                      "information", "permission", "summary", "structure"})
+MI_CODES = frozenset(
+    {
+        "open_question",
+        "closed_question",
+        "simple_reflection",
+        "complex_reflection",
+        "affirm",
+        "information",
+        "permission",
+        "summary",
+        "structure",
+    }
+)
 
 # (pattern, why). Case-insensitive, on text with curly apostrophes straightened.
 STIGMA: List[Tuple[str, str]] = [
@@ -38,34 +50,54 @@ STIGMA: List[Tuple[str, str]] = [
     (r"\b(drug|dope|pill|meth|crack|heroin|cocaine|bad|nasty) habits?\b", "'drug habit' minimises and blames"),
     (r"\byour habit\b", "'your habit' minimises and blames"),
     (r"\brelaps(e|es|ed|ing)\b", "say 'return to use'"),
-    (r"\b(alcoholics?|druggies?|crack ?heads?|tweakers?|pot ?heads?|stoners?|dope ?fiends?|fiends?|meth ?heads?|"
-     r"pill ?heads?|drunkards?|drunks|dopers?|smackheads?)\b", "stigmatising label"),
-    (r"\b(replacement|substitution|substitute) (therapy|treatment|drug)\b", "medications for OUD are treatment, not a substitute"),
+    (
+        r"\b(alcoholics?|druggies?|crack ?heads?|tweakers?|pot ?heads?|stoners?|dope ?fiends?|fiends?|meth ?heads?|"
+        r"pill ?heads?|drunkards?|drunks|dopers?|smackheads?)\b",
+        "stigmatising label",
+    ),
+    (
+        r"\b(replacement|substitution|substitute) (therapy|treatment|drug)\b",
+        "medications for OUD are treatment, not a substitute",
+    ),
     (r"\bdrug[- ]seeking\b", "stigmatising clinical label"),
     # clean / dirty about people or tests (not about supplies)
-    (r"\b(be|being|been|get|getting|got|stay|staying|stayed|am|is|are|was|were|keep|keeping|you'?re|i'?m|he'?s|"
-     r"she'?s|they'?re|went|go|going|come|coming|gone|remain|remaining|while) (\w+ )?(clean|dirty)\b",
-     "'clean' / 'dirty' about a person; say 'in recovery', 'not using'"),
-    (r"\b(clean|dirty) (time|date|days?|weeks?|months?|years?|and sober|people|person|folks|addicts?|users?)\b"
-     r"|\b(days?|weeks?|months?|years?|time) (\w+ )?(clean|dirty)\b",
-     "'clean' / 'dirty' about a person; say 'time without using'"),
-    (r"\b(clean|dirty) (tests?|urine|uas?|drug tests?|screens?|results?|samples?|tox)\b",
-     "'clean' / 'dirty' test; say 'negative' / 'positive'"),
-    (r"\b(tested|test|tests|testing|came back|come back|comes back) (\w+ )?(clean|dirty)\b",
-     "'clean' / 'dirty' test; say 'negative' / 'positive'"),
+    (
+        r"\b(be|being|been|get|getting|got|stay|staying|stayed|am|is|are|was|were|keep|keeping|you'?re|i'?m|he'?s|"
+        r"she'?s|they'?re|went|go|going|come|coming|gone|remain|remaining|while) (\w+ )?(clean|dirty)\b",
+        "'clean' / 'dirty' about a person; say 'in recovery', 'not using'",
+    ),
+    (
+        r"\b(clean|dirty) (time|date|days?|weeks?|months?|years?|and sober|people|person|folks|addicts?|users?)\b"
+        r"|\b(days?|weeks?|months?|years?|time) (\w+ )?(clean|dirty)\b",
+        "'clean' / 'dirty' about a person; say 'time without using'",
+    ),
+    (
+        r"\b(clean|dirty) (tests?|urine|uas?|drug tests?|screens?|results?|samples?|tox)\b",
+        "'clean' / 'dirty' test; say 'negative' / 'positive'",
+    ),
+    (
+        r"\b(tested|test|tests|testing|came back|come back|comes back) (\w+ )?(clean|dirty)\b",
+        "'clean' / 'dirty' test; say 'negative' / 'positive'",
+    ),
 ]
 DIRECTIVE = re.compile(
     r"\b(you|u|ya|yall|y'all|you all)\s+(really\s+|just\s+|definitely\s+|absolutely\s+|seriously\s+)?"
     r"(should|shouldn'?t|shoulda|need to|needs to|must|mustn'?t|have to|has to|gotta|got to|ought to|"
     r"better(?! than)|had better|are going to have to|will have to|need)\b"
     r"|\byou'?d\s+better\b|\byou'?ve\s+got\s+to\b|\byou\s+have\s+got\s+to\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # "you need" is a directive unless it is "if you need" / "whatever you need" / "what you need" (offers).
 NEED_OK = re.compile(r"\b(if|whatever|what|when|anything|everything|all)\s+you\s+need\b", re.IGNORECASE)
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\U0000FE0F\U0000200D"
-                   "\U00002B00-\U00002BFF\U00003030\U0000303D\U00003297\U00003299]")
-SAFETY_WORDS = re.compile(r"\b(overdos\w*|od|naloxone|narcan|911|988|fentanyl|tolerance|test strips?|"
-                          r"breath\w*|suicid\w*|emergency|crisis|poison|xylazine|unresponsive)\b", re.IGNORECASE)
+EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f900-\U0001f9ff\U0000fe0f\U0000200d"
+    "\U00002b00-\U00002bff\U00003030\U0000303d\U00003297\U00003299]"
+)
+SAFETY_WORDS = re.compile(
+    r"\b(overdos\w*|od|naloxone|narcan|911|988|fentanyl|tolerance|test strips?|"
+    r"breath\w*|suicid\w*|emergency|crisis|poison|xylazine|unresponsive)\b",
+    re.IGNORECASE,
+)
 PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
 PLACEHOLDER_WIDTH = 15  # a phone number like 1-800-662-4357 is 14 characters
 
@@ -92,8 +124,9 @@ def is_safety(text: str, metadata: Optional[Mapping[str, Any]] = None) -> bool:
     return bool(metadata.get("crisis") or metadata.get("safety") or SAFETY_WORDS.search(text or ""))
 
 
-def check_text(text: str, mi: Optional[str] = None, safety: Optional[bool] = None, where: str = "",
-               check_mi: bool = True) -> List[Problem]:
+def check_text(
+    text: str, mi: Optional[str] = None, safety: Optional[bool] = None, where: str = "", check_mi: bool = True
+) -> List[Problem]:
     """Every problem with one message. `safety=None` decides from the words of the text."""
     problems: List[Problem] = []
     plain = _plain(text)
@@ -102,7 +135,7 @@ def check_text(text: str, mi: Optional[str] = None, safety: Optional[bool] = Non
         if match:
             problems.append(Problem(where, "stigmatising word", f"'{match.group(0)}': {why}"))
     for match in DIRECTIVE.finditer(plain):
-        if match.group(0).lower().endswith("need") and NEED_OK.search(plain[max(0, match.start() - 12):match.end()]):
+        if match.group(0).lower().endswith("need") and NEED_OK.search(plain[max(0, match.start() - 12) : match.end()]):
             continue
         problems.append(Problem(where, "directive", f"'{match.group(0)}': offer instead ('some people find...')"))
     filled = PLACEHOLDER.sub("x" * PLACEHOLDER_WIDTH, plain)
@@ -135,8 +168,9 @@ def check_response(variation: Mapping[str, Any], where: str) -> List[Problem]:
     text = variation.get("text")
     if text is None:
         return [Problem(where, "no text", "every Lantern response is a text message (SMS has no buttons)")]
-    return check_text(str(text), metadata.get("mi"), is_safety(str(text), {**metadata, **(variation.get("custom") or {})}),
-                      where)
+    return check_text(
+        str(text), metadata.get("mi"), is_safety(str(text), {**metadata, **(variation.get("custom") or {})}), where
+    )
 
 
 def check_domain(domain_dir: Path) -> List[Problem]:
@@ -175,14 +209,19 @@ def messages_of(action: str, custom_max: Mapping[str, int]) -> int:
         return 1
     if action in custom_max:
         return int(custom_max[action])
-    if action.startswith("validate_") or action in ("action_deactivate_loop", "action_restart",
-                                                    "action_session_start", "action_back"):
+    if action.startswith("validate_") or action in (
+        "action_deactivate_loop",
+        "action_restart",
+        "action_session_start",
+        "action_back",
+    ):
         return 0
     return 1  # forms ask one question; unknown custom actions are assumed to send one message
 
 
-def check_turns(files: Iterable[Path], custom_max: Mapping[str, int],
-                limit: int = MAX_MESSAGES_PER_TURN) -> List[Problem]:
+def check_turns(
+    files: Iterable[Path], custom_max: Mapping[str, int], limit: int = MAX_MESSAGES_PER_TURN
+) -> List[Problem]:
     """Turns in rules and stories that would send more than `limit` messages."""
     problems: List[Problem] = []
     for path in files:
@@ -192,8 +231,13 @@ def check_turns(files: Iterable[Path], custom_max: Mapping[str, int],
             for run in _turn_runs(block.get("steps") or []):
                 count = sum(messages_of(a, custom_max) for a in run)
                 if count > limit:
-                    problems.append(Problem(f"{Path(path).name}: {name}", "too many messages",
-                                            f"{count} in one turn ({' + '.join(run)}), max {limit}"))
+                    problems.append(
+                        Problem(
+                            f"{Path(path).name}: {name}",
+                            "too many messages",
+                            f"{count} in one turn ({' + '.join(run)}), max {limit}",
+                        )
+                    )
     return problems
 
 

@@ -10,6 +10,7 @@ that started it dies, even by SIGKILL, the kernel kills the child too. The
 action server is told to listen on LANTERN_HOST only (rasa_sdk's CLI has no
 interface option; its `run()` reads SANIC_HOST, default 0.0.0.0).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -138,8 +139,13 @@ def _die_with_parent_hook() -> Optional[Callable[[], None]]:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
-    args = (ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL),
-            ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    args = (
+        ctypes.c_int(_PR_SET_PDEATHSIG),
+        ctypes.c_ulong(signal.SIGKILL),
+        ctypes.c_ulong(0),
+        ctypes.c_ulong(0),
+        ctypes.c_ulong(0),
+    )
     parent = os.getpid()
 
     def hook() -> None:
@@ -180,38 +186,60 @@ def _open_private_log(log_path: Path) -> int:
     return fd
 
 
-def _popen(argv: List[str], env: Dict[str, str], log_path: Path, cwd: Optional[Path],
-           note: str = "") -> subprocess.Popen:
+def _popen(
+    argv: List[str], env: Dict[str, str], log_path: Path, cwd: Optional[Path], note: str = ""
+) -> subprocess.Popen:
     fd = _open_private_log(log_path)
     try:
         if note:  # a marker in the child's log, so a restart is easy to find there
             os.write(fd, f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {note} ---\n".encode())
         return subprocess.Popen(
-            argv, cwd=cwd or PROJECT_ROOT, env=env, stdout=fd, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, umask=PRIVATE_UMASK,
+            argv,
+            cwd=cwd or PROJECT_ROOT,
+            env=env,
+            stdout=fd,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            umask=PRIVATE_UMASK,
             preexec_fn=_die_with_parent_hook(),
         )
     finally:
         os.close(fd)
 
 
-def _spawn(name: str, argv: List[str], env: Dict[str, str], log_dir: Path, health_url: str,
-           cwd: Optional[Path] = None, liveness_url: str = "") -> Child:
+def _spawn(
+    name: str,
+    argv: List[str],
+    env: Dict[str, str],
+    log_dir: Path,
+    health_url: str,
+    cwd: Optional[Path] = None,
+    liveness_url: str = "",
+) -> Child:
     log_path = log_dir / f"{name}.log"
     process = _popen(argv, env, log_path, cwd)
-    return Child(name=name, process=process, log_path=log_path, health_url=health_url, argv=argv,
-                 env=env, cwd=cwd, liveness_url=liveness_url)
+    return Child(
+        name=name,
+        process=process,
+        log_path=log_path,
+        health_url=health_url,
+        argv=argv,
+        env=env,
+        cwd=cwd,
+        liveness_url=liveness_url,
+    )
 
 
 def start_action_server(s: settings_mod.Settings, env: Dict[str, str], log_dir: Path) -> Child:
-    argv = [sys.executable, "-m", "actions", "--actions", "actions",
-            "--port", str(s.actions_port)]
+    argv = [sys.executable, "-m", "actions", "--actions", "actions", "--port", str(s.actions_port)]
     env = {**env, "SANIC_HOST": s.host}  # rasa_sdk.endpoint.run() binds to SANIC_HOST, else 0.0.0.0
     return _spawn("actions", argv, env, log_dir, f"http://{s.host}:{s.actions_port}/health")
 
 
-def start_rasa_server(s: settings_mod.Settings, env: Dict[str, str], log_dir: Path,
-                      model: Optional[Path] = None) -> Child:
+def start_rasa_server(
+    s: settings_mod.Settings, env: Dict[str, str], log_dir: Path, model: Optional[Path] = None
+) -> Child:
     argv = [sys.executable, "-m", "rasa_plugins.server"]
     if model:
         argv += ["--model", str(model)]
@@ -220,8 +248,9 @@ def start_rasa_server(s: settings_mod.Settings, env: Dict[str, str], log_dir: Pa
     return _spawn("rasa", argv, env, log_dir, f"{s.rasa_url}/webhooks/health/", liveness_url=f"{s.rasa_url}/")
 
 
-def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30.0,
-              headers: Optional[Dict[str, str]] = None) -> tuple:
+def http_json(
+    url: str, payload: Optional[dict] = None, timeout: float = 30.0, headers: Optional[Dict[str, str]] = None
+) -> tuple:
     """(status, parsed JSON or text) for a GET, or a POST when `payload` is given."""
     data = None if payload is None else json.dumps(payload).encode("utf-8")
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
@@ -334,8 +363,10 @@ def secure_data(s: settings_mod.Settings) -> List[Path]:
             print(f"Could not make {path} private (not its owner?): fix its mode by hand", file=sys.stderr)
 
     if _is_within(PROJECT_ROOT, resolved) or _is_within(Path.home().resolve(), resolved):
-        print(f"LANTERN_DATA_DIR={data_dir} holds the project or the home folder: its modes are left alone",
-              file=sys.stderr)
+        print(
+            f"LANTERN_DATA_DIR={data_dir} holds the project or the home folder: its modes are left alone",
+            file=sys.stderr,
+        )
     else:
         for dirpath, _dirnames, filenames in os.walk(data_dir):
             fix(Path(dirpath), folder=True)
@@ -349,9 +380,14 @@ def secure_data(s: settings_mod.Settings) -> List[Path]:
     return changed
 
 
-def start_stack(s: settings_mod.Settings, log_dir: Optional[Path] = None, model: Optional[Path] = None,
-                env_overrides: Optional[Dict[str, str]] = None, timeout: float = 240.0,
-                should_stop: Optional[Callable[[], bool]] = None) -> Stack:
+def start_stack(
+    s: settings_mod.Settings,
+    log_dir: Optional[Path] = None,
+    model: Optional[Path] = None,
+    env_overrides: Optional[Dict[str, str]] = None,
+    timeout: float = 240.0,
+    should_stop: Optional[Callable[[], bool]] = None,
+) -> Stack:
     """Start the action server and the Rasa server and wait until both are healthy.
 
     `should_stop` is polled while waiting: when it turns true both are stopped

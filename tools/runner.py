@@ -13,6 +13,7 @@
   SIGKILLs them at once. If this process is SIGKILLed, the kernel kills them
   (parent-death signal, tools/processes.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,10 +27,10 @@ from types import FrameType
 from typing import Any, Callable, List, Optional
 
 from lantern import settings as settings_mod
+from lantern.records.transcripts.retention import RetentionSchedule
 from tools.client import send
 from tools.processes import PRIVATE_UMASK, Stack, Stopping, secure_data, start_stack
 from tools.supervisor import Policy, Supervisor, setup_log
-from lantern.records.transcripts.retention import RetentionSchedule
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -43,8 +44,11 @@ def banner(s: settings_mod.Settings) -> str:
             f"  socket.io      {s.rasa_url}/socket.io/",
             f"  web widget     {s.rasa_url}/webhooks/widget/demo  (demo page; embed: docs/channels.md)",
             f"  SMS (Twilio)   POST {s.public_url or s.rasa_url}/webhooks/sms/webhook"
-            + ("" if sms_configured(s)
-               else "  (off: set LANTERN_TWILIO_ACCOUNT_SID, LANTERN_TWILIO_AUTH_TOKEN, LANTERN_SMS_FROM)"),
+            + (
+                ""
+                if sms_configured(s)
+                else "  (off: set LANTERN_TWILIO_ACCOUNT_SID, LANTERN_TWILIO_AUTH_TOKEN, LANTERN_SMS_FROM)"
+            ),
             f"  health         GET  {s.rasa_url}/webhooks/health/",
             f"  HTTP API       {s.rasa_url}/  (header: Authorization: Bearer $RASA_API_TOKEN)",
             f"  action server  {s.actions_url.rsplit('/', 1)[0]}/health",
@@ -53,8 +57,8 @@ def banner(s: settings_mod.Settings) -> str:
             f"  retention      {retention_line(s)}",
             "Try:",
             "  source .env   # LANTERN_REST_TOKEN",
-            f"  curl -s -X POST {s.rasa_url}/webhooks/rest/webhook -H \"Authorization: Bearer $LANTERN_REST_TOKEN\" "
-            "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hi\"}'",
+            f'  curl -s -X POST {s.rasa_url}/webhooks/rest/webhook -H "Authorization: Bearer $LANTERN_REST_TOKEN" '
+            '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "hi"}\'',
             "Press Ctrl-C to stop.",
             "",
         ]
@@ -100,7 +104,8 @@ def config_problems(s: settings_mod.Settings) -> List[str]:
             "SMS is configured (LANTERN_TWILIO_ACCOUNT_SID, LANTERN_TWILIO_AUTH_TOKEN and LANTERN_SMS_FROM are set) "
             "but LANTERN_SUPPORT_CONTACT is empty. Carriers expect the reply to HELP to name a support contact: "
             "set LANTERN_SUPPORT_CONTACT in .env to a phone number or email people can reach "
-            "(docs/channels.md), or unset the Twilio settings to run without SMS.")
+            "(docs/channels.md), or unset the Twilio settings to run without SMS."
+        )
     return problems
 
 
@@ -141,7 +146,7 @@ def _until_done_or_stopped(work: Callable[[], Any], should_stop: Callable[[], bo
     def target() -> None:
         try:
             results.append(work())
-        except BaseException as err:  # noqa: BLE001 - handed to the main thread
+        except BaseException as err:
             errors.append(err)
 
     thread = threading.Thread(target=target, name="lantern-warmup", daemon=True)
@@ -199,8 +204,11 @@ def main() -> int:
             retention = RetentionSchedule(s.db_url, s.retention_days).start()
         print(f"Ready in {time.monotonic() - started:.0f}s.")
         print(banner(s), flush=True)
-        log.info("up: action server pid %d, Rasa server pid %d", stack.child("actions").process.pid,
-                 stack.child("rasa").process.pid)
+        log.info(
+            "up: action server pid %d, Rasa server pid %d",
+            stack.child("actions").process.pid,
+            stack.child("rasa").process.pid,
+        )
         Supervisor(stack, policy, log).run(stop.is_set)
         raise Stopping("signal")
     except (Stopping, KeyboardInterrupt):

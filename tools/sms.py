@@ -7,6 +7,7 @@ A number that texted STOP gets no conversation, but a crisis sign in what it sen
 (rasa_plugins/channels/sms.py, `_opted_out_message`): staff can follow up by the pseudonym through the
 organisation's own channels. The staff console will show the same table once it exists.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,11 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    group = subparsers.add_parser("sms", help="SMS channel records: crisis signs from opted-out numbers",
-                                  description="Staff tools for the SMS channel.")
+    group = subparsers.add_parser(
+        "sms",
+        help="SMS channel records: crisis signs from opted-out numbers",
+        description="Staff tools for the SMS channel.",
+    )
     group.add_argument("--db", metavar="URL", help="database URL (default: setting LANTERN_DB_URL)")
     group.set_defaults(group_parser=group)
     cmds = group.add_subparsers(dest="command", metavar="COMMAND")
@@ -44,8 +48,10 @@ def cmd_flags(args: argparse.Namespace) -> int:
     print("id\twhen (UTC)\tpseudonym\tlevel\tcategory\treply\treviewed")
     for row in rows:
         when = dt.datetime.fromtimestamp(row["created_at"], dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
-        print(f"{row['id']}\t{when}\t{row['sender']}\t{row['level']}\t{row['category'] or '-'}\t{row['reply']}\t"
-              f"{'yes' if row['reviewed'] else 'no'}")
+        print(
+            f"{row['id']}\t{when}\t{row['sender']}\t{row['level']}\t{row['category'] or '-'}\t{row['reply']}\t"
+            f"{'yes' if row['reviewed'] else 'no'}"
+        )
     return 0
 
 

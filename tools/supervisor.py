@@ -25,6 +25,7 @@ Log lines name the server, pid, exit status and timings only, never message
 text. `run()` must be called from the main thread: children are started with a
 parent-death signal tied to the thread that starts them (tools/processes.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -117,8 +118,9 @@ class Supervisor:
     def __post_init__(self) -> None:
         now = self.clock()
         for child in self.stack.children:  # start_stack has seen them healthy
-            self.watches[child.name] = Watch(child=child, started=now, answered_since=now,
-                                              next_check=now + self.policy.check_interval)
+            self.watches[child.name] = Watch(
+                child=child, started=now, answered_since=now, next_check=now + self.policy.check_interval
+            )
 
     def run(self, should_stop: Callable[[], bool], tick: float = 0.5) -> None:
         while not should_stop():
@@ -154,12 +156,20 @@ class Supervisor:
             w.misses = 0
             if w.answered_since is None:
                 w.answered_since = now
-                self.log.info("%s is answering again (pid %d), %.0f s after its restart",
-                              child.name, child.process.pid, now - w.started)
+                self.log.info(
+                    "%s is answering again (pid %d), %.0f s after its restart",
+                    child.name,
+                    child.process.pid,
+                    now - w.started,
+                )
             elif w.in_a_row and now - w.answered_since >= self.policy.stable_after:
                 w.in_a_row = 0
-                self.log.info("%s has been up %.0f s: restart delay back to %.0f s",
-                              child.name, self.policy.stable_after, self.policy.first_delay)
+                self.log.info(
+                    "%s has been up %.0f s: restart delay back to %.0f s",
+                    child.name,
+                    self.policy.stable_after,
+                    self.policy.first_delay,
+                )
             return
         if not child.alive():  # died during the check: report it as a crash next round
             return
@@ -169,8 +179,7 @@ class Supervisor:
             return
         w.misses += 1  # silent: accepted the connection but gave no answer, starting or not
         if w.misses >= self.policy.failures:
-            self._fail(w, f"hung: no answer within {self.policy.check_timeout:g} s, "
-                          f"{w.misses} checks in a row")
+            self._fail(w, f"hung: no answer within {self.policy.check_timeout:g} s, {w.misses} checks in a row")
 
     def _fail(self, w: Watch, reason: str) -> None:
         """Stop what is left of the server (its whole group) and schedule its restart."""
@@ -187,17 +196,33 @@ class Supervisor:
         others = [c.name for c in self.stack.children if c is not child and c.alive()]
         keeps = f"; {' and '.join(others)} keeps running" if others else ""
         if w.in_a_row < self.policy.loud_after:
-            self.log.warning("%s (pid %d) %s; restarting it in %g s (failure %d in a row)%s",
-                             child.name, pid, reason, delay, w.in_a_row, keeps)
+            self.log.warning(
+                "%s (pid %d) %s; restarting it in %g s (failure %d in a row)%s",
+                child.name,
+                pid,
+                reason,
+                delay,
+                w.in_a_row,
+                keeps,
+            )
             return
-        self.log.error("%s (pid %d) %s. It has failed %d times in a row without staying up %.0f s; "
-                       "Lantern keeps restarting it (next in %g s, then every %g s at most) and never gives up "
-                       "by itself: fix the cause (see %s) or stop Lantern.",
-                       child.name, pid, reason, w.in_a_row, self.policy.stable_after, delay,
-                       self.policy.max_delay, child.log_path)
+        self.log.error(
+            "%s (pid %d) %s. It has failed %d times in a row without staying up %.0f s; "
+            "Lantern keeps restarting it (next in %g s, then every %g s at most) and never gives up "
+            "by itself: fix the cause (see %s) or stop Lantern.",
+            child.name,
+            pid,
+            reason,
+            w.in_a_row,
+            self.policy.stable_after,
+            delay,
+            self.policy.max_delay,
+            child.log_path,
+        )
         if w.in_a_row == self.policy.loud_after or w.in_a_row % 10 == 0:
-            self.log.error("last lines of %s (numbers and emails masked):\n%s",
-                           child.log_path, redact(tail(child.log_path, 15)))
+            self.log.error(
+                "last lines of %s (numbers and emails masked):\n%s", child.log_path, redact(tail(child.log_path, 15))
+            )
 
     def _respawn(self, w: Watch) -> None:
         child = w.child

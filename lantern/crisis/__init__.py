@@ -7,13 +7,21 @@
 The names below load on first use, so importing a light module of the package (the category list,
 lantern/crisis/registry.py, which the action server imports) does not compile the detector's patterns.
 """
+
 from __future__ import annotations
 
 import importlib
 from typing import Any
 
-_HOMES = {"CrisisResult": "detector", "combine": "detector", "detect": "detector", "replies_for": "messages",
-          "Locale": "resources", "LocaleError": "resources", "load_locale": "resources"}
+_HOMES = {
+    "CrisisResult": "detector",
+    "combine": "detector",
+    "detect": "detector",
+    "replies_for": "messages",
+    "Locale": "resources",
+    "LocaleError": "resources",
+    "load_locale": "resources",
+}
 __all__ = sorted(_HOMES)
 
 

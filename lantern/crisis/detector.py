@@ -9,6 +9,7 @@ crisis intents so the safer reading wins.
 Only pattern *names* leave this module, never the text, so results can be
 logged and stored.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,13 +31,17 @@ LEVELS: Tuple[str, ...] = ("none", "check_in", "crisis")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 # When two categories reach the same level, the one whose first step is the most
 # urgent call wins (the registry's priority); the suicide reply also tells people to call 911 if hurt.
-_PRIORITY: Dict[Optional[str], int] = {**{c.name: c.priority for c in registry.CATEGORIES},
-                                       None: len(registry.CATEGORIES)}
+_PRIORITY: Dict[Optional[str], int] = {
+    **{c.name: c.priority for c in registry.CATEGORIES},
+    None: len(registry.CATEGORIES),
+}
 _OVERDOSES = (P.OD, P.STIM)  # one marker, two scripts: opioid or stimulant
 
 # Trained intents (names fixed by the NLU data) and how much we trust them.
-INTENT_CATEGORY: Dict[str, Optional[str]] = {**{c.intent: c.name for c in registry.CATEGORIES},
-                                             registry.CHECK_INTENT: None}
+INTENT_CATEGORY: Dict[str, Optional[str]] = {
+    **{c.intent: c.name for c in registry.CATEGORIES},
+    registry.CHECK_INTENT: None,
+}
 MODEL_CHECK_IN_MIN = 0.6  # a crisis intent at least this confident earns a check-in
 MODEL_CRISIS_MIN = 0.995  # ... and at least this confident, the full crisis reply with no cue of ours
 MODEL_CRISIS_WITH_CUE_MIN = 0.9  # ... or this confident when the detector already asked for a check-in
@@ -121,34 +126,60 @@ class _Rule:
 
 
 def _compile(specs: Sequence[P.RuleSpec]) -> Tuple[_Rule, ...]:
-    return tuple(_Rule(s.name, s.category, s.level, re.compile(s.pattern), frozenset(s.flags), tuple(s.needs))
-                 for s in specs)
+    return tuple(
+        _Rule(s.name, s.category, s.level, re.compile(s.pattern), frozenset(s.flags), tuple(s.needs)) for s in specs
+    )
 
 
 _RULES = _compile(P.RULES)
 _GUARDS = _compile(P.GUARDS)
 _CUES: Dict[str, Pattern[str]] = {name: re.compile(rx) for name, rx in P.CUES.items()}
-_OTHER_AGENT = frozenset({"he", "she", "they", "someone", "somebody", "guy", "man", "dude", "ex", "boyfriend", "girlfriend",
-                          "husband", "wife", "dealer", "pimp", "roommate", "dad", "mom", "brother", "sister", "people", "him", "her"})
+_OTHER_AGENT = frozenset(
+    {
+        "he",
+        "she",
+        "they",
+        "someone",
+        "somebody",
+        "guy",
+        "man",
+        "dude",
+        "ex",
+        "boyfriend",
+        "girlfriend",
+        "husband",
+        "wife",
+        "dealer",
+        "pimp",
+        "roommate",
+        "dad",
+        "mom",
+        "brother",
+        "sister",
+        "people",
+        "him",
+        "her",
+    }
+)
 
 
 def _prefix_tokens(text: str, start: int, n: int) -> List[str]:
     """The last `n` words before `start`, cut at the nearest clause break."""
-    words = text[max(0, start - 80):start].split()
+    words = text[max(0, start - 80) : start].split()
     if start > 80 and words:
         words = words[1:]  # the first one may be cut in half
     for i in range(len(words) - 1, -1, -1):
         if words[i] in P.CLAUSE_BREAKS:
-            words = words[i + 1:]
+            words = words[i + 1 :]
             break
     return words[-n:]
 
 
 def _clause_before(text: str, start: int) -> List[str]:
-    words = text[max(0, start - 120):start].split()
+    words = text[max(0, start - 120) : start].split()
     for i in range(len(words) - 1, -1, -1):
         if words[i] == "|":
-            return words[i + 1:]
+            return words[i + 1 :]
     return words
 
 
@@ -173,8 +204,13 @@ def _min(level: str, cap: str) -> str:
 def _escalates(flags: FrozenSet[str], cues: Dict[str, bool]) -> bool:
     """Does the rest of the message turn this check-in sign into a crisis? (flags: see patterns.py)"""
     drugs = cues["opioid_ctx"] or cues["stim_ctx"] or cues["use_ctx"]
-    return (("now" in flags and cues["now"]) or ("stim" in flags and (cues["stim_ctx"] or cues["use_ctx"]))
-            or ("fear" in flags and cues["fear"]) or ("body" in flags and cues["body"]) or ("drug" in flags and drugs))
+    return (
+        ("now" in flags and cues["now"])
+        or ("stim" in flags and (cues["stim_ctx"] or cues["use_ctx"]))
+        or ("fear" in flags and cues["fear"])
+        or ("body" in flags and cues["body"])
+        or ("drug" in flags and drugs)
+    )
 
 
 def _analyse(text: str) -> CrisisResult:
@@ -288,7 +324,7 @@ def detect_normalised(text: str) -> CrisisResult:
     """detect() for a text already normalised; never raises."""
     try:
         return _analyse(text)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return _FAILSAFE
 
 
@@ -323,8 +359,12 @@ def raise_with_signal(result: CrisisResult, detected: CrisisResult, signal: Opti
     found = registry.get(signal.get("category"))  # the meaning model's labels are the registry's names
     category = found.name if found else None
     intent_check = f"intent.{registry.CHECK_INTENT}"
-    if (result.level == "check_in" and detected.level == "none" and risk < SIGNAL_VETO_MAX
-            and all(not name.startswith("intent.") or name == intent_check for name in result.matched)):
+    if (
+        result.level == "check_in"
+        and detected.level == "none"
+        and risk < SIGNAL_VETO_MAX
+        and all(not name.startswith("intent.") or name == intent_check for name in result.matched)
+    ):
         return CrisisResult(None, "none", 0.0, detected.matched + ("signal.veto",))
     if risk >= SIGNAL_CRISIS_MIN and result.level == "check_in" and not result.defused:
         level = "crisis"
@@ -367,8 +407,12 @@ def combine(result: CrisisResult, intent_name: Optional[str], intent_confidence:
     matched = result.matched + (tag,)
     if _RANK[result.level] >= _RANK[model_level]:
         category = result.category if result.category is not None else model_category
-        return CrisisResult(category, result.level, max(result.confidence, round(conf, 2)) if
-                            result.level == model_level else result.confidence, matched)
+        return CrisisResult(
+            category,
+            result.level,
+            max(result.confidence, round(conf, 2)) if result.level == model_level else result.confidence,
+            matched,
+        )
     category = model_category if model_category is not None else result.category
     if category == P.OD and result.category == P.STIM:
         category = P.STIM

@@ -18,6 +18,7 @@ What it decides, in order:
 4. Signals across turns: two or three messages each below the line whose risks add up reach a
    check-in (the risks come from the stored readings of the person's last messages).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -30,8 +31,10 @@ DEACTIVATE = "action_deactivate_loop"
 # A kind is a category of lantern/crisis/registry.py, by its name: scripts, check-ins and slots come from there.
 KINDS: Tuple[str, ...] = registry.NAMES
 
-CHECK_IN: Dict[Optional[str], str] = {None: registry.GENERIC_CHECK_IN,
-                                      **{c.name: c.check_in for c in registry.CATEGORIES}}
+CHECK_IN: Dict[Optional[str], str] = {
+    None: registry.GENERIC_CHECK_IN,
+    **{c.name: c.check_in for c in registry.CATEGORIES},
+}
 CHECK_AGAIN = "utter_crisis_check_again"
 CHECK_NO = "utter_crisis_check_no"
 YES_UNKNOWN = "utter_crisis_yes_general"
@@ -41,12 +44,25 @@ GOODBYE = "utter_crisis_goodbye"
 NO_EMERGENCY = "utter_crisis_no_emergency"
 STILL_HERE_PREFIX = registry.STILL_HERE
 # Bot messages that end with "are you safe right now?": a bare yes means safe, a bare no means not.
-ASKS_IF_SAFE = frozenset({registry.STILL_HERE,
-                          *(a for c in registry.CATEGORIES for a in (*c.asks_if_safe, c.still_here))})
+ASKS_IF_SAFE = frozenset(
+    {registry.STILL_HERE, *(a for c in registry.CATEGORIES for a in (*c.asks_if_safe, c.still_here))}
+)
 UPDATE_REPLIES = registry.UPDATES
 # Intents that carry no content of their own beyond the answer: an acknowledgement is the whole reply.
-BARE_INTENTS = frozenset({"affirm", "deny", "thanks", "greet", "goodbye", "stop", "nlu_fallback",
-                          registry.SAFE_INTENT, registry.CHECK_INTENT, "unsure"})
+BARE_INTENTS = frozenset(
+    {
+        "affirm",
+        "deny",
+        "thanks",
+        "greet",
+        "goodbye",
+        "stop",
+        "nlu_fallback",
+        registry.SAFE_INTENT,
+        registry.CHECK_INTENT,
+        "unsure",
+    }
+)
 
 # Thresholds on the model readings (rasa_plugins/nlu/crisis_signal.py); chosen on the examples' cross-validation
 # and the first blind round (docs/crisis.md).
@@ -145,12 +161,10 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     if ctx.intent in ("stop", "goodbye"):
         return _reply(GOODBYE, "goodbye in crisis mode", end_crisis=True)
     update = ctx.update if ctx.update_confidence >= UPDATE_MIN else "other"
-    if update == "no_emergency" and ctx.asks and ctx.general_question \
-            and ctx.general_question_confidence >= ANSWER_MIN:
+    if update == "no_emergency" and ctx.asks and ctx.general_question and ctx.general_question_confidence >= ANSWER_MIN:
         # Nobody is in danger now, so the question is not a step of an emergency: answer it from the
         # questions that fit ("what do i do so i don't die, just got out of jail" is about using safer).
-        return _reply(f"utter_crisis_answer_{ctx.general_question}", "no emergency, a safety question",
-                      end_crisis=True)
+        return _reply(f"utter_crisis_answer_{ctx.general_question}", "no emergency, a safety question", end_crisis=True)
     # A sign of another kind (suicide while the overdose script runs: "i just dont wanna be here", once
     # read as "no emergency" in a blind conversation) gets that kind's script; a full crisis reading of
     # the same kind never ends crisis mode, whatever the update model read. Kinds with one marker
@@ -236,5 +250,3 @@ def risks_since_reply(readings: Sequence[Tuple[float, bool]]) -> Tuple[float, ..
             break
         out.append(risk)
     return tuple(out)
-
-

@@ -9,6 +9,7 @@ locale file and the domain file.
 
 Each message is Rasa-style: `{"text": ..., "custom": {"crisis": ..., "emergency_number": ...}}`.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional

@@ -16,6 +16,7 @@ message (`parse_data["crisis"]["category"]`, hence the transcripts' `crisis_cate
 `sms_crisis_flags.category`). tests/unit/test_crisis_registry.py checks the domain, the rules and the
 training labels against this list; docs/crisis.md, "Adding a crisis category", says what to touch.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -155,14 +156,19 @@ def stored(name: Optional[str]) -> Optional[str]:
 
 def _check() -> None:
     """A broken list stops the import (and every process) with the problem named."""
-    for values, what in ((NAMES, "name"), (INTENTS, "intent"), ([c.stored for c in CATEGORIES], "stored value"),
-                         ([c.priority for c in CATEGORIES], "priority")):
+    for values, what in (
+        (NAMES, "name"),
+        (INTENTS, "intent"),
+        ([c.stored for c in CATEGORIES], "stored value"),
+        ([c.priority for c in CATEGORIES], "priority"),
+    ):
         if len(set(values)) != len(values):
             raise ValueError(f"lantern/crisis/registry.py: two categories share a {what}: {list(values)}")
     for c in CATEGORIES:
         if not c.script or not set(c.locale_fields) | {c.dials} <= set(LOCALE_FIELDS):
-            raise ValueError(f"lantern/crisis/registry.py: {c.name} needs a script and locale fields out of "
-                             f"{LOCALE_FIELDS}")
+            raise ValueError(
+                f"lantern/crisis/registry.py: {c.name} needs a script and locale fields out of {LOCALE_FIELDS}"
+            )
         if not set(c.asks_if_safe) <= set(c.script):
             raise ValueError(f"lantern/crisis/registry.py: {c.name}: asks_if_safe names a response outside its script")
         if find(c.stored) is not c:

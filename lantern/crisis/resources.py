@@ -7,6 +7,7 @@ can have, so a bad file stops Lantern at start with the file and field named.
 
     python -m lantern.crisis.resources            # check every locale file
 """
+
 from __future__ import annotations
 
 import re
@@ -79,7 +80,7 @@ class Locale:
 
 def _phone(value: Any, path: Path, field: str) -> str:
     if isinstance(value, bool) or value is None:
-        raise LocaleError(path, field, "is required and must be a phone number in quotes, like \"911\"")
+        raise LocaleError(path, field, 'is required and must be a phone number in quotes, like "911"')
     if isinstance(value, int):
         value = str(value)  # 911 unquoted; fine. (A leading 0 would be lost, hence the advice to quote.)
     if not isinstance(value, str):
@@ -87,7 +88,11 @@ def _phone(value: Any, path: Path, field: str) -> str:
     value = value.strip()
     digits = sum(ch.isdigit() for ch in value)
     if not _PHONE.match(value) or not 3 <= digits <= 15:
-        raise LocaleError(path, field, f"'{value}' does not look like a phone number (3 to 15 digits, spaces, dashes, dots, brackets, leading +)")
+        raise LocaleError(
+            path,
+            field,
+            f"'{value}' does not look like a phone number (3 to 15 digits, spaces, dashes, dots, brackets, leading +)",
+        )
     return value
 
 
@@ -151,17 +156,35 @@ def parse_locale(data: Any, path: Path | str, expected_name: Optional[str] = Non
         extra = sorted(set(entry) - {"name", "number", "note"})
         if extra:
             raise LocaleError(path, f"{field}.{extra[0]}", "unknown key; expected name, number, note")
-        helplines.append(Helpline(key, _text(entry.get("name"), path, f"{field}.name", max_len=NAME_MAX),
-                                  _phone(entry.get("number"), path, f"{field}.number"),
-                                  _text(entry.get("note"), path, f"{field}.note", required=False)))
+        helplines.append(
+            Helpline(
+                key,
+                _text(entry.get("name"), path, f"{field}.name", max_len=NAME_MAX),
+                _phone(entry.get("number"), path, f"{field}.number"),
+                _text(entry.get("note"), path, f"{field}.note", required=False),
+            )
+        )
 
     gs = _mapping(root.get("good_samaritan"), path, "good_samaritan")
     applies = _flag(gs.get("applies"), path, "good_samaritan.applies")
-    gs_text = _text(gs.get("text"), path, "good_samaritan.text", required=applies, max_len=GOOD_SAMARITAN_MAX) if applies else None
+    gs_text = (
+        _text(gs.get("text"), path, "good_samaritan.text", required=applies, max_len=GOOD_SAMARITAN_MAX)
+        if applies
+        else None
+    )
 
-    return Locale(name=name, country=country, emergency_number=emergency_number, crisis_line_name=crisis_name,
-                  crisis_line_number=crisis_number, crisis_line_call=call, crisis_line_text=text,
-                  helplines=tuple(helplines), good_samaritan=gs_text or None, path=str(path))
+    return Locale(
+        name=name,
+        country=country,
+        emergency_number=emergency_number,
+        crisis_line_name=crisis_name,
+        crisis_line_number=crisis_number,
+        crisis_line_call=call,
+        crisis_line_text=text,
+        helplines=tuple(helplines),
+        good_samaritan=gs_text or None,
+        path=str(path),
+    )
 
 
 def load_locale_file(path: Path | str, expected_name: Optional[str] = None) -> Locale:
@@ -218,8 +241,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"locale check failed: {exc}", file=sys.stderr)
         return 1
     for name, loc in locales.items():
-        print(f"{name}: ok (emergency {loc.emergency_number}, crisis line {loc.crisis_line_number}, "
-              f"{len(loc.helplines)} helplines)")
+        print(
+            f"{name}: ok (emergency {loc.emergency_number}, crisis line {loc.crisis_line_number}, "
+            f"{len(loc.helplines)} helplines)"
+        )
     return 0
 
 

@@ -10,6 +10,7 @@ and the same marker either way (tests/unit/test_crisis_script.py compares this
 with Rasa's own rendering for every kind and locale). Needs only PyYAML and the
 locale file: no Rasa, no database, no model.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,12 @@ def locale_values(loc: Locale) -> Dict[str, str]:
     """The values of the crisis responses' locale fields (registry.LOCALE_FIELDS): the degraded path fills
     them in here, and rasa_plugins/nlu/crisis.py sets the same as entities that fill the domain's slots."""
     poison = loc.helpline("poison_control")
-    values = {"emergency_number": loc.emergency_number, "crisis_line": loc.crisis_line_number,
-              "poison_control": poison.number if poison else loc.emergency_number,
-              "good_samaritan_note": loc.good_samaritan or ""}
+    values = {
+        "emergency_number": loc.emergency_number,
+        "crisis_line": loc.crisis_line_number,
+        "poison_control": poison.number if poison else loc.emergency_number,
+        "good_samaritan_note": loc.good_samaritan or "",
+    }
     return {field: values[field] for field in registry.LOCALE_FIELDS}
 
 

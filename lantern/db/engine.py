@@ -16,6 +16,7 @@ PostgreSQL engines on the bot's request path (`short_waits=True`) get a lock and
 statement timeout, so a stuck database fails a turn in seconds (503) instead of holding
 a worker. Command-line engines don't: a purge or a migration may rightly take longer.
 """
+
 from __future__ import annotations
 
 import threading
@@ -86,8 +87,12 @@ def create_engine(url: str, short_waits: bool = False, pooled: bool = False) -> 
         if not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         if pooled:  # a pooled connection may be handed to another thread later (one session at a time uses it)
-            options = {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 10,
-                       "connect_args": {"check_same_thread": False}}
+            options = {
+                "poolclass": sa.pool.QueuePool,
+                "pool_size": 5,
+                "max_overflow": 10,
+                "connect_args": {"check_same_thread": False},
+            }
     return configure(sa.create_engine(url, future=True, **options), short_waits=short_waits)
 
 

@@ -17,6 +17,7 @@ So `upgrade()` runs `<group>@head` once per group, each with its version table, 
 transaction and (PostgreSQL) under one advisory lock. Autogenerate, per group, looks only
 at that group's tables (prefix), never at Rasa's `events` or another group.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,11 +64,14 @@ class Group:
         return MIGRATIONS_DIR / "versions" / self.name
 
 
-GROUPS: Dict[str, Group] = {group.name: group for group in (
-    Group("directory", "dir_alembic_version", "dir_", _directory_metadata),
-    Group("transcripts", "transcripts_alembic_version", "transcript_", _transcripts_metadata),
-    Group("sms", "sms_alembic_version", "sms_", _sms_metadata),
-)}
+GROUPS: Dict[str, Group] = {
+    group.name: group
+    for group in (
+        Group("directory", "dir_alembic_version", "dir_", _directory_metadata),
+        Group("transcripts", "transcripts_alembic_version", "transcript_", _transcripts_metadata),
+        Group("sms", "sms_alembic_version", "sms_", _sms_metadata),
+    )
+}
 # Which groups live in which database (settings): the tracker store's and the directory's.
 TRACKER_DB_GROUPS = ("transcripts", "sms")
 DIRECTORY_DB_GROUPS = ("directory",)
@@ -131,8 +135,9 @@ def _advisory_lock(conn: Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
 
 
-def upgrade(bind: Union[Engine, Connection, str], groups: Optional[Iterable[str]] = None,
-            revision: str = "head") -> None:
+def upgrade(
+    bind: Union[Engine, Connection, str], groups: Optional[Iterable[str]] = None, revision: str = "head"
+) -> None:
     """Add the `events` indexes, then bring `groups` (default: all) to `revision`, in one transaction.
 
     Idempotent. A URL gets a Lantern engine (lantern/db/engine.py) for the call.
@@ -241,8 +246,13 @@ def revision(message: str, group: str, url: str, autogenerate: bool = True) -> A
         directives[0].upgrade_ops = produced.upgrade_ops
         directives[0].downgrade_ops = produced.downgrade_ops
 
-    return command.revision(cfg, message=message, head=f"{group}@head", version_path=str(selected.versions_dir),
-                            process_revision_directives=compare)
+    return command.revision(
+        cfg,
+        message=message,
+        head=f"{group}@head",
+        version_path=str(selected.versions_dir),
+        process_revision_directives=compare,
+    )
 
 
 def run_env() -> None:
@@ -256,8 +266,10 @@ def run_env() -> None:
     config = context.config
     name = config.attributes.get("group") or context.get_x_argument(as_dictionary=True).get("group")
     if not name:
-        raise RuntimeError("say which table group to migrate: lantern.db.upgrade(...) or `alembic -x group=NAME`; "
-                           f"groups: {', '.join(GROUPS)}")
+        raise RuntimeError(
+            "say which table group to migrate: lantern.db.upgrade(...) or `alembic -x group=NAME`; "
+            f"groups: {', '.join(GROUPS)}"
+        )
     group = _group(name)
     metadata = group.metadata()
 

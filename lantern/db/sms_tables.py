@@ -4,6 +4,7 @@ They live in the shared library, not beside the channel, because the one Alembic
 (lantern/db/migrations/env.py) compares them with the database, and the library may not import
 the Rasa server's plug-ins. Phone numbers are never stored: `sender` is the pseudonym.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,7 +12,8 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 inbound = sa.Table(
-    "sms_inbound", metadata,
+    "sms_inbound",
+    metadata,
     sa.Column("message_sid", sa.String(64), primary_key=True),
     sa.Column("sender", sa.String(40), nullable=False),
     sa.Column("received_at", sa.Float, nullable=False, index=True),
@@ -20,14 +22,16 @@ inbound = sa.Table(
 )
 
 opt_outs = sa.Table(
-    "sms_opt_outs", metadata,
+    "sms_opt_outs",
+    metadata,
     sa.Column("sender", sa.String(40), primary_key=True),
     sa.Column("opted_out", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
 choices = sa.Table(
-    "sms_choices", metadata,
+    "sms_choices",
+    metadata,
     sa.Column("sender", sa.String(40), primary_key=True),
     sa.Column("payloads", sa.Text, nullable=False),  # JSON list, in the order offered
     sa.Column("titles", sa.Text, nullable=False),
@@ -35,7 +39,8 @@ choices = sa.Table(
 )
 
 failed_sends = sa.Table(
-    "sms_failed_sends", metadata,
+    "sms_failed_sends",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("sender", sa.String(40), nullable=False, index=True),
     sa.Column("message_sid", sa.String(64)),  # the inbound message being answered
@@ -50,7 +55,8 @@ failed_sends = sa.Table(
 # A crisis sign from a number that texted STOP: the turn is not processed (no conversation is kept for
 # them), but staff must know. Labels only, never the text.
 crisis_flags = sa.Table(
-    "sms_crisis_flags", metadata,
+    "sms_crisis_flags",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("sender", sa.String(40), nullable=False, index=True),
     sa.Column("message_sid", sa.String(64)),

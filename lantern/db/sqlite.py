@@ -9,6 +9,7 @@ can take back the last commits before the next checkpoint. Set
 `LANTERN_SQLITE_SYNCHRONOUS=FULL` to sync on every commit instead (one sync,
 not three). PostgreSQL, the production store, is not affected.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -80,6 +81,6 @@ def database_files(url: str) -> List[Path]:
     if not parsed.drivername.startswith("sqlite") or database in ("", ":memory:") or "mode=memory" in url:
         return []
     if database.startswith("file:"):
-        database = database[len("file:"):].split("?", 1)[0]
+        database = database[len("file:") :].split("?", 1)[0]
     path = Path(database)
     return [path] + [path.with_name(path.name + suffix) for suffix in SIDE_FILE_SUFFIXES]

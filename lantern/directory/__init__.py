@@ -10,6 +10,7 @@ Public API:
     list_entries / set_disabled / find_service       (staff)
 See docs/directory.md.
 """
+
 from __future__ import annotations
 
 from lantern.directory.db import get_engine, session_scope
@@ -22,7 +23,24 @@ from lantern.directory.staff import find_service, list_entries, set_disabled
 from lantern.directory.taxonomy import SERVICE_TYPES, TYPE_CODES, normalise_type
 
 __all__ = [
-    "search", "Result", "Results", "import_path", "ImportFailed", "ImportReport", "Issue", "ReadError",
-    "national_resources", "NationalResource", "NATIONAL", "get_engine", "session_scope",
-    "find_service", "list_entries", "set_disabled", "SERVICE_TYPES", "TYPE_CODES", "listed_towns", "normalise_type",
+    "search",
+    "Result",
+    "Results",
+    "import_path",
+    "ImportFailed",
+    "ImportReport",
+    "Issue",
+    "ReadError",
+    "national_resources",
+    "NationalResource",
+    "NATIONAL",
+    "get_engine",
+    "session_scope",
+    "find_service",
+    "list_entries",
+    "set_disabled",
+    "SERVICE_TYPES",
+    "TYPE_CODES",
+    "listed_towns",
+    "normalise_type",
 ]

@@ -9,6 +9,7 @@ upgrade once per URL per process: on bot startup and before any import, the
 schema is current. Engines get lantern/db's pragmas (foreign keys for the
 cascades, WAL, busy timeout, secure delete).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

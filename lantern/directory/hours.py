@@ -5,6 +5,7 @@ code) unless the data gives an explicit UTC offset. The answer is True,
 False, or None when the hours are unknown: a service with no usable hours is
 never claimed to be open.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -116,8 +117,9 @@ def _open_by_rule(rule: Rule, local: dt.datetime) -> bool:
     if closes == opens:  # 00:00–00:00 and the like: open all day
         return _day_matches(rule, today)
     # Past midnight: open from `opens` today, or until `closes` on the morning after a matching day.
-    return (_day_matches(rule, today) and minute >= opens) or \
-        (_day_matches(rule, today - dt.timedelta(days=1)) and minute < closes)
+    return (_day_matches(rule, today) and minute >= opens) or (
+        _day_matches(rule, today - dt.timedelta(days=1)) and minute < closes
+    )
 
 
 def is_open(rules: Sequence[Rule], now: dt.datetime, tz_name: Optional[str]) -> Optional[bool]:
@@ -149,5 +151,6 @@ def describe(rules: Iterable[Rule]) -> List[str]:
             out.append(f"closed {r.valid_from}–{r.valid_to}")
         elif r.opens_min is not None and r.closes_min is not None:
             days = r.byday or r.bymonthday or "daily"
-            out.append(f"{days} {r.opens_min // 60:02d}:{r.opens_min % 60:02d}-{r.closes_min // 60:02d}:{r.closes_min % 60:02d}")
+            opens, closes = divmod(r.opens_min, 60), divmod(r.closes_min, 60)
+            out.append(f"{days} {opens[0]:02d}:{opens[1]:02d}-{closes[0]:02d}:{closes[1]:02d}")
     return out

@@ -15,6 +15,7 @@ when its hash changed. Everything happens in one transaction. A record set
 aside this time counts as gone from the feed (removed), so an old copy of a
 service the publisher may have just marked closed is never left in search.
 """
+
 from __future__ import annotations
 
 import csv
@@ -96,12 +97,16 @@ class ImportReport:
         return not self.set_aside
 
     def summary(self) -> str:
-        parts = [f"{kind}: {c.added} added, {c.updated} updated, {c.unchanged} unchanged, {c.removed} removed"
-                 for kind, c in self.counts.items()]
+        parts = [
+            f"{kind}: {c.added} added, {c.updated} updated, {c.unchanged} unchanged, {c.removed} removed"
+            for kind, c in self.counts.items()
+        ]
         fields = sum(1 for e in self.entries if e.outcome == FIELD_LEFT_OUT)
         cleaned = sum(1 for e in self.entries if e.outcome == VALUE_CLEANED)
-        parts.append(f"rows: {self.rows_imported} imported, {self.rows_set_aside} set aside; "
-                     f"{fields} field(s) left out, {cleaned} value(s) cleaned")
+        parts.append(
+            f"rows: {self.rows_imported} imported, {self.rows_set_aside} set aside; "
+            f"{fields} field(s) left out, {cleaned} value(s) cleaned"
+        )
         head = f"{'Checked (dry run, nothing written)' if self.dry_run else 'Imported'} {self.source} ({self.format})"
         return head + "\n  " + "\n  ".join(parts)
 
@@ -123,8 +128,18 @@ def write_report(entries: Sequence[SetAside], path: Path) -> Path:
         out.writerow(REPORT_COLUMNS)
         for e in entries:
             i = e.issue
-            out.writerow([e.outcome, i.file, i.where, i.record, e.table, i.field, i.message,
-                          json.dumps(dict(e.data), ensure_ascii=False) if e.data else ""])
+            out.writerow(
+                [
+                    e.outcome,
+                    i.file,
+                    i.where,
+                    i.record,
+                    e.table,
+                    i.field,
+                    i.message,
+                    json.dumps(dict(e.data), ensure_ascii=False) if e.data else "",
+                ]
+            )
     os.replace(tmp, path)
     return path
 
@@ -132,8 +147,14 @@ def write_report(entries: Sequence[SetAside], path: Path) -> Path:
 # ---------------------------------------------------------------- entry points
 
 
-def import_path(path: Path, session: Session, source: Optional[str] = None, fmt: Optional[str] = None,
-                dry_run: bool = False, strict: bool = False) -> ImportReport:
+def import_path(
+    path: Path,
+    session: Session,
+    source: Optional[str] = None,
+    fmt: Optional[str] = None,
+    dry_run: bool = False,
+    strict: bool = False,
+) -> ImportReport:
     """Read, validate and import `path` as source `source` (default: the file or folder name).
 
     Rows with problems are set aside (listed in `report.entries`) and the rest
@@ -192,8 +213,20 @@ def _str(value: Any) -> Optional[str]:
     return None if value is None else str(value)
 
 
-_RULE_FIELDS = ("opens_min", "closes_min", "freq", "interval", "byday", "bymonthday", "valid_from", "valid_to",
-                "dtstart", "until", "utc_offset_min", "closed")
+_RULE_FIELDS = (
+    "opens_min",
+    "closes_min",
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "valid_from",
+    "valid_to",
+    "dtstart",
+    "until",
+    "utc_offset_min",
+    "closed",
+)
 
 
 def rec_types_sorted(types: Iterable[str]) -> List[str]:
@@ -212,43 +245,94 @@ class _Plan:
         self.services: Dict[str, Dict[str, Any]] = {}
         for r in t.get("organization", []):
             d = r.data
-            self.orgs[str(d["id"])] = {"row": {**_pick(d, "name", "alternate_name", "description", "email", "website")},
-                                       "phones": []}
+            self.orgs[str(d["id"])] = {
+                "row": {**_pick(d, "name", "alternate_name", "description", "email", "website")},
+                "phones": [],
+            }
         for r in t.get("location", []):
             d = r.data
             self.locations[str(d["id"])] = {
-                "row": {**_pick(d, "name", "alternate_name", "description", "transportation", "latitude", "longitude"),
-                        "location_type": d.get("location_type") or "physical",
-                        "organization_hsds": _str(d.get("organization_id"))},
-                "addresses": [], "phones": [], "schedules": [], "languages": []}
+                "row": {
+                    **_pick(d, "name", "alternate_name", "description", "transportation", "latitude", "longitude"),
+                    "location_type": d.get("location_type") or "physical",
+                    "organization_hsds": _str(d.get("organization_id")),
+                },
+                "addresses": [],
+                "phones": [],
+                "schedules": [],
+                "languages": [],
+            }
         for r in t.get("service", []):
             d = r.data
             self.services[str(d["id"])] = {
-                "row": {**_pick(d, "name", "alternate_name", "description", "url", "email", "status",
-                                "eligibility_description", "application_process", "interpretation_services",
-                                "alert", "minimum_age", "maximum_age"),
-                        "fees_description": d.get("fees_description") or d.get("fees"),
-                        "assured_date": d.get("assured_date"),
-                        "organization_hsds": str(d["organization_id"])},
-                "phones": [], "schedules": [], "languages": [], "terms": [], "cost": [], "sals": {}}
+                "row": {
+                    **_pick(
+                        d,
+                        "name",
+                        "alternate_name",
+                        "description",
+                        "url",
+                        "email",
+                        "status",
+                        "eligibility_description",
+                        "application_process",
+                        "interpretation_services",
+                        "alert",
+                        "minimum_age",
+                        "maximum_age",
+                    ),
+                    "fees_description": d.get("fees_description") or d.get("fees"),
+                    "assured_date": d.get("assured_date"),
+                    "organization_hsds": str(d["organization_id"]),
+                },
+                "phones": [],
+                "schedules": [],
+                "languages": [],
+                "terms": [],
+                "cost": [],
+                "sals": {},
+            }
         sal_service: Dict[str, str] = {}
         sal_by_pair: Dict[Tuple[str, str], str] = {}
         for r in t.get("service_at_location", []):
             d = r.data
             sid, lid, said = str(d["service_id"]), str(d["location_id"]), str(d["id"])
-            self.services[sid]["sals"][said] = {"location_hsds": lid, "description": d.get("description"),
-                                                "phones": [], "schedules": []}
+            self.services[sid]["sals"][said] = {
+                "location_hsds": lid,
+                "description": d.get("description"),
+                "phones": [],
+                "schedules": [],
+            }
             sal_service[said] = sid
             sal_by_pair.setdefault((sid, lid), said)
         for r in t.get("address", []):
             d = r.data
             self.locations[str(d["location_id"])]["addresses"].append(
-                {"hsds_id": _str(d.get("id")), **_pick(d, "address_type", "attention", "address_1", "address_2",
-                                                       "city", "region", "state_province", "postal_code", "country")})
+                {
+                    "hsds_id": _str(d.get("id")),
+                    **_pick(
+                        d,
+                        "address_type",
+                        "attention",
+                        "address_1",
+                        "address_2",
+                        "city",
+                        "region",
+                        "state_province",
+                        "postal_code",
+                        "country",
+                    ),
+                }
+            )
         for r in t.get("phone", []):
             d = r.data
-            phone = {"hsds_id": _str(d.get("id")), "number": str(d["number"]), "extension": _str(d.get("extension")),
-                     "type": d.get("type"), "description": d.get("description")}
+            phone = {
+                "hsds_id": _str(d.get("id")),
+                "number": str(d["number"]),
+                "extension": _str(d.get("extension")),
+                "type": d.get("type"),
+                "description": d.get("description"),
+            }
             sal_id = _str(d.get("service_at_location_id"))
             if sal_id:
                 self.services[sal_service[sal_id]]["sals"][sal_id]["phones"].append(phone)
@@ -283,9 +367,15 @@ class _Plan:
             link, entity = _str(d.get("link_id")), str(d.get("link_entity") or "service").lower()
             if link in self.services and entity in ("service", ""):
                 term = self.terms.get(str(d["taxonomy_term_id"]), {})
-                self.services[link]["terms"].append({
-                    "term_hsds_id": str(d["taxonomy_term_id"]), "taxonomy": _str(term.get("taxonomy")),
-                    "code": _str(term.get("code")), "name": _str(term.get("name")), "value": _str(d.get("value"))})
+                self.services[link]["terms"].append(
+                    {
+                        "term_hsds_id": str(d["taxonomy_term_id"]),
+                        "taxonomy": _str(term.get("taxonomy")),
+                        "code": _str(term.get("code")),
+                        "name": _str(term.get("name")),
+                        "value": _str(d.get("value")),
+                    }
+                )
         for r in t.get("cost_option", []):
             d = r.data
             self.services[str(d["service_id"])]["cost"].append(_pick(d, "option", "amount", "amount_description"))
@@ -296,8 +386,11 @@ class _Plan:
         rejected = bundle.rejected
         pairs = sal_pairs(t.get("service_at_location", []) + [r for tb, r in rejected if tb == "service_at_location"])
         self.hours_set_aside = {schedule_owner(r.data, pairs) for tb, r in rejected if tb == "schedule"}
-        self.addresses_set_aside = {str(r.data["location_id"]) for tb, r in rejected
-                                    if tb == "address" and r.data.get("location_id") is not None}
+        self.addresses_set_aside = {
+            str(r.data["location_id"])
+            for tb, r in rejected
+            if tb == "address" and r.data.get("location_id") is not None
+        }
         for kind, oid in self.hours_set_aside:  # part of the content hash: a card changes with it
             if kind == "service" and oid in self.services:
                 self.services[oid]["hours_set_aside"] = True
@@ -312,13 +405,25 @@ class _Plan:
         for hid, rec in self.locations.items():
             self._place(rec)
             if rec["row"]["location_type"] == "physical" and rec["row"].get("latitude") is None:
-                self.warnings.append(rows_by_id[hid].issue(
-                    "latitude", "no coordinates and no known US ZIP code in its address; "
-                                "services here will not show in search", warning=True))
+                self.warnings.append(
+                    rows_by_id[hid].issue(
+                        "latitude",
+                        "no coordinates and no known US ZIP code in its address; services here will not show in search",
+                        warning=True,
+                    )
+                )
         unplaced = sum(1 for rec in self.services.values() if not rec["sals"])
         if unplaced:
-            self.warnings.append(Issue("", "", "", f"{unplaced} service(s) have no location, so local search "
-                                                   "will not show them (phone or online services)", warning=True))
+            self.warnings.append(
+                Issue(
+                    "",
+                    "",
+                    "",
+                    f"{unplaced} service(s) have no location, so local search "
+                    "will not show them (phone or online services)",
+                    warning=True,
+                )
+            )
         for table in (self.orgs, self.locations, self.services):
             for rec in table.values():
                 rec["hash"] = _hash({k: v for k, v in rec.items() if k != "hash"})
@@ -335,8 +440,11 @@ class _Plan:
         a = addresses[0] if addresses else None
         phone = next((p for p in sal["phones"] + svc["phones"] + loc["phones"] + org["phones"]), None)
         rules: List[Dict[str, Any]] = []
-        for owner, own in ((("service_at_location", sal_hid), sal["schedules"]), (("service", svc_hid), svc["schedules"]),
-                           (("location", sal["location_hsds"]), loc["schedules"])):
+        for owner, own in (
+            (("service_at_location", sal_hid), sal["schedules"]),
+            (("service", svc_hid), svc["schedules"]),
+            (("location", sal["location_hsds"]), loc["schedules"]),
+        ):
             if own:
                 rules = own
                 break
@@ -344,19 +452,31 @@ class _Plan:
                 break  # hours unknown, rather than someone else's hours
         row = svc["row"]
         card = {
-            "name": row["name"], "organization": org["row"]["name"], "description": row.get("description"),
-            "url": row.get("url") or org["row"].get("website"), "fees": row.get("fees_description"),
+            "name": row["name"],
+            "organization": org["row"]["name"],
+            "description": row.get("description"),
+            "url": row.get("url") or org["row"].get("website"),
+            "fees": row.get("fees_description"),
             "address": ", ".join(filter(None, [a.get("address_1"), a.get("address_2")])) + f", {a.get('city')}, "
-                       f"{a.get('state_province')} {a.get('postal_code')}" if a else None,
-            "city": a.get("city") if a else None, "state": a.get("state_province") if a else None,
+            f"{a.get('state_province')} {a.get('postal_code')}"
+            if a
+            else None,
+            "city": a.get("city") if a else None,
+            "state": a.get("state_province") if a else None,
             "postal_code": a.get("postal_code") if a else None,
-            "phone": (phone["number"] + (f" ext. {phone['extension']}" if phone.get("extension") else "")) if phone else None,
+            "phone": (phone["number"] + (f" ext. {phone['extension']}" if phone.get("extension") else ""))
+            if phone
+            else None,
             "languages": [x["name"] or x["code"] for x in (svc["languages"] or loc["languages"])],
-            "types": rec_types_sorted(svc["types"]), "flags": svc["flags"], "timezone": loc["row"].get("timezone"),
+            "types": rec_types_sorted(svc["types"]),
+            "flags": svc["flags"],
+            "timezone": loc["row"].get("timezone"),
         }
         hours_rules = [{k: s.get(k) for k in _RULE_FIELDS} for s in rules]
-        return (json.dumps(card, separators=(",", ":"), default=str),
-                json.dumps(hours_rules, separators=(",", ":"), default=str))
+        return (
+            json.dumps(card, separators=(",", ":"), default=str),
+            json.dumps(hours_rules, separators=(",", ":"), default=str),
+        )
 
     @staticmethod
     def _derive(rec: Dict[str, Any]) -> None:
@@ -373,8 +493,11 @@ class _Plan:
         flags |= {f for f in taxonomy.flags_for_text(row.get("application_process")) if f == "walk_in"}
         flags |= {f for f in taxonomy.flags_for_text(row.get("eligibility_description")) if f == "no_insurance"}
         costs = rec["cost"]
-        if costs and all(c.get("amount") in (0, 0.0) for c in costs if c.get("amount") is not None) \
-                and any(c.get("amount") is not None for c in costs):
+        if (
+            costs
+            and all(c.get("amount") in (0, 0.0) for c in costs if c.get("amount") is not None)
+            and any(c.get("amount") is not None for c in costs)
+        ):
             flags.add("free")
         for c in costs:
             flags |= {f for f in taxonomy.flags_for_text(c.get("option"), c.get("amount_description")) if f == "free"}
@@ -385,8 +508,14 @@ class _Plan:
     def _place(rec: Dict[str, Any]) -> None:
         """Coordinates and time zone: given coordinates win; else the address ZIP centroid."""
         row = rec["row"]
-        postal = next((a["postal_code"] for a in rec["addresses"]
-                       if a.get("address_type") in (None, "physical") and a.get("postal_code")), None)
+        postal = next(
+            (
+                a["postal_code"]
+                for a in rec["addresses"]
+                if a.get("address_type") in (None, "physical") and a.get("postal_code")
+            ),
+            None,
+        )
         place = zipgeo.lookup_zip(postal) if postal else None
         row["timezone"] = place.timezone if place else None
         row["geo_approximate"] = False
@@ -401,14 +530,24 @@ def _schedule(d: Dict[str, Any]) -> Dict[str, Any]:
     offset = off1 if off1 is not None else off2
     if offset is None and d.get("timezone") is not None:
         offset = int(round(float(d["timezone"]) * 60))
-    return {"hsds_id": _str(d.get("id")), "freq": d.get("freq"), "interval": int(d["interval"]) if d.get("interval") else None,
-            "byday": (str(d["byday"]).replace(" ", "").upper() or None) if d.get("byday") else None,
-            "bymonthday": str(d["bymonthday"]).replace(" ", "") if d.get("bymonthday") else None,
-            "opens_at": _str(d.get("opens_at")), "closes_at": _str(d.get("closes_at")),
-            "opens_min": opens, "closes_min": closes, "utc_offset_min": offset,
-            "valid_from": d.get("valid_from"), "valid_to": d.get("valid_to"), "dtstart": d.get("dtstart"),
-            "until": d.get("until"), "closed": bool(d.get("holiday") and d.get("closed")),
-            "description": d.get("description")}
+    return {
+        "hsds_id": _str(d.get("id")),
+        "freq": d.get("freq"),
+        "interval": int(d["interval"]) if d.get("interval") else None,
+        "byday": (str(d["byday"]).replace(" ", "").upper() or None) if d.get("byday") else None,
+        "bymonthday": str(d["bymonthday"]).replace(" ", "") if d.get("bymonthday") else None,
+        "opens_at": _str(d.get("opens_at")),
+        "closes_at": _str(d.get("closes_at")),
+        "opens_min": opens,
+        "closes_min": closes,
+        "utc_offset_min": offset,
+        "valid_from": d.get("valid_from"),
+        "valid_to": d.get("valid_to"),
+        "dtstart": d.get("dtstart"),
+        "until": d.get("until"),
+        "closed": bool(d.get("holiday") and d.get("closed")),
+        "description": d.get("description"),
+    }
 
 
 # ---------------------------------------------------------------- writing
@@ -416,12 +555,13 @@ def _schedule(d: Dict[str, Any]) -> Dict[str, Any]:
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _existing(session: Session, table: sa.Table, source_id: int) -> Dict[str, Tuple[int, str]]:
-    rows = session.execute(sa.select(table.c.hsds_id, table.c.id, table.c.content_hash)
-                           .where(table.c.source_id == source_id))
+    rows = session.execute(
+        sa.select(table.c.hsds_id, table.c.id, table.c.content_hash).where(table.c.source_id == source_id)
+    )
     return {r.hsds_id: (r.id, r.content_hash) for r in rows}
 
 
@@ -439,8 +579,9 @@ def _insert(session: Session, table: sa.Table, rows: List[Dict[str, Any]]) -> No
         session.execute(sa.insert(table), [{k: r.get(k) for k in keys} for r in chunk])
 
 
-def _sync(session: Session, table: sa.Table, source_id: int, records: Dict[str, Dict[str, Any]],
-          to_row: Any, counts: Counts) -> Tuple[Dict[str, int], Set[int]]:
+def _sync(
+    session: Session, table: sa.Table, source_id: int, records: Dict[str, Dict[str, Any]], to_row: Any, counts: Counts
+) -> Tuple[Dict[str, int], Set[int]]:
     """Insert new, update changed (in place), delete missing; return (hsds→id, ids whose children to rebuild)."""
     existing = _existing(session, table, source_id)
     gone = [pk for hid, (pk, _h) in existing.items() if hid not in records]
@@ -468,22 +609,37 @@ def _sync(session: Session, table: sa.Table, source_id: int, records: Dict[str, 
 def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") -> ImportReport:
     """Write a validated bundle as source `source_name`. One transaction, owned by the caller."""
     plan = _Plan(bundle)
-    report = ImportReport(source=source_name, format=bundle.format,
-                          warnings=[i for i in bundle.issues if i.warning] + plan.warnings)
+    report = ImportReport(
+        source=source_name, format=bundle.format, warnings=[i for i in bundle.issues if i.warning] + plan.warnings
+    )
     src = m.Source.__table__
     now = dt.datetime.utcnow()
     row = session.execute(sa.select(src.c.id).where(src.c.name == source_name)).first()
     if row is None:
-        source_id = session.execute(sa.insert(src).values(name=source_name, format=bundle.format, path=path,
-                                                          imported_at=now)).inserted_primary_key[0]
+        source_id = session.execute(
+            sa.insert(src).values(name=source_name, format=bundle.format, path=path, imported_at=now)
+        ).inserted_primary_key[0]
     else:
         source_id = row.id
-        session.execute(sa.update(src).where(src.c.id == source_id).values(format=bundle.format, path=path,
-                                                                            imported_at=now))
-    T = {name: model.__table__ for name, model in (
-        ("org", m.Organization), ("svc", m.Service), ("loc", m.Location), ("addr", m.Address),
-        ("phone", m.Phone), ("sched", m.Schedule), ("sal", m.ServiceAtLocation), ("lang", m.Language),
-        ("term", m.TaxonomyTerm), ("sterm", m.ServiceTerm), ("stype", m.ServiceType))}
+        session.execute(
+            sa.update(src).where(src.c.id == source_id).values(format=bundle.format, path=path, imported_at=now)
+        )
+    T = {
+        name: model.__table__
+        for name, model in (
+            ("org", m.Organization),
+            ("svc", m.Service),
+            ("loc", m.Location),
+            ("addr", m.Address),
+            ("phone", m.Phone),
+            ("sched", m.Schedule),
+            ("sal", m.ServiceAtLocation),
+            ("lang", m.Language),
+            ("term", m.TaxonomyTerm),
+            ("sterm", m.ServiceTerm),
+            ("stype", m.ServiceType),
+        )
+    }
     # Services first: removing a service must happen before its organization or locations go.
     c_svc, c_loc, c_org = Counts(), Counts(), Counts()
     existing_svc = _existing(session, T["svc"], source_id)
@@ -513,8 +669,9 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
     for hid, rec in plan.locations.items():
         pk = loc_ids[hid]
         if pk in loc_rebuild:
-            addresses += [{**a, "location_id": pk, "address_type": a.get("address_type") or "physical"}
-                          for a in rec["addresses"]]
+            addresses += [
+                {**a, "location_id": pk, "address_type": a.get("address_type") or "physical"} for a in rec["addresses"]
+            ]
             phones += [{**p, "location_id": pk} for p in rec["phones"]]
             schedules += [{**_sched_row(s), "location_id": pk} for s in rec["schedules"]]
             languages += [{**x, "location_id": pk} for x in rec["languages"]]
@@ -532,8 +689,14 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
     svc_ids, svc_rebuild = _sync(session, T["svc"], source_id, plan.services, svc_row, c_svc_sync)
     c_svc.added, c_svc.updated, c_svc.unchanged = c_svc_sync.added, c_svc_sync.updated, c_svc_sync.unchanged
     rebuild = sorted(svc_rebuild)
-    for table, column in (("sal", "service_id"), ("phone", "service_id"), ("sched", "service_id"),
-                          ("lang", "service_id"), ("sterm", "service_id"), ("stype", "service_id")):
+    for table, column in (
+        ("sal", "service_id"),
+        ("phone", "service_id"),
+        ("sched", "service_id"),
+        ("lang", "service_id"),
+        ("sterm", "service_id"),
+        ("stype", "service_id"),
+    ):
         _delete_in(session, T[table], column, rebuild)
     sals, terms, types = [], [], []
     sal_children: List[Tuple[Dict[str, Any], Dict[str, Any]]] = []
@@ -548,8 +711,14 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
         types += [{"service_id": pk, "type_code": code} for code in rec["types"]]
         for sal_hid, sal in rec["sals"].items():
             card, hours_json = plan.card(hid, sal_hid)
-            sal_row = {"hsds_id": sal_hid, "service_id": pk, "location_id": loc_ids[sal["location_hsds"]],
-                       "description": sal["description"], "card": card, "hours": hours_json}
+            sal_row = {
+                "hsds_id": sal_hid,
+                "service_id": pk,
+                "location_id": loc_ids[sal["location_hsds"]],
+                "description": sal["description"],
+                "card": card,
+                "hours": hours_json,
+            }
             sals.append(sal_row)
             if sal["phones"] or sal["schedules"]:
                 sal_children.append((sal_row, sal))
@@ -558,8 +727,11 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
         touched = sorted({r["service_id"] for r, _s in sal_children})
         sal_pk: Dict[Tuple[int, str], int] = {}
         for chunk in _chunks(touched):
-            for r in session.execute(sa.select(T["sal"].c.id, T["sal"].c.service_id, T["sal"].c.hsds_id)
-                                     .where(T["sal"].c.service_id.in_(chunk))):
+            for r in session.execute(
+                sa.select(T["sal"].c.id, T["sal"].c.service_id, T["sal"].c.hsds_id).where(
+                    T["sal"].c.service_id.in_(chunk)
+                )
+            ):
                 sal_pk[(r.service_id, r.hsds_id)] = r.id
         for sal_row, sal in sal_children:
             pk = sal_pk[(sal_row["service_id"], sal_row["hsds_id"])]
@@ -574,25 +746,50 @@ def apply(session: Session, bundle: Bundle, source_name: str, path: str = "") ->
     _insert(session, T["stype"], types)
     # The publisher's taxonomy, kept as given: replaced whole on each import of this source.
     session.execute(sa.delete(T["term"]).where(T["term"].c.source_id == source_id))
-    _insert(session, T["term"], [
-        {"source_id": source_id, "hsds_id": hid, "code": _str(t.get("code")), "name": str(t.get("name")),
-         "description": t.get("description"), "taxonomy": _str(t.get("taxonomy")),
-         "parent_hsds_id": _str(t.get("parent_id")), "language": _str(t.get("language")),
-         "term_uri": _str(t.get("term_uri"))} for hid, t in plan.terms.items()])
+    _insert(
+        session,
+        T["term"],
+        [
+            {
+                "source_id": source_id,
+                "hsds_id": hid,
+                "code": _str(t.get("code")),
+                "name": str(t.get("name")),
+                "description": t.get("description"),
+                "taxonomy": _str(t.get("taxonomy")),
+                "parent_hsds_id": _str(t.get("parent_id")),
+                "language": _str(t.get("language")),
+                "term_uri": _str(t.get("term_uri")),
+            }
+            for hid, t in plan.terms.items()
+        ],
+    )
     report.counts = {"organizations": c_org, "locations": c_loc, "services": c_svc}
-    logger.info("directory import %s: %s", source_name,
-                "; ".join(f"{k} +{c.added} ~{c.updated} -{c.removed}" for k, c in report.counts.items()))
+    logger.info(
+        "directory import %s: %s",
+        source_name,
+        "; ".join(f"{k} +{c.added} ~{c.updated} -{c.removed}" for k, c in report.counts.items()),
+    )
     return report
 
 
-def _refresh_cards(session: Session, sal_table: sa.Table, plan: "_Plan", svc_ids: Dict[str, int],
-                   svc_rebuild: Set[int], loc_rebuild: Set[int], org_rebuild: Set[int]) -> None:
+def _refresh_cards(
+    session: Session,
+    sal_table: sa.Table,
+    plan: "_Plan",
+    svc_ids: Dict[str, int],
+    svc_rebuild: Set[int],
+    loc_rebuild: Set[int],
+    org_rebuild: Set[int],
+) -> None:
     """Unchanged services whose location or organization changed still need fresh search cards."""
     svc_t = m.Service.__table__
     stale: Set[int] = set()
     for chunk in _chunks(sorted(loc_rebuild)):
-        stale |= {r.service_id for r in session.execute(
-            sa.select(sal_table.c.service_id).where(sal_table.c.location_id.in_(chunk)))}
+        stale |= {
+            r.service_id
+            for r in session.execute(sa.select(sal_table.c.service_id).where(sal_table.c.location_id.in_(chunk)))
+        }
     for chunk in _chunks(sorted(org_rebuild)):
         stale |= {r.id for r in session.execute(sa.select(svc_t.c.id).where(svc_t.c.organization_id.in_(chunk)))}
     stale -= svc_rebuild
@@ -601,19 +798,30 @@ def _refresh_cards(session: Session, sal_table: sa.Table, plan: "_Plan", svc_ids
     hsds_of = {pk: hid for hid, pk in svc_ids.items()}
     updates = []
     for chunk in _chunks(sorted(stale)):
-        for r in session.execute(sa.select(sal_table.c.id, sal_table.c.service_id, sal_table.c.hsds_id)
-                                 .where(sal_table.c.service_id.in_(chunk))):
+        for r in session.execute(
+            sa.select(sal_table.c.id, sal_table.c.service_id, sal_table.c.hsds_id).where(
+                sal_table.c.service_id.in_(chunk)
+            )
+        ):
             card, hours_json = plan.card(hsds_of[r.service_id], r.hsds_id)
             updates.append({"pk": r.id, "card": card, "hours": hours_json})
-    stmt = sa.update(sal_table).where(sal_table.c.id == sa.bindparam("pk")).values(
-        card=sa.bindparam("card"), hours=sa.bindparam("hours"))
+    stmt = (
+        sa.update(sal_table)
+        .where(sal_table.c.id == sa.bindparam("pk"))
+        .values(card=sa.bindparam("card"), hours=sa.bindparam("hours"))
+    )
     for chunk in _chunks(updates, 5000):
         session.execute(stmt, list(chunk))
 
 
 def _sched_row(s: Dict[str, Any]) -> Dict[str, Any]:
-    return {**s, "valid_from": _date(s["valid_from"]), "valid_to": _date(s["valid_to"]),
-            "dtstart": _date(s["dtstart"]), "until": _date(s["until"])}
+    return {
+        **s,
+        "valid_from": _date(s["valid_from"]),
+        "valid_to": _date(s["valid_to"]),
+        "dtstart": _date(s["dtstart"]),
+        "until": _date(s["until"]),
+    }
 
 
 def remove_source(session: Session, name: str) -> bool:
@@ -628,5 +836,15 @@ def remove_source(session: Session, name: str) -> bool:
     return True
 
 
-__all__ = ["ImportFailed", "ImportReport", "Counts", "import_path", "apply", "remove_source", "ReadError",
-           "write_report", "default_source_name", "REPORT_COLUMNS"]
+__all__ = [
+    "ImportFailed",
+    "ImportReport",
+    "Counts",
+    "import_path",
+    "apply",
+    "remove_source",
+    "ReadError",
+    "write_report",
+    "default_source_name",
+    "REPORT_COLUMNS",
+]

@@ -1,4 +1,5 @@
 """Language names and codes, so "Spanish", "español", "spa" and "es" all find the same services."""
+
 from __future__ import annotations
 
 from typing import Dict, Optional

@@ -4,6 +4,7 @@
 to the state where the directory has services (actions/referral.py). It reads the address
 table through SQLAlchemy here, so no caller outside lantern.directory writes SQL.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional, Tuple

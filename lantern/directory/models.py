@@ -6,6 +6,7 @@ re-import can tell added from updated from removed. Staff decisions
 import. Table names start with `dir_` so the directory can share a database.
 The schema itself is created by the Alembic migrations in `migrations/`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -96,10 +97,12 @@ class Service(Base):
     organization = relationship("Organization", back_populates="services")
     types = relationship("ServiceType", cascade="all, delete-orphan", passive_deletes=True)
     terms = relationship("ServiceTerm", cascade="all, delete-orphan", passive_deletes=True)
-    phones = relationship("Phone", cascade="all, delete-orphan", passive_deletes=True,
-                          primaryjoin="Service.id == Phone.service_id")
-    languages = relationship("Language", cascade="all, delete-orphan", passive_deletes=True,
-                             primaryjoin="Service.id == Language.service_id")
+    phones = relationship(
+        "Phone", cascade="all, delete-orphan", passive_deletes=True, primaryjoin="Service.id == Phone.service_id"
+    )
+    languages = relationship(
+        "Language", cascade="all, delete-orphan", passive_deletes=True, primaryjoin="Service.id == Language.service_id"
+    )
     at_locations = relationship("ServiceAtLocation", cascade="all, delete-orphan", passive_deletes=True)
 
 
@@ -164,8 +167,12 @@ class Phone(Base):
     """A phone owned by exactly one of: organization, service, location, service-at-location."""
 
     __tablename__ = "dir_phone"
-    __table_args__ = (Index("ix_dir_phone_service", "service_id"), Index("ix_dir_phone_location", "location_id"),
-                      Index("ix_dir_phone_org", "organization_id"), Index("ix_dir_phone_sal", "service_at_location_id"))
+    __table_args__ = (
+        Index("ix_dir_phone_service", "service_id"),
+        Index("ix_dir_phone_location", "location_id"),
+        Index("ix_dir_phone_org", "organization_id"),
+        Index("ix_dir_phone_sal", "service_at_location_id"),
+    )
     id = Column(Integer, primary_key=True)
     hsds_id = Column(String(250))
     organization_id = Column(Integer, ForeignKey("dir_organization.id", ondelete=_CASCADE))
@@ -182,8 +189,11 @@ class Schedule(Base):
     """Opening hours as HSDS gives them (RRULE-like), with times pre-parsed to minutes."""
 
     __tablename__ = "dir_schedule"
-    __table_args__ = (Index("ix_dir_schedule_service", "service_id"), Index("ix_dir_schedule_location", "location_id"),
-                      Index("ix_dir_schedule_sal", "service_at_location_id"))
+    __table_args__ = (
+        Index("ix_dir_schedule_service", "service_id"),
+        Index("ix_dir_schedule_location", "location_id"),
+        Index("ix_dir_schedule_sal", "service_at_location_id"),
+    )
     id = Column(Integer, primary_key=True)
     hsds_id = Column(String(250))
     service_id = Column(Integer, ForeignKey("dir_service.id", ondelete=_CASCADE))

@@ -12,6 +12,7 @@ the import. A row that is wrong on its own (too many values, a duplicate JSON
 object with different content) is a row problem in `Row.problems`: the import
 sets that row aside and keeps the rest (see validate.py and docs/directory.md).
 """
+
 from __future__ import annotations
 
 import csv
@@ -106,8 +107,14 @@ class Row:
 
     def issue(self, fieldname: str, message: str, warning: bool = False) -> Issue:
         rid = self.data.get("id")
-        return Issue(self.file, self.where, self.aliases.get(fieldname, fieldname), message, warning,
-                     "" if rid is None or isinstance(rid, (dict, list)) else str(rid))
+        return Issue(
+            self.file,
+            self.where,
+            self.aliases.get(fieldname, fieldname),
+            message,
+            warning,
+            "" if rid is None or isinstance(rid, (dict, list)) else str(rid),
+        )
 
     def reject(self, fieldname: str, message: str) -> None:
         """Record a problem that sets this whole row aside."""
@@ -179,7 +186,9 @@ def read(path: Path, fmt: Optional[str] = None) -> Bundle:
 def _decode(path: Path, display: str, issues: List[Issue]) -> Optional[str]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        issues.append(Issue(display, "", "", f"file is {size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB"))
+        issues.append(
+            Issue(display, "", "", f"file is {size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
+        )
         return None
     raw = path.read_bytes()
     if not raw.strip():
@@ -189,8 +198,14 @@ def _decode(path: Path, display: str, issues: List[Issue]) -> Optional[str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        issues.append(Issue(display, f"line {line}", "",
-                            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 and try again"))
+        issues.append(
+            Issue(
+                display,
+                f"line {line}",
+                "",
+                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 and try again",
+            )
+        )
         return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -229,7 +244,9 @@ def _detect_version(folder: Path, package: Optional[Dict[str, Any]]) -> Tuple[st
     return version, ("hsds2-csv" if version == "2.0" else "hsds3-csv")
 
 
-def _package_paths(folder: Path, package: Optional[Dict[str, Any]], files: Dict[str, Tuple[str, ...]]) -> Dict[str, Path]:
+def _package_paths(
+    folder: Path, package: Optional[Dict[str, Any]], files: Dict[str, Tuple[str, ...]]
+) -> Dict[str, Path]:
     """Which file holds which table: the datapackage's resources first, then the usual names."""
     found: Dict[str, Path] = {}
     if package:
@@ -267,8 +284,14 @@ def _read_csv_folder(folder: Path, fmt: Optional[str]) -> Bundle:
                 if package is None:
                     issues.append(Issue("datapackage.json", "", "", "should be a JSON object"))
             except json.JSONDecodeError as exc:
-                issues.append(Issue("datapackage.json", f"line {exc.lineno} column {exc.colno}", "",
-                                    f"is not valid JSON ({exc.msg})"))
+                issues.append(
+                    Issue(
+                        "datapackage.json",
+                        f"line {exc.lineno} column {exc.colno}",
+                        "",
+                        f"is not valid JSON ({exc.msg})",
+                    )
+                )
     if fmt == "hsds3-json":
         raise ReadError(f"{folder} is a folder; hsds3-json needs a .json file")
     version, detected = _detect_version(folder, package)
@@ -320,11 +343,17 @@ def _read_csv_file(bundle: Bundle, table: str, path: Path) -> None:
         except csv.Error as exc:
             row_no += 1
             if "unexpected end of data" in str(exc):
-                bundle.issues.append(Issue(name, f"row {row_no}", "", "a quote opened in this row is never closed, "
-                                                                     "so the rest of the file cannot be read"))
+                bundle.issues.append(
+                    Issue(
+                        name,
+                        f"row {row_no}",
+                        "",
+                        "a quote opened in this row is never closed, so the rest of the file cannot be read",
+                    )
+                )
                 return
             row = Row(name, f"row {row_no}", {})  # the reader starts again on the next line
-            row.reject("", f"cannot be read as CSV ({exc}); a quote inside a value must be doubled (\"\")")
+            row.reject("", f'cannot be read as CSV ({exc}); a quote inside a value must be doubled ("")')
             bundle.add(table, row)
             continue
         row_no += 1
@@ -344,21 +373,41 @@ def _read_csv_file(bundle: Bundle, table: str, path: Path) -> None:
 
 # Nested arrays/objects in compiled HSDS 3.0 JSON: key → (child table, field to fill with the parent id).
 _NESTED: Dict[str, Dict[str, Tuple[str, Optional[str]]]] = {
-    "organization": {"services": ("service", "organization_id"), "locations": ("location", "organization_id"),
-                     "phones": ("phone", "organization_id"), "attributes": ("attribute", "link_id")},
-    "service": {"organization": ("organization", None), "phones": ("phone", "service_id"),
-                "schedules": ("schedule", "service_id"), "languages": ("language", "service_id"),
-                "attributes": ("attribute", "link_id"), "cost_options": ("cost_option", "service_id"),
-                "service_at_locations": ("service_at_location", "service_id")},
-    "location": {"addresses": ("address", "location_id"), "phones": ("phone", "location_id"),
-                 "schedules": ("schedule", "location_id"), "languages": ("language", "location_id"),
-                 "attributes": ("attribute", "link_id")},
-    "service_at_location": {"location": ("location", None), "phones": ("phone", "service_at_location_id"),
-                            "schedules": ("schedule", "service_at_location_id"), "attributes": ("attribute", "link_id")},
+    "organization": {
+        "services": ("service", "organization_id"),
+        "locations": ("location", "organization_id"),
+        "phones": ("phone", "organization_id"),
+        "attributes": ("attribute", "link_id"),
+    },
+    "service": {
+        "organization": ("organization", None),
+        "phones": ("phone", "service_id"),
+        "schedules": ("schedule", "service_id"),
+        "languages": ("language", "service_id"),
+        "attributes": ("attribute", "link_id"),
+        "cost_options": ("cost_option", "service_id"),
+        "service_at_locations": ("service_at_location", "service_id"),
+    },
+    "location": {
+        "addresses": ("address", "location_id"),
+        "phones": ("phone", "location_id"),
+        "schedules": ("schedule", "location_id"),
+        "languages": ("language", "location_id"),
+        "attributes": ("attribute", "link_id"),
+    },
+    "service_at_location": {
+        "location": ("location", None),
+        "phones": ("phone", "service_at_location_id"),
+        "schedules": ("schedule", "service_at_location_id"),
+        "attributes": ("attribute", "link_id"),
+    },
     "attribute": {"taxonomy_term": ("taxonomy_term", None)},
 }
-_TABLE_KEYS = {t: t for t in FILES_30} | {t + "s": t for t in FILES_30} | {
-    "addresses": "address", "taxonomy_terms": "taxonomy_term", "service_at_locations": "service_at_location"}
+_TABLE_KEYS = (
+    {t: t for t in FILES_30}
+    | {t + "s": t for t in FILES_30}
+    | {"addresses": "address", "taxonomy_terms": "taxonomy_term", "service_at_locations": "service_at_location"}
+)
 
 
 def _read_json(path: Path) -> Bundle:
@@ -378,8 +427,12 @@ def _read_json(path: Path) -> Bundle:
     flattener = _Flattener(bundle, name)
     if isinstance(doc, dict) and "contents" in doc and isinstance(doc["contents"], list):
         doc = doc["contents"]  # one page of an HSDS API list response
-    if isinstance(doc, dict) and doc and all(isinstance(v, list) for v in doc.values()) \
-            and all(k in _TABLE_KEYS for k in doc):
+    if (
+        isinstance(doc, dict)
+        and doc
+        and all(isinstance(v, list) for v in doc.values())
+        and all(k in _TABLE_KEYS for k in doc)
+    ):
         for key, items in doc.items():  # tabular JSON: {"services": [...], "locations": [...]}
             for i, item in enumerate(items):
                 flattener.visit(_TABLE_KEYS[key], item, f"$.{key}[{i}]", None, None)
@@ -409,15 +462,20 @@ class _Flattener:
         self.file = file
         self.seen: Dict[Tuple[str, str], Row] = {}
 
-    def visit(self, table: str, obj: Any, where: str, parent_field: Optional[str], parent: Optional[Tuple[str, Any]]) -> Optional[str]:
+    def visit(
+        self, table: str, obj: Any, where: str, parent_field: Optional[str], parent: Optional[Tuple[str, Any]]
+    ) -> Optional[str]:
         if not isinstance(obj, dict):
             row = Row(self.file, where, {})
             row.reject("", f"expected an object for {table}")
             self.bundle.set_aside(table, row)
             return None
         nested = _NESTED.get(table, {})
-        data = {k: cv for k, v in obj.items()
-                if k not in nested and not isinstance(v, (dict, list)) and (cv := _clean(v)) is not None}
+        data = {
+            k: cv
+            for k, v in obj.items()
+            if k not in nested and not isinstance(v, (dict, list)) and (cv := _clean(v)) is not None
+        }
         if parent_field and parent is not None and parent[1] is not None and parent_field not in data:
             data[parent_field] = parent[1]
             if table == "attribute" and "link_entity" not in data:

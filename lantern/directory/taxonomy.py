@@ -5,6 +5,7 @@ Open Eligibility, home-grown tags). Lantern keeps those terms as given, and
 also tags each service with a few plain types a person would ask for
 ("naloxone", "methadone", "food"), so search does not depend on the publisher.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,12 @@ SERVICE_TYPES: Tuple[ServiceType, ...] = (
     ServiceType("detox", "Detox / withdrawal management", ("withdrawal", "withdrawal management")),
     ServiceType("syringe_services", "Syringe services", ("ssp", "needle exchange", "syringe services", "syringes")),
     ServiceType("naloxone", "Naloxone (Narcan)", ("narcan",)),
-    ServiceType("test_strips", "Drug checking / test strips", ("fentanyl test strips", "fts", "drug checking", "test strips")),
-    ServiceType("mutual_help", "Mutual help groups", ("aa", "na", "smart recovery", "12-step", "mutual help", "support group")),
+    ServiceType(
+        "test_strips", "Drug checking / test strips", ("fentanyl test strips", "fts", "drug checking", "test strips")
+    ),
+    ServiceType(
+        "mutual_help", "Mutual help groups", ("aa", "na", "smart recovery", "12-step", "mutual help", "support group")
+    ),
     ServiceType("peer_support", "Peer support", ("peer", "recovery coach", "peer support")),
     ServiceType("counselling", "Counselling", ("counseling", "therapy")),
     ServiceType("mental_health", "Mental health", ("mental health", "psychiatry")),
@@ -62,7 +67,11 @@ _RULES: List[Tuple[str, Pattern[str]]] = [
         ("syringe_services", r"\b(syringe\w*|needle exchange|needle\s+and\s+syringe|ssp|harm reduction supplies)\b"),
         ("naloxone", r"\b(naloxone|narcan|kloxxado|zimhi)\b"),
         ("test_strips", r"\b(test strips?|fentanyl test\w*|drug checking|xylazine test\w*|fts)\b"),
-        ("mutual_help", r"\b(mutual (aid|help|support)|12[- ]step|alcoholics anonymous|narcotics anonymous|smart recovery|support groups?)\b"),
+        (
+            "mutual_help",
+            r"\b(mutual (aid|help|support)|12[- ]step|alcoholics anonymous|narcotics anonymous|smart recovery|"
+            r"support groups?)\b",
+        ),
         ("peer_support", r"\b(peer (support|recovery|specialist|navigat\w+)|recovery coach\w*)\b"),
         ("counselling", r"\b(counsel+ing|counsel+or\w*|therapy|psychotherapy)\b"),
         ("mental_health", r"\b(mental health|psychiatr\w*|behavioral health)\b"),
@@ -71,16 +80,28 @@ _RULES: List[Tuple[str, Pattern[str]]] = [
         ("housing", r"\b(housing|shelter\w*|sober living|recovery residence\w*)\b"),
         ("food", r"\b(food|meals?|pantry|pantries|soup kitchen)\b"),
         ("crisis", r"\b(crisis|suicide)\b"),
-        ("treatment", r"\b(substance use (disorder )?treatment|addiction treatment|sud treatment|rehab\w*|"
-                      r"residential treatment|outpatient treatment|moud|mat|medications? for (opioid|addiction)|"
-                      r"opioid use disorder treatment|drug treatment|alcohol treatment)\b"),
+        (
+            "treatment",
+            r"\b(substance use (disorder )?treatment|addiction treatment|sud treatment|rehab\w*|"
+            r"residential treatment|outpatient treatment|moud|mat|medications? for (opioid|addiction)|"
+            r"opioid use disorder treatment|drug treatment|alcohol treatment)\b",
+        ),
     ]
 ]
 _FLAG_RULES: List[Tuple[str, Pattern[str]]] = [
     ("free", re.compile(r"(?<![-\w])(free( of charge)?|no cost|no[- ]fee|at no charge)\b", re.IGNORECASE)),
-    ("walk_in", re.compile(r"\b(walk[- ]?ins?( welcome)?|no appointment( needed| necessary)?|drop[- ]in)\b", re.IGNORECASE)),
-    ("no_insurance", re.compile(r"\b(no insurance (needed|required|necessary)|uninsured( welcome)?|insurance not required|"
-                                r"regardless of insurance)\b", re.IGNORECASE)),
+    (
+        "walk_in",
+        re.compile(r"\b(walk[- ]?ins?( welcome)?|no appointment( needed| necessary)?|drop[- ]in)\b", re.IGNORECASE),
+    ),
+    (
+        "no_insurance",
+        re.compile(
+            r"\b(no insurance (needed|required|necessary)|uninsured( welcome)?|insurance not required|"
+            r"regardless of insurance)\b",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 # Medication types imply treatment, so a "treatment" search finds them too.
 _IMPLIES: Dict[str, Tuple[str, ...]] = {"buprenorphine": ("treatment",), "methadone": ("treatment",)}

@@ -16,6 +16,7 @@ so a problem decides the fate of as little as it can:
 `validate()` says what blocks the import: file problems always, row and field
 problems only with `strict`. Set-aside rows end up in `Bundle.rejected`.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,8 +76,9 @@ def _property_types(version: str, table: str) -> Dict[str, Tuple[str, ...]]:
 
 
 @lru_cache(maxsize=None)
-def _constraints(version: str, table: str) -> Dict[str, Tuple[Tuple[str, ...], Optional[Tuple[Any, ...]],
-                                                             Optional["re.Pattern[str]"]]]:
+def _constraints(
+    version: str, table: str
+) -> Dict[str, Tuple[Tuple[str, ...], Optional[Tuple[Any, ...]], Optional["re.Pattern[str]"]]]:
     """Field → (JSON types, enum, pattern) for the fields whose content the schema constrains."""
     defs = load_schema(version)["definitions"]
     spec = defs.get(table, {})
@@ -128,8 +130,7 @@ def _repair(row: Row, version: str, table: str) -> None:
         if enum is not None and new not in enum:
             folded = {" ".join(str(e).lower().split()): e for e in enum}
             new = folded.get(" ".join(new.lower().split()), new)
-        if pattern is not None and name in _UPPER_CODES and not pattern.search(new) \
-                and pattern.search(new.upper()):
+        if pattern is not None and name in _UPPER_CODES and not pattern.search(new) and pattern.search(new.upper()):
             new = new.upper()
         if new != value:
             row.data[name] = new
@@ -216,8 +217,19 @@ class _FastCheck:
     does not implement, so it cannot quietly accept what jsonschema would reject.
     """
 
-    _SUPPORTED = {"type", "enum", "maxLength", "minLength", "pattern", "minimum", "maximum",
-                  "properties", "required", "anyOf", "$ref"} | _ANNOTATIONS
+    _SUPPORTED = {
+        "type",
+        "enum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "properties",
+        "required",
+        "anyOf",
+        "$ref",
+    } | _ANNOTATIONS
 
     def __init__(self, version: str, table: str) -> None:
         defs = load_schema(version)["definitions"]
@@ -237,9 +249,11 @@ class _FastCheck:
                 tuple(t for name_ in types for t in _PY_TYPES[name_]),
                 "integer" in types and "number" not in types,
                 set(prop["enum"]) if "enum" in prop else None,
-                prop.get("minLength"), prop.get("maxLength"),
+                prop.get("minLength"),
+                prop.get("maxLength"),
                 re.compile(prop["pattern"]) if "pattern" in prop else None,
-                prop.get("minimum"), prop.get("maximum"),
+                prop.get("minimum"),
+                prop.get("maximum"),
             )
 
     @staticmethod
@@ -419,10 +433,17 @@ _PARENT_REFS: Dict[str, Tuple[Tuple[str, str, bool], ...]] = {
     "address": (("location_id", "location", True),),
     "service_at_location": (("service_id", "service", True), ("location_id", "location", True)),
     "cost_option": (("service_id", "service", True),),
-    "phone": (("service_id", "service", False), ("location_id", "location", False),
-              ("organization_id", "organization", False), ("service_at_location_id", "service_at_location", False)),
-    "schedule": (("service_id", "service", False), ("location_id", "location", False),
-                 ("service_at_location_id", "service_at_location", False)),
+    "phone": (
+        ("service_id", "service", False),
+        ("location_id", "location", False),
+        ("organization_id", "organization", False),
+        ("service_at_location_id", "service_at_location", False),
+    ),
+    "schedule": (
+        ("service_id", "service", False),
+        ("location_id", "location", False),
+        ("service_at_location_id", "service_at_location", False),
+    ),
     "language": (("service_id", "service", False), ("location_id", "location", False)),
     "attribute": (("taxonomy_term_id", "taxonomy_term", True),),
 }
@@ -430,8 +451,19 @@ _LINK_ENTITIES = ("service", "organization", "location", "service_at_location")
 
 
 # Tables in link order: every link points at a table earlier in this list.
-_ORDER = ("taxonomy_term", "organization", "location", "service", "service_at_location", "address",
-          "cost_option", "phone", "schedule", "language", "attribute")
+_ORDER = (
+    "taxonomy_term",
+    "organization",
+    "location",
+    "service",
+    "service_at_location",
+    "address",
+    "cost_option",
+    "phone",
+    "schedule",
+    "language",
+    "attribute",
+)
 # Optional links that only inform (a location's organization: never shown, never searched). A broken
 # one is left out and the row kept; every other broken link sets the row aside.
 _SOFT_LINKS = {("location", "organization_id")}
@@ -503,8 +535,11 @@ def _all_or_none(rows: List[Row], owner: Any, what: str, why: str) -> None:
             continue
         for row in members:
             if not row.problems:
-                row.reject("", f"set aside with {broken.file}, {broken.where}: the {what} of "
-                               f"{kind.replace('_', ' ')} {_short(oid)} are imported whole or not at all ({why})")
+                row.reject(
+                    "",
+                    f"set aside with {broken.file}, {broken.where}: the {what} of "
+                    f"{kind.replace('_', ' ')} {_short(oid)} are imported whole or not at all ({why})",
+                )
 
 
 def check_references(bundle: Bundle) -> None:
@@ -544,8 +579,10 @@ def check_references(bundle: Bundle) -> None:
                 value = row.data.get(fieldname)
                 if value is None:
                     if required:
-                        row.reject(fieldname, f"is required: every {table.replace('_', ' ')} "
-                                              f"must point at a {target.replace('_', ' ')}")
+                        row.reject(
+                            fieldname,
+                            f"is required: every {table.replace('_', ' ')} must point at a {target.replace('_', ' ')}",
+                        )
                     continue
                 reason = links.problem([target], value, target.replace("_", " ") + " ")
                 if reason is None:
@@ -567,18 +604,31 @@ def check_references(bundle: Bundle) -> None:
                 kind, sal_id = schedule_owner(row.data, pairs)
                 if kind == "service_at_location" and sal_rows[sal_id].problems:
                     other = sal_rows[sal_id]
-                    row.reject("location_id", f"belongs to service at location {_short(sal_id)}, which has "
-                                              f"problems of its own ({other.file}, {other.where})")
+                    row.reject(
+                        "location_id",
+                        f"belongs to service at location {_short(sal_id)}, which has "
+                        f"problems of its own ({other.file}, {other.where})",
+                    )
         links.settle(table, t.get(table, []))
-    _all_or_none(t.get("schedule", []), lambda d: schedule_owner(d, pairs), "opening hours",
-                 "part of them could show it open when it is closed")
-    _all_or_none(t.get("cost_option", []), lambda d: ("service", str(d.get("service_id") or "")),
-                 "cost options", "part of them could make it look free")
+    _all_or_none(
+        t.get("schedule", []),
+        lambda d: schedule_owner(d, pairs),
+        "opening hours",
+        "part of them could show it open when it is closed",
+    )
+    _all_or_none(
+        t.get("cost_option", []),
+        lambda d: ("service", str(d.get("service_id") or "")),
+        "cost options",
+        "part of them could make it look free",
+    )
     for row in t.get("location", []):
         if row.problems or row.data.get("location_type", "physical") != "physical":
             continue
         if row.data.get("latitude") == 0 and row.data.get("longitude") == 0:
-            bundle.issues.append(row.issue("latitude", "is 0,0 (in the ocean); leave it empty if unknown", warning=True))
+            bundle.issues.append(
+                row.issue("latitude", "is 0,0 (in the ocean); leave it empty if unknown", warning=True)
+            )
 
 
 def _snapshot(data: Dict[str, Any]) -> Tuple[Tuple[str, str], ...]:
@@ -609,8 +659,14 @@ def validate(bundle: Bundle, strict: bool = True) -> List[Issue]:
             bundle.tables[table] = [row for row in bundle.tables[table] if not row.problems]
         bundle.rejected.sort(key=lambda tr: tr[1].seq)
         if not bundle.tables.get("service"):
-            bundle.issues.append(Issue("", "", "", f"none of the {had_services} service(s) can be imported: "
-                                                   "each has a problem (listed here)"))
+            bundle.issues.append(
+                Issue(
+                    "",
+                    "",
+                    "",
+                    f"none of the {had_services} service(s) can be imported: each has a problem (listed here)",
+                )
+            )
     blocking = [i for i in bundle.issues if not i.warning]
     if strict:
         blocking += [i for _t, row in bundle.rejected for i in row.problems]
@@ -630,15 +686,29 @@ def report_entries(bundle: Bundle, stopped: bool) -> List[SetAside]:
             lines.append((0, 0, SetAside(i, "", IMPORT_STOPPED)))
     for table, row in bundle.rejected:
         for i in row.problems:
-            lines.append((row.seq, 1, SetAside(i, table, IMPORT_STOPPED if stopped else ROW_SET_ASIDE,
-                                               _snapshot(row.as_read or row.data))))
+            lines.append(
+                (
+                    row.seq,
+                    1,
+                    SetAside(
+                        i, table, IMPORT_STOPPED if stopped else ROW_SET_ASIDE, _snapshot(row.as_read or row.data)
+                    ),
+                )
+            )
     for table, rows in bundle.tables.items():
         for row in rows:
             for i in row.dropped:
                 if not stopped:
                     i = replace(i, message=f"{i.message}; {_consequence(table, i.field)}")
-                lines.append((row.seq, 2, SetAside(i, table, IMPORT_STOPPED if stopped else FIELD_LEFT_OUT,
-                                                   _snapshot(row.as_read or row.data))))
+                lines.append(
+                    (
+                        row.seq,
+                        2,
+                        SetAside(
+                            i, table, IMPORT_STOPPED if stopped else FIELD_LEFT_OUT, _snapshot(row.as_read or row.data)
+                        ),
+                    )
+                )
             for i in row.cleaned:
                 lines.append((row.seq, 3, SetAside(i, table, VALUE_CLEANED, ())))
     lines.sort(key=lambda x: (x[0], x[1]))

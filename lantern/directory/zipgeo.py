@@ -5,6 +5,7 @@ importer places locations that come without coordinates at their ZIP centroid.
 Nothing here touches the network. Coordinates come from GeoNames (CC BY 4.0)
 via `zipcodes`; see docs/directory.md for attribution.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,17 +23,62 @@ MILES_PER_DEGREE_LAT = 69.0
 _ZIP_RE = re.compile(r"^\s*(\d{5})(?:[-\s]?\d{4})?\s*$")
 
 STATE_NAMES: Dict[str, str] = {
-    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO",
-    "connecticut": "CT", "delaware": "DE", "district of columbia": "DC", "florida": "FL", "georgia": "GA",
-    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
-    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD", "massachusetts": "MA",
-    "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
-    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
-    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
-    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC", "south dakota": "SD",
-    "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT", "virginia": "VA", "washington": "WA",
-    "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY", "puerto rico": "PR", "guam": "GU",
-    "virgin islands": "VI", "american samoa": "AS", "northern mariana islands": "MP",
+    "alabama": "AL",
+    "alaska": "AK",
+    "arizona": "AZ",
+    "arkansas": "AR",
+    "california": "CA",
+    "colorado": "CO",
+    "connecticut": "CT",
+    "delaware": "DE",
+    "district of columbia": "DC",
+    "florida": "FL",
+    "georgia": "GA",
+    "hawaii": "HI",
+    "idaho": "ID",
+    "illinois": "IL",
+    "indiana": "IN",
+    "iowa": "IA",
+    "kansas": "KS",
+    "kentucky": "KY",
+    "louisiana": "LA",
+    "maine": "ME",
+    "maryland": "MD",
+    "massachusetts": "MA",
+    "michigan": "MI",
+    "minnesota": "MN",
+    "mississippi": "MS",
+    "missouri": "MO",
+    "montana": "MT",
+    "nebraska": "NE",
+    "nevada": "NV",
+    "new hampshire": "NH",
+    "new jersey": "NJ",
+    "new mexico": "NM",
+    "new york": "NY",
+    "north carolina": "NC",
+    "north dakota": "ND",
+    "ohio": "OH",
+    "oklahoma": "OK",
+    "oregon": "OR",
+    "pennsylvania": "PA",
+    "rhode island": "RI",
+    "south carolina": "SC",
+    "south dakota": "SD",
+    "tennessee": "TN",
+    "texas": "TX",
+    "utah": "UT",
+    "vermont": "VT",
+    "virginia": "VA",
+    "washington": "WA",
+    "west virginia": "WV",
+    "wisconsin": "WI",
+    "wyoming": "WY",
+    "puerto rico": "PR",
+    "guam": "GU",
+    "virgin islands": "VI",
+    "american samoa": "AS",
+    "northern mariana islands": "MP",
 }
 
 
@@ -68,8 +114,14 @@ class _Index:
         if row is None:
             return None
         _zip, lat, lon, state, tz, _kind, cities = row
-        return Place(label=f"{zip5} ({cities.split('|')[0].title()}, {state})", lat=lat, lon=lon,
-                     state=state, timezone=tz or None, zip_code=zip5)
+        return Place(
+            label=f"{zip5} ({cities.split('|')[0].title()}, {state})",
+            lat=lat,
+            lon=lon,
+            state=state,
+            timezone=tz or None,
+            zip_code=zip5,
+        )
 
     @staticmethod
     def _from_package() -> List[Tuple[str, float, float, str, str, str, str]]:
@@ -82,8 +134,17 @@ class _Index:
             except (TypeError, ValueError, KeyError):
                 continue
             cities = "|".join([str(z["city"]), *(str(c) for c in z.get("acceptable_cities") or [])])
-            rows.append((str(z["zip_code"]), lat, lon, str(z["state"]), str(z.get("timezone") or ""),
-                         str(z.get("zip_code_type") or ""), cities.replace("\t", " ").replace("\n", " ")))
+            rows.append(
+                (
+                    str(z["zip_code"]),
+                    lat,
+                    lon,
+                    str(z["state"]),
+                    str(z.get("timezone") or ""),
+                    str(z.get("zip_code_type") or ""),
+                    cities.replace("\t", " ").replace("\n", " "),
+                )
+            )
         return rows
 
     @staticmethod
@@ -148,9 +209,16 @@ def _state_cities(state: str) -> Dict[str, Place]:
             continue
         for name in cities.split("|"):
             points.setdefault(_city_key(name), []).append((lat, lon, tz or None))
-    return {city: Place(label=f"{city.title()}, {state}", lat=sum(p[0] for p in pts) / len(pts),
-                        lon=sum(p[1] for p in pts) / len(pts), state=state, timezone=pts[0][2])
-            for city, pts in points.items()}
+    return {
+        city: Place(
+            label=f"{city.title()}, {state}",
+            lat=sum(p[0] for p in pts) / len(pts),
+            lon=sum(p[1] for p in pts) / len(pts),
+            state=state,
+            timezone=pts[0][2],
+        )
+        for city, pts in points.items()
+    }
 
 
 def warm_up() -> None:

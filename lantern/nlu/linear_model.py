@@ -8,6 +8,7 @@ scikit-learn is used only to fit. The fitted model is vocabulary, idf and
 weights, saved as JSON: nothing is unpickled when a model is loaded, and
 classifying a message is a few dictionary look-ups and one small matrix product.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,14 @@ import math
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
 
 import numpy as np
 
 FORMAT_VERSION = 2  # 2 added the dense block; a version 1 file reads as a model without one
 Features = Tuple[Dict[str, float], ...]  # raw counts per feature group
+
+_Model = TypeVar("_Model", bound="LinearTextModel")  # what fit/load return: the subclass they are called on
 
 
 @dataclass
@@ -66,8 +69,9 @@ class LinearTextModel:
         for group, counts in zip(self.GROUPS, features, strict=True):
             if not counts:
                 continue
-            cols = np.fromiter(map(self.vocab[group].get, counts.keys(), repeat(-1, len(counts))),
-                               dtype=np.int64, count=len(counts))
+            cols = np.fromiter(
+                map(self.vocab[group].get, counts.keys(), repeat(-1, len(counts))), dtype=np.int64, count=len(counts)
+            )
             known = cols >= 0
             if not known.any():
                 continue
@@ -92,7 +96,7 @@ class LinearTextModel:
         if len(cols) and self._weights is not None:
             scores += vals @ self._weights[cols]
         if self.dense_dim and dense is not None and self._weights is not None:
-            scores += (np.asarray(dense, dtype=np.float64) * self.dense_weight) @ self._weights[self._width:]
+            scores += (np.asarray(dense, dtype=np.float64) * self.dense_weight) @ self._weights[self._width :]
         scores /= self.temperature
         exps = np.exp(scores - scores.max())
         probs = exps / exps.sum()
@@ -104,10 +108,18 @@ class LinearTextModel:
 
     # ----- fitting -------------------------------------------------------------------
     @classmethod
-    def fit(cls, texts: Sequence[str], labels: Sequence[str], c: float = 4.0,
-            group_weights: Optional[Dict[str, float]] = None, calibrate: bool = True,
-            label_order: Optional[Sequence[str]] = None, balanced: bool = True,
-            dense: Optional[np.ndarray] = None, dense_weight: float = 1.0) -> "LinearTextModel":
+    def fit(
+        cls: Type[_Model],
+        texts: Sequence[str],
+        labels: Sequence[str],
+        c: float = 4.0,
+        group_weights: Optional[Dict[str, float]] = None,
+        calibrate: bool = True,
+        label_order: Optional[Sequence[str]] = None,
+        balanced: bool = True,
+        dense: Optional[np.ndarray] = None,
+        dense_weight: float = 1.0,
+    ) -> _Model:
         """Fit on labelled texts (and `dense`, one vector per text, when given).
 
         With `calibrate`, a temperature for the scores is chosen on 3-fold out-of-fold
@@ -156,17 +168,33 @@ class LinearTextModel:
         coef, intercept = clf.coef_, clf.intercept_
         if len(order) == 2:  # scikit-learn keeps one row for two classes: make it a 2-way softmax
             coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
-        return cls(order, weights, vocab, idf, [[float(w) for w in row] for row in coef],
-                   [float(b) for b in intercept], temperature=temperature, dense_dim=dense_dim,
-                   dense_weight=float(dense_weight) if dense_dim else 0.0)
+        return cls(
+            order,
+            weights,
+            vocab,
+            idf,
+            [[float(w) for w in row] for row in coef],
+            [float(b) for b in intercept],
+            temperature=temperature,
+            dense_dim=dense_dim,
+            dense_weight=float(dense_weight) if dense_dim else 0.0,
+        )
 
     # ----- persistence ---------------------------------------------------------------
     def to_dict(self) -> Dict[str, Any]:
-        return {"format": FORMAT_VERSION, "kind": self.KIND, "labels": self.labels,
-                "group_weights": self.group_weights,
-                "vocab": {g: sorted(v, key=v.__getitem__) for g, v in self.vocab.items()},
-                "idf": self.idf, "coef": self.coef, "intercept": self.intercept,
-                "temperature": self.temperature, "dense_dim": self.dense_dim, "dense_weight": self.dense_weight}
+        return {
+            "format": FORMAT_VERSION,
+            "kind": self.KIND,
+            "labels": self.labels,
+            "group_weights": self.group_weights,
+            "vocab": {g: sorted(v, key=v.__getitem__) for g, v in self.vocab.items()},
+            "idf": self.idf,
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "temperature": self.temperature,
+            "dense_dim": self.dense_dim,
+            "dense_weight": self.dense_weight,
+        }
 
     def save(self, model_storage: Any, resource: Any, filename: str) -> None:
         """Write the model as JSON into a Rasa component's resource."""
@@ -174,20 +202,27 @@ class LinearTextModel:
             (Path(directory) / filename).write_text(json.dumps(self.to_dict()), encoding="utf-8")
 
     @classmethod
-    def load_from(cls, model_storage: Any, resource: Any, filename: str) -> "LinearTextModel":
+    def load_from(cls: Type[_Model], model_storage: Any, resource: Any, filename: str) -> _Model:
         """The model `save` wrote; ValueError or OSError when it is missing, broken or of another kind."""
         with model_storage.read_from(resource) as directory:
             return cls.from_dict(json.loads((Path(directory) / filename).read_text(encoding="utf-8")))
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> "LinearTextModel":
+    def from_dict(cls: Type[_Model], data: Dict[str, Any]) -> _Model:
         if data.get("format") not in (1, FORMAT_VERSION) or data.get("kind", cls.KIND) != cls.KIND:
             raise ValueError(f"unknown {cls.KIND} model format {data.get('format')!r}/{data.get('kind')!r}")
         vocab = {g: {f: i for i, f in enumerate(data["vocab"][g])} for g in cls.GROUPS}
-        return cls(list(data["labels"]), dict(data["group_weights"]), vocab,
-                   {g: list(data["idf"][g]) for g in cls.GROUPS}, data["coef"], data["intercept"],
-                   temperature=float(data.get("temperature", 1.0)), dense_dim=int(data.get("dense_dim", 0)),
-                   dense_weight=float(data.get("dense_weight", 0.0)))
+        return cls(
+            list(data["labels"]),
+            dict(data["group_weights"]),
+            vocab,
+            {g: list(data["idf"][g]) for g in cls.GROUPS},
+            data["coef"],
+            data["intercept"],
+            temperature=float(data.get("temperature", 1.0)),
+            dense_dim=int(data.get("dense_dim", 0)),
+            dense_weight=float(data.get("dense_weight", 0.0)),
+        )
 
 
 def _temperature(x: Any, y: np.ndarray, n_labels: int, new_classifier: Callable[[], Any], folds: int = 3) -> float:

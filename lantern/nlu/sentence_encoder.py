@@ -13,6 +13,7 @@ and runs the six transformer layers here: about 20 ms for a chat message (bench.
 
 Nothing here raises on odd input: empty, binary or huge text gives a vector all the same.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,13 +50,17 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 class SentenceEncoder:
     """A BERT encoder with mean pooling and unit length, as sentence-transformers runs it."""
 
-    def __init__(self, weights: Dict[str, np.ndarray], config: Dict[str, float], tokenizer: WordPiece,
-                 digest: str = "") -> None:
+    def __init__(
+        self, weights: Dict[str, np.ndarray], config: Dict[str, float], tokenizer: WordPiece, digest: str = ""
+    ) -> None:
         self.layers = int(config["num_hidden_layers"])
         self.w = {k: v.astype(np.float32, copy=False) for k, v in weights.items() if not k.startswith("pooler.")}
         # Dense layers as contiguous (in, out) matrices: x @ W runs as one BLAS call.
-        self.kernels = {k[:-len(".weight")]: np.ascontiguousarray(v.T) for k, v in self.w.items()
-                        if k.endswith(".weight") and v.ndim == 2 and not k.startswith("embeddings.")}
+        self.kernels = {
+            k[: -len(".weight")]: np.ascontiguousarray(v.T)
+            for k, v in self.w.items()
+            if k.endswith(".weight") and v.ndim == 2 and not k.startswith("embeddings.")
+        }
         for i in range(self.layers):  # query, key and value side by side: one product instead of three
             p = f"encoder.layer.{i}.attention.self"
             self.kernels[f"{p}.qkv"] = np.concatenate([self.kernels[f"{p}.{n}"] for n in ("query", "key", "value")], 1)
@@ -74,7 +79,7 @@ class SentenceEncoder:
 
     @classmethod
     def from_dir(cls, directory: Path) -> "SentenceEncoder":
-        """Load config.json, vocab.txt and model.safetensors; OSError or ValueError when they are not there or broken."""
+        """Load config.json, vocab.txt and model.safetensors; OSError or ValueError when missing or broken."""
         from safetensors.numpy import load_file
 
         directory = Path(directory)
@@ -87,7 +92,8 @@ class SentenceEncoder:
             weights = load_file(str(weights_file))
         except Exception as exc:  # safetensors raises its own error type on a damaged file
             raise ValueError(f"{weights_file}: cannot read weights ({exc})") from exc
-        digest = f"{config.get('_name_or_path', '')}:{stat.st_size}:{weights['embeddings.word_embeddings.weight'][:4, :4].tobytes().hex()}"
+        corner = weights["embeddings.word_embeddings.weight"][:4, :4].tobytes().hex()
+        digest = f"{config.get('_name_or_path', '')}:{stat.st_size}:{corner}"
         return cls(weights, config, WordPiece.from_file(directory / "vocab.txt"), digest)
 
     # ----- the network ---------------------------------------------------------------
@@ -101,8 +107,11 @@ class SentenceEncoder:
         """Token vectors (batch, tokens, dim) for padded ids and their 0/1 mask."""
         w = self.w
         batch, length = ids.shape
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:length]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         head_dim = self.dim // self.heads
         blocked = (1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9
@@ -115,13 +124,20 @@ class SentenceEncoder:
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, self.dim)
-            x = _layer_norm(x + self._dense(context, f"{p}.attention.output.dense"),
-                            w[f"{p}.attention.output.LayerNorm.weight"], w[f"{p}.attention.output.LayerNorm.bias"],
-                            self.eps)
+            x = _layer_norm(
+                x + self._dense(context, f"{p}.attention.output.dense"),
+                w[f"{p}.attention.output.LayerNorm.weight"],
+                w[f"{p}.attention.output.LayerNorm.bias"],
+                self.eps,
+            )
             hidden = self._dense(x, f"{p}.intermediate.dense")
             hidden = 0.5 * hidden * (1.0 + erf(hidden / np.sqrt(2.0)))  # exact GELU, as BERT
-            x = _layer_norm(x + self._dense(hidden, f"{p}.output.dense"),
-                            w[f"{p}.output.LayerNorm.weight"], w[f"{p}.output.LayerNorm.bias"], self.eps)
+            x = _layer_norm(
+                x + self._dense(hidden, f"{p}.output.dense"),
+                w[f"{p}.output.LayerNorm.weight"],
+                w[f"{p}.output.LayerNorm.bias"],
+                self.eps,
+            )
         return x
 
     def _encode_batch(self, token_ids: List[List[int]]) -> np.ndarray:
@@ -129,8 +145,8 @@ class SentenceEncoder:
         ids = np.full((len(token_ids), length), self.tokenizer.pad, dtype=np.int64)
         mask = np.zeros((len(token_ids), length), dtype=np.float32)
         for row, tokens in enumerate(token_ids):
-            ids[row, :len(tokens)] = tokens
-            mask[row, :len(tokens)] = 1.0
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1.0
         with _BLAS.limit(limits=1, user_api="blas"):
             tokens_out = self._forward(ids, mask)
         pooled = (tokens_out * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
@@ -147,7 +163,7 @@ class SentenceEncoder:
         out = np.zeros((len(token_ids), self.dim), dtype=np.float32)
         order = sorted(range(len(token_ids)), key=lambda i: len(token_ids[i]))
         for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+            chunk = order[start : start + batch_size]
             out[chunk] = self._encode_batch([token_ids[i] for i in chunk])
         return out
 

@@ -1,4 +1,5 @@
 """The talk-type model: TF-IDF over `talk_features`, multinomial logistic regression (lantern/nlu/linear_model.py)."""
+
 from __future__ import annotations
 
 from typing import Dict, Optional, Sequence, Set, Tuple
@@ -28,14 +29,29 @@ class TalkTypeModel(LinearTextModel):
         return self.probabilities(features, dense), talk_features.cue_sides(features[2])
 
     @classmethod
-    def fit(cls, texts: Sequence[str], labels: Sequence[str], c: float = 4.0,  # type: ignore[override]
-            group_weights: Optional[Dict[str, float]] = None, calibrate: bool = True,
-            dense: Optional[np.ndarray] = None, dense_weight: float = 1.0) -> "TalkTypeModel":
+    def fit(  # type: ignore[override]  # adds talk-type options to the base model's fit
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        c: float = 4.0,
+        group_weights: Optional[Dict[str, float]] = None,
+        calibrate: bool = True,
+        dense: Optional[np.ndarray] = None,
+        dense_weight: float = 1.0,
+    ) -> "TalkTypeModel":
         """Fit on labelled texts; raises ValueError when a label is missing."""
         missing = set(LABELS) - set(labels)
         if missing:
             raise ValueError(f"talk-type training data has no examples of {sorted(missing)}")
-        model = super().fit(texts, labels, c=c, group_weights=group_weights, calibrate=calibrate,
-                            label_order=LABELS, dense=dense, dense_weight=dense_weight)
+        model = super().fit(
+            texts,
+            labels,
+            c=c,
+            group_weights=group_weights,
+            calibrate=calibrate,
+            label_order=LABELS,
+            dense=dense,
+            dense_weight=dense_weight,
+        )
         assert isinstance(model, TalkTypeModel)
         return model

@@ -5,6 +5,7 @@ CJK ideographs, strip accents, lower-case, split on white space and punctuation,
 each word into the longest pieces the vocabulary knows ("##" marks a piece inside a word).
 tests/unit/test_sentence_encoder.py checks the ids against the reference tokenizer's.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -22,9 +23,16 @@ def _is_punctuation(ch: str) -> bool:
 
 
 def _is_cjk(cp: int) -> bool:
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
-            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
-            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2A6DF
+        or 0x2A700 <= cp <= 0x2B73F
+        or 0x2B740 <= cp <= 0x2B81F
+        or 0x2B820 <= cp <= 0x2CEAF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x2F800 <= cp <= 0x2FA1F
+    )
 
 
 def basic_words(text: str) -> List[str]:
@@ -103,4 +111,4 @@ class WordPiece:
             ids.extend(self.word_ids(word))
             if len(ids) >= max_tokens - 1:
                 break
-        return ids[:max_tokens - 1] + [self.sep]
+        return ids[: max_tokens - 1] + [self.sep]

@@ -1,4 +1,5 @@
 """Checks shared by every channel: what a sender id and a message may be."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -6,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 MAX_TEXT_CHARS = 4000  # far above a chat message; a 10-segment SMS is ~1,600
 MAX_SENDER_CHARS = 128
+
 
 def failure_messages(text: str) -> List[Dict[str, Any]]:
     """What to send when a turn failed (for example the database is down).
@@ -26,8 +28,12 @@ def failure_messages(text: str) -> List[Dict[str, Any]]:
         crisis, emergency = [], "911"
     if crisis:
         return crisis
-    return [{"text": "Sorry, something went wrong on our side and your message was not saved. Please try "
-                     f"again in a minute. If you or someone with you is in danger, call {emergency} now."}]
+    return [
+        {
+            "text": "Sorry, something went wrong on our side and your message was not saved. Please try "
+            f"again in a minute. If you or someone with you is in danger, call {emergency} now."
+        }
+    ]
 
 
 def check_sender_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
@@ -52,9 +58,7 @@ def check_text(value: Any) -> Tuple[Optional[str], Optional[str]]:
         return None, "'message' must be a string"
     if len(value) > MAX_TEXT_CHARS:
         return None, f"'message' is too long (max {MAX_TEXT_CHARS} characters)"
-    cleaned = "".join(
-        ch for ch in value if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
-    ).strip()
+    cleaned = "".join(ch for ch in value if ch in "\n\t" or not unicodedata.category(ch).startswith("C")).strip()
     if not cleaned:
         return None, "'message' is empty"
     return cleaned, None

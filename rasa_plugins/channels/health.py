@@ -12,6 +12,7 @@ balancer that took the node out would never send it that turn). Lantern still
 answers on a failing node (the crisis reply needs neither the database nor the
 action server), but a load balancer should prefer a healthy one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,12 +36,13 @@ _PROBE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lantern-he
 
 
 async def probe_store(store: Any) -> str:
-    """"ok", or what is wrong with the tracker store."""
+    """ "ok", or what is wrong with the tracker store."""
     if not isinstance(store, LanternTrackerStore):
         return "ok"
     try:
-        await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(_PROBE_THREAD, store.check_writable),
-                               PROBE_TIMEOUT)
+        await asyncio.wait_for(
+            asyncio.get_running_loop().run_in_executor(_PROBE_THREAD, store.check_writable), PROBE_TIMEOUT
+        )
     except asyncio.TimeoutError:
         return "unwritable: no answer within the probe's timeout"
     except Exception as exc:
@@ -49,7 +51,7 @@ async def probe_store(store: Any) -> str:
 
 
 async def probe_action_server(agent: Any) -> str:
-    """"ok", or why the action server does not answer its /health."""
+    """ "ok", or why the action server does not answer its /health."""
     endpoint = getattr(agent, "action_endpoint", None)
     url: Optional[str] = getattr(endpoint, "url", None)
     if not url:
@@ -82,10 +84,10 @@ class HealthChannel(InputChannel):
             if agent is None or not agent.is_ready():
                 return response.json({"status": "starting", "model": False}, status=503)
             store_state, actions_state = await asyncio.gather(
-                probe_store(unwrap(agent.tracker_store)), probe_action_server(agent))
+                probe_store(unwrap(agent.tracker_store)), probe_action_server(agent)
+            )
             checks: Dict[str, Any] = {"model": True, "tracker_store": store_state, "action_server": actions_state}
             healthy = store_state == "ok" and actions_state in ("ok", "not configured")
-            return response.json({"status": "ok" if healthy else "failing", **checks},
-                                 status=200 if healthy else 503)
+            return response.json({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
 
         return bp

@@ -7,6 +7,7 @@ validates the request (size and nesting before parsing), answers with a clear
 4xx for bad input, answers 503 with `saved` when the turn failed or missed its
 deadline (rasa_plugins/channels/turns.py), and logs only the error type.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -58,7 +59,7 @@ def parse_body(body: bytes) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
     The nesting depth is checked before parsing: 100,000 nested brackets would
     otherwise exhaust Python's recursion limit inside `json.loads`."""
     if not body:
-        return None, "empty body: send JSON like {\"sender\": \"...\", \"message\": \"...\"}"
+        return None, 'empty body: send JSON like {"sender": "...", "message": "..."}'
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -104,8 +105,11 @@ class RestChannel(InputChannel):
         """A constant-time check of the Bearer token (never a URL token: those end up in proxy logs)."""
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
-        return bool(self.token) and scheme.lower() == "bearer" and hmac.compare_digest(
-            given.strip().encode("utf-8", "replace"), self.token.encode("utf-8"))
+        return (
+            bool(self.token)
+            and scheme.lower() == "bearer"
+            and hmac.compare_digest(given.strip().encode("utf-8", "replace"), self.token.encode("utf-8"))
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("lantern_rest", __name__)
@@ -119,8 +123,11 @@ class RestChannel(InputChannel):
             if not self.enabled:
                 return response.json({"error": "the REST channel is off (LANTERN_REST_CHANNEL)"}, status=404)
             if not self.authorized(request):
-                return response.json({"error": "missing or wrong token: send Authorization: Bearer <token>"},
-                                     status=401, headers={"WWW-Authenticate": "Bearer"})
+                return response.json(
+                    {"error": "missing or wrong token: send Authorization: Bearer <token>"},
+                    status=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return response.json({"error": f"body too large (max {MAX_BODY_BYTES} bytes)"}, status=413)
             payload, error = parse_body(request.body)
@@ -135,11 +142,11 @@ class RestChannel(InputChannel):
                 return response.json({"error": error}, status=status)
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
 
-            outcome = await run_turn(on_new_message, text, rest_conversation_id(sender), self.name(),
-                                     metadata=metadata)
+            outcome = await run_turn(on_new_message, text, rest_conversation_id(sender), self.name(), metadata=metadata)
             if outcome.status != "ok":
-                return response.json({"error": "turn_failed", "saved": outcome.saved,
-                                      "messages": outcome.messages}, status=503)
+                return response.json(
+                    {"error": "turn_failed", "saved": outcome.saved, "messages": outcome.messages}, status=503
+                )
             return response.json(outcome.messages)
 
         return bp

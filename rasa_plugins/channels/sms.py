@@ -22,6 +22,7 @@ The conversation id is `sms:` + the pseudonym of the number (lantern/identity.py
 this channel, after checking Twilio's signature, makes ids of that shape. The number
 itself is held in memory only while its replies are sent.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,8 +52,7 @@ logger = logging.getLogger(__name__)
 TURN_CONCURRENCY = 1
 MAX_BODY_BYTES = 32 * 1024  # a Twilio SMS webhook is ~1 kB; 1,600 characters of Body fit many times over
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-MEDIA_ONLY_REPLY = ("I can only read text messages, not pictures or files. "
-                    "What would you like to talk about?")
+MEDIA_ONLY_REPLY = "I can only read text messages, not pictures or files. What would you like to talk about?"
 
 
 class _Params(dict):
@@ -110,8 +110,12 @@ class SmsChannel(InputChannel):
 
     # -- configuration ---------------------------------------------------------------------
     def missing_settings(self, s: settings_mod.Settings) -> List[str]:
-        needed = {"LANTERN_TWILIO_ACCOUNT_SID": s.twilio_account_sid, "LANTERN_TWILIO_AUTH_TOKEN": s.twilio_auth_token,
-                  "LANTERN_SMS_FROM": s.sms_from, "LANTERN_PSEUDONYM_KEY": s.pseudonym_key}
+        needed = {
+            "LANTERN_TWILIO_ACCOUNT_SID": s.twilio_account_sid,
+            "LANTERN_TWILIO_AUTH_TOKEN": s.twilio_auth_token,
+            "LANTERN_SMS_FROM": s.sms_from,
+            "LANTERN_PSEUDONYM_KEY": s.pseudonym_key,
+        }
         return [name for name, value in needed.items() if not value]
 
     def _configure(self) -> List[str]:
@@ -123,8 +127,10 @@ class SmsChannel(InputChannel):
         from lantern.records.anonymizer.pseudonym import pseudonymize  # noqa: F401 - load once now, not on the first SMS
 
         if not s.public_url:
-            logger.warning("LANTERN_PUBLIC_URL is empty: Twilio signatures are checked against the URL as "
-                           "received, which fails behind a proxy")
+            logger.warning(
+                "LANTERN_PUBLIC_URL is empty: Twilio signatures are checked against the URL as "
+                "received, which fails behind a proxy"
+            )
         if not s.support_contact:
             logger.warning("LANTERN_SUPPORT_CONTACT is empty: HELP replies name no support contact")
         self.sender = TwilioSender(s.twilio_api_url, s.twilio_account_sid, s.twilio_auth_token, s.sms_from)
@@ -161,8 +167,11 @@ class SmsChannel(InputChannel):
             state = await self._state()
             unfinished = await self._db(state.unfinished)
             if unfinished:
-                logger.warning("sms: %d message(s) were received but never answered (server stopped mid-turn); "
-                               "see table sms_inbound, status 'received'", unfinished)
+                logger.warning(
+                    "sms: %d message(s) were received but never answered (server stopped mid-turn); "
+                    "see table sms_inbound, status 'received'",
+                    unfinished,
+                )
 
         @bp.listener("before_server_stop")
         async def finish(app: Any, _: Any) -> None:
@@ -188,7 +197,9 @@ class SmsChannel(InputChannel):
                 return response.json({"error": error}, status=400)
             signature = request.headers.get("X-Twilio-Signature", "")
             validator = _validator(self.settings.twilio_auth_token)
-            if not signature or not validator.validate(signed_url(self.settings.public_url, request), params, signature):
+            if not signature or not validator.validate(
+                signed_url(self.settings.public_url, request), params, signature
+            ):
                 logger.warning("sms webhook rejected: %s signature (403)", "invalid" if signature else "missing")
                 return response.json({"error": "invalid signature"}, status=403)
             message_sid, number = params.get("MessageSid") or params.get("SmsSid"), params.get("From")
@@ -203,8 +214,11 @@ class SmsChannel(InputChannel):
                 state = await self._state()
                 first_time = await self._db(state.claim, message_sid, sender)
             except Exception as exc:  # without de-dup and opt-out state, do not reply blindly
-                logger.error("sms state unavailable (%s): message from %s not processed, Twilio told 503",
-                             type(exc).__name__, sender)
+                logger.error(
+                    "sms state unavailable (%s): message from %s not processed, Twilio told 503",
+                    type(exc).__name__,
+                    sender,
+                )
                 return response.json({"error": "temporarily unavailable"}, status=503)
             if first_time:
                 task = asyncio.create_task(self.handle(on_new_message, message_sid, number, sender, params))
@@ -217,8 +231,14 @@ class SmsChannel(InputChannel):
         return bp
 
     # -- the turn, in the background -------------------------------------------------------
-    async def handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message_sid: str,
-                     number: str, sender: str, params: Dict[str, str]) -> None:
+    async def handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        message_sid: str,
+        number: str,
+        sender: str,
+        params: Dict[str, str],
+    ) -> None:
         """One inbound message from start to last reply, in order with that sender's other messages."""
         lock, users = self._locks.get(sender) or (asyncio.Lock(), 0)
         self._locks[sender] = (lock, users + 1)
@@ -236,8 +256,14 @@ class SmsChannel(InputChannel):
             else:
                 self._locks[sender] = (lock, users - 1)
 
-    async def _handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message_sid: str,
-                      number: str, sender: str, params: Dict[str, str]) -> str:
+    async def _handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        message_sid: str,
+        number: str,
+        sender: str,
+        params: Dict[str, str],
+    ) -> str:
         assert self.state is not None and self.settings is not None
         raw = params.get("Body", "")
         opted_out = await self._db(self.state.is_opted_out, sender)
@@ -295,15 +321,23 @@ class SmsChannel(InputChannel):
         try:
             bodies = [m["text"] for m in replies_for(result, load_locale(self.settings.locale))][:1]
         except Exception:  # a broken locale file must not silence a crisis reply
-            bodies = ["If you or someone with you is in danger, call 911 now. For thoughts of suicide, call or text 988."]
+            bodies = [
+                "If you or someone with you is in danger, call 911 now. For thoughts of suicide, call or text 988."
+            ]
         before = len(await self._db(self.state.failed, sender))
         ok = await self.send_all(number, sender, message_sid, bodies, respect_opt_out=False)
         failures = (await self._db(self.state.failed, sender))[before:]
-        reply = "sent" if ok else ("refused" if any(f["error_code"] == TWILIO_OPTED_OUT for f in failures)
-                                   else "failed")
+        reply = (
+            "sent" if ok else ("refused" if any(f["error_code"] == TWILIO_OPTED_OUT for f in failures) else "failed")
+        )
         await self._db(self.state.flag_crisis, sender, message_sid, result.level, result.stored_category, reply)
-        logger.warning("sms crisis sign (%s, %s) from opted-out %s: flagged for staff, reply %s",
-                       result.level, result.category, sender, reply)
+        logger.warning(
+            "sms crisis sign (%s, %s) from opted-out %s: flagged for staff, reply %s",
+            result.level,
+            result.category,
+            sender,
+            reply,
+        )
         return "opted_out_crisis"
 
     async def _crisis_reading(self, text: str) -> Any:
@@ -318,8 +352,9 @@ class SmsChannel(InputChannel):
                 crisis: Dict[str, Any] = (await agent.parse_message(text)).get("crisis") or {}
                 level = crisis["level"] if crisis.get("level") in ("crisis", "check_in") else "none"
                 category = registry.find(crisis.get("category"))  # stored value -> the registry's name
-                return CrisisResult(category.name if category else None, level,
-                                    float(crisis.get("confidence") or 0.0), ("model",))
+                return CrisisResult(
+                    category.name if category else None, level, float(crisis.get("confidence") or 0.0), ("model",)
+                )
         except Exception as exc:  # the patterns still read it
             logger.error("sms: crisis reading of an opted-out message failed (%s); patterns alone", type(exc).__name__)
         return detect(text)
@@ -351,8 +386,9 @@ class SmsChannel(InputChannel):
             bodies.extend(sms_text.split_for_sms(text))
         return bodies, offered
 
-    async def send_all(self, number: str, sender: str, message_sid: str, bodies: List[str],
-                       respect_opt_out: bool = True) -> bool:
+    async def send_all(
+        self, number: str, sender: str, message_sid: str, bodies: List[str], respect_opt_out: bool = True
+    ) -> bool:
         """Send each body in order; record every one that fails for good. True when all went out."""
         assert self.sender is not None and self.state is not None
         all_ok = True
@@ -361,10 +397,23 @@ class SmsChannel(InputChannel):
             if result.ok:
                 continue
             all_ok = False
-            logger.error("sms reply to %s FAILED after %d attempt(s) (%s, Twilio code %s); recorded in sms_failed_sends",
-                         sender, result.attempts, result.reason, result.error_code)
-            await self._db(self.state.record_failed_send, sender, message_sid, result.attempts, result.http_status,
-                           result.error_code, result.reason, len(body))
+            logger.error(
+                "sms reply to %s FAILED after %d attempt(s) (%s, Twilio code %s); recorded in sms_failed_sends",
+                sender,
+                result.attempts,
+                result.reason,
+                result.error_code,
+            )
+            await self._db(
+                self.state.record_failed_send,
+                sender,
+                message_sid,
+                result.attempts,
+                result.http_status,
+                result.error_code,
+                result.reason,
+                len(body),
+            )
             if result.error_code == TWILIO_OPTED_OUT and respect_opt_out:
                 await self._db(self.state.set_opted_out, sender, True)
                 break

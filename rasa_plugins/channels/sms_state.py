@@ -11,6 +11,7 @@ Phone numbers are never stored: every row is keyed by the sender's pseudonym
 (HMAC with LANTERN_PSEUDONYM_KEY, lantern/records/anonymizer/pseudonym.py). Synchronous
 SQLAlchemy Core; the channel calls it from a worker thread.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,11 @@ class SmsState:
         """True the first time a MessageSid is seen; False for a retry or a replay."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(inbound.insert().values(message_sid=message_sid, sender=sender,
-                                                     received_at=time.time(), status="received"))
+                conn.execute(
+                    inbound.insert().values(
+                        message_sid=message_sid, sender=sender, received_at=time.time(), status="received"
+                    )
+                )
         except IntegrityError:
             return False
         with self._lock:
@@ -65,8 +69,12 @@ class SmsState:
     def unfinished(self) -> int:
         """Messages received but never answered (the process stopped mid-turn)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(inbound)
-                                    .where(inbound.c.status == "received")).scalar() or 0)
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(inbound).where(inbound.c.status == "received")
+                ).scalar()
+                or 0
+            )
 
     # -- opt-out ---------------------------------------------------------------------------
     def is_opted_out(self, sender: str) -> bool:
@@ -75,8 +83,9 @@ class SmsState:
 
     def set_opted_out(self, sender: str, opted_out: bool) -> None:
         with self.engine.begin() as conn:
-            done = conn.execute(opt_outs.update().where(opt_outs.c.sender == sender)
-                                .values(opted_out=opted_out, updated_at=time.time())).rowcount
+            done = conn.execute(
+                opt_outs.update().where(opt_outs.c.sender == sender).values(opted_out=opted_out, updated_at=time.time())
+            ).rowcount
             if not done:
                 conn.execute(opt_outs.insert().values(sender=sender, opted_out=opted_out, updated_at=time.time()))
 
@@ -85,14 +94,21 @@ class SmsState:
         with self.engine.begin() as conn:
             conn.execute(choices.delete().where(choices.c.sender == sender))
             if payloads:
-                conn.execute(choices.insert().values(sender=sender, payloads=json.dumps(list(payloads)),
-                                                     titles=json.dumps(list(titles)), created_at=time.time()))
+                conn.execute(
+                    choices.insert().values(
+                        sender=sender,
+                        payloads=json.dumps(list(payloads)),
+                        titles=json.dumps(list(titles)),
+                        created_at=time.time(),
+                    )
+                )
 
     def pop_choices(self, sender: str) -> Tuple[List[str], List[str]]:
         """The choices last offered (valid for one reply, within a day); removed once read."""
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(choices.c.payloads, choices.c.titles, choices.c.created_at)
-                               .where(choices.c.sender == sender)).first()
+            row = conn.execute(
+                sa.select(choices.c.payloads, choices.c.titles, choices.c.created_at).where(choices.c.sender == sender)
+            ).first()
             if row is None:
                 return [], []
             conn.execute(choices.delete().where(choices.c.sender == sender))
@@ -101,12 +117,29 @@ class SmsState:
         return json.loads(row.payloads), json.loads(row.titles)
 
     # -- failed sends ----------------------------------------------------------------------
-    def record_failed_send(self, sender: str, message_sid: Optional[str], attempts: int,
-                           http_status: int, error_code: Optional[int], reason: str, chars: int) -> None:
+    def record_failed_send(
+        self,
+        sender: str,
+        message_sid: Optional[str],
+        attempts: int,
+        http_status: int,
+        error_code: Optional[int],
+        reason: str,
+        chars: int,
+    ) -> None:
         with self.engine.begin() as conn:
-            conn.execute(failed_sends.insert().values(
-                sender=sender, message_sid=message_sid, created_at=time.time(), attempts=attempts,
-                http_status=http_status, error_code=error_code, reason=reason[:200], chars=chars))
+            conn.execute(
+                failed_sends.insert().values(
+                    sender=sender,
+                    message_sid=message_sid,
+                    created_at=time.time(),
+                    attempts=attempts,
+                    http_status=http_status,
+                    error_code=error_code,
+                    reason=reason[:200],
+                    chars=chars,
+                )
+            )
 
     def failed(self, sender: Optional[str] = None) -> List[Dict[str, Any]]:
         query = sa.select(failed_sends).order_by(failed_sends.c.id)
@@ -116,11 +149,21 @@ class SmsState:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     # -- crisis signs from opted-out numbers -------------------------------------------------
-    def flag_crisis(self, sender: str, message_sid: Optional[str], level: str, category: Optional[str],
-                    reply: str) -> None:
+    def flag_crisis(
+        self, sender: str, message_sid: Optional[str], level: str, category: Optional[str], reply: str
+    ) -> None:
         with self.engine.begin() as conn:
-            conn.execute(crisis_flags.insert().values(sender=sender, message_sid=message_sid, created_at=time.time(),
-                                                      level=level, category=category, reply=reply, reviewed=False))
+            conn.execute(
+                crisis_flags.insert().values(
+                    sender=sender,
+                    message_sid=message_sid,
+                    created_at=time.time(),
+                    level=level,
+                    category=category,
+                    reply=reply,
+                    reviewed=False,
+                )
+            )
 
     def crisis_flags(self, unreviewed_only: bool = True) -> List[Dict[str, Any]]:
         query = sa.select(crisis_flags).order_by(crisis_flags.c.id)
@@ -131,5 +174,6 @@ class SmsState:
 
     def mark_reviewed(self, flag_id: int) -> bool:
         with self.engine.begin() as conn:
-            return bool(conn.execute(crisis_flags.update().where(crisis_flags.c.id == flag_id)
-                                     .values(reviewed=True)).rowcount)
+            return bool(
+                conn.execute(crisis_flags.update().where(crisis_flags.c.id == flag_id).values(reviewed=True)).rowcount
+            )

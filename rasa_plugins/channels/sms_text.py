@@ -10,6 +10,7 @@ but separate messages may arrive out of order, so a reply is split only where
 a reader would not mind: at sentence ends, never inside a phone number or a
 link, which would no longer be tappable.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,11 +32,28 @@ MAX_SEGMENTS_PER_SMS = 2
 
 # Typographic characters that force UCS-2 for no reason; replaced like Twilio's "smart encoding".
 _SMART = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-    "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "",
-    "\u2022": "-", "\u00b7": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2012": "-",
+    "\u2212": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u200b": "",
+    "\u2022": "-",
+    "\u00b7": "-",
 }
 
 
@@ -104,8 +122,9 @@ def _inside(pos: int, spans: Sequence[Tuple[int, int]]) -> bool:
     return any(start < pos < end for start, end in spans)
 
 
-def _cut_points(text: str, pattern: "re.Pattern[str]", spans: Sequence[Tuple[int, int]],
-                check_abbrev: bool) -> List[Tuple[int, int]]:
+def _cut_points(
+    text: str, pattern: "re.Pattern[str]", spans: Sequence[Tuple[int, int]], check_abbrev: bool
+) -> List[Tuple[int, int]]:
     """(end of piece, start of next piece) for each allowed break."""
     points = []
     for m in pattern.finditer(text):
@@ -172,6 +191,7 @@ def split_for_sms(text: str, max_segments: int = MAX_SEGMENTS_PER_SMS) -> List[s
 
 # --- buttons as numbered choices -------------------------------------------------------------
 
+
 def numbered_choices(text: str, buttons: Sequence[Dict[str, str]]) -> Tuple[str, List[str]]:
     """The message with its buttons as "Reply 1 for ..." lines, and the payload for each number."""
     usable = [b for b in buttons if isinstance(b, dict) and (b.get("title") or b.get("payload"))]
@@ -198,8 +218,9 @@ def choice_payload(text: str, payloads: Sequence[str], titles: Optional[Sequence
 
 # --- CTIA keywords ---------------------------------------------------------------------------
 
-STOP_WORDS = frozenset({"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit",
-                        "optout", "opt out", "opt-out", "revoke"})
+STOP_WORDS = frozenset(
+    {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "optout", "opt out", "opt-out", "revoke"}
+)
 START_WORDS = frozenset({"start", "unstop", "subscribe"})
 START_WHEN_OPTED_OUT = frozenset({"yes", "y", "resume"})  # ordinary answers while subscribed
 HELP_WORDS = frozenset({"help", "info"})
@@ -221,13 +242,19 @@ def keyword_reply(kind: str, program: str, org: str, support: str, emergency: st
     """CTIA-style confirmation for STOP / START / HELP: program name, how to stop, rates, support contact."""
     support_part = f" Support: {support}." if support else ""
     if kind == "stop":
-        text = (f"{program}: You're unsubscribed and will get no more messages. Reply START to chat again."
-                f"{support_part} In danger? Call {emergency}.")
+        text = (
+            f"{program}: You're unsubscribed and will get no more messages. Reply START to chat again."
+            f"{support_part} In danger? Call {emergency}."
+        )
     elif kind == "start":
-        text = (f"{program}: You're subscribed again. Text any time to chat. Msg & data rates may apply. "
-                "Reply HELP for help, STOP to opt out.")
+        text = (
+            f"{program}: You're subscribed again. Text any time to chat. Msg & data rates may apply. "
+            "Reply HELP for help, STOP to opt out."
+        )
     else:
-        text = (f"{program}: chat support about drug use, from {org}.{support_part} "
-                f"Msg & data rates may apply. Reply STOP to opt out. "
-                f"In danger now? Call {emergency}. Crisis line: {crisis_line}.")
+        text = (
+            f"{program}: chat support about drug use, from {org}.{support_part} "
+            f"Msg & data rates may apply. Reply STOP to opt out. "
+            f"In danger now? Call {emergency}. Crisis line: {crisis_line}."
+        )
     return " ".join(smart_to_gsm(text).split())

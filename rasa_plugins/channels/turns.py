@@ -15,6 +15,7 @@ quiet). The person must not wait with it. `run_turn`:
   checked by rasa_plugins/tracker_store.py), so "not saved" is never a guess, and a client
   told `saved: false` can send again without doubling anything.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,11 +32,15 @@ from rasa_plugins.channels.guard import describe_failure, failure_messages
 logger = logging.getLogger(__name__)
 
 CRISIS_DEADLINE = 0.8  # seconds from receipt: the issue's figure is a crisis reply p95 within 1 s
-TURN_DEADLINE = 20.0  # seconds: below Sanic's response timeout (rasa_plugins/server.py) so the channel answers, not Sanic
+TURN_DEADLINE = (
+    20.0  # seconds: below Sanic's response timeout (rasa_plugins/server.py) so the channel answers, not Sanic
+)
 COMMIT_GRACE = 5.0  # a save already committing when the deadline passes is waited for, this long at most
 
-NO_REPLY_TEXT = ("Sorry, I couldn't put an answer together for that. Could you say it another way? "
-                 "If you or someone with you is in danger, call {emergency} now.")
+NO_REPLY_TEXT = (
+    "Sorry, I couldn't put an answer together for that. Could you say it another way? "
+    "If you or someone with you is in danger, call {emergency} now."
+)
 
 
 class TurnAbandoned(RuntimeError):
@@ -136,15 +141,21 @@ def no_reply_messages() -> List[Dict[str, Any]]:
     return [{"text": NO_REPLY_TEXT.format(emergency=_emergency_number())}]
 
 
-async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, sender_id: str,
-                   channel: str, collector: Optional[CollectingOutputChannel] = None,
-                   metadata: Optional[Dict[str, Any]] = None, message_id: Optional[str] = None,
-                   crisis_deadline: float = CRISIS_DEADLINE, turn_deadline: float = TURN_DEADLINE) -> TurnOutcome:
+async def run_turn(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    text: str,
+    sender_id: str,
+    channel: str,
+    collector: Optional[CollectingOutputChannel] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    message_id: Optional[str] = None,
+    crisis_deadline: float = CRISIS_DEADLINE,
+    turn_deadline: float = TURN_DEADLINE,
+) -> TurnOutcome:
     """Run one turn through Rasa with the deadlines above; never raises."""
     collector = collector if collector is not None else MessageCollector()
     ticket = TurnTicket()
-    message = UserMessage(text, collector, sender_id, input_channel=channel, metadata=metadata,
-                          message_id=message_id)
+    message = UserMessage(text, collector, sender_id, input_channel=channel, metadata=metadata, message_id=message_id)
     reset = CURRENT_TICKET.set(ticket)
     try:
         task = asyncio.ensure_future(on_new_message(message))  # copies the context: the store sees the ticket
@@ -161,21 +172,26 @@ async def run_turn(on_new_message: Callable[[UserMessage], Awaitable[Any]], text
             task.add_done_callback(_swallow)
             scripted = [m for m in collector.messages if _has_crisis_marker([m])]
             messages = scripted or failure_messages(text)
-            logger.error("%s turn abandoned at its deadline (%s): not saved, degraded reply sent", channel,
-                         "crisis" if crisis else "ordinary")
+            logger.error(
+                "%s turn abandoned at its deadline (%s): not saved, degraded reply sent",
+                channel,
+                "crisis" if crisis else "ordinary",
+            )
             return TurnOutcome(messages, saved=False, status="abandoned", reason="deadline")
         done, _ = await asyncio.wait({task}, timeout=COMMIT_GRACE)  # the save is committing right now
         if not done:
             task.add_done_callback(_swallow)
             logger.error("%s turn: commit still running %.0f s after the deadline", channel, COMMIT_GRACE)
-            return TurnOutcome(collector.messages or failure_messages(text), saved=True, status="ok",
-                               reason="slow_commit")
+            return TurnOutcome(
+                collector.messages or failure_messages(text), saved=True, status="ok", reason="slow_commit"
+            )
 
     error = task.exception()
     if error is not None:
         logger.error("%s turn failed: %s", channel, describe_failure(error))
-        return TurnOutcome(failure_messages(text), saved=ticket.state == "committed", status="failed",
-                           reason=type(error).__name__)
+        return TurnOutcome(
+            failure_messages(text), saved=ticket.state == "committed", status="failed", reason=type(error).__name__
+        )
     messages = list(collector.messages)
     if not messages:
         logger.error("%s turn produced no reply; the person is told so", channel)

@@ -9,6 +9,7 @@ which will not change (bad number, recipient opted out: Twilio error 21610).
 The result says how it ended; the caller records a failure. No phone number
 or message text ever goes into the result or a log line.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,14 @@ class SendResult:
 class TwilioSender:
     """Messages API client for one account; one aiohttp session for the process."""
 
-    def __init__(self, api_url: str, account_sid: str, auth_token: str, sender: str,
-                 retry_delays: Sequence[float] = RETRY_DELAYS_S) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        account_sid: str,
+        auth_token: str,
+        sender: str,
+        retry_delays: Sequence[float] = RETRY_DELAYS_S,
+    ) -> None:
         self.url = f"{api_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = aiohttp.BasicAuth(account_sid, auth_token)
         # A Messaging Service SID (MG...) lets Twilio pick the number; otherwise send From the number.
@@ -74,8 +81,13 @@ class TwilioSender:
             if 200 <= status < 300:
                 return SendResult(ok=True, attempts=attempts, http_status=status)
             code = payload.get("code") if isinstance(payload, dict) else None
-            last = SendResult(ok=False, attempts=attempts, http_status=status,
-                              error_code=code if isinstance(code, int) else None, reason=f"HTTP {status}")
+            last = SendResult(
+                ok=False,
+                attempts=attempts,
+                http_status=status,
+                error_code=code if isinstance(code, int) else None,
+                reason=f"HTTP {status}",
+            )
             if status != 429 and status < 500:
                 break
         return last

@@ -93,8 +93,13 @@ class SessionIds:
 class WidgetOutput(SocketIOOutput):
     """Each bot message as one `bot_uttered` event: {text, buttons, custom, ...}, to the confirmed socket only."""
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: str, route: Callable[[str], Optional[str]],
-                 namespace: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        sio: AsyncServer,
+        bot_message_evt: str,
+        route: Callable[[str], Optional[str]],
+        namespace: Optional[str] = None,
+    ) -> None:
         super().__init__(sio, bot_message_evt)
         self.route = route  # session id -> the socket confirmed for it, looked up at send time
         self.namespace = namespace
@@ -114,8 +119,11 @@ class WidgetOutput(SocketIOOutput):
         if "quick_replies" in out:
             out["buttons"] = out.pop("quick_replies")
         if "buttons" in out:
-            out["buttons"] = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-                              for b in out["buttons"] if isinstance(b, dict)]
+            out["buttons"] = [
+                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                for b in out["buttons"]
+                if isinstance(b, dict)
+            ]
         if out:
             await self._send_message(recipient_id, out)
 
@@ -172,14 +180,12 @@ class WidgetSocketIOChannel(SocketIOInput):
         try:
             if self.sio.manager.is_connected(holder, self.namespace or "/"):
                 try:
-                    await self.sio.call(LIVENESS_EVENT, to=holder, namespace=self.namespace,
-                                        timeout=LIVENESS_TIMEOUT_S)
+                    await self.sio.call(LIVENESS_EVENT, to=holder, namespace=self.namespace, timeout=LIVENESS_TIMEOUT_S)
                     return False  # it answered: a live page has this conversation
                 except SocketIOTimeout:
                     pass
                 except Exception as exc:  # fail closed: the asker gets a fresh session
-                    logger.warning("widget liveness check failed (%s): session left where it was",
-                                   type(exc).__name__)
+                    logger.warning("widget liveness check failed (%s): session left where it was", type(exc).__name__)
                     return False
             # Silent or gone: drop it, so it cannot keep receiving this conversation's replies.
             if self.owner.get(session_id) == holder:
@@ -269,8 +275,13 @@ class WidgetChannel(InputChannel):
 
         @bp.route("/lantern-widget.js", methods=["GET"])
         async def widget_script(request: Request) -> HTTPResponse:
-            headers = {"Cache-Control": "public, max-age=300", "ETag": etag, "X-Content-Type-Options": "nosniff",
-                       "Vary": "Accept-Encoding", "Cross-Origin-Resource-Policy": "cross-origin"}
+            headers = {
+                "Cache-Control": "public, max-age=300",
+                "ETag": etag,
+                "X-Content-Type-Options": "nosniff",
+                "Vary": "Accept-Encoding",
+                "Cross-Origin-Resource-Policy": "cross-origin",
+            }
             if request.headers.get("If-None-Match") == etag:
                 return response.empty(status=304, headers=headers)
             body = script
@@ -290,8 +301,8 @@ class WidgetChannel(InputChannel):
 # is a constructed stylesheet in its shadow root), no referrer, not indexed.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self' ws: wss:; "
-                               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
-                               "form-action 'none'; frame-ancestors 'none'",
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex",
     "X-Content-Type-Options": "nosniff",
@@ -302,9 +313,11 @@ PAGE_HEADERS = {
 def render_demo(s: settings_mod.Settings, open_on_load: bool = True) -> str:
     """The demo page with the org name, the Quick exit destination and data-open filled in."""
     template = DEMO_PATH.read_text(encoding="utf-8") if DEMO_PATH.exists() else "<!doctype html><title>Lantern</title>"
-    return (template.replace("{{ORG_NAME}}", html.escape(s.org_name))
-            .replace("{{EXIT_URL}}", html.escape(s.widget_exit_url, quote=True))
-            .replace("{{OPEN}}", "true" if open_on_load else "false"))
+    return (
+        template.replace("{{ORG_NAME}}", html.escape(s.org_name))
+        .replace("{{EXIT_URL}}", html.escape(s.widget_exit_url, quote=True))
+        .replace("{{OPEN}}", "true" if open_on_load else "false")
+    )
 
 
 def widget_urls(s: settings_mod.Settings) -> Dict[str, str]:

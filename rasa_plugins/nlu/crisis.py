@@ -8,6 +8,7 @@ model misreads still triggers. On a crisis it sets the crisis intent with full
 confidence and adds the locale's numbers as entities, which fill the slots the
 crisis responses use. Every parse output gets a `crisis` entry.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -34,12 +35,15 @@ CRISIS_INTENTS = frozenset(registry.INTENTS) | {CHECK_INTENT}
 
 def locale_entities(locale: Any) -> List[Dict[str, Any]]:
     """The locale's values as entities named like the crisis slots (the same the degraded path fills in)."""
-    return [{"entity": name, "value": value, "start": 0, "end": 0, "extractor": "CrisisDetector"}
-            for name, value in locale_values(locale).items()]
+    return [
+        {"entity": name, "value": value, "start": 0, "end": 0, "extractor": "CrisisDetector"}
+        for name, value in locale_values(locale).items()
+    ]
 
 
-def crisis_decision(text: str, intent: Optional[Dict[str, Any]],
-                    signal: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def crisis_decision(
+    text: str, intent: Optional[Dict[str, Any]], signal: Optional[Dict[str, Any]] = None
+) -> Dict[str, Any]:
     """What the detector, the model's intent and the meaning model (`crisis_signal`) say together:
     level, category, intent to set."""
     intent = intent or {}
@@ -53,8 +57,12 @@ def crisis_decision(text: str, intent: Optional[Dict[str, Any]],
     elif result.level == "check_in":
         decided = CHECK_INTENT
     # stored with the message: the category by its stored value (transcripts read it)
-    return {"level": result.level, "category": result.stored_category,
-            "confidence": round(float(result.confidence), 3), "intent": decided}
+    return {
+        "level": result.level,
+        "category": result.stored_category,
+        "confidence": round(float(result.confidence), 3),
+        "intent": decided,
+    }
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -72,15 +80,19 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         self.entities = locale_entities(self.locale)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisDetector":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisDetector":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             decision = crisis_decision(message.get(TEXT) or "", message.get(INTENT), message.get(CRISIS_SIGNAL))
-            message.set("crisis", {k: decision[k] for k in ("level", "category", "confidence")},
-                        add_to_output=True)
+            message.set("crisis", {k: decision[k] for k in ("level", "category", "confidence")}, add_to_output=True)
             current = message.get(INTENT) or {}
             if decision["intent"] is None:
                 if str(current.get("name", "")) in CRISIS_INTENTS:

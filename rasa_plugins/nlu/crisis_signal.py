@@ -33,6 +33,7 @@ when it asks something (a question mark, or a question's first words).
 Without a model (not trained, file broken) every message reads risk 0 and `unclear`: the
 deterministic detector still runs, and that is logged.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,13 +51,13 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from lantern.crisis import detector, patterns, registry
 from lantern import text as shared_text
+from lantern.crisis import detector, patterns, registry
 from lantern.crisis.normalize import normalize
 from lantern.nlu import intent_model, linear_model
-from rasa_plugins.nlu.linear_component import embed_or_none, encoder_digest, source_digest
 from lantern.nlu.linear_model import Features, LinearTextModel
 from lantern.nlu.sentence_encoder import SentenceEncoder, get_encoder
+from rasa_plugins.nlu.linear_component import embed_or_none, encoder_digest, source_digest
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +66,32 @@ MODEL_FILE = "crisis_signal_models.json"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 SIGNAL_LABELS: Tuple[str, ...] = (*registry.NAMES, "none")  # the crisis categories by name (lantern/crisis/registry.py)
 ANSWER_LABELS: Tuple[str, ...] = ("yes", "no", "unclear")
-UPDATE_LABELS: Tuple[str, ...] = ("called", "help_here", "improving", "worse", "question", "safe",
-                                  "no_emergency", "other")
-QUESTION_LABELS: Tuple[str, ...] = ("naloxone_more", "no_naloxone", "rescue_breathing", "recovery_position",
-                                    "what_to_tell", "arrest_fear", "vomiting", "watch_after", "will_be_ok",
-                                    "stimulant_care", "seizure", "use_safer", "crisis_line_what", "safe_place")
+UPDATE_LABELS: Tuple[str, ...] = (
+    "called",
+    "help_here",
+    "improving",
+    "worse",
+    "question",
+    "safe",
+    "no_emergency",
+    "other",
+)
+QUESTION_LABELS: Tuple[str, ...] = (
+    "naloxone_more",
+    "no_naloxone",
+    "rescue_breathing",
+    "recovery_position",
+    "what_to_tell",
+    "arrest_fear",
+    "vomiting",
+    "watch_after",
+    "will_be_ok",
+    "stimulant_care",
+    "seizure",
+    "use_safer",
+    "crisis_line_what",
+    "safe_place",
+)
 # Questions that make sense when nobody is in danger now (the others are steps of an emergency).
 GENERAL_QUESTIONS: Tuple[str, ...] = ("use_safer", "crisis_line_what", "arrest_fear", "safe_place")
 # model name -> (file, list key in the file, labels)
@@ -81,13 +103,17 @@ MODELS: Dict[str, Tuple[str, str, Tuple[str, ...]]] = {
 }
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # A bare yes or no, for questions the models were not trained on ("are you safe right now?").
-_LITERAL_YES = re.compile(r"^(yes+|ye+a+h*|yah|ya+|yep|yup|y|ok(ay)?|i am|im (ok|okay|safe|good|fine)|"
-                          r"yes i am|yeah i am|i'?m (ok|okay|safe|good|fine)|safe|we are|we'?re (ok|okay|safe))$")
+_LITERAL_YES = re.compile(
+    r"^(yes+|ye+a+h*|yah|ya+|yep|yup|y|ok(ay)?|i am|im (ok|okay|safe|good|fine)|"
+    r"yes i am|yeah i am|i'?m (ok|okay|safe|good|fine)|safe|we are|we'?re (ok|okay|safe))$"
+)
 _LITERAL_NO = re.compile(r"^(no+|nope|nah+|na|n|not really|no i'?m not|no im not|not safe|i'?m not|im not)$")
 
 
-_ASKS = re.compile(r"\?|^(?:what|how|when|where|why|who|which|should|can|could|do|does|did|is|are|will|would)\b"
-                   r"|\b(?:what do i|how do i|how long|what should|should i|can i|do i|is it|how much|what if)\b")
+_ASKS = re.compile(
+    r"\?|^(?:what|how|when|where|why|who|which|should|can|could|do|does|did|is|are|will|would)\b"
+    r"|\b(?:what do i|how do i|how long|what should|should i|can i|do i|is it|how much|what if)\b"
+)
 
 
 def asks(text: str) -> bool:
@@ -104,6 +130,8 @@ def literal_answer(text: str) -> Optional[str]:
     if _LITERAL_NO.match(bare):
         return "no"
     return None
+
+
 MAX_EXAMPLE_CHARS = 1000
 
 
@@ -160,9 +188,17 @@ def load_examples(path: Text, key: str, labels: Sequence[str]) -> Tuple[List[str
         text = item.get("text") if isinstance(item, dict) else None
         if label is True or label is False:  # YAML 1.1 reads a bare yes/no as a boolean
             label = "yes" if label else "no"
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_EXAMPLE_CHARS or label not in labels:
-            raise ValueError(f"{file}: {key} item {number} needs a text (1-{MAX_EXAMPLE_CHARS} characters) "
-                             f"and a label out of {list(labels)}: {item!r}")
+        if (
+            not isinstance(text, str)
+            or not text.strip()
+            or len(text) > MAX_EXAMPLE_CHARS
+            or not isinstance(label, str)
+            or label not in labels
+        ):
+            raise ValueError(
+                f"{file}: {key} item {number} needs a text (1-{MAX_EXAMPLE_CHARS} characters) "
+                f"and a label out of {list(labels)}: {item!r}"
+            )
         folded = " ".join(text.lower().split())
         if seen.get(folded, label) != label:
             raise ValueError(f"{file}: {key} item {number} repeats a text labelled {seen[folded]!r} as {label!r}")
@@ -177,10 +213,21 @@ def load_examples(path: Text, key: str, labels: Sequence[str]) -> Tuple[List[str
 
 def empty_reading() -> Dict[str, Any]:
     """What a message gets with no model or no words: no risk, nothing understood."""
-    return {"risk": 0.0, "category": None, "answer": "unclear", "answer_confidence": 0.0,
-            "update": "other", "update_confidence": 0.0, "question": None, "question_confidence": 0.0,
-            "general_question": None, "general_question_confidence": 0.0,
-            "literal": None, "words": 0, "asks": False}
+    return {
+        "risk": 0.0,
+        "category": None,
+        "answer": "unclear",
+        "answer_confidence": 0.0,
+        "update": "other",
+        "update_confidence": 0.0,
+        "question": None,
+        "question_confidence": 0.0,
+        "general_question": None,
+        "general_question_confidence": 0.0,
+        "literal": None,
+        "words": 0,
+        "asks": False,
+    }
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -193,15 +240,27 @@ class CrisisSignalClassifier(GraphComponent):
         # detector's cues, the sentence encoder's vector).
         # everyday_examples: the NLU examples of every intent that is not a crisis intent are added as `none`
         # to the signal model, so "bye", "goodnight" or "i just want to cut back" are not read as danger.
-        return {"c": 8.0, "word_weight": 1.0, "char_weight": 1.0, "cue_weight": 2.0, "encoder_weight": 2.0,
-                "use_encoder": True, "everyday_examples": True}
+        return {
+            "c": 8.0,
+            "word_weight": 1.0,
+            "char_weight": 1.0,
+            "cue_weight": 2.0,
+            "encoder_weight": 2.0,
+            "use_encoder": True,
+            "everyday_examples": True,
+        }
 
     @staticmethod
     def required_packages() -> List[Text]:
         return ["sklearn"]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 models: Optional[Dict[str, CrisisTextModel]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        models: Optional[Dict[str, CrisisTextModel]] = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
@@ -209,29 +268,47 @@ class CrisisSignalClassifier(GraphComponent):
         self._encoder: Optional[SentenceEncoder] = get_encoder() if self._config.get("use_encoder", True) else None
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisSignalClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisSignalClassifier":
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisSignalClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisSignalClassifier":
         models: Dict[str, CrisisTextModel] = {}
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((Path(directory) / MODEL_FILE).read_text(encoding="utf-8"))
             models = {name: CrisisTextModel.from_dict(data[name]) for name in MODELS}
         except (ValueError, OSError, KeyError, TypeError) as exc:
-            logger.error("CrisisSignalClassifier: models could not be loaded (%s); crisis detection falls back "
-                         "to the patterns alone.", type(exc).__name__)
+            logger.error(
+                "CrisisSignalClassifier: models could not be loaded (%s); crisis detection falls back "
+                "to the patterns alone.",
+                type(exc).__name__,
+            )
         return cls(config, model_storage, resource, models)
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when an examples file or the model code changes."""
-        extra = b"".join(resolve_path(p).read_bytes() if resolve_path(p).is_file() else b"<missing>"
-                         for p in sorted({spec[0] for spec in MODELS.values()}))
-        return source_digest((intent_model, linear_model, detector, patterns, shared_text), extra=extra + encoder_digest(config))
+        extra = b"".join(
+            resolve_path(p).read_bytes() if resolve_path(p).is_file() else b"<missing>"
+            for p in sorted({spec[0] for spec in MODELS.values()})
+        )
+        return source_digest(
+            (intent_model, linear_model, detector, patterns, shared_text), extra=extra + encoder_digest(config)
+        )
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the four models on data/crisis/*.yml, plus the everyday intents' NLU examples as `none`, and persist."""
@@ -246,22 +323,34 @@ class CrisisSignalClassifier(GraphComponent):
                 texts, found = texts + extra, found + ["none"] * len(extra)
             dense = self._encoder.encode(texts) if self._encoder is not None else None
             self._models[name] = CrisisTextModel.fit(
-                texts, found, c=float(self._config["c"]), label_order=list(labels), dense=dense,
-                group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"]),
-                               "cues": float(self._config["cue_weight"])},
-                dense_weight=float(self._config["encoder_weight"]))
+                texts,
+                found,
+                c=float(self._config["c"]),
+                label_order=list(labels),
+                dense=dense,
+                group_weights={
+                    "words": float(self._config["word_weight"]),
+                    "chars": float(self._config["char_weight"]),
+                    "cues": float(self._config["cue_weight"]),
+                },
+                dense_weight=float(self._config["encoder_weight"]),
+            )
             logger.info("Crisis %s model trained on %d examples.", name, len(texts))
         with self._storage.write_to(self._resource) as directory:
             (Path(directory) / MODEL_FILE).write_text(
-                json.dumps({name: model.to_dict() for name, model in self._models.items()}), encoding="utf-8")
+                json.dumps({name: model.to_dict() for name, model in self._models.items()}), encoding="utf-8"
+            )
         return self._resource
 
     def everyday_examples(self, training_data: Optional[TrainingData]) -> List[str]:
         """Texts of the NLU examples of every intent but the crisis ones (none without training data)."""
         if training_data is None or not self._config.get("everyday_examples", True):
             return []
-        return [str(m.get(TEXT)) for m in training_data.intent_examples
-                if m.get(TEXT) and not str(m.get("intent") or "crisis").startswith("crisis")]
+        return [
+            str(m.get(TEXT))
+            for m in training_data.intent_examples
+            if m.get(TEXT) and not str(m.get("intent") or "crisis").startswith("crisis")
+        ]
 
     def _vector(self, text: str) -> Optional[np.ndarray]:
         if not any(m.dense_dim for m in self._models.values()):
@@ -272,27 +361,31 @@ class CrisisSignalClassifier(GraphComponent):
         """The safety reading of one text; never raises (anything odd reads as no risk, unclear)."""
         if not isinstance(text, str) or not _LATIN_LETTER.search(text[:5000]):
             return empty_reading()
-        shape = {"literal": literal_answer(text[:200]), "words": min(len(text[:2000].split()), 999),
-                 "asks": asks(text[:2000])}
+        shape = {
+            "literal": literal_answer(text[:200]),
+            "words": min(len(text[:2000].split()), 999),
+            "asks": asks(text[:2000]),
+        }
         if not self._models:
             return {**empty_reading(), **shape}
         try:
             vector = self._vector(text)
             features = CrisisTextModel.extract(text)
             probs = {name: model.probabilities(features, vector) for name, model in self._models.items()}
-        except Exception:  # noqa: BLE001 - a classifier error must never break a turn
+        except Exception:
             logger.exception("Crisis signal models failed on a message; the patterns alone decide.")
             return {**empty_reading(), **shape}
         signal = probs["signal"]
-        category = max((c for c in SIGNAL_LABELS if c != "none"), key=signal.get)
+        category = max((c for c in SIGNAL_LABELS if c != "none"), key=lambda c: signal[c])
         reading: Dict[str, Any] = {"risk": round(1.0 - signal["none"], 4), "category": category}
         for name in ("answer", "update", "question"):
-            best = max(probs[name], key=probs[name].get)
+            scores = probs[name]
+            best = max(scores, key=lambda label: scores[label])
             reading[name] = best
             reading[f"{name}_confidence"] = round(probs[name][best], 4)
         # The best question among those that fit when there is no emergency, its share among them.
         general = {label: probs["question"][label] for label in GENERAL_QUESTIONS}
-        best_general = max(general, key=general.get)
+        best_general = max(general, key=lambda label: general[label])
         reading["general_question"] = best_general
         reading["general_question_confidence"] = round(general[best_general] / max(sum(general.values()), 1e-9), 4)
         return {**reading, **shape}

@@ -6,6 +6,7 @@ trains in seconds and needs no featurizers before it. Confidences are
 calibrated (a temperature chosen on held-out folds at training), so the
 FallbackClassifier's threshold means what it says.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,9 +61,13 @@ class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
             return self._resource
         texts = [m.get(TEXT) for m in examples]
         self._model = IntentModel.fit(
-            texts, [m.get(INTENT) for m in examples], c=float(self._config["c"]),
+            texts,
+            [m.get(INTENT) for m in examples],
+            c=float(self._config["c"]),
             group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"])},
-            dense=self.vectors_for_training(texts), dense_weight=float(self._config["encoder_weight"]))
+            dense=self.vectors_for_training(texts),
+            dense_weight=float(self._config["encoder_weight"]),
+        )
         logger.info("Intent model trained on %d examples, temperature %.2f.", len(examples), self._model.temperature)
         self.save_model()
         return self._resource

@@ -9,6 +9,7 @@ With `use_encoder` (the default) the model also reads the sentence encoder's vec
 text (lantern/nlu/sentence_encoder.py). Training without the encoder's files is an error that says
 how to get them; answering without them is logged, and the model then reads the words alone.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def source_digest(modules: Iterable[ModuleType], extra: bytes = b"") -> str:
-    """SHA-256 of `extra` and the source of `modules`: a fingerprint add-on that retrains when the model code changes."""
+    """SHA-256 of `extra` and the source of `modules`: a fingerprint add-on, so model code changes retrain."""
     digest = hashlib.sha256(extra)
     for module in modules:
         digest.update(inspect.getsource(module).encode("utf-8"))
@@ -51,7 +52,7 @@ def embed_or_none(encoder: Optional[SentenceEncoder], text: Any) -> Optional[np.
         return None
     try:
         return encoder.embed(text)
-    except Exception:  # noqa: BLE001 - a turn must never fail on the encoder
+    except Exception:
         logger.exception("Sentence encoder failed on a message; reading the words alone.")
         return None
 
@@ -67,25 +68,44 @@ class LinearModelComponent(GraphComponent):
     def required_packages() -> List[Text]:
         return ["sklearn"]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[LinearTextModel] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[LinearTextModel] = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._model: Any = model
         self._encoder: Optional[SentenceEncoder] = get_encoder() if self._config.get("use_encoder", True) else None
         if model is not None and model.dense_dim and self._encoder is None:
-            logger.error("%s: the model was trained with the sentence encoder, which is missing "
-                         "(run `make install`); answering from the words alone.", type(self).__name__)
+            logger.error(
+                "%s: the model was trained with the sentence encoder, which is missing "
+                "(run `make install`); answering from the words alone.",
+                type(self).__name__,
+            )
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> LinearModelComponent:
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearModelComponent:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> LinearModelComponent:
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearModelComponent:
         model = None
         try:
             model = cls.MODEL_CLASS.load_from(model_storage, resource, cls.MODEL_FILE)
@@ -98,8 +118,10 @@ class LinearModelComponent(GraphComponent):
         if not self._config.get("use_encoder", True):
             return None
         if self._encoder is None:
-            raise RuntimeError(f"{type(self).__name__}: the sentence encoder is missing; run `make install` "
-                               "(or set use_encoder: false in config.yml to train on the words alone)")
+            raise RuntimeError(
+                f"{type(self).__name__}: the sentence encoder is missing; run `make install` "
+                "(or set use_encoder: false in config.yml to train on the words alone)"
+            )
         return self._encoder.encode(list(texts))
 
     def vector(self, text: Any) -> Optional[np.ndarray]:

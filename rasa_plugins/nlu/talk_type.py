@@ -19,6 +19,7 @@ that of the bot message it answers. When the message metadata carries `lantern_c
 server), `lantern.nlu.talk_context.combine` reads the answer with it and `context_used` is true.
 Without it (training, `rasa test`, POST /model/parse) the result is the text model's alone.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from lantern import text as shared_text
 from lantern.nlu import linear_model, talk_context, talk_features, talk_model
-from rasa_plugins.nlu.linear_component import LinearModelComponent, encoder_digest, source_digest
 from lantern.nlu.talk_model import LABELS, TalkTypeModel
+from rasa_plugins.nlu.linear_component import LinearModelComponent, encoder_digest, source_digest
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,12 @@ def load_examples(path: Text) -> Tuple[List[str], List[str]]:
 def neutral_unknown() -> Dict[str, Any]:
     """What a message with no words gets: neutral, with no confidence to speak of."""
     share = round(1.0 / len(LABELS), 4)
-    return {"name": "neutral", "confidence": share,
-            "probabilities": {label: share for label in LABELS}, "ambivalent": False}
+    return {
+        "name": "neutral",
+        "confidence": share,
+        "probabilities": {label: share for label in LABELS},
+        "ambivalent": False,
+    }
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -118,18 +123,26 @@ class TalkTypeClassifier(LinearModelComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain when the examples file or the feature code changes (Rasa caches by fingerprint)."""
         path = resolve_path(config.get("examples_path", DEFAULT_EXAMPLES))
-        return source_digest((talk_features, talk_model, linear_model, shared_text),
-                             extra=(path.read_bytes() if path.is_file() else b"<missing>") + encoder_digest(config))
+        return source_digest(
+            (talk_features, talk_model, linear_model, shared_text),
+            extra=(path.read_bytes() if path.is_file() else b"<missing>") + encoder_digest(config),
+        )
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the examples file (the NLU intent data is not used) and persist."""
         texts, labels = load_examples(self._config["examples_path"])
         self._model = TalkTypeModel.fit(
-            texts, labels, c=float(self._config["c"]),
-            group_weights={"words": float(self._config["word_weight"]),
-                           "chars": float(self._config["char_weight"]),
-                           "cues": float(self._config["cue_weight"])},
-            dense=self.vectors_for_training(texts), dense_weight=float(self._config["encoder_weight"]))
+            texts,
+            labels,
+            c=float(self._config["c"]),
+            group_weights={
+                "words": float(self._config["word_weight"]),
+                "chars": float(self._config["char_weight"]),
+                "cues": float(self._config["cue_weight"]),
+            },
+            dense=self.vectors_for_training(texts),
+            dense_weight=float(self._config["encoder_weight"]),
+        )
         logger.info("Talk-type classifier trained on %d examples.", len(texts))
         self.save_model()
         return self._resource
@@ -143,7 +156,7 @@ class TalkTypeClassifier(LinearModelComponent):
             return neutral_unknown()
         try:
             probs, sides = self._model.analyse(text, vector if vector is not None else self.vector(text))
-        except Exception:  # noqa: BLE001 - a classifier error must never break a turn
+        except Exception:
             logger.exception("Talk-type classification failed; answering neutral.")
             return neutral_unknown()
         name = max(probs, key=probs.get)
@@ -168,7 +181,7 @@ class TalkTypeClassifier(LinearModelComponent):
             context = None
         try:
             return talk_context.combine(result, text, context)
-        except Exception:  # noqa: BLE001 - the context must never break a turn
+        except Exception:
             logger.exception("Talk-type context could not be applied; using the text alone.")
             return {**result, "context_used": False}
 
@@ -183,7 +196,7 @@ class TalkTypeClassifier(LinearModelComponent):
         vectors: List[Any] = [None] * len(messages)
         if messages and self._model is not None and self._model.dense_dim and self._encoder is not None:
             vectors = list(self._encoder.encode([m.get(TEXT) for m in messages]))  # one batch, not one by one
-        for message, vector in zip(messages, vectors):
+        for message, vector in zip(messages, vectors, strict=False):
             message.set(TALK_TYPE, self.classify(message.get(TEXT), vector))
         return training_data
 
@@ -196,7 +209,8 @@ def train_standalone(storage_dir: Path, **config: Any) -> TalkTypeClassifier:
     storage = LocalModelStorage.create(Path(storage_dir))
     resource = Resource("talk_type_classifier")
     context = ExecutionContext(GraphSchema({}), "standalone")
-    component = TalkTypeClassifier.create({**TalkTypeClassifier.get_default_config(), **config},
-                                          storage, resource, context)
+    component = TalkTypeClassifier.create(
+        {**TalkTypeClassifier.get_default_config(), **config}, storage, resource, context
+    )
     component.train(TrainingData())
     return component

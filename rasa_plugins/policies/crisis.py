@@ -12,6 +12,7 @@ actions one prediction at a time, and sets the crisis slots when its actions run
 the turn to the other policies, sets them anyway). Otherwise it predicts nothing and the other
 policies decide.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,20 +53,24 @@ def _latest_user_index(events: List[Any]) -> int:
 
 def actions_since_message(events: List[Any]) -> List[str]:
     """The actions already taken since the latest user message (bookkeeping actions left out)."""
-    return [e.action_name for e in events[_latest_user_index(events) + 1:]
-            if isinstance(e, ActionExecuted) and e.action_name and e.action_name not in BOOKKEEPING]
+    return [
+        e.action_name
+        for e in events[_latest_user_index(events) + 1 :]
+        if isinstance(e, ActionExecuted) and e.action_name and e.action_name not in BOOKKEEPING
+    ]
 
 
-def slots_before_message(tracker: DialogueStateTracker, events: Optional[List[Any]] = None,
-                         keys: Sequence[str] = CRISIS_SLOTS) -> Dict[str, Any]:
+def slots_before_message(
+    tracker: DialogueStateTracker, events: Optional[List[Any]] = None, keys: Sequence[str] = CRISIS_SLOTS
+) -> Dict[str, Any]:
     """The values `keys` had when the latest user message arrived (slot mappings may have changed them since)."""
     events = list(tracker.events) if events is None else events
     i = _latest_user_index(events)
     values = {key: tracker.get_slot(key) for key in keys}
-    changed = {e.key for e in events[i + 1:] if isinstance(e, SlotSet) and e.key in keys}
+    changed = {e.key for e in events[i + 1 :] if isinstance(e, SlotSet) and e.key in keys}
     for key in changed:
         values[key] = False if key == "crisis_active" else None
-        for event in reversed(events[:max(i, 0)]):
+        for event in reversed(events[: max(i, 0)]):
             if isinstance(event, SlotSet) and event.key == key:
                 values[key] = event.value
                 break
@@ -73,10 +78,9 @@ def slots_before_message(tracker: DialogueStateTracker, events: Optional[List[An
 
 
 def _readings(event: UserUttered) -> Tuple[Dict[str, Any], Dict[str, Any]]:
-    parse = event.parse_data if isinstance(event.parse_data, dict) else {}
-    crisis = parse.get("crisis") if isinstance(parse.get("crisis"), dict) else {}
-    signal = parse.get("crisis_signal") if isinstance(parse.get("crisis_signal"), dict) else {}
-    return crisis, signal
+    parse: Dict[str, Any] = event.parse_data if isinstance(event.parse_data, dict) else {}
+    crisis, signal = parse.get("crisis"), parse.get("crisis_signal")
+    return (crisis if isinstance(crisis, dict) else {}), (signal if isinstance(signal, dict) else {})
 
 
 def _category(crisis: Dict[str, Any]) -> Optional[str]:
@@ -93,8 +97,9 @@ def _number(value: Any) -> float:
     return number if number == number and abs(number) != float("inf") else 0.0
 
 
-def context_from_tracker(tracker: DialogueStateTracker,
-                         events: Optional[List[Any]] = None) -> Optional[dialogue.CrisisContext]:
+def context_from_tracker(
+    tracker: DialogueStateTracker, events: Optional[List[Any]] = None
+) -> Optional[dialogue.CrisisContext]:
     """Everything crisis_turn needs, read from the tracker as it was when the latest message arrived."""
     events = list(tracker.events) if events is None else events
     i = _latest_user_index(events)
@@ -131,7 +136,9 @@ def context_from_tracker(tracker: DialogueStateTracker,
                     earlier_crisis, earlier_signal = _readings(event)
                     check_in_kind = _category(earlier_crisis) or (
                         dialogue.kind_of(earlier_signal.get("category"))
-                        if _number(earlier_signal.get("risk")) >= 0.35 else None)
+                        if _number(earlier_signal.get("risk")) >= 0.35
+                        else None
+                    )
                     break
     return dialogue.CrisisContext(
         intent=message.intent_name,
@@ -171,19 +178,29 @@ class CrisisPolicy(Policy):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisPolicy":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisPolicy":
         return cls(config, model_storage, resource, execution_context)
 
-    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
-                                     rule_only_data: Optional[Dict[str, Any]] = None,
-                                     **kwargs: Any) -> PolicyPrediction:
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
         abstain = self._prediction(self._default_predictions(domain))
         events = list(tracker.events)
         try:
             ctx = context_from_tracker(tracker, events)
             turn = dialogue.crisis_turn(ctx) if ctx is not None else None
-        except Exception as exc:  # noqa: BLE001 - the other policies still answer
+        except Exception as exc:
             logger.error("CrisisPolicy could not read the turn (%s); the other policies decide.", type(exc).__name__)
             return abstain
         if turn is None:

@@ -9,6 +9,7 @@ questions in a row ("is this free", "what is xylazine", "does the clinic take wa
 With nothing left to remember, there is nothing to recall: this policy then abstains, and the
 RulePolicy (or the kind fallback) answers, as it would have for those turns anyway.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -23,9 +24,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 class SafeMemoizationPolicy(MemoizationPolicy):
     """MemoizationPolicy that abstains, instead of failing the turn, when no story turn is in its window."""
 
-    def _prediction_states(self, tracker: DialogueStateTracker, domain: Domain,
-                           use_text_for_last_user_input: bool = False,
-                           rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+    def _prediction_states(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+    ) -> List[State]:
         try:
             return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
         except IndexError:  # the featurizer's states[-1] on an empty window (see module docstring)

@@ -7,6 +7,7 @@
 
 Also builds webhook requests signed the way Twilio signs them, with the twilio library.
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,8 +27,10 @@ from twilio.request_validator import RequestValidator
 ACCOUNT_SID = "AC" + "0" * 30 + "01"
 AUTH_TOKEN = "fake-auth-token-" + uuid.uuid4().hex
 SMS_FROM = "+15005550006"
-NEUTRAL_PAGE = (b"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
-                b"<body><h1>Weather</h1><p>Sunny, 21 degrees.</p></body></html>")
+NEUTRAL_PAGE = (
+    b"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
+    b"<body><h1>Weather</h1><p>Sunny, 21 degrees.</p></body></html>"
+)
 
 
 @dataclass
@@ -83,9 +86,14 @@ class FakeTwilio:
                     plan = fake.plans.get(to)
                     status, code = plan.pop(0) if plan else (201, None)
                     if status == 201:
-                        fake.sent.append(Sent(to=to, body=form.get("Body", ""),
-                                              sender=form.get("From") or form.get("MessagingServiceSid", ""),
-                                              at=time.time()))
+                        fake.sent.append(
+                            Sent(
+                                to=to,
+                                body=form.get("Body", ""),
+                                sender=form.get("From") or form.get("MessagingServiceSid", ""),
+                                at=time.time(),
+                            )
+                        )
                 if status == 201:
                     payload = {"sid": "SM" + uuid.uuid4().hex, "status": "queued", "to": to}
                 else:
@@ -128,9 +136,15 @@ class FakeTwilio:
         return self.to(number)
 
 
-def signed_request(public_url: str, local_url: str, params: Dict[str, str], auth_token: str = AUTH_TOKEN,
-                   signature: Optional[str] = None, body: Optional[bytes] = None,
-                   timeout: float = 30.0) -> Tuple[int, bytes, float]:
+def signed_request(
+    public_url: str,
+    local_url: str,
+    params: Dict[str, str],
+    auth_token: str = AUTH_TOKEN,
+    signature: Optional[str] = None,
+    body: Optional[bytes] = None,
+    timeout: float = 30.0,
+) -> Tuple[int, bytes, float]:
     """POST a webhook the way Twilio does: form body, X-Twilio-Signature over the PUBLIC url.
 
     Returns (status, body, seconds). `signature=""` sends no signature header; `body`
@@ -152,11 +166,24 @@ def signed_request(public_url: str, local_url: str, params: Dict[str, str], auth
     return out[0], out[1], time.perf_counter() - started
 
 
-def sms_params(number: str, text: str, account_sid: str = ACCOUNT_SID, to: str = SMS_FROM,
-               message_sid: Optional[str] = None) -> Dict[str, str]:
+def sms_params(
+    number: str, text: str, account_sid: str = ACCOUNT_SID, to: str = SMS_FROM, message_sid: Optional[str] = None
+) -> Dict[str, str]:
     """The fields Twilio posts for an incoming SMS (the ones Lantern reads, and a few more)."""
     sid = message_sid or "SM" + uuid.uuid4().hex
-    return {"MessageSid": sid, "SmsSid": sid, "SmsMessageSid": sid, "AccountSid": account_sid,
-            "MessagingServiceSid": "", "From": number, "To": to, "Body": text, "NumMedia": "0",
-            "NumSegments": "1", "SmsStatus": "received", "ApiVersion": "2010-04-01",
-            "FromCountry": "US", "ToCountry": "US"}
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "SmsMessageSid": sid,
+        "AccountSid": account_sid,
+        "MessagingServiceSid": "",
+        "From": number,
+        "To": to,
+        "Body": text,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
+        "FromCountry": "US",
+        "ToCountry": "US",
+    }

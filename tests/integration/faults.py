@@ -4,6 +4,7 @@ Each fault is a context manager: the fault holds inside the `with`, and is
 cleared on leaving it. Nothing is mocked: SQLite is locked by another process
 or loses its table, the action server is stopped (SIGSTOP) or killed.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """A real Rasa server and action server, spoken to over HTTP like a client would."""
+
 from __future__ import annotations
 
 import json
@@ -65,22 +66,26 @@ def _post_raw(lantern, body: bytes, content_type: str = "application/json", toke
         return err.code, err.read()
 
 
-@pytest.mark.parametrize("body, status", [
-    (b"", 400),
-    (b"{not json", 400),
-    (b"\xff\xfe\xfa binary \x00\x01", 400),
-    (b'{"sender": "x"}', 400),
-    (b'{"message": "hi"}', 400),
-    (b'{"sender": "x", "message": ""}', 400),
-    (b'[1,2,3]', 400),
-    (('{"sender": "x", "message": "' + "a" * 5000 + '"}').encode(), 413),
-    (b'{"sender": true, "message": "hi"}', 400),
-    (b'{"sender": 12, "message": "hi"}', 400),
-    (b'{"sender": "x", "message": "hi", "metadata": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", 400),
-    (b'{"sender": "x", "message": "hi", "metadata": ' + b'{"a":' * 40 + b"1" + b"}" * 40 + b"}", 400),
-    (b'{"sender": "x", "message": "' + b"a" * (200 * 1024) + b'"}', 413),  # over the channel's 64 kB
-    (b'{"sender": "x", "message": "' + b"a" * (3 * 1024 * 1024) + b'"}', 413),  # over the server's 1 MB
-], ids=lambda v: v[:40].decode("latin-1") + f"..({len(v)} bytes)" if isinstance(v, bytes) else str(v))
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"", 400),
+        (b"{not json", 400),
+        (b"\xff\xfe\xfa binary \x00\x01", 400),
+        (b'{"sender": "x"}', 400),
+        (b'{"message": "hi"}', 400),
+        (b'{"sender": "x", "message": ""}', 400),
+        (b"[1,2,3]", 400),
+        (('{"sender": "x", "message": "' + "a" * 5000 + '"}').encode(), 413),
+        (b'{"sender": true, "message": "hi"}', 400),
+        (b'{"sender": 12, "message": "hi"}', 400),
+        (b'{"sender": "x", "message": "hi", "metadata": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", 400),
+        (b'{"sender": "x", "message": "hi", "metadata": ' + b'{"a":' * 40 + b"1" + b"}" * 40 + b"}", 400),
+        (b'{"sender": "x", "message": "' + b"a" * (200 * 1024) + b'"}', 413),  # over the channel's 64 kB
+        (b'{"sender": "x", "message": "' + b"a" * (3 * 1024 * 1024) + b'"}', 413),  # over the server's 1 MB
+    ],
+    ids=lambda v: v[:40].decode("latin-1") + f"..({len(v)} bytes)" if isinstance(v, bytes) else str(v),
+)
 def test_bad_input_gets_a_clear_error(lantern, body, status):
     code, payload = _post_raw(lantern, body)
     assert code == status
@@ -101,8 +106,9 @@ def test_injection_strings_are_just_text_and_the_store_survives(lantern):
     db = lantern.settings.db_url.split("sqlite:///", 1)[1].split("?", 1)[0]
     stored_as = stored_id(conversation_id(who), lantern.settings.pseudonym_key)  # sender ids are stored as pseudonyms
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                            (stored_as,)).fetchall()
+        rows = conn.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (stored_as,)
+        ).fetchall()
     assert [json.loads(r[0])["text"] for r in rows][0] == "'; DROP TABLE events; --"
     assert len(rows) == 3
 
@@ -125,16 +131,23 @@ def test_health_is_ok(lantern):
 
 
 RULE_ONLY_QUESTIONS = [  # each answered by a rule: a memoization window with no story turn in it
-    "can anyone see what i write here", "what can you help with", "how do i stop getting these texts",
-    "what does lantern do", "is this free", "what is xylazine", "where do i get test strips in dayton",
-    "does the clinic take walk ins", "how many mg is a normal suboxone dose",
-    "can i go to detox without insurance", "is there a bus that goes to the clinic",
+    "can anyone see what i write here",
+    "what can you help with",
+    "how do i stop getting these texts",
+    "what does lantern do",
+    "is this free",
+    "what is xylazine",
+    "where do i get test strips in dayton",
+    "does the clinic take walk ins",
+    "how many mg is a normal suboxone dose",
+    "can i go to detox without insurance",
+    "is there a bus that goes to the clinic",
     "what's the difference between aa and na",
 ]
 
 
 def test_a_run_of_rule_answered_questions_never_fails_a_turn(lantern):
-    """Rasa's MemoizationPolicy failed the 11th turn here (IndexError, HTTP 503); rasa_plugins/policies/memoization.py."""
+    """Rasa's MemoizationPolicy failed turn 11 (IndexError, HTTP 503): rasa_plugins/policies/memoization.py."""
     who = sender()
     for text in RULE_ONLY_QUESTIONS:
         status, replies = send(lantern.settings, who, text)
@@ -145,8 +158,11 @@ def test_a_run_of_rule_answered_questions_never_fails_a_turn(lantern):
 def test_cors_does_not_reflect_any_origin(lantern):
     """No LANTERN_CORS_ORIGINS: a page on another site gets no CORS grant, with or without credentials."""
     for method, path in (("OPTIONS", "/webhooks/rest/webhook"), ("GET", "/webhooks/health/"), ("GET", "/status")):
-        req = urllib.request.Request(f"{lantern.settings.rasa_url}{path}", method=method,
-                                     headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        req = urllib.request.Request(
+            f"{lantern.settings.rasa_url}{path}",
+            method=method,
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 headers = resp.headers

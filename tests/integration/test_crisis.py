@@ -1,4 +1,5 @@
 """Crisis handling through the real NLU pipeline and dialogue, and with parts of the system down."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,22 +10,23 @@ import pytest
 import yaml
 
 from lantern.crisis import registry
-from tests.conftest import MODEL, TEST_TOKEN, make_settings
+from tests.conftest import MODEL, make_settings
 from tests.integration.faults import database_locked
-from tools.client import api, conversation_id, send
-from tools.processes import http_json, start_stack
+from tools.client import api, send
+from tools.processes import start_stack
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crisis_messages.yml"
 MESSAGES: List[Dict] = yaml.safe_load(DATA.read_text(encoding="utf-8"))["messages"]
 # The set's categories are stored values; a positive is caught by any crisis intent of its family (marker).
-FAMILY_INTENTS = {c.stored: {o.intent for o in registry.CATEGORIES if o.marker == c.marker}
-                  for c in registry.CATEGORIES}
+FAMILY_INTENTS = {
+    c.stored: {o.intent for o in registry.CATEGORIES if o.marker == c.marker} for c in registry.CATEGORIES
+}
 FULL_SCRIPT = set(registry.INTENTS)
 STORED = {c.stored for c in registry.CATEGORIES} | {None}
 
 
 def parse(lantern, text: str) -> Dict:
-    status, body = api(lantern.settings, f"/model/parse", {"text": text})
+    status, body = api(lantern.settings, "/model/parse", {"text": text})
     assert status == 200, body
     return body
 
@@ -63,7 +65,7 @@ def test_overdose_reply_leads_with_the_call_and_carries_the_marker(lantern):
     assert "naloxone" in " ".join(texts(replies)).lower()
     assert "second dose" in " ".join(texts(replies))
 
-    # Crisis mode listens: a question gets its step, with the marker still on (tests/integration/test_crisis_dialogue.py).
+    # Crisis mode listens: a question gets its step, with the marker still on (test_crisis_dialogue.py).
     status, replies = send(lantern.settings, who, "what do i say to them")
     assert "address" in texts(replies)[0] and replies[0]["custom"]["crisis"] == "overdose"
     status, replies = send(lantern.settings, who, "hes ok now, hes awake and talking. thank you")
@@ -82,7 +84,7 @@ def test_suicide_reply_gives_988_and_asks_about_safety(lantern):
 
 
 def test_goodbye_in_crisis_mode_keeps_the_numbers(lantern):
-    """"bye" clears crisis mode (a slot mapping, before any policy runs), but its reply still carries the numbers."""
+    """ "bye" clears crisis mode (a slot mapping, before any policy runs), but its reply still carries the numbers."""
     who = "crisis-" + uuid.uuid4().hex[:8]
     send(lantern.settings, who, "i want to kms tonight")
     status, replies = send(lantern.settings, who, "bye")

@@ -9,6 +9,7 @@ or a 503 with `saved: false`, never `200 []`; nothing is lost silently; health
 says what is wrong and turns green by itself within 5 s of the fault clearing.
 (SIGTERM to `make run`'s process group: tests/integration/test_supervision.py.)
 """
+
 from __future__ import annotations
 
 import threading

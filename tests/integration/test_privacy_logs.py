@@ -1,4 +1,5 @@
 """Logs at the default level carry no raw user text and no sender ids."""
+
 from __future__ import annotations
 
 import uuid

@@ -3,6 +3,7 @@
 The `lantern` fixture's data folder is fresh, so the sample directory is imported into the
 directory database its action server uses (the default under LANTERN_DATA_DIR).
 """
+
 from __future__ import annotations
 
 import uuid

@@ -4,6 +4,7 @@ Webhook requests are built and signed with the twilio library exactly as Twilio
 does, over the PUBLIC url (LANTERN_PUBLIC_URL), while they are sent to the
 local server: the same situation as behind a proxy.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -71,8 +72,9 @@ def test_signed_message_is_answered_at_once_and_replied_through_the_api(lantern_
     assert user_turns(lantern_channels, phone) == ["hi"]
 
 
-@pytest.mark.parametrize("how", ["wrong token", "local url", "tampered body", "unsigned", "garbage signature",
-                                 "other account"])
+@pytest.mark.parametrize(
+    "how", ["wrong token", "local url", "tampered body", "unsigned", "garbage signature", "other account"]
+)
 def test_forged_or_unsigned_requests_get_403_and_are_not_processed(lantern_channels, fake_twilio, how):
     from twilio.request_validator import RequestValidator
 
@@ -83,7 +85,8 @@ def test_forged_or_unsigned_requests_get_403_and_are_not_processed(lantern_chann
         kwargs["auth_token"] = "not-the-token"
     elif how == "local url":  # signed for the address it reached, not the public one Twilio would use
         kwargs["signature"] = RequestValidator(fake_twilio.auth_token).compute_signature(
-            lantern_channels.settings.rasa_url + PATH, params)
+            lantern_channels.settings.rasa_url + PATH, params
+        )
     elif how == "tampered body":
         kwargs["signature"] = RequestValidator(fake_twilio.auth_token).compute_signature(PUBLIC_URL + PATH, params)
         params = {**params, "Body": "something else"}
@@ -128,7 +131,9 @@ def test_oversized_body_is_refused(lantern_channels, fake_twilio):
     assert quiet_for(fake_twilio, phone, 1.0) == []
 
 
-@pytest.mark.parametrize("raw", [b"Body=\xff\xfe\xfa&From=%2B16145550100", b"Body=%FF%FE&From=%2B16145550100&MessageSid=SMx"])
+@pytest.mark.parametrize(
+    "raw", [b"Body=\xff\xfe\xfa&From=%2B16145550100", b"Body=%FF%FE&From=%2B16145550100&MessageSid=SMx"]
+)
 def test_non_utf8_body_is_refused(lantern_channels, raw):
     status, body, _ = post(lantern_channels, {}, body=raw, signature="c2lnbmF0dXJl")
     assert status == 400 and b"UTF-8" in body
@@ -147,7 +152,7 @@ def test_stop_then_a_message_gets_nothing_until_start(lantern_channels, fake_twi
 
     assert post(lantern_channels, sms_params(phone, "hey are you there"))[0] == 200  # opted out: nothing
     assert post(lantern_channels, sms_params(phone, "yes"))[0] == 200  # alone, while opted out: opts back in
-    after_yes = fake_twilio.wait_for(phone, before + 2)[before + 1:]
+    after_yes = fake_twilio.wait_for(phone, before + 2)[before + 1 :]
     assert len(after_yes) == 1 and "subscribed again" in after_yes[0]
     assert user_turns(lantern_channels, phone) == ["hi"]  # "hey are you there" was not processed
 
@@ -244,8 +249,9 @@ def test_a_send_that_keeps_failing_is_recorded_not_dropped(lantern_channels, fak
     while time.monotonic() < deadline and not rows:
         time.sleep(0.5)
         with sqlite3.connect(db_path(lantern_channels)) as conn:
-            rows = conn.execute("SELECT sender, attempts, http_status FROM sms_failed_sends WHERE sender = ?",
-                                (who,)).fetchall()
+            rows = conn.execute(
+                "SELECT sender, attempts, http_status FROM sms_failed_sends WHERE sender = ?", (who,)
+            ).fetchall()
     assert rows == [(who, 4, 500)]
     log = lantern_channels.child("rasa").log_path.read_text(errors="replace")
     assert f"sms reply to {who} FAILED" in log
@@ -292,9 +298,10 @@ def test_a_number_answers_the_choices_last_offered(lantern_channels, fake_twilio
     assert post(lantern_channels, sms_params(phone, "hi"))[0] == 200
     before = len(settled(fake_twilio, phone))
     with sqlite3.connect(db_path(lantern_channels)) as conn:
-        conn.execute("INSERT INTO sms_choices (sender, payloads, titles, created_at) VALUES (?, ?, ?, ?)",
-                     (who, json.dumps(["/goodbye", "/bot_challenge"]), json.dumps(["Bye", "Are you a bot?"]),
-                      time.time()))
+        conn.execute(
+            "INSERT INTO sms_choices (sender, payloads, titles, created_at) VALUES (?, ?, ?, ?)",
+            (who, json.dumps(["/goodbye", "/bot_challenge"]), json.dumps(["Bye", "Are you a bot?"]), time.time()),
+        )
     assert post(lantern_channels, sms_params(phone, "2"))[0] == 200
     replies = settled(fake_twilio, phone, before + 1)[before:]
     assert "bot" in " ".join(replies).lower() or "not a person" in " ".join(replies).lower()

@@ -1,4 +1,5 @@
 """A database that becomes unavailable must fail the turn visibly, not fall back to memory."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -5,6 +5,7 @@ modes and addresses first, then the crashes and hangs, and last SIGTERM to its
 process group. Three more runners are stopped or killed while still starting
 (the servers are spawned within seconds; a full start is not needed for that).
 """
+
 from __future__ import annotations
 
 import os
@@ -48,25 +49,33 @@ class Runner:
         env_file = folder / "test.env"
         env_file.write_text("")  # the project's .env (ports, SMS...) must not leak in
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("LANTERN_", "RASA_", "ACTIONS_"))}
-        self.env.update({
-            "LANTERN_ENV_FILE": str(env_file),
-            "LANTERN_DATA_DIR": str(self.data),
-            "LANTERN_HOST": "127.0.0.1",
-            "RASA_PORT": str(free_port()),
-            "ACTIONS_PORT": str(free_port()),
-            "RASA_API_TOKEN": "api-" + uuid.uuid4().hex,
-            "LANTERN_REST_TOKEN": "rest-" + uuid.uuid4().hex,
-            "LANTERN_PSEUDONYM_KEY": "test-pseudonym-key",
-            "LANTERN_RETENTION_DAYS": "0",
-            "LANTERN_HEALTH_INTERVAL": "1",
-            "LANTERN_HEALTH_TIMEOUT": "2",
-            "LANTERN_HEALTH_FAILURES": "3",
-        })
+        self.env.update(
+            {
+                "LANTERN_ENV_FILE": str(env_file),
+                "LANTERN_DATA_DIR": str(self.data),
+                "LANTERN_HOST": "127.0.0.1",
+                "RASA_PORT": str(free_port()),
+                "ACTIONS_PORT": str(free_port()),
+                "RASA_API_TOKEN": "api-" + uuid.uuid4().hex,
+                "LANTERN_REST_TOKEN": "rest-" + uuid.uuid4().hex,
+                "LANTERN_PSEUDONYM_KEY": "test-pseudonym-key",
+                "LANTERN_RETENTION_DAYS": "0",
+                "LANTERN_HEALTH_INTERVAL": "1",
+                "LANTERN_HEALTH_TIMEOUT": "2",
+                "LANTERN_HEALTH_FAILURES": "3",
+            }
+        )
         self.settings = settings_mod.load(self.env)
         self.lines: List[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "tools.runner"], cwd=PROJECT_ROOT, env=self.env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tools.runner"],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -90,7 +99,9 @@ class Runner:
         found = {}
         for proc in psutil.Process(self.process.pid).children():
             cmdline = " ".join(proc.cmdline())
-            found["actions" if "-m actions" in cmdline else "rasa" if "rasa_plugins.server" in cmdline else proc.name()] = proc
+            found[
+                "actions" if "-m actions" in cmdline else "rasa" if "rasa_plugins.server" in cmdline else proc.name()
+            ] = proc
         return found
 
     def lantern_processes(self) -> List[int]:
@@ -153,8 +164,14 @@ def test_data_files_are_0600_and_folders_0700(runner: Runner):
     assert greets(runner)  # a conversation has been written
     files = [p for p in runner.data.rglob("*") if p.is_file()]
     names = {str(p.relative_to(runner.data)) for p in files}
-    assert {"lantern.db", "directory.db", "logs/actions.log", "logs/rasa.log", "logs/supervisor.log",
-            "old/notes.txt"} <= names
+    assert {
+        "lantern.db",
+        "directory.db",
+        "logs/actions.log",
+        "logs/rasa.log",
+        "logs/supervisor.log",
+        "old/notes.txt",
+    } <= names
     modes = {str(p.relative_to(runner.data)): stat.S_IMODE(p.stat().st_mode) for p in files}
     assert all(m == 0o600 for m in modes.values()), modes
     folders = [runner.data] + [p for p in runner.data.rglob("*") if p.is_dir()]
@@ -162,8 +179,12 @@ def test_data_files_are_0600_and_folders_0700(runner: Runner):
 
 
 def non_loopback_addresses() -> List[str]:
-    return [a.address for addrs in psutil.net_if_addrs().values() for a in addrs
-            if a.family == socket.AF_INET and not a.address.startswith("127.")]
+    return [
+        a.address
+        for addrs in psutil.net_if_addrs().values()
+        for a in addrs
+        if a.family == socket.AF_INET and not a.address.startswith("127.")
+    ]
 
 
 def listening_addresses(port: int) -> List[str]:
@@ -178,7 +199,7 @@ def listening_addresses(port: int) -> List[str]:
                 if len(raw) == 4:
                     found.append(socket.inet_ntop(socket.AF_INET, raw[::-1]))
                 else:
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                     found.append(socket.inet_ntop(socket.AF_INET6, words))
     return found
 

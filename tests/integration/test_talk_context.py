@@ -1,4 +1,5 @@
 """Through a real server: a short answer is read with the bot's previous message (rasa_plugins/turn_context.py)."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,8 +14,11 @@ def test_yeah_to_a_reflection_of_change_talk_is_change_talk(lantern):
     assert status == 200
     # The bot's last message: a reflection of change talk, labelled the way the actions label it
     # (actions/phrases.py) and nested the way the Rasa server stores an action server's message.
-    reflection = {"event": "bot", "text": "Being there for your kids matters a lot to you.",
-                  "metadata": {"metadata": {"mi": "complex_reflection", "talk": "change"}}}
+    reflection = {
+        "event": "bot",
+        "text": "Being there for your kids matters a lot to you.",
+        "metadata": {"metadata": {"mi": "complex_reflection", "talk": "change"}},
+    }
     status, _ = api(lantern.settings, f"{path}/tracker/events", reflection)
     assert status == 200
     status, replies = send(lantern.settings, who, "yeah")

@@ -1,4 +1,5 @@
 """Privacy at rest and the transcript record, through the real Rasa server and action server."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,21 @@ MESSAGES = [
     "my ssn is 402-11-7735",
     "my son jayden and his dad deshawn live at 2719 n 4th st apt 1",
 ]
-RAW = ["Keisha", "Okafor", "brennan", "4417 maple", "Lily turned", "3/14/2019", "380-555-0147", "3805550147",
-       "jmarie.w@gmail.com", "402-11-7735", "jayden", "deshawn", "2719 n 4th"]
+RAW = [
+    "Keisha",
+    "Okafor",
+    "brennan",
+    "4417 maple",
+    "Lily turned",
+    "3/14/2019",
+    "380-555-0147",
+    "3805550147",
+    "jmarie.w@gmail.com",
+    "402-11-7735",
+    "jayden",
+    "deshawn",
+    "2719 n 4th",
+]
 
 
 def db_file(lantern) -> Path:
@@ -38,7 +52,8 @@ def transcript(lantern, sender: str) -> List[Tuple]:
             "SELECT m.turn, m.sender, m.text FROM transcript_messages m "
             "JOIN transcript_conversations c ON c.id = m.conversation_id "
             "WHERE c.sender_pseudonym = ? ORDER BY c.started_at, m.seq",
-            (stored_id(conversation_id(sender), lantern.settings.pseudonym_key),)).fetchall()
+            (stored_id(conversation_id(sender), lantern.settings.pseudonym_key),),
+        ).fetchall()
 
 
 def test_no_raw_pii_or_sender_id_anywhere_under_the_data_folder(lantern):
@@ -70,8 +85,12 @@ def test_no_raw_pii_or_sender_id_anywhere_under_the_data_folder(lantern):
     needles = [s.lower().encode() for s in RAW + [sender, number, "1" + number, f"{number[3:6]}-{number[6:]}"]]
     files = [p for p in Path(lantern.settings.data_dir).rglob("*") if p.is_file()]
     assert any(p.name.startswith("lantern.db") for p in files) and any(p.suffix == ".log" for p in files)
-    leaks = [(str(p.relative_to(lantern.settings.data_dir)), n.decode()) for p in files
-             for n in needles if n in p.read_bytes().lower()]
+    leaks = [
+        (str(p.relative_to(lantern.settings.data_dir)), n.decode())
+        for p in files
+        for n in needles
+        if n in p.read_bytes().lower()
+    ]
     assert leaks == []
 
 
@@ -106,7 +125,12 @@ def test_export_cli_reads_the_live_database(lantern):
     assert send(lantern.settings, who, "hi im Keisha")[0] == 200
     out = subprocess.run(
         [sys.executable, "-m", "tools", "transcripts", "--db", lantern.settings.db_url, "export"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True).stdout
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     assert any(r["text"] == "hi im <PERSON>" and r["sender"] == "user" and r["turn"] == 1 for r in rows)
     assert "keisha" not in out.lower()

@@ -2,6 +2,7 @@
 
 Needs `chromium` (make system-deps) and web/node_modules (make web-deps: axe-core, esbuild).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -96,8 +97,9 @@ def test_keyboard_only(page, lantern_channels):
     assert launcher.get_attribute("aria-expanded") == "false"
     for _ in range(12):  # Tab from the top of the page until the launcher has focus
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.id") == "lantern-widget" and \
-                launcher.evaluate("b => b.getRootNode().activeElement === b"):
+        if page.evaluate(
+            "document.activeElement && document.activeElement.id"
+        ) == "lantern-widget" and launcher.evaluate("b => b.getRootNode().activeElement === b"):
             break
     else:
         pytest.fail("the chat launcher cannot be reached with Tab")
@@ -207,9 +209,13 @@ def test_quick_replies_are_rendered_and_answer(page, lantern_channels):
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
     page.goto(demo(lantern_channels))
     wait_bot_count(page, 1)
-    event = ["bot_uttered", {"text": "Want me to share what some people try?",
-                             "buttons": [{"title": "Yes, please", "payload": "/affirm"},
-                                         {"title": "Not now", "payload": "/deny"}]}]
+    event = [
+        "bot_uttered",
+        {
+            "text": "Want me to share what some people try?",
+            "buttons": [{"title": "Yes, please", "payload": "/affirm"}, {"title": "Not now", "payload": "/deny"}],
+        },
+    ]
     sockets[-1].send("42" + json.dumps(event))  # a socket.io event packet, as the server would send it
     choice = page.get_by_role("button", name="Not now")
     choice.wait_for()
@@ -283,9 +289,12 @@ def _axe(page, label: str, viewport: dict) -> List[str]:
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
     assert result["passes"], "axe ran no checks"
-    return [f"{label} @{viewport['width']}px: {v['id']} ({v['impact']}): {v['help']} -> "
-            f"{[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{label} @{viewport['width']}px: {v['id']} ({v['impact']}): {v['help']} -> "
+        f"{[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_widget_script_is_small_served_gzipped_and_built_from_source(lantern_channels):
@@ -293,8 +302,9 @@ def test_widget_script_is_small_served_gzipped_and_built_from_source(lantern_cha
     assert size <= 100 * 1024, f"{size} bytes gzipped"
     import urllib.request
 
-    req = urllib.request.Request(f"{lantern_channels.settings.rasa_url}/webhooks/widget/lantern-widget.js",
-                                 headers={"Accept-Encoding": "gzip"})
+    req = urllib.request.Request(
+        f"{lantern_channels.settings.rasa_url}/webhooks/widget/lantern-widget.js", headers={"Accept-Encoding": "gzip"}
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.headers["Content-Encoding"] == "gzip"
         assert resp.headers["Content-Type"].startswith("application/javascript")
@@ -314,4 +324,4 @@ def test_demo_page_has_a_strict_content_security_policy(lantern_channels):
         body = resp.read().decode()
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert resp.headers["Referrer-Policy"] == "no-referrer"
-    assert "<script src=\"/webhooks/widget/lantern-widget.js\"" in body
+    assert '<script src="/webhooks/widget/lantern-widget.js"' in body

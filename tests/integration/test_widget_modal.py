@@ -4,6 +4,7 @@ On a phone the open chat covers the whole page, so it must be a modal dialog: Ta
 Shift+Tab stay in it, the page behind is inert, Escape minimises it and focus goes back
 to the launcher. On a wide screen it sits beside the page and traps nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,8 @@ FOCUS = """() => {
   const a = document.activeElement;
   if (host && a === host) {
     const s = host.shadowRoot.activeElement;
-    return {widget: true, name: s ? (s.getAttribute('aria-label') || s.textContent.trim() || s.tagName.toLowerCase()) : null,
+    const name = s ? (s.getAttribute('aria-label') || s.textContent.trim() || s.tagName.toLowerCase()) : null;
+    return {widget: true, name: name,
             tag: s ? s.tagName : null};
   }
   return {widget: false, name: a ? a.textContent.trim() : null, tag: a ? a.tagName : null};

@@ -5,6 +5,7 @@ server makes ids, a session held by a live page is never handed to a second one,
 and replies go only to the socket the session is confirmed to. A reload in the
 same tab still carries on its conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,7 +64,8 @@ def preload(context, state: dict) -> None:
     """Put a widget state in the tab's sessionStorage before the widget starts, as a leaked id would be."""
     context.add_init_script(
         f"try {{ if (location.protocol.startsWith('http')) "
-        f"sessionStorage.setItem({json.dumps(STORE_KEY)}, {json.dumps(json.dumps(state))}); }} catch (e) {{}}")
+        f"sessionStorage.setItem({json.dumps(STORE_KEY)}, {json.dumps(json.dumps(state))}); }} catch (e) {{}}"
+    )
 
 
 @pytest.fixture
@@ -218,7 +220,7 @@ def test_a_reload_in_the_same_tab_resumes_the_conversation(phone, lantern_channe
     wait_until(lambda: len(frames.events("session_confirm")) >= 2, page=page)
     assert frames.events("session_confirm")[-1] == sid  # the same session, confirmed again
     assert stored(page)["sid"] == sid
-    assert bot_texts(page)[:len(shown)] == shown and secret in shadow_text(page)  # the tab's copy is shown
+    assert bot_texts(page)[: len(shown)] == shown and secret in shadow_text(page)  # the tab's copy is shown
     replies = converse(page, "what can you do")
     assert replies
     sent = frames.events("user_uttered", sent=True)

@@ -4,6 +4,7 @@ One base dataset (HSDS 3.0 tables as dicts) and writers for: 3.0 CSV
 datapackage, 3.0 compiled JSON (nested services), 3.0 tabular JSON, and 2.0 CSV.
 All names, addresses and numbers are fictional.
 """
+
 from __future__ import annotations
 
 import copy
@@ -14,10 +15,19 @@ from typing import Any, Dict, List
 
 Tables = Dict[str, List[Dict[str, Any]]]
 
-FILES_30 = {"organization": "organizations.csv", "service": "services.csv", "location": "locations.csv",
-            "address": "addresses.csv", "phone": "phones.csv", "schedule": "schedules.csv",
-            "service_at_location": "service_at_locations.csv", "taxonomy_term": "taxonomy_terms.csv",
-            "attribute": "attributes.csv", "language": "languages.csv", "cost_option": "cost_options.csv"}
+FILES_30 = {
+    "organization": "organizations.csv",
+    "service": "services.csv",
+    "location": "locations.csv",
+    "address": "addresses.csv",
+    "phone": "phones.csv",
+    "schedule": "schedules.csv",
+    "service_at_location": "service_at_locations.csv",
+    "taxonomy_term": "taxonomy_terms.csv",
+    "attribute": "attributes.csv",
+    "language": "languages.csv",
+    "cost_option": "cost_options.csv",
+}
 
 
 def base() -> Tables:
@@ -35,22 +45,70 @@ def base() -> Tables:
         {"id": "l4", "location_type": "physical", "organization_id": "o2"},  # no coordinates: ZIP centroid
     ]
     t["address"] = [
-        {"id": "a1", "location_id": "l1", "address_1": "1 Test St", "city": "Dayton", "state_province": "OH",
-         "postal_code": "45402", "country": "US", "address_type": "physical"},
-        {"id": "a2", "location_id": "l2", "address_1": "2 Test St", "city": "Dayton", "state_province": "OH",
-         "postal_code": "45405", "country": "US", "address_type": "physical"},
-        {"id": "a3", "location_id": "l3", "address_1": "3 Test St", "city": "Columbus", "state_province": "OH",
-         "postal_code": "43215", "country": "US", "address_type": "physical"},
-        {"id": "a4", "location_id": "l4", "address_1": "4 Test St", "city": "Dayton", "state_province": "OH",
-         "postal_code": "45420", "country": "US", "address_type": "physical"},
+        {
+            "id": "a1",
+            "location_id": "l1",
+            "address_1": "1 Test St",
+            "city": "Dayton",
+            "state_province": "OH",
+            "postal_code": "45402",
+            "country": "US",
+            "address_type": "physical",
+        },
+        {
+            "id": "a2",
+            "location_id": "l2",
+            "address_1": "2 Test St",
+            "city": "Dayton",
+            "state_province": "OH",
+            "postal_code": "45405",
+            "country": "US",
+            "address_type": "physical",
+        },
+        {
+            "id": "a3",
+            "location_id": "l3",
+            "address_1": "3 Test St",
+            "city": "Columbus",
+            "state_province": "OH",
+            "postal_code": "43215",
+            "country": "US",
+            "address_type": "physical",
+        },
+        {
+            "id": "a4",
+            "location_id": "l4",
+            "address_1": "4 Test St",
+            "city": "Dayton",
+            "state_province": "OH",
+            "postal_code": "45420",
+            "country": "US",
+            "address_type": "physical",
+        },
     ]
     t["service"] = [
-        {"id": "s-nal", "organization_id": "o1", "name": "Naloxone Kits", "status": "active",
-         "description": "Naloxone to take home.", "fees_description": "Free."},
-        {"id": "s-ssp", "organization_id": "o1", "name": "Syringe Program", "status": "active",
-         "application_process": "Walk-ins welcome."},
-        {"id": "s-bup", "organization_id": "o2", "name": "Bridge Clinic", "status": "active",
-         "eligibility_description": "No insurance needed."},
+        {
+            "id": "s-nal",
+            "organization_id": "o1",
+            "name": "Naloxone Kits",
+            "status": "active",
+            "description": "Naloxone to take home.",
+            "fees_description": "Free.",
+        },
+        {
+            "id": "s-ssp",
+            "organization_id": "o1",
+            "name": "Syringe Program",
+            "status": "active",
+            "application_process": "Walk-ins welcome.",
+        },
+        {
+            "id": "s-bup",
+            "organization_id": "o2",
+            "name": "Bridge Clinic",
+            "status": "active",
+            "eligibility_description": "No insurance needed.",
+        },
         {"id": "s-cbus", "organization_id": "o3", "name": "Columbus Naloxone", "status": "active"},
         {"id": "s-old", "organization_id": "o2", "name": "Closed Program", "status": "defunct"},
     ]
@@ -68,10 +126,22 @@ def base() -> Tables:
         {"id": "p3", "service_at_location_id": "sal4", "number": "555-0102"},
     ]
     t["schedule"] = [  # times are local (America/New_York)
-        {"id": "h1", "service_id": "s-nal", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": "09:00",
-         "closes_at": "17:00"},
-        {"id": "h2", "service_at_location_id": "sal3", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR,SA,SU",
-         "opens_at": "00:00", "closes_at": "24:00"},
+        {
+            "id": "h1",
+            "service_id": "s-nal",
+            "freq": "WEEKLY",
+            "byday": "MO,TU,WE,TH,FR",
+            "opens_at": "09:00",
+            "closes_at": "17:00",
+        },
+        {
+            "id": "h2",
+            "service_at_location_id": "sal3",
+            "freq": "WEEKLY",
+            "byday": "MO,TU,WE,TH,FR,SA,SU",
+            "opens_at": "00:00",
+            "closes_at": "24:00",
+        },
         {"id": "h3", "location_id": "l3", "freq": "WEEKLY", "byday": "SA", "opens_at": "10:00", "closes_at": "12:00"},
     ]
     t["taxonomy_term"] = [
@@ -87,8 +157,10 @@ def base() -> Tables:
         {"id": "at4", "link_id": "s-bup", "link_entity": "service", "taxonomy_term_id": "t-bup"},
         {"id": "at5", "link_id": "s-cbus", "link_entity": "service", "taxonomy_term_id": "t-nal"},
     ]
-    t["language"] = [{"id": "lg1", "service_id": "s-bup", "name": "Spanish", "code": "es"},
-                     {"id": "lg2", "service_id": "s-bup", "name": "English", "code": "en"}]
+    t["language"] = [
+        {"id": "lg1", "service_id": "s-bup", "name": "Spanish", "code": "es"},
+        {"id": "lg2", "service_id": "s-bup", "name": "English", "code": "en"},
+    ]
     return t
 
 
@@ -98,8 +170,9 @@ def write_csv30(folder: Path, t: Tables, datapackage: bool = True) -> Path:
         if rows:
             _write(folder / FILES_30[table], rows)
     if datapackage:
-        (folder / "datapackage.json").write_text(json.dumps(
-            {"name": "test", "resources": [{"name": k, "path": FILES_30[k]} for k, v in t.items() if v]}))
+        (folder / "datapackage.json").write_text(
+            json.dumps({"name": "test", "resources": [{"name": k, "path": FILES_30[k]} for k, v in t.items() if v]})
+        )
     return folder
 
 
@@ -121,6 +194,7 @@ def write_tabular_json(path: Path, t: Tables) -> Path:
 def compiled_services(t: Tables) -> List[Dict[str, Any]]:
     """Nest the tables the way an HSDS 3.0 API returns full service objects."""
     t = copy.deepcopy(t)
+
     def by(table, key, value):
         return [r for r in t[table] if r.get(key) == value]
 
@@ -134,15 +208,23 @@ def compiled_services(t: Tables) -> List[Dict[str, Any]]:
         s["phones"] = by("phone", "service_id", s["id"])
         s["schedules"] = by("schedule", "service_id", s["id"])
         s["languages"] = by("language", "service_id", s["id"])
-        s["attributes"] = [{**{k: v for k, v in a.items() if k != "taxonomy_term_id"},
-                            "taxonomy_term": terms[a["taxonomy_term_id"]]} for a in by("attribute", "link_id", s["id"])]
+        s["attributes"] = [
+            {**{k: v for k, v in a.items() if k != "taxonomy_term_id"}, "taxonomy_term": terms[a["taxonomy_term_id"]]}
+            for a in by("attribute", "link_id", s["id"])
+        ]
         sals = []
         for sal in by("service_at_location", "service_id", s["id"]):
             loc = next(dict(x) for x in t["location"] if x["id"] == sal["location_id"])
             loc["addresses"] = by("address", "location_id", loc["id"])
             loc["schedules"] = by("schedule", "location_id", loc["id"])
-            sals.append({"id": sal["id"], "location": loc, "phones": by("phone", "service_at_location_id", sal["id"]),
-                         "schedules": by("schedule", "service_at_location_id", sal["id"])})
+            sals.append(
+                {
+                    "id": sal["id"],
+                    "location": loc,
+                    "phones": by("phone", "service_at_location_id", sal["id"]),
+                    "schedules": by("schedule", "service_at_location_id", sal["id"]),
+                }
+            )
         s["service_at_locations"] = sals
         for row in s["phones"] + s["schedules"] + s["languages"]:
             row.pop("service_id", None)
@@ -155,8 +237,15 @@ def write_compiled_json(path: Path, t: Tables) -> Path:
     return path
 
 
-_DAY = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
-        "SA": "Saturday", "SU": "Sunday"}
+_DAY = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
 
 
 def write_csv20(folder: Path, t: Tables) -> Path:
@@ -165,22 +254,39 @@ def write_csv20(folder: Path, t: Tables) -> Path:
     _write(folder / "organizations.csv", t["organization"])
     _write(folder / "services.csv", t["service"])
     _write(folder / "locations.csv", [{k: v for k, v in r.items() if k != "location_type"} for r in t["location"]])
-    _write(folder / "physical_addresses.csv", [{k: v for k, v in r.items() if k != "address_type"} for r in t["address"]])
+    _write(
+        folder / "physical_addresses.csv", [{k: v for k, v in r.items() if k != "address_type"} for r in t["address"]]
+    )
     _write(folder / "phones.csv", t["phone"])
     _write(folder / "services_at_location.csv", t["service_at_location"])
     rows = []
     for r in t["schedule"]:
         for day in r["byday"].split(","):
-            rows.append({"id": f"{r['id']}-{day}", **{k: r[k] for k in ("service_id", "location_id", "service_at_location_id")
-                                                       if k in r},
-                         "weekday": _DAY[day], "opens_at": r["opens_at"], "closes_at": r["closes_at"]})
+            rows.append(
+                {
+                    "id": f"{r['id']}-{day}",
+                    **{k: r[k] for k in ("service_id", "location_id", "service_at_location_id") if k in r},
+                    "weekday": _DAY[day],
+                    "opens_at": r["opens_at"],
+                    "closes_at": r["closes_at"],
+                }
+            )
     _write(folder / "regular_schedules.csv", rows)
-    _write(folder / "taxonomy_terms.csv", [{"id": r["id"], "term": r["name"], "taxonomy": r["taxonomy"]}
-                                           for r in t["taxonomy_term"]])
-    _write(folder / "service_attributes.csv", [{"id": r["id"], "service_id": r["link_id"],
-                                                "taxonomy_term_id": r["taxonomy_term_id"]} for r in t["attribute"]])
-    _write(folder / "languages.csv", [{"id": r["id"], "service_id": r["service_id"], "language": r["name"]}
-                                      for r in t["language"]])
+    _write(
+        folder / "taxonomy_terms.csv",
+        [{"id": r["id"], "term": r["name"], "taxonomy": r["taxonomy"]} for r in t["taxonomy_term"]],
+    )
+    _write(
+        folder / "service_attributes.csv",
+        [
+            {"id": r["id"], "service_id": r["link_id"], "taxonomy_term_id": r["taxonomy_term_id"]}
+            for r in t["attribute"]
+        ],
+    )
+    _write(
+        folder / "languages.csv",
+        [{"id": r["id"], "service_id": r["service_id"], "language": r["name"]} for r in t["language"]],
+    )
     return folder
 
 
@@ -193,8 +299,9 @@ def keep_services(t: Tables, ids: set) -> Tables:
     t["attribute"] = [a for a in t["attribute"] if a["link_id"] in ids]
 
     def linked(r: Dict[str, Any]) -> bool:
-        return ("service_id" not in r or r["service_id"] in ids) and \
-            ("service_at_location_id" not in r or r["service_at_location_id"] in sals)
+        return ("service_id" not in r or r["service_id"] in ids) and (
+            "service_at_location_id" not in r or r["service_at_location_id"] in sals
+        )
 
     for table in ("phone", "schedule", "language"):
         t[table] = [r for r in t[table] if linked(r)]

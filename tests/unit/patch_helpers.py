@@ -1,4 +1,5 @@
 """Install Lantern's patches to Rasa for one test only (rasa_plugins/patches.py)."""
+
 from __future__ import annotations
 
 import inspect

@@ -1,4 +1,5 @@
 """action_fallback: rescue clear change or sustain talk and ruler numbers; else the kind default."""
+
 from actions.base import Context
 from actions.fallback import ActionFallback, rescue_turn
 from tests.unit.mi_helpers import CHANGE, make_tracker, run

@@ -1,4 +1,5 @@
 """action_concerned_other: support for family and friends."""
+
 from actions.cues import relation
 from actions.family import ActionConcernedOther
 from tests.unit.mi_helpers import codes, make_tracker, run

@@ -1,4 +1,5 @@
 """action_info: elicit-provide-elicit; topics from the words; paths side by side."""
+
 import pytest
 
 from actions import cues
@@ -9,17 +10,29 @@ from tests.unit.mi_helpers import codes, make_tracker, run
 ACTION = ActionInfo()
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("what is suboxone", ["buprenorphine"]), ("how does the done clinic work", ["methadone"]),
-    ("whats vivitrol", ["naltrexone"]), ("what is narcan", ["naloxone"]), ("how do fent strips work", ["test_strips"]),
-    ("whats smart recovery", ["mutual_help"]), ("what does a recovery coach do", ["peer"]),
-    ("is there a christian program", ["faith"]), ("can people quit on their own", ["natural"]),
-    ("is detox enough", ["detox"]), ("is there medication for meth", ["stimulants"]),
-    ("meds for alcohol?", ["alcohol"]), ("what are my options", ["recovery_menu"]),
-    ("tell me about harm reduction", ["safer_use"]), ("methadone vs suboxone", ["methadone", "buprenorphine"]),
-    ("can you mix benzos and dope", ["mixing"]), ("how do i use less", ["cutting_back"]),
-    ("give me some info", []),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("what is suboxone", ["buprenorphine"]),
+        ("how does the done clinic work", ["methadone"]),
+        ("whats vivitrol", ["naltrexone"]),
+        ("what is narcan", ["naloxone"]),
+        ("how do fent strips work", ["test_strips"]),
+        ("whats smart recovery", ["mutual_help"]),
+        ("what does a recovery coach do", ["peer"]),
+        ("is there a christian program", ["faith"]),
+        ("can people quit on their own", ["natural"]),
+        ("is detox enough", ["detox"]),
+        ("is there medication for meth", ["stimulants"]),
+        ("meds for alcohol?", ["alcohol"]),
+        ("what are my options", ["recovery_menu"]),
+        ("tell me about harm reduction", ["safer_use"]),
+        ("methadone vs suboxone", ["methadone", "buprenorphine"]),
+        ("can you mix benzos and dope", ["mixing"]),
+        ("how do i use less", ["cutting_back"]),
+        ("give me some info", []),
+    ],
+)
 def test_topics(text, expected):
     assert cues.topics(text) == expected
 

@@ -1,4 +1,5 @@
 """action_accept_offer / action_decline_offer: permission respected both ways."""
+
 from actions.offers import ActionAcceptOffer, ActionDeclineOffer
 from tests.unit.mi_helpers import bot_event, codes, make_tracker, run
 
@@ -13,8 +14,9 @@ def test_yes_to_recovery_paths_gives_the_paths():
 
 
 def test_yes_to_the_family_offer():
-    messages, _ = run(ACCEPT, make_tracker("yes please", "affirm",
-                                           slots={"pending_offer": "family_menu", "who": "your son"}))
+    messages, _ = run(
+        ACCEPT, make_tracker("yes please", "affirm", slots={"pending_offer": "family_menu", "who": "your son"})
+    )
     assert "your son" in messages[0]["text"] and "Al-Anon" in messages[0]["text"]
 
 
@@ -33,8 +35,9 @@ def test_yes_with_nothing_offered_leaves_room_not_a_bare_okay():
 
 
 def test_yes_right_after_a_question_reflects_the_change_talk_kept():
-    tracker = make_tracker("yeah", "affirm", events=[bot_event("open_question")],
-                           slots={"change_themes": ["family"], "who": "your kids"})
+    tracker = make_tracker(
+        "yeah", "affirm", events=[bot_event("open_question")], slots={"change_themes": ["family"], "who": "your kids"}
+    )
     messages, _ = run(ACCEPT, tracker)
     assert codes(messages) == ["complex_reflection"]
     assert "your kids" in messages[0]["text"]

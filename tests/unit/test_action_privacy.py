@@ -1,4 +1,5 @@
 """action_privacy and action_human: honest answers that match what the software does."""
+
 import pytest
 
 from actions.base import Context
@@ -8,11 +9,18 @@ from actions.privacy import ActionPrivacy, privacy_messages, sms_pieces
 from tests.unit.mi_helpers import codes, make_tracker, run
 
 
-@pytest.mark.parametrize("text,kinds", [
-    ("will you tell the cops", ["report"]), ("can cps see this", ["report", "who_reads"]), ("delete my messages", ["delete"]),
-    ("how long do you keep this", ["retention"]), ("who reads this", ["who_reads"]), ("is this private", ["who_reads"]),
-    ("privacy?", ["who_reads"]),
-])
+@pytest.mark.parametrize(
+    "text,kinds",
+    [
+        ("will you tell the cops", ["report"]),
+        ("can cps see this", ["report", "who_reads"]),
+        ("delete my messages", ["delete"]),
+        ("how long do you keep this", ["retention"]),
+        ("who reads this", ["who_reads"]),
+        ("is this private", ["who_reads"]),
+        ("privacy?", ["who_reads"]),
+    ],
+)
 def test_kinds(text, kinds):
     assert privacy_kinds(text) == kinds
 
@@ -45,8 +53,9 @@ def test_deletion_is_by_staff_said_honestly(monkeypatch):
 
 def test_at_most_three_messages_and_long_policy_split():
     long_policy = "This is a sentence about privacy. " * 20
-    messages = privacy_messages(["report", "delete", "retention", "who_reads"], "Org", long_policy, 90, "",
-                                Context.plain())
+    messages = privacy_messages(
+        ["report", "delete", "retention", "who_reads"], "Org", long_policy, 90, "", Context.plain()
+    )
     assert len(messages) == 3
     pieces = sms_pieces(long_policy)
     assert all(len(p) <= 320 for p in pieces) and len(pieces) >= 2

@@ -4,6 +4,7 @@ Pure helpers (actions/referral_text.py) are tested with a small fake place table
 actions (actions/referral.py) run against the FICTIONAL Dayton sample imported into a
 temporary directory database.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,10 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import referral as ref
 from actions import referral_text as rt
-from tools import lint
 from lantern.directory import db
 from lantern.directory.importer import import_path
 from tests.conftest import tracker_dict
+from tools import lint
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "directory" / "sample-dayton"
 
@@ -28,8 +29,15 @@ class FakePlaces:
     """A tiny world: Dayton is in OH and KY (the directory only has OH), Springfield in IL and MO."""
 
     zips = {"45402": "45402 (Dayton, OH)", "45405": "45405 (Dayton, OH)", "43215": "43215 (Columbus, OH)"}
-    cities = {("dayton", "OH"), ("dayton", "KY"), ("springfield", "IL"), ("springfield", "MO"),
-              ("columbus", "OH"), ("new york", "NY"), ("gotham", "WI")}
+    cities = {
+        ("dayton", "OH"),
+        ("dayton", "KY"),
+        ("springfield", "IL"),
+        ("springfield", "MO"),
+        ("columbus", "OH"),
+        ("new york", "NY"),
+        ("gotham", "WI"),
+    }
     directory = {"dayton": ["OH"]}
 
     def zip_label(self, zip5: str) -> Optional[str]:
@@ -54,17 +62,42 @@ PLACES = FakePlaces()
 
 # ---------------------------------------------------------------- what kind of help
 
-@pytest.mark.parametrize("text, code", [
-    ("narcan", "naloxone"), ("narcam", "naloxone"), ("nalox kit", "naloxone"), ("Naloxone", "naloxone"),
-    ("subs", "buprenorphine"), ("bupe", "buprenorphine"), ("suboxone", "buprenorphine"),
-    ("done clinic", "methadone"), ("methadone clinic", "methadone"), ("the done", "methadone"),
-    ("rehab", "treatment"), ("treatment", "treatment"), ("detox", "detox"),
-    ("needle exchange", "syringe_services"), ("syringes", "syringe_services"), ("clean works", "syringe_services"),
-    ("works", "syringe_services"), ("fent strips", "test_strips"), ("test strips", "test_strips"),
-    ("NA", "mutual_help"), ("aa", "mutual_help"), ("meetings", "mutual_help"), ("na meetings", "mutual_help"),
-    ("shelter", "housing"), ("housing", "housing"), ("a bed for tonight", "housing"), ("food", "food"),
-    ("something to eat", "food"), ("hiv test", "testing"), ("a doctor", "medical"),
-])
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("narcan", "naloxone"),
+        ("narcam", "naloxone"),
+        ("nalox kit", "naloxone"),
+        ("Naloxone", "naloxone"),
+        ("subs", "buprenorphine"),
+        ("bupe", "buprenorphine"),
+        ("suboxone", "buprenorphine"),
+        ("done clinic", "methadone"),
+        ("methadone clinic", "methadone"),
+        ("the done", "methadone"),
+        ("rehab", "treatment"),
+        ("treatment", "treatment"),
+        ("detox", "detox"),
+        ("needle exchange", "syringe_services"),
+        ("syringes", "syringe_services"),
+        ("clean works", "syringe_services"),
+        ("works", "syringe_services"),
+        ("fent strips", "test_strips"),
+        ("test strips", "test_strips"),
+        ("NA", "mutual_help"),
+        ("aa", "mutual_help"),
+        ("meetings", "mutual_help"),
+        ("na meetings", "mutual_help"),
+        ("shelter", "housing"),
+        ("housing", "housing"),
+        ("a bed for tonight", "housing"),
+        ("food", "food"),
+        ("something to eat", "food"),
+        ("hiv test", "testing"),
+        ("a doctor", "medical"),
+    ],
+)
 def test_slang_maps_to_lantern_types(text, code):
     assert rt.parse_needs(text) == [code]
 
@@ -92,23 +125,27 @@ def test_canonical_needs_from_entities():
 
 # ---------------------------------------------------------------- where
 
-@pytest.mark.parametrize("text, kind, value", [
-    ("narcan near 45402", "zip", "45402"),
-    ("45402-1234", "zip", "45402"),
-    ("narcan near 99999", "unknown_zip", None),
-    ("where can i get narcan in dayton oh", "city", "Dayton, OH"),
-    ("subs in Dayton, Ohio", "city", "Dayton, OH"),
-    ("shelter tonight in dayton", "city", "Dayton, OH"),  # the directory has Dayton, OH
-    ("narcan dayton", "city", "Dayton, OH"),
-    ("treatment in new york ny", "city", "New York, NY"),
-    ("meetings in springfield", "ambiguous_city", None),
-    ("food in ohio", "state_only", None),
-    ("needle exchange near me", "near_me", None),
-    ("anywhere is fine", "anywhere", rt.ANYWHERE),
-    ("id rather not say", "anywhere", rt.ANYWHERE),
-    ("narcan", "none", None),
-    ("call me at 937-555-0103", "none", None),
-])
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("narcan near 45402", "zip", "45402"),
+        ("45402-1234", "zip", "45402"),
+        ("narcan near 99999", "unknown_zip", None),
+        ("where can i get narcan in dayton oh", "city", "Dayton, OH"),
+        ("subs in Dayton, Ohio", "city", "Dayton, OH"),
+        ("shelter tonight in dayton", "city", "Dayton, OH"),  # the directory has Dayton, OH
+        ("narcan dayton", "city", "Dayton, OH"),
+        ("treatment in new york ny", "city", "New York, NY"),
+        ("meetings in springfield", "ambiguous_city", None),
+        ("food in ohio", "state_only", None),
+        ("needle exchange near me", "near_me", None),
+        ("anywhere is fine", "anywhere", rt.ANYWHERE),
+        ("id rather not say", "anywhere", rt.ANYWHERE),
+        ("narcan", "none", None),
+        ("call me at 937-555-0103", "none", None),
+    ],
+)
 def test_parse_place(text, kind, value):
     guess = rt.parse_place(text, PLACES)
     assert (guess.kind, guess.value) == (kind, value)
@@ -130,8 +167,14 @@ def test_state_answer():
 
 # ---------------------------------------------------------------- the form's decisions
 
-def turn(text: str, requested: Optional[str] = None, intent: str = "referral_request",
-         slots: Optional[Dict[str, Any]] = None, entities: Optional[List[Dict[str, Any]]] = None):
+
+def turn(
+    text: str,
+    requested: Optional[str] = None,
+    intent: str = "referral_request",
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+):
     return rt.decide_form_turn(text, intent, entities or [], slots or {}, requested, PLACES)
 
 
@@ -155,14 +198,17 @@ def test_idk_need_gets_an_example_based_reask():
 def test_idk_place_twice_means_anywhere():
     first = turn("idk", requested="referral_place", intent="nlu_fallback", slots={"referral_need": ["food"]})
     assert first.slots["referral_retry"] == "idk_place"
-    second = turn("no idea", requested="referral_place", intent="nlu_fallback",
-                  slots={"referral_need": ["food"], "referral_retry": "idk_place"})
+    second = turn(
+        "no idea",
+        requested="referral_place",
+        intent="nlu_fallback",
+        slots={"referral_need": ["food"], "referral_retry": "idk_place"},
+    )
     assert second.slots["referral_place"] == rt.ANYWHERE
 
 
 def test_change_of_mind_is_accepted_at_any_question():
-    t = turn("actually not narcan, subs in dayton", requested="referral_place",
-             slots={"referral_need": ["naloxone"]})
+    t = turn("actually not narcan, subs in dayton", requested="referral_place", slots={"referral_need": ["naloxone"]})
     assert t.slots["referral_need"] == ["buprenorphine"] and t.slots["referral_place"] == "Dayton, OH"
 
 
@@ -197,8 +243,9 @@ def test_ambiguous_town_then_the_state():
 def test_unclear_twice_ends_kindly():
     first = turn("purple banana", requested="referral_need", intent="out_of_scope")
     assert first.slots["referral_retry"] == "unclear_need" and not first.done
-    second = turn("purple banana", requested="referral_need", intent="out_of_scope",
-                  slots={"referral_retry": "unclear_need"})
+    second = turn(
+        "purple banana", requested="referral_need", intent="out_of_scope", slots={"referral_retry": "unclear_need"}
+    )
     assert second.done and second.slots["referral_exit"] == "unclear"
 
 
@@ -210,6 +257,7 @@ def test_new_place_reuses_the_last_need_but_a_bare_request_asks_again():
 
 
 # ---------------------------------------------------------------- what Lantern says
+
 
 def _check(messages: List[rt.Message]) -> None:
     assert 1 <= len(messages) <= rt.MAX_MESSAGES
@@ -223,19 +271,40 @@ def _check(messages: List[rt.Message]) -> None:
 def test_every_question_is_sms_sized():
     for retry in (None, "idk_need", "unclear_need"):
         _check([rt.ask_need(retry, None), rt.ask_need(retry, "45402 (Dayton, OH)")])
-    for retry in (None, "unknown_zip:99999", "unknown_city:", "ambiguous_city:Springfield", "state_only:OH",
-                  "idk_place", "near_me", "unclear_place"):
+    for retry in (
+        None,
+        "unknown_zip:99999",
+        "unknown_city:",
+        "ambiguous_city:Springfield",
+        "state_only:OH",
+        "idk_place",
+        "near_me",
+        "unclear_place",
+    ):
         _check([rt.ask_place(retry, ["naloxone", "test_strips"])])
-    for message in (rt.declined_message(), rt.gave_up_message(), rt.nothing_to_show_message(), rt.no_thanks_message(),
-                    rt.look_again_message()):
+    for message in (
+        rt.declined_message(),
+        rt.gave_up_message(),
+        rt.nothing_to_show_message(),
+        rt.no_thanks_message(),
+        rt.look_again_message(),
+    ):
         _check([message])
 
 
 LONG = rt.Option(
     name="A Very Long Service Name For Same-Day Buprenorphine Starts And Follow Up " * 2,
-    organization="An Even Longer Organisation Name For Testing Purposes Only", address="1 " + "Long Road " * 10,
-    phone="937-555-0100", miles=2.34, open_now=True, hours=("MO,TU,WE,TH,FR 08:00-17:00", "SA 10:00-12:30"),
-    free=True, walk_in=True, about="Words " * 80, types=("buprenorphine",))
+    organization="An Even Longer Organisation Name For Testing Purposes Only",
+    address="1 " + "Long Road " * 10,
+    phone="937-555-0100",
+    miles=2.34,
+    open_now=True,
+    hours=("MO,TU,WE,TH,FR 08:00-17:00", "SA 10:00-12:30"),
+    free=True,
+    walk_in=True,
+    about="Words " * 80,
+    types=("buprenorphine",),
+)
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])
@@ -246,33 +315,58 @@ def test_options_fit_sms_whatever_the_data(count):
 
 
 def test_option_shows_name_address_phone_hours_and_one_line():
-    option = rt.Option(name="Naloxone Kits", organization="Gem City", address="100 Example Ave, Dayton, OH",
-                       phone="937-555-0103", miles=0.2, open_now=False, hours=("MO,TU,WE,TH,FR 10:00-18:00",),
-                       free=True, walk_in=True, about="Free kits with a how-to. Not a real service.")
+    option = rt.Option(
+        name="Naloxone Kits",
+        organization="Gem City",
+        address="100 Example Ave, Dayton, OH",
+        phone="937-555-0103",
+        miles=0.2,
+        open_now=False,
+        hours=("MO,TU,WE,TH,FR 10:00-18:00",),
+        free=True,
+        walk_in=True,
+        about="Free kits with a how-to. Not a real service.",
+    )
     text = rt.render_option(option, 1)
-    for part in ("1) Naloxone Kits, Gem City", "100 Example Ave", "0.2 mi", "937-555-0103",
-                 "Closed now; Mon-Fri 10am-6pm", "Free, walk-ins OK", "Free kits with a how-to."):
+    for part in (
+        "1) Naloxone Kits, Gem City",
+        "100 Example Ave",
+        "0.2 mi",
+        "937-555-0103",
+        "Closed now; Mon-Fri 10am-6pm",
+        "Free, walk-ins OK",
+        "Free kits with a how-to.",
+    ):
         assert part in text
     assert "Not a real service" not in text
 
 
-@pytest.mark.parametrize("lines, text", [
-    (("MO,TU,WE,TH,FR 08:00-17:00",), "Mon-Fri 8am-5pm"),
-    (("MO,TU,WE,TH,FR,SA,SU 00:00-24:00",), "open 24/7"),
-    (("MO,TU,WE,TH,FR,SA,SU 19:00-07:00",), "daily 7pm-7am"),
-    (("TU,TH 11:00-14:00", "2SA 11:00-13:00"), "Tue, Thu 11am-2pm; 2nd Sat of the month 11am-1pm"),
-    (("MO,WE,FR 19:00-20:30",), "Mon, Wed, Fri 7pm-8:30pm"),
-    (("SA 12:00-16:00",), "Sat noon-4pm"),
-    (("closed 2026-12-25–2026-12-25",), ""),
-])
+@pytest.mark.parametrize(
+    "lines, text",
+    [
+        (("MO,TU,WE,TH,FR 08:00-17:00",), "Mon-Fri 8am-5pm"),
+        (("MO,TU,WE,TH,FR,SA,SU 00:00-24:00",), "open 24/7"),
+        (("MO,TU,WE,TH,FR,SA,SU 19:00-07:00",), "daily 7pm-7am"),
+        (("TU,TH 11:00-14:00", "2SA 11:00-13:00"), "Tue, Thu 11am-2pm; 2nd Sat of the month 11am-1pm"),
+        (("MO,WE,FR 19:00-20:30",), "Mon, Wed, Fri 7pm-8:30pm"),
+        (("SA 12:00-16:00",), "Sat noon-4pm"),
+        (("closed 2026-12-25–2026-12-25",), ""),
+    ],
+)
 def test_human_hours(lines, text):
     assert rt.human_hours(lines) == text
 
 
 def test_national_messages_fit():
-    nat = [rt.National("SAMHSA National Helpline", "Free, confidential treatment referral.", phone="1-800-662-4357",
-                       url="https://www.samhsa.gov/find-help/helplines/national-helpline"),
-           rt.National("988 Suicide & Crisis Lifeline", "Call or text 988.", phone="988", text="988")]
+    nat = [
+        rt.National(
+            "SAMHSA National Helpline",
+            "Free, confidential treatment referral.",
+            phone="1-800-662-4357",
+            url="https://www.samhsa.gov/find-help/helplines/national-helpline",
+        ),
+        rt.National("988 Suicide & Crisis Lifeline", "Call or text 988.", phone="988", text="988"),
+    ]
     messages = rt.national_messages(rt.no_results_lead(["detox"], "Dayton, OH", 100), nat, rt.AFTER_NATIONAL)
     _check(messages)
     joined = "\n".join(m.text for m in messages)
@@ -281,19 +375,34 @@ def test_national_messages_fit():
     _check(rt.national_messages(rt.ANYWHERE_LEAD, [], rt.AFTER_NATIONAL))
 
 
-@pytest.mark.parametrize("text, index", [
-    ("the first one", 0), ("1", 0), ("#2", 1), ("number 2", 1), ("option three", 2), ("the last one", 2),
-    ("the second one sounds good", 1), ("the methadone one", 1), ("riverbend", 1), ("that one", None),
-    ("hmm", None), ("4", None),
-])
+@pytest.mark.parametrize(
+    "text, index",
+    [
+        ("the first one", 0),
+        ("1", 0),
+        ("#2", 1),
+        ("number 2", 1),
+        ("option three", 2),
+        ("the last one", 2),
+        ("the second one sounds good", 1),
+        ("the methadone one", 1),
+        ("riverbend", 1),
+        ("that one", None),
+        ("hmm", None),
+        ("4", None),
+    ],
+)
 def test_parse_choice(text, index):
-    shown = [{"title": "Same-Day Buprenorphine Starts, Miami Valley", "types": ["buprenorphine", "treatment"]},
-             {"title": "Methadone Treatment, Riverbend", "types": ["methadone", "treatment"]},
-             {"title": "Detox, Five Rivers", "types": ["detox"]}]
+    shown = [
+        {"title": "Same-Day Buprenorphine Starts, Miami Valley", "types": ["buprenorphine", "treatment"]},
+        {"title": "Methadone Treatment, Riverbend", "types": ["methadone", "treatment"]},
+        {"title": "Detox, Five Rivers", "types": ["detox"]},
+    ]
     assert rt.parse_choice(text, shown) == index
 
 
 # ---------------------------------------------------------------- the actions, on the sample directory
+
 
 @pytest.fixture
 def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -315,8 +424,13 @@ def empty_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     db.dispose(url)
 
 
-def run(action: Any, text: str = "hi", intent: str = "referral_request", slots: Optional[Dict[str, Any]] = None,
-        entities: Optional[List[Dict[str, Any]]] = None):
+def run(
+    action: Any,
+    text: str = "hi",
+    intent: str = "referral_request",
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+):
     data = tracker_dict(slots=slots or {}, text=text, intent=intent)
     data["latest_message"]["entities"] = entities or []
     dispatcher = CollectingDispatcher()
@@ -332,21 +446,27 @@ def texts(messages) -> str:
 
 
 def test_validate_fills_up_front_and_stays_quiet(directory):
-    messages, slots = run(ref.ValidateReferralForm(), "where can i get narcan in dayton oh",
-                          slots={"requested_slot": None})
+    messages, slots = run(
+        ref.ValidateReferralForm(), "where can i get narcan in dayton oh", slots={"requested_slot": None}
+    )
     assert messages == []
     assert slots["referral_need"] == ["naloxone"] and slots["referral_place"] == "Dayton, OH"
 
 
 def test_validate_ends_the_form_on_no_thanks(directory):
-    _, slots = run(ref.ValidateReferralForm(), "no thanks", intent="referral_decline",
-                   slots={"requested_slot": "referral_place", "referral_need": ["food"]})
+    _, slots = run(
+        ref.ValidateReferralForm(),
+        "no thanks",
+        intent="referral_decline",
+        slots={"requested_slot": "referral_place", "referral_need": ["food"]},
+    )
     assert slots["requested_slot"] is None and slots["referral_exit"] == "declined"
 
 
 def test_validate_rejects_what_other_rules_answer(directory):
-    messages, slots = run(ref.ValidateReferralForm(), "are you a bot", intent="bot_challenge",
-                          slots={"requested_slot": "referral_need"})
+    messages, slots = run(
+        ref.ValidateReferralForm(), "are you a bot", intent="bot_challenge", slots={"requested_slot": "referral_need"}
+    )
     assert messages == [] and slots == {}
 
 
@@ -375,26 +495,41 @@ def test_single_result_then_more_gives_national_options(directory):
     messages, slots = run(ref.ActionReferralSearch(), slots={"referral_need": ["naloxone"], "referral_place": "45402"})
     assert "Gem City" in texts(messages) and messages[-1]["metadata"]["mi"] == "closed_question"
     assert "options that work from anywhere" in messages[-1]["text"]
-    more, more_slots = run(ref.ActionReferralMore(), intent="referral_more",
-                           slots={"referral_last_need": ["naloxone"], "referral_place": "45402",
-                                  "referral_offset": slots["referral_offset"], "referral_shown": slots["referral_shown"]})
+    more, more_slots = run(
+        ref.ActionReferralMore(),
+        intent="referral_more",
+        slots={
+            "referral_last_need": ["naloxone"],
+            "referral_place": "45402",
+            "referral_offset": slots["referral_offset"],
+            "referral_shown": slots["referral_shown"],
+        },
+    )
     assert "everything close by" in texts(more) and "nextdistro.org" in texts(more)
     assert more_slots["referral_shown"] is None
 
 
 def test_more_pages_through_everything_nearby(directory):
     _, slots = run(ref.ActionReferralSearch(), slots={"referral_need": [rt.ANY_NEED], "referral_place": "45402"})
-    more, more_slots = run(ref.ActionReferralMore(), intent="referral_more",
-                           slots={"referral_last_need": [rt.ANY_NEED], "referral_place": "45402",
-                                  "referral_offset": slots["referral_offset"], "referral_shown": slots["referral_shown"]})
+    more, more_slots = run(
+        ref.ActionReferralMore(),
+        intent="referral_more",
+        slots={
+            "referral_last_need": [rt.ANY_NEED],
+            "referral_place": "45402",
+            "referral_offset": slots["referral_offset"],
+            "referral_shown": slots["referral_shown"],
+        },
+    )
     assert texts(more).startswith("More, nearest first") and "4) " in texts(more)
     assert more_slots["referral_offset"] == 6.0
     assert not {s["title"] for s in slots["referral_shown"]} & {s["title"] for s in more_slots["referral_shown"]}
 
 
 def test_city_search_and_place_label(directory):
-    messages, _ = run(ref.ActionReferralSearch(), slots={"referral_need": ["mutual_help"],
-                                                          "referral_place": "Dayton, OH"})
+    messages, _ = run(
+        ref.ActionReferralSearch(), slots={"referral_need": ["mutual_help"], "referral_place": "Dayton, OH"}
+    )
     assert "near Dayton, OH" in texts(messages) and "NA and SMART" in texts(messages)
 
 
@@ -443,8 +578,12 @@ def test_more_with_nothing_searched(directory):
 
 
 def test_more_after_national_options_asks_again(directory):
-    messages, slots = run(ref.ActionReferralMore(), "yes", intent="affirm",
-                          slots={"referral_last_need": ["detox"], "referral_place": "99501", "referral_shown": None})
+    messages, slots = run(
+        ref.ActionReferralMore(),
+        "yes",
+        intent="affirm",
+        slots={"referral_last_need": ["detox"], "referral_place": "99501", "referral_shown": None},
+    )
     assert "what to look for and where" in texts(messages) and slots == {}
 
 
@@ -456,32 +595,46 @@ def test_plain_no_while_the_form_asks_declines_but_something_else_does_not():
 
 def test_choose_repeats_the_details_and_asks_about_next_steps(directory):
     _, slots = run(ref.ActionReferralSearch(), slots={"referral_need": ["treatment"], "referral_place": "45402"})
-    messages, _ = run(ref.ActionReferralChoose(), "the second one", intent="referral_choose",
-                      slots={"referral_shown": slots["referral_shown"]})
+    messages, _ = run(
+        ref.ActionReferralChoose(),
+        "the second one",
+        intent="referral_choose",
+        slots={"referral_shown": slots["referral_shown"]},
+    )
     assert "Methadone" in messages[0]["text"] and "937-555-0108" in messages[0]["text"]
     assert messages[1]["metadata"]["mi"] == "open_question" and "your call" in messages[1]["text"]
-    messages, _ = run(ref.ActionReferralChoose(), "hmm", intent="referral_choose",
-                      slots={"referral_shown": slots["referral_shown"]})
+    messages, _ = run(
+        ref.ActionReferralChoose(), "hmm", intent="referral_choose", slots={"referral_shown": slots["referral_shown"]}
+    )
     assert "1, 2 or 3" in texts(messages)
     messages, _ = run(ref.ActionReferralChoose(), "the first one", intent="referral_choose")
     assert "haven't looked anything up" in texts(messages)
 
 
 def test_a_number_while_a_ruler_is_pending_is_a_ruler_answer(directory):
-    messages, slots = run(ref.ActionReferralChoose(), "hmm 3", intent="referral_choose",
-                          slots={"ruler_pending": "confidence"})
+    messages, slots = run(
+        ref.ActionReferralChoose(), "hmm 3", intent="referral_choose", slots={"ruler_pending": "confidence"}
+    )
     assert "3" in messages[0]["text"] and "haven't looked anything up" not in texts(messages)
     assert messages[0]["metadata"]["mi"].endswith("reflection") and slots.get("ruler_pending") is None
     # with a list on screen, the number is still a choice
     _, found = run(ref.ActionReferralSearch(), slots={"referral_need": ["treatment"], "referral_place": "45402"})
-    messages, _ = run(ref.ActionReferralChoose(), "2", intent="referral_choose",
-                      slots={"referral_shown": found["referral_shown"], "ruler_pending": "importance"})
+    messages, _ = run(
+        ref.ActionReferralChoose(),
+        "2",
+        intent="referral_choose",
+        slots={"referral_shown": found["referral_shown"], "ruler_pending": "importance"},
+    )
     assert "937-555-0108" in messages[0]["text"]
 
 
 def test_decline_after_options_and_out_of_the_blue(directory):
-    messages, slots = run(ref.ActionReferralDecline(), "none of these", intent="referral_decline",
-                          slots={"referral_shown": [{"title": "x"}]})
+    messages, slots = run(
+        ref.ActionReferralDecline(),
+        "none of these",
+        intent="referral_decline",
+        slots={"referral_shown": [{"title": "x"}]},
+    )
     assert "your call" in texts(messages) and "look for something later" in texts(messages)
     assert slots == {"referral_shown": None}
     messages, _ = run(ref.ActionReferralDecline(), "no thanks", intent="referral_decline")
@@ -493,4 +646,6 @@ def test_sample_texts_cover_every_kind_of_message_and_pass_the_lint():
     assert len(texts) > 50
     assert [t for t in texts if lint.check_text(t, None, check_mi=False)] == []
     assert {cls().name(): cls.max_messages for cls in (ref.ValidateReferralForm, ref.ActionReferralSearch)} == {
-        "validate_referral_form": 0, "action_referral_search": 3}
+        "validate_referral_form": 0,
+        "action_referral_search": 3,
+    }

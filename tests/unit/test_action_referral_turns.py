@@ -3,6 +3,7 @@
 The turns run here without a tracker, a server or a database: a fake place table and a fake
 directory stand in (tests/unit/test_action_referral.py runs the actions on the sample directory).
 """
+
 from __future__ import annotations
 
 import ast
@@ -27,9 +28,19 @@ PLACES = FakePlaces()
 
 
 def result(name: str, miles: float, types: Sequence[str] = ("naloxone",)) -> Result:
-    return Result(service_id=1, hsds_id=name, name=name, organization="FICTIONAL Org", distance_miles=miles,
-                  service_types=tuple(types), address="1 Example St, Dayton, OH 45402", phone="937-555-0100",
-                  hours=("MO,TU,WE,TH,FR 09:00-17:00",), free=True, description="Not a real service.")
+    return Result(
+        service_id=1,
+        hsds_id=name,
+        name=name,
+        organization="FICTIONAL Org",
+        distance_miles=miles,
+        service_types=tuple(types),
+        address="1 Example St, Dayton, OH 45402",
+        phone="937-555-0100",
+        hours=("MO,TU,WE,TH,FR 09:00-17:00",),
+        free=True,
+        description="Not a real service.",
+    )
 
 
 class FakeDirectory:
@@ -46,14 +57,18 @@ class FakeDirectory:
         if place == "00000":
             return Results(status="unknown_zip")
         found = [result(f"Place {i}", i + 0.5) for i in range(4)] if "naloxone" in needs and place == "45402" else []
-        return Results(found[offset:offset + limit], searched_miles=25.0)
+        return Results(found[offset : offset + limit], searched_miles=25.0)
 
     def national(self, needs: Sequence[str]) -> List[rt.National]:
         return [rt.National("NEXT Distro", "Mail-order naloxone.", url="https://nextdistro.org/")]
 
 
-def context(text: str = "", slots: Optional[Dict[str, Any]] = None, intent: str = "referral_request",
-            entities: Optional[List[Dict[str, Any]]] = None) -> ref.ReferralContext:
+def context(
+    text: str = "",
+    slots: Optional[Dict[str, Any]] = None,
+    intent: str = "referral_request",
+    entities: Optional[List[Dict[str, Any]]] = None,
+) -> ref.ReferralContext:
     return ref.ReferralContext.plain(text, slots=slots, intent=intent, entities=entities)
 
 
@@ -62,6 +77,7 @@ def said(turn: Turn) -> str:
 
 
 # ---------------------------------------------------------------- the turns
+
 
 def test_validate_turn_fills_both_slots_and_says_nothing():
     turn = ref.validate_turn(context("narcan near 45402"), PLACES)
@@ -90,28 +106,37 @@ def test_search_turn_shows_a_page_and_remembers_it():
     turn = ref.search_turn(context(slots={"referral_need": ["narcam"], "referral_place": "45402"}), directory)
     assert directory.searches == [{"needs": ["naloxone"], "place": "45402", "offset": 0, "limit": ref.SEARCH_LIMIT}]
     assert len(turn.messages) == MAX_MESSAGES and "1) Place 0" in said(turn) and "I can show more" in said(turn)
-    assert [o["title"] for o in turn.slots["referral_shown"]] == ["Place 0, FICTIONAL Org", "Place 1, FICTIONAL Org",
-                                                                   "Place 2, FICTIONAL Org"]
+    assert [o["title"] for o in turn.slots["referral_shown"]] == [
+        "Place 0, FICTIONAL Org",
+        "Place 1, FICTIONAL Org",
+        "Place 2, FICTIONAL Org",
+    ]
     assert turn.slots["referral_offset"] == 3.0 and turn.slots["referral_last_need"] == ["naloxone"]
     assert turn.slots["referral_need"] is None
 
 
 def test_more_turn_pages_on_then_falls_back_to_national_options():
     directory = FakeDirectory()
-    slots = {"referral_last_need": ["naloxone"], "referral_place": "45402", "referral_offset": 3.0,
-             "referral_shown": [{"title": "x"}]}
+    slots = {
+        "referral_last_need": ["naloxone"],
+        "referral_place": "45402",
+        "referral_offset": 3.0,
+        "referral_shown": [{"title": "x"}],
+    }
     turn = ref.more_turn(context("more", slots, "referral_more"), directory)
     assert said(turn).startswith("One more for naloxone (Narcan):") and "4) Place 3" in said(turn)
     turn = ref.more_turn(context("more", {**slots, "referral_offset": 4.0}, "referral_more"), directory)
     assert "That's everything close by" in said(turn) and "nextdistro.org" in said(turn)
     assert turn.slots["referral_shown"] is None
-    assert "Tell me what to look for" in said(ref.more_turn(context("more", {**slots, "referral_shown": None}),
-                                                            directory))
+    assert "Tell me what to look for" in said(
+        ref.more_turn(context("more", {**slots, "referral_shown": None}), directory)
+    )
 
 
 def test_search_turn_is_honest_when_the_directory_fails_or_the_place_is_unknown():
-    broken = ref.search_turn(context(slots={"referral_need": ["food"], "referral_place": "45402"}),
-                             FakeDirectory(broken=True))
+    broken = ref.search_turn(
+        context(slots={"referral_need": ["food"], "referral_place": "45402"}), FakeDirectory(broken=True)
+    )
     assert "can't search my local list" in said(broken) and broken.messages[0].mi == "information"
     assert said(broken).endswith("It's fine to leave it here too.")
     unknown = ref.search_turn(context(slots={"referral_need": ["food"], "referral_place": "00000"}), FakeDirectory())
@@ -142,13 +167,18 @@ def test_decline_turn():
 
 # ---------------------------------------------------------------- wording and words are data
 
+
 def test_every_referral_line_is_in_the_phrase_file_and_passes_the_lint():
     from tools import lint
 
     keys = [key for key in phrases.catalogue() if key.startswith("referral.")]
     assert len(keys) >= 40
-    problems = [p for key, text, mi in phrases.all_lines() if key.startswith("referral.")
-                for p in lint.check_text(text, mi, None, key)]
+    problems = [
+        p
+        for key, text, mi in phrases.all_lines()
+        if key.startswith("referral.")
+        for p in lint.check_text(text, mi, None, key)
+    ]
     assert problems == []
 
 
@@ -159,9 +189,14 @@ def _sentences_in(path: Path) -> List[str]:
     the sample service that `sample_texts()` renders for the lint.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip = {id(node.body[0].value) for node in ast.walk(tree)
-            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    skip = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) or (isinstance(node, ast.FunctionDef) and node.name == "sample_texts"):
             skip.update(id(inner) for inner in ast.walk(node))

@@ -1,4 +1,5 @@
 """action_reflect: change talk, sustain talk, ambivalence, neutral talk; questions only with room for them."""
+
 from actions import mi
 from actions.base import Context
 from actions.reflect import PRIORITY_CHANGE, ActionReflect, choose, reflect_turn
@@ -59,8 +60,9 @@ def test_an_invitation_after_enough_reflections():
 def test_importance_ruler_once_there_is_enough_change_talk():
     events = [bot_event("complex_reflection")]
     slots = {"change_themes": ["tired"], "ruler_asked": [], "summary_at": 3}
-    messages, set_slots = run(ACTION, make_tracker("i want to stop for my health", slots=slots, events=events,
-                                                   talk=CHANGE))
+    messages, set_slots = run(
+        ACTION, make_tracker("i want to stop for my health", slots=slots, events=events, talk=CHANGE)
+    )
     assert codes(messages) == ["complex_reflection", "closed_question"]
     assert "0 to 10" in messages[1]["text"] and "important" in messages[1]["text"]
     assert set_slots["ruler_pending"] == "importance"
@@ -69,8 +71,9 @@ def test_importance_ruler_once_there_is_enough_change_talk():
 
 def test_summary_after_three_new_change_themes():
     slots = {"change_themes": ["family", "money"], "who": "your kids", "summary_at": 0}
-    messages, set_slots = run(ACTION, make_tracker("my health is going downhill and i want to feel better",
-                                                   slots=slots, talk=CHANGE))
+    messages, set_slots = run(
+        ACTION, make_tracker("my health is going downhill and i want to feel better", slots=slots, talk=CHANGE)
+    )
     assert codes(messages) == ["complex_reflection", "summary", "open_question"]
     assert "your kids" in messages[1]["text"]
     assert set_slots["summary_at"] == 3.0
@@ -115,7 +118,9 @@ def test_polarity_uses_the_talk_type_and_the_words():
 def test_reflect_turn_never_sends_more_than_three_messages():
     for text in ["i want to quit for my kids and my health and money", "idk", "it helps", "i relapsed"]:
         for talk in (None, CHANGE, SUSTAIN, AMBIVALENT):
-            turn = reflect_turn(Context.plain(text, {"change_themes": ["a", "b", "c"]}, talk, ["complex_reflection"] * 5))
+            turn = reflect_turn(
+                Context.plain(text, {"change_themes": ["a", "b", "c"]}, talk, ["complex_reflection"] * 5)
+            )
             assert 1 <= len(turn.messages) <= ACTION.max_messages
 
 

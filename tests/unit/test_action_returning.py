@@ -1,4 +1,5 @@
 """Returning people: session start carries memory (within retention), the greeting recaps, start fresh clears."""
+
 import asyncio
 import time
 
@@ -12,13 +13,24 @@ from actions.session import ActionSessionStart
 from lantern.memory import carried_slots, expired
 from tests.unit.mi_helpers import codes, make_tracker, run
 
-MEMORY = {"change_themes": ["family", "less"], "who": "your kids", "steps_taken": ["naloxone"],
-          "memory_since": time.time() - 86400}
+MEMORY = {
+    "change_themes": ["family", "less"],
+    "who": "your kids",
+    "steps_taken": ["naloxone"],
+    "memory_since": time.time() - 86400,
+}
 
 
 def test_session_start_carries_memory_and_drops_turn_state():
-    slots = {**MEMORY, "ruler_pending": "importance", "pending_offer": "recovery_menu", "last_prompt": "invite",
-             "crisis_active": False, "paused": False, "session_started_metadata": {"x": 1}}
+    slots = {
+        **MEMORY,
+        "ruler_pending": "importance",
+        "pending_offer": "recovery_menu",
+        "last_prompt": "invite",
+        "crisis_active": False,
+        "paused": False,
+        "session_started_metadata": {"x": 1},
+    }
     carried = carried_slots(slots, time.time(), 90)
     assert carried["change_themes"] == ["family", "less"] and carried["memory_from_before"] is True
     assert "ruler_pending" not in carried and "pending_offer" not in carried and "last_prompt" not in carried

@@ -1,4 +1,5 @@
 """Rulers: number parsing (a pure function) and action_ruler_reply."""
+
 import pytest
 
 from actions.base import Context
@@ -9,12 +10,28 @@ from tests.unit.mi_helpers import codes, make_tracker, run
 ACTION = ActionRulerReply()
 
 
-@pytest.mark.parametrize("text,low,high", [
-    ("6", 6, None), ("like a 6", 6, None), ("6/10", 6, None), ("6 out of 10", 6, None), ("7 or 8", 7, 8),
-    ("between 5 and 6", 5, 6), ("ten", 10, None), ("sixish", 6, None), ("prob like a four", 4, None),
-    ("honestly zero", 0, None), ("10/10", 10, None), ("7.5", 7.5, None), ("a solid 9!!", 9, None),
-    ("umm 6?", 6, None), ("maybe 6 or 7 idk", 6, 7), ("0", 0, None), ("Eight", 8, None),
-])
+@pytest.mark.parametrize(
+    "text,low,high",
+    [
+        ("6", 6, None),
+        ("like a 6", 6, None),
+        ("6/10", 6, None),
+        ("6 out of 10", 6, None),
+        ("7 or 8", 7, 8),
+        ("between 5 and 6", 5, 6),
+        ("ten", 10, None),
+        ("sixish", 6, None),
+        ("prob like a four", 4, None),
+        ("honestly zero", 0, None),
+        ("10/10", 10, None),
+        ("7.5", 7.5, None),
+        ("a solid 9!!", 9, None),
+        ("umm 6?", 6, None),
+        ("maybe 6 or 7 idk", 6, 7),
+        ("0", 0, None),
+        ("Eight", 8, None),
+    ],
+)
 def test_numbers_in_digits_and_words(text, low, high):
     answer = parse_ruler(text)
     assert answer.status == "number"
@@ -57,8 +74,11 @@ def test_importance_reflects_the_number_and_asks_why_not_lower():
     assert codes(messages)[1] == "open_question"
     assert "6" in messages[0]["text"]
     assert "a 6 and not a 3" in messages[1]["text"]
-    assert {k: slots[k] for k in ("importance", "ruler_pending", "last_prompt")} == \
-        {"importance": 6.0, "ruler_pending": None, "last_prompt": "why_not_lower"}
+    assert {k: slots[k] for k in ("importance", "ruler_pending", "last_prompt")} == {
+        "importance": 6.0,
+        "ruler_pending": None,
+        "last_prompt": "why_not_lower",
+    }
     assert slots["memory_since"] > 0  # when Lantern first kept something (expires after the retention period)
 
 
@@ -85,7 +105,9 @@ def test_idk_gets_one_gentle_reask_then_the_numbers_are_dropped():
     assert codes(messages) == ["simple_reflection", "closed_question"] or codes(messages)[1] == "closed_question"
     assert "skip" in messages[1]["text"].lower()
     assert slots["ruler_pending"] == "importance:retry"
-    messages, slots = run(ACTION, make_tracker("still dunno", "give_number", slots={"ruler_pending": "importance:retry"}))
+    messages, slots = run(
+        ACTION, make_tracker("still dunno", "give_number", slots={"ruler_pending": "importance:retry"})
+    )
     assert codes(messages) == ["structure"] and slots["ruler_pending"] is None
 
 

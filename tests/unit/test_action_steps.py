@@ -1,4 +1,5 @@
 """action_affirm_step: specific affirmation, a reflection of what it shows; the step is kept."""
+
 import pytest
 
 from actions.cues import duration, steps
@@ -8,15 +9,26 @@ from tests.unit.mi_helpers import codes, make_tracker, run
 ACTION = ActionAffirmStep()
 
 
-@pytest.mark.parametrize("text,key", [
-    ("got narcan today", "naloxone"), ("i carry naloxone now", "naloxone"),
-    ("i didnt use alone last night", "not_alone"), ("had my friend watch me when i used", "not_alone"),
-    ("tested my stuff with fent strips", "testing"), ("i cut down to half a gram", "less"),
-    ("didnt use yesterday", "day_off"), ("i smoke it now instead of shooting", "safer_route"),
-    ("got new rigs from the exchange", "safer_route"), ("i called the clinic", "called_clinic"),
-    ("made an appointment for intake", "called_clinic"), ("started subs monday", "treatment"),
-    ("went to my first na meeting", "meeting"), ("30 days clean today", "days"), ("2 weeks sober", "days"),
-])
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("got narcan today", "naloxone"),
+        ("i carry naloxone now", "naloxone"),
+        ("i didnt use alone last night", "not_alone"),
+        ("had my friend watch me when i used", "not_alone"),
+        ("tested my stuff with fent strips", "testing"),
+        ("i cut down to half a gram", "less"),
+        ("didnt use yesterday", "day_off"),
+        ("i smoke it now instead of shooting", "safer_route"),
+        ("got new rigs from the exchange", "safer_route"),
+        ("i called the clinic", "called_clinic"),
+        ("made an appointment for intake", "called_clinic"),
+        ("started subs monday", "treatment"),
+        ("went to my first na meeting", "meeting"),
+        ("30 days clean today", "days"),
+        ("2 weeks sober", "days"),
+    ],
+)
 def test_steps_are_recognised(text, key):
     assert steps(text)[0] == key
 

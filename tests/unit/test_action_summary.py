@@ -1,10 +1,16 @@
 """action_summarize: change talk gathered from slots, in the bot's words, then the key question."""
+
 from actions.summary import ActionSummarize, join_phrases, summary_text
 from tests.unit.mi_helpers import codes, make_tracker, run
 
 ACTION = ActionSummarize()
-SLOTS = {"change_themes": ["family", "money", "tired"], "who": "your kids", "sustain_themes": ["withdrawal"],
-         "steps_taken": ["naloxone"], "importance": 7.0}
+SLOTS = {
+    "change_themes": ["family", "money", "tired"],
+    "who": "your kids",
+    "sustain_themes": ["withdrawal"],
+    "steps_taken": ["naloxone"],
+    "importance": 7.0,
+}
 
 
 def test_summary_gathers_change_talk_then_asks_what_next():
@@ -26,9 +32,13 @@ def test_nothing_gathered_yet_is_said_honestly():
 
 
 def test_summary_shrinks_to_fit_one_sms():
-    slots = {"change_themes": ["family", "money", "tired", "control", "legal", "health"],
-             "who": "the people you love the most in this world", "sustain_themes": ["social"],
-             "steps_taken": ["safer_route", "called_clinic"], "importance": 7.5}
+    slots = {
+        "change_themes": ["family", "money", "tired", "control", "legal", "health"],
+        "who": "the people you love the most in this world",
+        "sustain_themes": ["social"],
+        "steps_taken": ["safer_route", "called_clinic"],
+        "importance": 7.5,
+    }
     for _ in range(5):
         text = summary_text("Let me put together what you've said.", slots)
         assert text is not None and len(text) <= 320

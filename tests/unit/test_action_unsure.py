@@ -1,4 +1,5 @@
 """action_unsure: 'idk' reflected; during a ruler, one gentle re-ask."""
+
 from actions.unsure import ActionUnsure
 from tests.unit.mi_helpers import bot_event, codes, make_tracker, run
 

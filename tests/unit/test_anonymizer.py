@@ -1,4 +1,5 @@
 """The PII anonymizer: accuracy on the labelled set, no leaks, robustness, offline, pseudonyms."""
+
 from __future__ import annotations
 
 import os
@@ -79,7 +80,7 @@ def test_precision_per_type(scores):
 def test_look_alikes_are_left_alone(messages, predictions):
     """Doses, scale answers, times, ZIPs, drug names, crisis numbers: nothing redacted."""
     flagged = [
-        (m.text, [(p.type, m.text[p.start:p.end]) for p in pred])
+        (m.text, [(p.type, m.text[p.start : p.end]) for p in pred])
         for m, pred in zip(messages, predictions, strict=True)
         if not m.expected and pred
     ]
@@ -101,7 +102,7 @@ def test_placeholders_and_entity_spans(anonymizer):
     assert out.text == "my name is <PERSON>, call <PHONE> or <EMAIL>, dob <DATE_OF_BIRTH>"
     assert [e.type for e in out.entities] == ["PERSON", "PHONE", "EMAIL", "DATE_OF_BIRTH"]
     for ent in out.entities:
-        assert out.text[ent.start:ent.end] == f"<{ent.type}>"
+        assert out.text[ent.start : ent.end] == f"<{ent.type}>"
     assert out.counts() == {"PERSON": 1, "PHONE": 1, "EMAIL": 1, "DATE_OF_BIRTH": 1}
     assert not any(hasattr(e, "value") or hasattr(e, "text") for e in out.entities)
 
@@ -186,11 +187,13 @@ def test_overlapping_detections_of_one_type_are_merged():
 
     from lantern.records.anonymizer.engine import _resolve
 
-    kept = _resolve([
-        RecognizerResult("PERSON", 11, 22, 0.8),  # "Maria Lopez" from a cue
-        RecognizerResult("PERSON", 11, 31, 0.55),  # "Maria Lopez-Ferreira" from NER
-        RecognizerResult("PHONE", 40, 52, 0.7),
-    ])
+    kept = _resolve(
+        [
+            RecognizerResult("PERSON", 11, 22, 0.8),  # "Maria Lopez" from a cue
+            RecognizerResult("PERSON", 11, 31, 0.55),  # "Maria Lopez-Ferreira" from NER
+            RecognizerResult("PHONE", 40, 52, 0.7),
+        ]
+    )
     assert [(r.entity_type, r.start, r.end, r.score) for r in kept] == [("PERSON", 11, 31, 0.8), ("PHONE", 40, 52, 0.7)]
 
 
@@ -222,7 +225,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("value", BAD_INPUTS, ids=lambda v: f"{type(v).__name__}:{len(v) if hasattr(v, '__len__') else v}")
+@pytest.mark.parametrize(
+    "value", BAD_INPUTS, ids=lambda v: f"{type(v).__name__}:{len(v) if hasattr(v, '__len__') else v}"
+)
 def test_bad_input_never_raises(anonymizer, value):
     out = anonymizer.anonymize(value)
     assert isinstance(out, AnonymizedText) and isinstance(out.text, str)
@@ -246,7 +251,9 @@ def test_long_input_is_chunked_and_capped(anonymizer):
     assert len(out.text) < len(text)
     uncapped = Anonymizer(max_chars=None)
     uncapped._nlp_engine, uncapped._analyzer, uncapped._anonymizer = (
-        anonymizer._nlp_engine, anonymizer._analyzer, anonymizer._anonymizer
+        anonymizer._nlp_engine,
+        anonymizer._analyzer,
+        anonymizer._anonymizer,
     )
     full = uncapped.anonymize(text)
     assert full.text.count("<PHONE>") == 400 and "<TRUNCATED>" not in full.text

@@ -3,13 +3,13 @@
 Targets from the issue: recall 100% on crisis positives (level crisis, right
 family), false alarms (full script) on hard negatives at most 10%.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import math
 import random
 import re
-import statistics
 import time
 from pathlib import Path
 from typing import Dict, List
@@ -30,12 +30,16 @@ NEGATIVES = [m for m in MESSAGES if m["level"] == "none"]
 FALSE_ALARM_BUDGET = 0.10
 STORED = {c.stored for c in registry.CATEGORIES} | {None}
 
-KNOWN_NAMES = ({r.name for r in patterns.RULES} | {g.name for g in patterns.GUARDS}
-               | {"neg." + r.name for r in patterns.RULES}
-               | {"mod.uncertain", "mod.hypothetical", "mod.past", "mod.joking", "ctx.stimulant", "error.internal"})
+KNOWN_NAMES = (
+    {r.name for r in patterns.RULES}
+    | {g.name for g in patterns.GUARDS}
+    | {"neg." + r.name for r in patterns.RULES}
+    | {"mod.uncertain", "mod.hypothetical", "mod.past", "mod.joking", "ctx.stimulant", "error.internal"}
+)
 
 
 # ---- the test set itself -------------------------------------------------------------------
+
 
 def test_the_set_is_big_and_well_formed():
     assert len(MESSAGES) >= 220
@@ -53,6 +57,7 @@ def test_the_set_is_big_and_well_formed():
 
 
 # ---- the figures -----------------------------------------------------------------------------
+
 
 def test_recall_on_crisis_positives_is_total():
     missed = []
@@ -75,31 +80,56 @@ def test_false_alarms_on_hard_negatives_within_budget():
 
 def test_ambiguous_messages_are_never_ignored_and_mostly_check_in():
     levels = [detect(m["text"]).level for m in CHECK_INS]
-    silent = [m["text"] for m, lvl in zip(CHECK_INS, levels) if lvl == "none"]
+    silent = [m["text"] for m, lvl in zip(CHECK_INS, levels, strict=False) if lvl == "none"]
     assert not silent
     assert levels.count("check_in") / len(levels) >= 0.8
 
 
 # ---- the examples named in the issue -----------------------------------------------------
 
-@pytest.mark.parametrize("text, fam", [
-    ("my friend is turning blue", "overdose"), ("he fell out", "overdose"), ("she won't wake up", "overdose"),
-    ("not breathing", "overdose"), ("kms", "suicide"), ("gonna do a hot shot on purpose", "suicide"),
-    ("heart racing after a line of coke", "overdose"), ("overheating bad after molly", "overdose"),
-    ("chest pain after smoking meth", "overdose"), ("i want to unalive myself", "suicide"),
-    ("gonna end it all", "suicide"), ("i dont want to wake up", "suicide"), ("he has a gun", "danger"),
-    ("im being beaten", "danger"), ("someone is trying to hurt me", "danger"),
-])
+
+@pytest.mark.parametrize(
+    "text, fam",
+    [
+        ("my friend is turning blue", "overdose"),
+        ("he fell out", "overdose"),
+        ("she won't wake up", "overdose"),
+        ("not breathing", "overdose"),
+        ("kms", "suicide"),
+        ("gonna do a hot shot on purpose", "suicide"),
+        ("heart racing after a line of coke", "overdose"),
+        ("overheating bad after molly", "overdose"),
+        ("chest pain after smoking meth", "overdose"),
+        ("i want to unalive myself", "suicide"),
+        ("gonna end it all", "suicide"),
+        ("i dont want to wake up", "suicide"),
+        ("he has a gun", "danger"),
+        ("im being beaten", "danger"),
+        ("someone is trying to hurt me", "danger"),
+    ],
+)
 def test_issue_positives(text, fam):
     r = detect(text)
     assert (r.level, r.family) == ("crisis", fam), r
 
 
-@pytest.mark.parametrize("text", [
-    "this job is killing me", "dying to get out of here", "i overdosed on netflix", "i'd kill for a pizza",
-    "got my flu shot", "took a great shot of the lake", "he's breathing fine now", "i'm not suicidal",
-    "no one is overdosing", "my friend OD'd last year", "how does narcan work", "i use dope most days",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this job is killing me",
+        "dying to get out of here",
+        "i overdosed on netflix",
+        "i'd kill for a pizza",
+        "got my flu shot",
+        "took a great shot of the lake",
+        "he's breathing fine now",
+        "i'm not suicidal",
+        "no one is overdosing",
+        "my friend OD'd last year",
+        "how does narcan work",
+        "i use dope most days",
+    ],
+)
 def test_issue_negatives_do_not_get_the_full_script(text):
     assert detect(text).level != "crisis"
 
@@ -124,13 +154,25 @@ def test_figurative_and_negated_hits_are_reported_as_defused():
 
 # ---- normalisation: how people actually type ------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "HE IS NOT BREATHING", "hes not breathinggg", "he\u2019s not breathing", "he's not bre\u200bathing",
-    "\uff48\uff45\uff53 \uff4e\uff4f\uff54 \uff42\uff52\uff45\uff41\uff54\uff48\uff49\uff4e\uff47",  # full-width
-    "h\u0435s n\u043et br\u0435athing",  # Cyrillic look-alikes
-    "hes n0t br3athing", "he's not breathing!!!!!!", "h e s  n o t  b r e a t h i n g", "hes not breathin",
-    "he\tis\nnot\r\nbreathing", "he is not bre\u00adathing", "  he is   not    breathing  ",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HE IS NOT BREATHING",
+        "hes not breathinggg",
+        "he\u2019s not breathing",
+        "he's not bre\u200bathing",
+        "\uff48\uff45\uff53 \uff4e\uff4f\uff54 \uff42\uff52\uff45\uff41\uff54\uff48\uff49\uff4e\uff47",  # full-width
+        "h\u0435s n\u043et br\u0435athing",  # Cyrillic look-alikes
+        "hes n0t br3athing",
+        "he's not breathing!!!!!!",
+        "h e s  n o t  b r e a t h i n g",
+        "hes not breathin",
+        "he\tis\nnot\r\nbreathing",
+        "he is not bre\u00adathing",
+        "  he is   not    breathing  ",
+    ],
+)
 def test_spellings_of_not_breathing(text):
     assert detect(text).level == "crisis", normalize(text)
 
@@ -145,6 +187,7 @@ def test_normalize_shapes():
 
 
 # ---- the result type -----------------------------------------------------------------------
+
 
 def test_result_is_frozen_and_names_only():
     r = detect("my friend is not breathing")
@@ -165,11 +208,31 @@ def test_matched_holds_pattern_names_never_text():
 
 # ---- hostile input --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", [
-    "", " ", "|||", "\x00", "\x00\x01\x02\x1b[31m", "\ud800\udfff", "\ufeff" * 50, "\u202e" * 10, "🙂" * 1000,
-    "a" * 100_000, ("lorem ipsum " * 9000), None, b"\xff\xfe\x00garbage", bytearray(b"he is not breathing"),
-    12345, 3.5, ["not", "breathing"], object(), "\u0000he is not breathing",
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        " ",
+        "|||",
+        "\x00",
+        "\x00\x01\x02\x1b[31m",
+        "\ud800\udfff",
+        "\ufeff" * 50,
+        "\u202e" * 10,
+        "🙂" * 1000,
+        "a" * 100_000,
+        ("lorem ipsum " * 9000),
+        None,
+        b"\xff\xfe\x00garbage",
+        bytearray(b"he is not breathing"),
+        12345,
+        3.5,
+        ["not", "breathing"],
+        object(),
+        "\u0000he is not breathing",
+    ],
+)
 def test_any_input_gives_a_result_never_an_exception(value):
     r = detect(value)  # type: ignore[arg-type]
     assert isinstance(r, CrisisResult) and r.level in LEVELS
@@ -211,8 +274,10 @@ def test_model_cannot_lower_a_deterministic_crisis():
         assert out.level == "crisis" and out.category == "overdose"
 
 
-@pytest.mark.parametrize("conf, level", [(1.0, "crisis"), (0.995, "crisis"), (0.99, "check_in"), (0.6, "check_in"),
-                                         (0.59, "none"), (0.0, "none")])
+@pytest.mark.parametrize(
+    "conf, level",
+    [(1.0, "crisis"), (0.995, "crisis"), (0.99, "check_in"), (0.6, "check_in"), (0.59, "none"), (0.0, "none")],
+)
 def test_confident_model_intent_raises_the_level(conf, level):
     out = combine(_none("can you text me"), "crisis_overdose", conf)
     assert out.level == level

@@ -1,21 +1,34 @@
 """crisis_turn: what the crisis layer says, given what it read and where the conversation stands."""
+
 from dataclasses import replace
 
 import pytest
 
-from lantern.crisis.dialogue import (CHECK_AGAIN, CHECK_NO, MULTI_SUM, NO_EMERGENCY, SAFE, YES_UNKNOWN, CrisisContext,
-                                 crisis_turn, risks_since_reply)
+from lantern.crisis.dialogue import (
+    CHECK_AGAIN,
+    CHECK_NO,
+    MULTI_SUM,
+    NO_EMERGENCY,
+    SAFE,
+    YES_UNKNOWN,
+    CrisisContext,
+    crisis_turn,
+    risks_since_reply,
+)
 
-IN_OVERDOSE = CrisisContext(intent="share", crisis_active=True, crisis_type="overdose",
-                            last_bot_action="utter_crisis_good_samaritan", words=4)
+IN_OVERDOSE = CrisisContext(
+    intent="share", crisis_active=True, crisis_type="overdose", last_bot_action="utter_crisis_good_samaritan", words=4
+)
 
 
 def test_a_crisis_reading_gets_its_script_and_starts_crisis_mode():
     turn = crisis_turn(CrisisContext(intent="crisis_overdose", level="crisis", category="overdose"))
     assert turn.actions == ("utter_crisis_overdose_call", "utter_crisis_overdose_steps", "utter_crisis_good_samaritan")
     assert dict(turn.events) == {"crisis_active": True, "crisis_type": "overdose"}
-    assert "utter_crisis_good_samaritan" not in crisis_turn(
-        CrisisContext(intent="crisis_overdose", good_samaritan=False)).actions
+    assert (
+        "utter_crisis_good_samaritan"
+        not in crisis_turn(CrisisContext(intent="crisis_overdose", good_samaritan=False)).actions
+    )
 
 
 def test_a_form_is_ended_before_listening():
@@ -28,12 +41,15 @@ def test_nothing_to_say_outside_a_crisis():
     assert crisis_turn(CrisisContext(intent="share", risk=0.2)) is None
 
 
-@pytest.mark.parametrize("update,reply", [
-    ("called", "utter_crisis_called_overdose"),
-    ("help_here", "utter_crisis_help_here_overdose"),
-    ("improving", "utter_crisis_improving_overdose"),
-    ("worse", "utter_crisis_worse_overdose"),
-])
+@pytest.mark.parametrize(
+    "update,reply",
+    [
+        ("called", "utter_crisis_called_overdose"),
+        ("help_here", "utter_crisis_help_here_overdose"),
+        ("improving", "utter_crisis_improving_overdose"),
+        ("worse", "utter_crisis_worse_overdose"),
+    ],
+)
 def test_crisis_mode_answers_what_the_update_says(update, reply):
     turn = crisis_turn(replace(IN_OVERDOSE, update=update, update_confidence=0.8))
     assert turn.actions == (reply,)
@@ -41,27 +57,39 @@ def test_crisis_mode_answers_what_the_update_says(update, reply):
 
 
 def test_a_question_in_an_emergency_gets_the_step_it_asks_for():
-    turn = crisis_turn(replace(IN_OVERDOSE, update="question", update_confidence=0.7, question="naloxone_more",
-                               question_confidence=0.6))
+    turn = crisis_turn(
+        replace(
+            IN_OVERDOSE, update="question", update_confidence=0.7, question="naloxone_more", question_confidence=0.6
+        )
+    )
     assert turn.actions == ("utter_crisis_answer_naloxone_more",)
-    unsure = crisis_turn(replace(IN_OVERDOSE, update="question", update_confidence=0.7, question="seizure",
-                                 question_confidence=0.1))
+    unsure = crisis_turn(
+        replace(IN_OVERDOSE, update="question", update_confidence=0.7, question="seizure", question_confidence=0.1)
+    )
     assert unsure.actions == ("utter_crisis_worse_overdose",)
 
 
 def test_no_emergency_ends_crisis_mode():
     bare = crisis_turn(replace(IN_OVERDOSE, intent="deny", update="no_emergency", update_confidence=0.9, words=3))
     assert bare.actions == (NO_EMERGENCY,) and dict(bare.events) == {"crisis_active": False}
-    with_question = crisis_turn(replace(IN_OVERDOSE, intent="ask_info", update="no_emergency", update_confidence=0.9,
-                                        words=14))
+    with_question = crisis_turn(
+        replace(IN_OVERDOSE, intent="ask_info", update="no_emergency", update_confidence=0.9, words=14)
+    )
     assert with_question.handoff and dict(with_question.events) == {"crisis_active": False}
 
 
 def test_everyday_messages_do_not_lock_the_conversation_in_crisis_mode():
     first = crisis_turn(replace(IN_OVERDOSE, intent="referral_request", update="other", update_confidence=0.9))
     assert first.actions == ("utter_crisis_still_here_overdose",)
-    second = crisis_turn(replace(IN_OVERDOSE, intent="referral_request", update="other", update_confidence=0.9,
-                                 last_bot_action="utter_crisis_still_here_overdose"))
+    second = crisis_turn(
+        replace(
+            IN_OVERDOSE,
+            intent="referral_request",
+            update="other",
+            update_confidence=0.9,
+            last_bot_action="utter_crisis_still_here_overdose",
+        )
+    )
     assert second.handoff and dict(second.events) == {"crisis_active": False}
 
 
@@ -91,8 +119,9 @@ CHECKED = CrisisContext(intent="share", last_bot_action="utter_crisis_check_suic
 def test_yes_to_a_check_in_gets_the_script_of_its_kind():
     turn = crisis_turn(replace(CHECKED, answer="yes", answer_confidence=0.8))
     assert turn.actions[0] == "utter_crisis_suicide_call"
-    unknown = crisis_turn(replace(CHECKED, check_in_kind=None, last_bot_action="utter_crisis_check",
-                                  answer="yes", answer_confidence=0.8))
+    unknown = crisis_turn(
+        replace(CHECKED, check_in_kind=None, last_bot_action="utter_crisis_check", answer="yes", answer_confidence=0.8)
+    )
     assert unknown.actions == (YES_UNKNOWN,) and dict(unknown.events) == {"crisis_active": True}
 
 
@@ -136,9 +165,21 @@ def test_help_arriving_is_not_the_end_of_the_emergency():
 
 
 def test_a_safety_question_that_says_there_is_no_emergency_is_answered_and_ends_crisis_mode():
-    turn = crisis_turn(replace(IN_OVERDOSE, intent="crisis_check", level="check_in", update="no_emergency",
-                               update_confidence=0.6, question="no_naloxone", question_confidence=0.6, asks=True,
-                               general_question="use_safer", general_question_confidence=0.9, words=18))
+    turn = crisis_turn(
+        replace(
+            IN_OVERDOSE,
+            intent="crisis_check",
+            level="check_in",
+            update="no_emergency",
+            update_confidence=0.6,
+            question="no_naloxone",
+            question_confidence=0.6,
+            asks=True,
+            general_question="use_safer",
+            general_question_confidence=0.9,
+            words=18,
+        )
+    )
     assert turn.actions == ("utter_crisis_answer_use_safer",) and dict(turn.events) == {"crisis_active": False}
 
 
@@ -151,8 +192,19 @@ def test_a_no_after_a_check_in_wins_over_a_weak_sign_in_it():
 
 def test_a_message_with_its_own_sign_never_ends_crisis_mode():
     """Blind conversation: "i just dont wanna be here" in crisis mode was read as 'no emergency'."""
-    misread = crisis_turn(replace(IN_OVERDOSE, crisis_type="suicide", update="no_emergency", update_confidence=0.8,
-                                  level="crisis", category="suicide", risk=0.8, signal_category="suicide", words=5))
+    misread = crisis_turn(
+        replace(
+            IN_OVERDOSE,
+            crisis_type="suicide",
+            update="no_emergency",
+            update_confidence=0.8,
+            level="crisis",
+            category="suicide",
+            risk=0.8,
+            signal_category="suicide",
+            words=5,
+        )
+    )
     assert misread.actions == ("utter_crisis_worse_suicide",)
     assert dict(misread.events)["crisis_active"] is True
 

@@ -1,4 +1,5 @@
 """Crisis replies: emergency step first, accurate steps, SMS-sized, calm plain words, payload on every message."""
+
 from __future__ import annotations
 
 import re
@@ -12,21 +13,30 @@ from lantern.crisis import messages as M
 from lantern.crisis import registry
 from lantern.crisis import script as S
 from lantern.crisis.detector import detect
-from lantern.crisis.resources import NAME_MAX, GOOD_SAMARITAN_MAX, PROJECT_ROOT, Locale, parse_locale, validate_all
+from lantern.crisis.resources import GOOD_SAMARITAN_MAX, NAME_MAX, PROJECT_ROOT, Locale, parse_locale, validate_all
 
 # A legal locale with every field as long as the validator allows: replies must still fit.
-WORST = parse_locale({
-    "locale": "xx-LONG", "country": "Longland",
-    "emergency": {"number": "+1 (800) 555-0100 99"},
-    "crisis_line": {"name": "N" * NAME_MAX, "number": "+1 (800) 555-0199 88", "call": True, "text": True},
-    "helplines": {k: {"name": "H" * NAME_MAX, "number": "+1 (800) 555-0123 45"} for k in ("a", "b", "c", "d", "e")},
-    "good_samaritan": {"applies": True, "text": ("Good Samaritan law text " * 10)[:GOOD_SAMARITAN_MAX]},
-}, "worst-case")
-NO_GS = parse_locale({
-    "locale": "xx-NOGS", "country": "X", "emergency": {"number": "112"},
-    "crisis_line": {"name": "Line", "number": "116 123", "call": True, "text": False},
-    "good_samaritan": {"applies": False},
-}, "no-gs")
+WORST = parse_locale(
+    {
+        "locale": "xx-LONG",
+        "country": "Longland",
+        "emergency": {"number": "+1 (800) 555-0100 99"},
+        "crisis_line": {"name": "N" * NAME_MAX, "number": "+1 (800) 555-0199 88", "call": True, "text": True},
+        "helplines": {k: {"name": "H" * NAME_MAX, "number": "+1 (800) 555-0123 45"} for k in ("a", "b", "c", "d", "e")},
+        "good_samaritan": {"applies": True, "text": ("Good Samaritan law text " * 10)[:GOOD_SAMARITAN_MAX]},
+    },
+    "worst-case",
+)
+NO_GS = parse_locale(
+    {
+        "locale": "xx-NOGS",
+        "country": "X",
+        "emergency": {"number": "112"},
+        "crisis_line": {"name": "Line", "number": "116 123", "call": True, "text": False},
+        "good_samaritan": {"applies": False},
+    },
+    "no-gs",
+)
 LOCALES: List[Locale] = list(validate_all().values()) + [WORST, NO_GS]
 
 BUILDERS: Dict[str, Callable[[Locale], List[dict]]] = {
@@ -98,17 +108,33 @@ def test_first_message_leads_with_the_emergency_step(loc):
 @pytest.mark.parametrize("loc", LOCALES, ids=[loc.name for loc in LOCALES])
 def test_overdose_steps_are_complete_and_in_order(loc):
     text = " ".join(m["text"] for m in S.first_reply("overdose", loc))
-    steps = [f"Call {loc.emergency_number}", "naloxone (Narcan)", "one nostril", "rescue breaths", "1 every 5 seconds",
-             "onto their side", "Stay with them", "2 to 3 minutes", "second dose"]
+    steps = [
+        f"Call {loc.emergency_number}",
+        "naloxone (Narcan)",
+        "one nostril",
+        "rescue breaths",
+        "1 every 5 seconds",
+        "onto their side",
+        "Stay with them",
+        "2 to 3 minutes",
+        "second dose",
+    ]
     positions = [text.find(s) for s in steps]
-    assert -1 not in positions, dict(zip(steps, positions))
+    assert -1 not in positions, dict(zip(steps, positions, strict=False))
     assert positions == sorted(positions)
 
 
 @pytest.mark.parametrize("loc", LOCALES, ids=[loc.name for loc in LOCALES])
 def test_stimulant_steps(loc):
     text = " ".join(m["text"] for m in S.first_reply("stimulant", loc)).lower()
-    for step in (f"call {loc.emergency_number} now", "cool", "damp cloths", "calmly", "don't hold them down", "naloxone"):
+    for step in (
+        f"call {loc.emergency_number} now",
+        "cool",
+        "damp cloths",
+        "calmly",
+        "don't hold them down",
+        "naloxone",
+    ):
         assert step in text, step
 
 
@@ -122,17 +148,22 @@ def test_good_samaritan_note_only_where_it_applies():
     us = LOCALES[[loc.name for loc in LOCALES].index("en-US")]
     assert us.good_samaritan in " ".join(m["text"] for m in S.first_reply("overdose", us))
     assert us.good_samaritan in " ".join(m["text"] for m in S.first_reply("stimulant", us))
-    assert "Samaritan" not in " ".join(m["text"] for m in S.first_reply("overdose", NO_GS) + S.first_reply("stimulant", NO_GS))
+    assert "Samaritan" not in " ".join(
+        m["text"] for m in S.first_reply("overdose", NO_GS) + S.first_reply("stimulant", NO_GS)
+    )
     assert "Samaritan" not in " ".join(m["text"] for m in S.first_reply("suicide", us) + S.first_reply("danger", us))
 
 
-@pytest.mark.parametrize("text, crisis", [
-    ("my friend is not breathing", "overdose"),
-    ("chest pain after smoking meth", "overdose"),
-    ("i want to kill myself", "suicide"),
-    ("he has a gun", "danger"),
-    ("i feel like giving up", "check"),
-])
+@pytest.mark.parametrize(
+    "text, crisis",
+    [
+        ("my friend is not breathing", "overdose"),
+        ("chest pain after smoking meth", "overdose"),
+        ("i want to kill myself", "suicide"),
+        ("he has a gun", "danger"),
+        ("i feel like giving up", "check"),
+    ],
+)
 def test_replies_for_detector_results(text, crisis):
     loc = LOCALES[0]
     msgs = M.replies_for(detect(text), loc)
@@ -147,9 +178,11 @@ def test_no_reply_when_no_crisis():
 
 
 def test_fallback_needs_nothing_but_the_locale_file():
-    code = ("import sys; from lantern.crisis import messages, detect, load_locale; "
-            "msgs = messages.replies_for(detect('he is not breathing'), load_locale('en-US')); "
-            "heavy = [m for m in ('rasa', 'rasa_sdk', 'sqlalchemy', 'spacy', 'presidio_analyzer') if m in sys.modules]; "
-            "assert msgs and not heavy, heavy")
+    code = (
+        "import sys; from lantern.crisis import messages, detect, load_locale; "
+        "msgs = messages.replies_for(detect('he is not breathing'), load_locale('en-US')); "
+        "heavy = [m for m in ('rasa', 'rasa_sdk', 'sqlalchemy', 'spacy', 'presidio_analyzer') if m in sys.modules]; "
+        "assert msgs and not heavy, heavy"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

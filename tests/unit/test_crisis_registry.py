@@ -6,6 +6,7 @@ intent, every response of its script, check-in and crisis mode, the slot mapping
 or `utter_crisis_*` response the registry and the dialogue do not know. `domain_problems` lists what is wrong,
 and the tests below plant each kind of problem to show it is seen.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,9 +28,20 @@ from rasa_plugins.nlu.crisis_signal import QUESTION_LABELS, SIGNAL_LABELS
 Domain = Dict[str, Any]
 _FIELD = re.compile(r"\{(\w+)\}")
 # The crisis responses that belong to no category: the dialogue's own, and one answer per emergency question.
-SHARED = frozenset({dialogue.CHECK_IN[None], dialogue.CHECK_AGAIN, dialogue.CHECK_NO, dialogue.YES_UNKNOWN,
-                    dialogue.SAFE, dialogue.GOODBYE, dialogue.NO_EMERGENCY, registry.STILL_HERE,
-                    registry.GOOD_SAMARITAN, *(f"utter_crisis_answer_{q}" for q in QUESTION_LABELS)})
+SHARED = frozenset(
+    {
+        dialogue.CHECK_IN[None],
+        dialogue.CHECK_AGAIN,
+        dialogue.CHECK_NO,
+        dialogue.YES_UNKNOWN,
+        dialogue.SAFE,
+        dialogue.GOODBYE,
+        dialogue.NO_EMERGENCY,
+        registry.STILL_HERE,
+        registry.GOOD_SAMARITAN,
+        *(f"utter_crisis_answer_{q}" for q in QUESTION_LABELS),
+    }
+)
 
 
 def load_domain(folder: Path = PROJECT_ROOT / "domain") -> Domain:
@@ -48,8 +60,12 @@ DOMAIN = load_domain()
 
 
 def _fields(variants: List[Dict[str, Any]]) -> Set[str]:
-    return {f for v in variants for value in (v.get("text"), *(v.get("custom") or {}).values())
-            for f in _FIELD.findall(str(value or ""))}
+    return {
+        f
+        for v in variants
+        for value in (v.get("text"), *(v.get("custom") or {}).values())
+        for f in _FIELD.findall(str(value or ""))
+    }
 
 
 def _from_intent(slot: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -73,22 +89,32 @@ def domain_problems(domain: Domain, categories: Sequence[registry.Category] = re
             for variant in responses.get(action) or []:
                 custom = variant.get("custom") or {}
                 if custom.get("crisis") != c.marker or custom.get("emergency_number") != f"{{{c.dials}}}":
-                    problems.append(f"{c.name}: {action} must carry custom {{crisis: {c.marker}, "
-                                    f"emergency_number: \"{{{c.dials}}}\"}}, has {custom}")
+                    problems.append(
+                        f"{c.name}: {action} must carry custom {{crisis: {c.marker}, "
+                        f'emergency_number: "{{{c.dials}}}"}}, has {custom}'
+                    )
         for variant in responses.get(c.check_in) or []:
             if (variant.get("custom") or {}).get("crisis") != registry.CHECK_MARKER:
                 problems.append(f"{c.name}: its check-in {c.check_in} must carry the marker {registry.CHECK_MARKER}")
         used = _fields([v for r in c.responses for v in responses.get(r) or []])
         if used != set(c.locale_fields):
-            problems.append(f"{c.name}: its responses use the locale fields {sorted(used)}, the registry says "
-                            f"{sorted(c.locale_fields)}")
+            problems.append(
+                f"{c.name}: its responses use the locale fields {sorted(used)}, the registry says "
+                f"{sorted(c.locale_fields)}"
+            )
     known_intents = {c.intent for c in categories} | {registry.CHECK_INTENT, registry.SAFE_INTENT}
-    problems += [f"intent {i} is a crisis intent the registry does not know" for i in sorted(intents)
-                 if i.startswith("crisis_") and i not in known_intents]
+    problems += [
+        f"intent {i} is a crisis intent the registry does not know"
+        for i in sorted(intents)
+        if i.startswith("crisis_") and i not in known_intents
+    ]
     problems += [f"intent {i} is missing from the domain" for i in sorted(known_intents - intents)]
     known_responses = {r for c in categories for r in c.responses} | SHARED
-    problems += [f"response {r} is a crisis response the registry and the dialogue do not know"
-                 for r in sorted(responses) if r.startswith("utter_crisis") and r not in known_responses]
+    problems += [
+        f"response {r} is a crisis response the registry and the dialogue do not know"
+        for r in sorted(responses)
+        if r.startswith("utter_crisis") and r not in known_responses
+    ]
     problems += [f"response {r} is missing from the domain" for r in sorted(SHARED - set(responses))]
     # Slots: the intent sets crisis_active and crisis_type as the policy does (registry Category.slots).
     crisis_type = slots.get("crisis_type") or {}
@@ -99,8 +125,10 @@ def domain_problems(domain: Domain, categories: Sequence[registry.Category] = re
         problems.append(f"slot crisis_type: its from_intent mappings {by_intent} are not the registry's")
     active = {i for m in _from_intent(slots.get("crisis_active") or {}) if m.get("value") is True for i in _intents(m)}
     if active != {c.intent for c in categories}:
-        problems.append(f"slot crisis_active: set true by {sorted(active)}, the registry's intents are "
-                        f"{sorted(c.intent for c in categories)}")
+        problems.append(
+            f"slot crisis_active: set true by {sorted(active)}, the registry's intents are "
+            f"{sorted(c.intent for c in categories)}"
+        )
     for field in registry.LOCALE_FIELDS:
         slot = slots.get(field) or {}
         if field not in domain["entities"] or {"type": "from_entity", "entity": field} not in slot.get("mappings", []):
@@ -117,14 +145,18 @@ def domain_problems(domain: Domain, categories: Sequence[registry.Category] = re
 
 # ---- the project as it is ---------------------------------------------------------------------------------
 
+
 def test_the_domain_agrees_with_the_registry():
     assert domain_problems(DOMAIN) == []
 
 
 def test_the_rules_play_each_script_and_the_training_data_has_each_intent():
     rules = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "crisis.yml").read_text(encoding="utf-8"))["rules"]
-    scripts = {rule["steps"][0]["intent"]: [s["action"] for s in rule["steps"][1:]]
-               for rule in rules if "intent" in rule["steps"][0] and not rule.get("condition")}
+    scripts = {
+        rule["steps"][0]["intent"]: [s["action"] for s in rule["steps"][1:]]
+        for rule in rules
+        if "intent" in rule["steps"][0] and not rule.get("condition")
+    }
     nlu = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "crisis.yml").read_text(encoding="utf-8"))["nlu"]
     examples = {item["intent"] for item in nlu if item.get("examples")}
     for c in registry.CATEGORIES:
@@ -161,21 +193,31 @@ def test_everything_else_derives_from_the_registry():
 
 # ---- one internal name, the stored values unchanged ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("category", registry.CATEGORIES, ids=lambda c: c.name)
 def test_a_reading_is_stored_as_before_and_read_back_by_name(category):
     result = CrisisResult(category.name, "crisis", 0.9, ("test",))
     assert result.stored_category == category.stored and result.family == category.marker
     assert registry.find(category.stored) is category and registry.find(category.name) is category
     # the degraded path answers a reading read back from a parse (stored value) as it answers the name
-    assert replies_for(CrisisResult(category.stored, "crisis", 0.9, ()), validate_all()["en-US"]) == \
-        replies_for(result, validate_all()["en-US"])
+    assert replies_for(CrisisResult(category.stored, "crisis", 0.9, ()), validate_all()["en-US"]) == replies_for(
+        result, validate_all()["en-US"]
+    )
 
 
 def test_the_stored_values_are_what_transcripts_and_sms_flags_always_had():
     assert {c.name: c.stored for c in registry.CATEGORIES} == {
-        "overdose": "overdose", "stimulant": "overdose_stimulant", "suicide": "suicide", "danger": "danger"}
+        "overdose": "overdose",
+        "stimulant": "overdose_stimulant",
+        "suicide": "suicide",
+        "danger": "danger",
+    }
     assert {c.name: c.marker for c in registry.CATEGORIES} == {
-        "overdose": "overdose", "stimulant": "overdose", "suicide": "suicide", "danger": "danger"}
+        "overdose": "overdose",
+        "stimulant": "overdose",
+        "suicide": "suicide",
+        "danger": "danger",
+    }
     reading = nlu_crisis.crisis_decision("chest pain after smoking meth", None)
     assert (reading["category"], reading["intent"]) == ("overdose_stimulant", "crisis_stimulant")
     assert detect("chest pain after smoking meth").category == "stimulant"
@@ -188,10 +230,14 @@ def test_the_policy_reads_a_stored_category_by_its_name():
 
     from rasa_plugins.policies.crisis import context_from_tracker
 
-    parse = {"intent": {"name": "crisis_check", "confidence": 1.0}, "entities": [],
-             "crisis": {"level": "check_in", "category": "overdose_stimulant", "confidence": 0.5}}
-    tracker = DialogueStateTracker.from_events("t", [ActionExecuted("action_listen"),
-                                                     UserUttered("my heart is racing", parse["intent"], [], parse)])
+    parse = {
+        "intent": {"name": "crisis_check", "confidence": 1.0},
+        "entities": [],
+        "crisis": {"level": "check_in", "category": "overdose_stimulant", "confidence": 0.5},
+    }
+    tracker = DialogueStateTracker.from_events(
+        "t", [ActionExecuted("action_listen"), UserUttered("my heart is racing", parse["intent"], [], parse)]
+    )
     ctx = context_from_tracker(tracker)
     assert ctx is not None and ctx.category == "stimulant"
     assert dialogue.crisis_turn(ctx).actions == (registry.STIMULANT.check_in,)
@@ -199,47 +245,80 @@ def test_the_policy_reads_a_stored_category_by_its_name():
 
 # ---- the check sees each planted problem ------------------------------------------------------------------
 
+
 def _planted(change) -> List[str]:
     domain = copy.deepcopy(DOMAIN)
     change(domain)
     return domain_problems(domain)
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda d: d["responses"].pop("utter_crisis_stimulant_steps"), "response utter_crisis_stimulant_steps is not"),
-    (lambda d: d["responses"].pop("utter_crisis_worse_danger"), "response utter_crisis_worse_danger is not"),
-    (lambda d: d["responses"].pop("utter_crisis_check_suicide"), "response utter_crisis_check_suicide is not"),
-    (lambda d: d["intents"].remove("crisis_stimulant"), "intent crisis_stimulant is not in the domain"),
-    (lambda d: d["intents"].append("crisis_fire"), "intent crisis_fire is a crisis intent the registry does not"),
-    (lambda d: d["responses"].update(utter_crisis_fire_call=[{"text": "Call."}]),
-     "response utter_crisis_fire_call is a crisis response the registry"),
-    (lambda d: d["responses"]["utter_crisis_stimulant_call"][0]["custom"].update(crisis="stimulant"),
-     "utter_crisis_stimulant_call must carry custom {crisis: overdose"),
-    (lambda d: d["responses"]["utter_crisis_called_suicide"][0]["custom"].update(emergency_number="{emergency_number}"),
-     "utter_crisis_called_suicide must carry"),
-    (lambda d: d["responses"]["utter_crisis_check_danger"][0]["custom"].update(crisis="danger"),
-     "its check-in utter_crisis_check_danger must carry the marker check"),
-    (lambda d: d["responses"]["utter_crisis_danger_call"][0].update(text="Call {crisis_line}."),
-     "danger: its responses use the locale fields"),
-    (lambda d: d["slots"]["crisis_type"]["values"].remove("stimulant"), "slot crisis_type: values"),
-    (lambda d: d["slots"]["crisis_type"]["mappings"].pop(1), "slot crisis_type: its from_intent mappings"),
-    (lambda d: d["slots"]["crisis_active"]["mappings"][0]["intent"].remove("crisis_danger"), "slot crisis_active"),
-    (lambda d: d["slots"]["referral_place"]["mappings"][1]["not_intent"].remove("crisis_check"),
-     "slot referral_place: not_intent"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda d: d["responses"].pop("utter_crisis_stimulant_steps"), "response utter_crisis_stimulant_steps is not"),
+        (lambda d: d["responses"].pop("utter_crisis_worse_danger"), "response utter_crisis_worse_danger is not"),
+        (lambda d: d["responses"].pop("utter_crisis_check_suicide"), "response utter_crisis_check_suicide is not"),
+        (lambda d: d["intents"].remove("crisis_stimulant"), "intent crisis_stimulant is not in the domain"),
+        (lambda d: d["intents"].append("crisis_fire"), "intent crisis_fire is a crisis intent the registry does not"),
+        (
+            lambda d: d["responses"].update(utter_crisis_fire_call=[{"text": "Call."}]),
+            "response utter_crisis_fire_call is a crisis response the registry",
+        ),
+        (
+            lambda d: d["responses"]["utter_crisis_stimulant_call"][0]["custom"].update(crisis="stimulant"),
+            "utter_crisis_stimulant_call must carry custom {crisis: overdose",
+        ),
+        (
+            lambda d: d["responses"]["utter_crisis_called_suicide"][0]["custom"].update(
+                emergency_number="{emergency_number}"
+            ),
+            "utter_crisis_called_suicide must carry",
+        ),
+        (
+            lambda d: d["responses"]["utter_crisis_check_danger"][0]["custom"].update(crisis="danger"),
+            "its check-in utter_crisis_check_danger must carry the marker check",
+        ),
+        (
+            lambda d: d["responses"]["utter_crisis_danger_call"][0].update(text="Call {crisis_line}."),
+            "danger: its responses use the locale fields",
+        ),
+        (lambda d: d["slots"]["crisis_type"]["values"].remove("stimulant"), "slot crisis_type: values"),
+        (lambda d: d["slots"]["crisis_type"]["mappings"].pop(1), "slot crisis_type: its from_intent mappings"),
+        (lambda d: d["slots"]["crisis_active"]["mappings"][0]["intent"].remove("crisis_danger"), "slot crisis_active"),
+        (
+            lambda d: d["slots"]["referral_place"]["mappings"][1]["not_intent"].remove("crisis_check"),
+            "slot referral_place: not_intent",
+        ),
+    ],
+)
 def test_a_planted_domain_problem_is_seen(change, expected):
     found = _planted(change)
     assert any(expected in p for p in found), found
 
 
 def test_a_category_the_domain_does_not_have_yet_is_seen():
-    fire = registry.Category(name="fire", intent="crisis_fire", stored="fire", marker="fire", dials="emergency_number",
-                             script=("utter_crisis_fire_call",), asks_if_safe=(), check_in="utter_crisis_check_fire",
-                             locale_fields=("emergency_number",), priority=9)
+    fire = registry.Category(
+        name="fire",
+        intent="crisis_fire",
+        stored="fire",
+        marker="fire",
+        dials="emergency_number",
+        script=("utter_crisis_fire_call",),
+        asks_if_safe=(),
+        check_in="utter_crisis_check_fire",
+        locale_fields=("emergency_number",),
+        priority=9,
+    )
     found = domain_problems(DOMAIN, (*registry.CATEGORIES, fire))
-    for expected in ("fire: intent crisis_fire is not in the domain", "response utter_crisis_fire_call is not",
-                     "response utter_crisis_worse_fire is not", "response utter_crisis_still_here_fire is not",
-                     "slot crisis_type: values", "slot crisis_active", "slot referral_place: not_intent"):
+    for expected in (
+        "fire: intent crisis_fire is not in the domain",
+        "response utter_crisis_fire_call is not",
+        "response utter_crisis_worse_fire is not",
+        "response utter_crisis_still_here_fire is not",
+        "slot crisis_type: values",
+        "slot crisis_active",
+        "slot referral_place: not_intent",
+    ):
         assert any(expected in p for p in found), (expected, found)
 
 
@@ -267,6 +346,7 @@ def _locale_numbers() -> Set[str]:
     """Every phone number a locale file gives (the crisis script must take them from there)."""
     numbers: Set[str] = set()
     for path in (Path(__file__).resolve().parents[2] / "config" / "locales").glob("*.yml"):
+
         def walk(node: Any) -> None:
             if isinstance(node, dict):
                 for key, value in node.items():
@@ -276,6 +356,7 @@ def _locale_numbers() -> Set[str]:
             elif isinstance(node, list):
                 for value in node:
                     walk(value)
+
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return {n for n in numbers if re.fullmatch(r"[0-9 ()+-]{3,}", n)}
 
@@ -285,6 +366,11 @@ def test_crisis_responses_name_no_number_literally() -> None:
     domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain" / "crisis.yml").read_text(encoding="utf-8"))
     numbers = _locale_numbers()
     assert "911" in numbers and "988" in numbers
-    literal = [(name, number) for name, variants in domain["responses"].items() for v in variants
-               for number in numbers if re.search(rf"(?<![\d{{]){re.escape(number)}(?![\d}}])", v.get("text", ""))]
+    literal = [
+        (name, number)
+        for name, variants in domain["responses"].items()
+        for v in variants
+        for number in numbers
+        if re.search(rf"(?<![\d{{]){re.escape(number)}(?![\d}}])", v.get("text", ""))
+    ]
     assert literal == []

@@ -1,4 +1,5 @@
 """Locale files for crisis resources: the shipped ones are right, bad ones fail loudly with file and field."""
+
 from __future__ import annotations
 
 import copy
@@ -84,32 +85,35 @@ def _mutate(path: str, value: Any) -> Dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("path, value, field", [
-    ("emergency", KeyError, "emergency"),
-    ("emergency.number", KeyError, "emergency.number"),
-    ("emergency.number", "call the cops", "emergency.number"),
-    ("emergency.number", "12", "emergency.number"),
-    ("emergency.number", "1234567890123456789", "emergency.number"),
-    ("emergency.number", True, "emergency.number"),
-    ("emergency.number", "911; rm -rf /", "emergency.number"),
-    ("crisis_line.number", "", "crisis_line.number"),
-    ("crisis_line.name", KeyError, "crisis_line.name"),
-    ("crisis_line.call", "yes", "crisis_line.call"),
-    ("crisis_line.text", KeyError, "crisis_line.text"),
-    ("crisis_line.call", False, "crisis_line"),
-    ("helplines.never_use_alone.number", "ask at the desk", "helplines.never_use_alone.number"),
-    ("helplines.never_use_alone.name", 5, "helplines.never_use_alone.name"),
-    ("helplines.never_use_alone.url", "http://x", "helplines.never_use_alone.url"),
-    ("helplines.never_use_alone", "1-800-484-3731", "helplines.never_use_alone"),
-    ("helplines", ["a", "b"], "helplines"),
-    ("good_samaritan.applies", "sometimes", "good_samaritan.applies"),
-    ("good_samaritan.applies", True, "good_samaritan.text"),
-    ("good_samaritan", KeyError, "good_samaritan"),
-    ("locale", "xx-OTHER", "locale"),
-    ("locale", "../../etc", "locale"),
-    ("country", None, "country"),
-    ("extra_section", {"a": 1}, "extra_section"),
-])
+@pytest.mark.parametrize(
+    "path, value, field",
+    [
+        ("emergency", KeyError, "emergency"),
+        ("emergency.number", KeyError, "emergency.number"),
+        ("emergency.number", "call the cops", "emergency.number"),
+        ("emergency.number", "12", "emergency.number"),
+        ("emergency.number", "1234567890123456789", "emergency.number"),
+        ("emergency.number", True, "emergency.number"),
+        ("emergency.number", "911; rm -rf /", "emergency.number"),
+        ("crisis_line.number", "", "crisis_line.number"),
+        ("crisis_line.name", KeyError, "crisis_line.name"),
+        ("crisis_line.call", "yes", "crisis_line.call"),
+        ("crisis_line.text", KeyError, "crisis_line.text"),
+        ("crisis_line.call", False, "crisis_line"),
+        ("helplines.never_use_alone.number", "ask at the desk", "helplines.never_use_alone.number"),
+        ("helplines.never_use_alone.name", 5, "helplines.never_use_alone.name"),
+        ("helplines.never_use_alone.url", "http://x", "helplines.never_use_alone.url"),
+        ("helplines.never_use_alone", "1-800-484-3731", "helplines.never_use_alone"),
+        ("helplines", ["a", "b"], "helplines"),
+        ("good_samaritan.applies", "sometimes", "good_samaritan.applies"),
+        ("good_samaritan.applies", True, "good_samaritan.text"),
+        ("good_samaritan", KeyError, "good_samaritan"),
+        ("locale", "xx-OTHER", "locale"),
+        ("locale", "../../etc", "locale"),
+        ("country", None, "country"),
+        ("extra_section", {"a": 1}, "extra_section"),
+    ],
+)
 def test_bad_fields_are_named(tmp_path, path, value, field):
     path_on_disk = write(tmp_path, _mutate(path, value))
     with pytest.raises(LocaleError) as info:
@@ -124,11 +128,14 @@ def test_overlong_texts_are_refused_because_replies_go_by_sms(tmp_path):
         load_locale_file(write(tmp_path, data))
 
 
-@pytest.mark.parametrize("content, problem", [
-    ("locale: [unclosed", "not valid YAML at line"),
-    ("", "(top level)"),
-    ("- just\n- a list\n", "(top level)"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ("locale: [unclosed", "not valid YAML at line"),
+        ("", "(top level)"),
+        ("- just\n- a list\n", "(top level)"),
+    ],
+)
 def test_unreadable_files(tmp_path, content, problem):
     with pytest.raises(LocaleError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         load_locale_file(write(tmp_path, content))

@@ -7,6 +7,7 @@ number): lantern/crisis/messages.py `replies_for` through lantern/crisis/script.
 lantern/crisis/registry.py, its check-in and its reminder, and the check-in and reminder of no kind, in every
 locale file, both must send the same messages, and every message must carry the registry's marker.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,9 @@ LOCALES: List[Locale] = list(validate_all().values())
 LOCALE_IDS = [loc.name for loc in LOCALES]
 # (what, category name): the first reply, the check-in and the crisis-mode reminder of every category,
 # and the check-in and reminder of no known kind.
-CASES: List[Tuple[str, Optional[str]]] = [(what, c.name) for c in registry.CATEGORIES
-                                          for what in ("first", "check_in", "reminder")]
+CASES: List[Tuple[str, Optional[str]]] = [
+    (what, c.name) for c in registry.CATEGORIES for what in ("first", "check_in", "reminder")
+]
 CASES += [("check_in", None), ("reminder", None)]
 CASE_IDS = [f"{what}-{name}" for what, name in CASES]
 
@@ -60,15 +62,17 @@ def policy_actions(what: str, name: Optional[str], loc: Locale) -> List[str]:
     category = registry.get(name)
     if what == "first":
         assert category is not None
-        ctx = CrisisContext(intent=category.intent, level="crisis", category=name,
-                            good_samaritan=bool(loc.good_samaritan))
+        ctx = CrisisContext(
+            intent=category.intent, level="crisis", category=name, good_samaritan=bool(loc.good_samaritan)
+        )
     elif what == "check_in":
         ctx = CrisisContext(intent=registry.CHECK_INTENT, level="check_in", category=name)
     elif category is None:
         return [registry.STILL_HERE]  # the policy knows the kind of its crisis mode; only the degraded path may not
     else:  # an everyday message in crisis mode
-        ctx = CrisisContext(intent="share", crisis_active=True, crisis_type=name, words=8,
-                            last_bot_action=category.script[-1])
+        ctx = CrisisContext(
+            intent="share", crisis_active=True, crisis_type=name, words=8, last_bot_action=category.script[-1]
+        )
     turn = crisis_turn(ctx)
     assert turn is not None and not turn.handoff
     return list(turn.actions)
@@ -115,6 +119,7 @@ def test_the_cases_cover_every_category_and_every_locale_file():
 
 
 # ---- the comparison sees a planted difference ----------------------------------------------------------------
+
 
 def _drifted(action: str, **change: Any) -> Dict[str, Any]:
     responses = copy.deepcopy(script.responses())
@@ -163,8 +168,11 @@ def test_a_planted_step_dropped_by_the_degraded_path_is_caught(monkeypatch):
 
 def test_the_degraded_path_uses_the_domain_file_itself():
     """A trainer's edit of domain/crisis.yml reaches both paths: the script reads the same responses Rasa loads."""
-    for action in {a for c in registry.CATEGORIES for a in c.responses} | {registry.GENERIC_CHECK_IN,
-                                                                            registry.STILL_HERE}:
+    for action in {a for c in registry.CATEGORIES for a in c.responses} | {
+        registry.GENERIC_CHECK_IN,
+        registry.STILL_HERE,
+    }:
         assert script.responses()[action] == [
             {k: v for k, v in variant.items() if k in ("text", "custom", "metadata")}
-            for variant in DOMAIN.responses[action]]
+            for variant in DOMAIN.responses[action]
+        ]

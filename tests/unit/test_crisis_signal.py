@@ -1,4 +1,5 @@
 """The meaning model of the crisis layer: examples schema, literal answers, odd input, merging with the detector."""
+
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,16 @@ def test_the_project_examples_pass_the_schema(name):
     assert set(found) == set(labels)
 
 
-@pytest.mark.parametrize("body,message", [
-    ("examples: nope", "expected a top-level 'examples:' list"),
-    ("examples:\n  - {text: '', label: none}", "needs a text"),
-    ("examples:\n  - {text: hi, label: maybe}", "needs a text"),
-    ("examples:\n  - {text: 'x' , label: none}\n  - {text: 'X', label: suicide}", "repeats a text"),
-    ("examples:\n" + "".join(f"  - {{text: t{i}, label: none}}\n" for i in range(6)), "too few"),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("examples: nope", "expected a top-level 'examples:' list"),
+        ("examples:\n  - {text: '', label: none}", "needs a text"),
+        ("examples:\n  - {text: hi, label: maybe}", "needs a text"),
+        ("examples:\n  - {text: 'x' , label: none}\n  - {text: 'X', label: suicide}", "repeats a text"),
+        ("examples:\n" + "".join(f"  - {{text: t{i}, label: none}}\n" for i in range(6)), "too few"),
+    ],
+)
 def test_a_broken_examples_file_is_refused_with_the_reason(tmp_path, body, message):
     path = tmp_path / "signals.yml"
     path.write_text(body, encoding="utf-8")
@@ -37,19 +41,31 @@ def test_a_broken_examples_file_is_refused_with_the_reason(tmp_path, body, messa
 def test_unquoted_yes_and_no_labels_are_read_as_words(tmp_path):
     path = tmp_path / "answers.yml"
     rows = [("yeah", "yes"), ("nah", "no"), ("idk", "unclear")] * 1
-    body = "check_in_answers:\n" + "".join(f"  - {{text: '{t}{i}', label: {label}}}\n"
-                                           for i in range(5) for t, label in rows)
+    body = "check_in_answers:\n" + "".join(
+        f"  - {{text: '{t}{i}', label: {label}}}\n" for i in range(5) for t, label in rows
+    )
     path.write_text(body, encoding="utf-8")
     assert yaml.safe_load(body)["check_in_answers"][0]["label"] is True  # what YAML 1.1 does to a bare yes
     _, labels = load_examples(str(path), "check_in_answers", crisis_signal.ANSWER_LABELS)
     assert set(labels) == {"yes", "no", "unclear"}
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("yes", "yes"), ("Yeah!", "yes"), ("im ok", "yes"), ("we're safe", "yes"),
-    ("no", "no"), ("nope", "no"), ("not really", "no"), ("no im not", "no"),
-    ("yes but he is still blue", None), ("idk", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("yes", "yes"),
+        ("Yeah!", "yes"),
+        ("im ok", "yes"),
+        ("we're safe", "yes"),
+        ("no", "no"),
+        ("nope", "no"),
+        ("not really", "no"),
+        ("no im not", "no"),
+        ("yes but he is still blue", None),
+        ("idk", None),
+        ("", None),
+    ],
+)
 def test_literal_answers(text, expected):
     assert literal_answer(text) == expected
 
@@ -76,8 +92,9 @@ def test_a_trained_model_reads_meaning_and_survives_saving(trained):
     assert component.read("nah im good")["answer"] == "no"
 
 
-@pytest.mark.parametrize("odd", [None, b"bytes", "", "\x00\x00", "\ud800", "🙂" * 500, "x" * 1_000_000,
-                                 "'; DROP TABLE events; --", 12])
+@pytest.mark.parametrize(
+    "odd", [None, b"bytes", "", "\x00\x00", "\ud800", "🙂" * 500, "x" * 1_000_000, "'; DROP TABLE events; --", 12]
+)
 def test_odd_input_reads_as_no_risk_never_raises(trained, odd):
     reading = trained[0].read(odd)
     assert set(empty_reading()) <= set(reading)

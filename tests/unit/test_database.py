@@ -1,4 +1,5 @@
 """lantern/db: one way to open engines, one Alembic environment for every table group, old databases upgraded."""
+
 from __future__ import annotations
 
 import asyncio
@@ -98,6 +99,7 @@ def test_a_percent_sign_in_the_url_is_not_read_as_interpolation(tmp_path):
 
 def pragmas(engine: sa.engine.Engine) -> Dict[str, object]:
     """The pragmas a new connection has, on a SQLite whose defaults are off (Debian's builds turn secure_delete on)."""
+
     def defaults_off(dbapi_connection, _record) -> None:  # runs before Lantern's own listener
         dbapi_connection.execute("PRAGMA secure_delete=OFF")
         dbapi_connection.execute("PRAGMA foreign_keys=OFF")
@@ -105,8 +107,10 @@ def pragmas(engine: sa.engine.Engine) -> Dict[str, object]:
     sa.event.listen(engine, "connect", defaults_off, insert=True)
     engine.dispose()
     with engine.connect() as conn:
-        return {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                for name in ("foreign_keys", "secure_delete", "journal_mode", "busy_timeout")}
+        return {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("foreign_keys", "secure_delete", "journal_mode", "busy_timeout")
+        }
 
 
 def test_every_groups_engine_has_the_pragmas(tmp_path):
@@ -129,8 +133,10 @@ def test_every_groups_engine_has_the_pragmas(tmp_path):
 def test_old_layout_databases_upgrade_and_keep_every_row(tmp_path):
     """Databases made by the code at 98e38a5 (own migrations per group, SMS tables by create_all) upgrade in place."""
     lantern_url, directory_url = load_old(tmp_path, "lantern"), load_old(tmp_path, "directory")
-    before = {lantern_url: (schema(lantern_url), counts(lantern_url)),
-              directory_url: (schema(directory_url), counts(directory_url))}
+    before = {
+        lantern_url: (schema(lantern_url), counts(lantern_url)),
+        directory_url: (schema(directory_url), counts(directory_url)),
+    }
 
     store = LanternTrackerStore(domain=DOMAIN, host=lantern_url, pseudonym_key=KEY)
     sms = SmsState(lantern_url)
@@ -180,8 +186,9 @@ def test_events_indexes_come_once_rasa_made_the_table(tmp_path):
     engine = db.create_engine(f"sqlite:///{tmp_path / 'x.db'}")
     db.upgrade(engine, groups=("transcripts",))  # before Rasa: nothing to index, nothing recorded
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
-                             "action_name TEXT)")
+        conn.exec_driver_sql(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, action_name TEXT)"
+        )
     db.upgrade(engine, groups=("transcripts",))
     with engine.begin() as conn:
         assert set(db.EVENT_INDEXES) <= {i["name"] for i in sa.inspect(conn).get_indexes("events")}
@@ -198,8 +205,11 @@ def test_sms_models_match_the_migrations(tmp_path):
     group = db.GROUPS["sms"]
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": group.version_table})
-        diffs = [d for d in compare_metadata(context, group.metadata())
-                 if not (d[0] == "remove_table" and d[1].name == group.version_table)]
+        diffs = [
+            d
+            for d in compare_metadata(context, group.metadata())
+            if not (d[0] == "remove_table" and d[1].name == group.version_table)
+        ]
     assert diffs == []
     db.downgrade(engine, "sms", "base")
     assert not any(n.startswith("sms_") and n != group.version_table for n in sa.inspect(engine).get_table_names())

@@ -1,4 +1,5 @@
 """Opening hours: weekly and monthly rules, past midnight, closures, offsets, unknowns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,33 +18,33 @@ def at(y, mo, d, h, mi=0):
 
 def test_weekly_hours():
     rules = [Rule(540, 1020, "WEEKLY", byday="MO,TU,WE,TH,FR")]
-    assert is_open(rules, at(2026, 6, 3, 9, 0), NY) is True      # Wednesday 09:00 opens
+    assert is_open(rules, at(2026, 6, 3, 9, 0), NY) is True  # Wednesday 09:00 opens
     assert is_open(rules, at(2026, 6, 3, 16, 59), NY) is True
-    assert is_open(rules, at(2026, 6, 3, 17, 0), NY) is False    # closing time is closed
-    assert is_open(rules, at(2026, 6, 6, 12, 0), NY) is False    # Saturday
+    assert is_open(rules, at(2026, 6, 3, 17, 0), NY) is False  # closing time is closed
+    assert is_open(rules, at(2026, 6, 6, 12, 0), NY) is False  # Saturday
 
 
 def test_time_zone_of_the_location_is_used():
     rules = [Rule(540, 1020, "WEEKLY", byday="WE")]
-    noon_utc = dt.datetime(2026, 6, 3, 15, 0, tzinfo=UTC)         # 11:00 New York, 08:00 Los Angeles
+    noon_utc = dt.datetime(2026, 6, 3, 15, 0, tzinfo=UTC)  # 11:00 New York, 08:00 Los Angeles
     assert is_open(rules, noon_utc, NY) is True
     assert is_open(rules, noon_utc, "America/Los_Angeles") is False
-    assert is_open(rules, noon_utc, None) is None                 # zone unknown: don't guess
+    assert is_open(rules, noon_utc, None) is None  # zone unknown: don't guess
     assert is_open(rules, noon_utc, "Not/AZone") is None
 
 
 def test_explicit_offset_wins_over_zone():
     rules = [Rule(540, 1020, "WEEKLY", byday="WE", utc_offset_min=-300)]  # 09:00-17:00 at UTC-5
-    assert is_open(rules, dt.datetime(2026, 6, 3, 14, 30, tzinfo=UTC), None) is True   # 09:30 at UTC-5
+    assert is_open(rules, dt.datetime(2026, 6, 3, 14, 30, tzinfo=UTC), None) is True  # 09:30 at UTC-5
     assert is_open(rules, dt.datetime(2026, 6, 3, 13, 30, tzinfo=UTC), None) is False
 
 
 def test_overnight_hours():
     rules = [Rule(19 * 60, 7 * 60, "WEEKLY", byday="FR")]
-    assert is_open(rules, at(2026, 6, 5, 20), NY) is True         # Friday evening
-    assert is_open(rules, at(2026, 6, 6, 6, 59), NY) is True      # Saturday early morning, after Friday
-    assert is_open(rules, at(2026, 6, 6, 20), NY) is False        # Saturday evening is not listed
-    assert is_open(rules, at(2026, 6, 5, 6), NY) is False         # Friday morning follows Thursday
+    assert is_open(rules, at(2026, 6, 5, 20), NY) is True  # Friday evening
+    assert is_open(rules, at(2026, 6, 6, 6, 59), NY) is True  # Saturday early morning, after Friday
+    assert is_open(rules, at(2026, 6, 6, 20), NY) is False  # Saturday evening is not listed
+    assert is_open(rules, at(2026, 6, 5, 6), NY) is False  # Friday morning follows Thursday
 
 
 def test_all_day():
@@ -75,8 +76,10 @@ def test_validity_dates_and_closures():
     summer = [Rule(600, 720, "WEEKLY", valid_from=dt.date(2026, 6, 1), valid_to=dt.date(2026, 8, 31))]
     assert is_open(summer, at(2026, 6, 3, 11), NY) is True
     assert is_open(summer, at(2026, 9, 2, 11), NY) is False
-    holiday = [Rule(0, 1440, "WEEKLY"), Rule(None, None, closed=True, valid_from=dt.date(2026, 7, 4),
-                                             valid_to=dt.date(2026, 7, 4))]
+    holiday = [
+        Rule(0, 1440, "WEEKLY"),
+        Rule(None, None, closed=True, valid_from=dt.date(2026, 7, 4), valid_to=dt.date(2026, 7, 4)),
+    ]
     assert is_open(holiday, at(2026, 7, 4, 12), NY) is False
     assert is_open(holiday, at(2026, 7, 5, 12), NY) is True
 

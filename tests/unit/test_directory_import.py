@@ -1,4 +1,5 @@
 """Directory import: every accepted format, clear errors, messy rows set aside (or --strict), idempotent re-import."""
+
 from __future__ import annotations
 
 import json
@@ -66,19 +67,25 @@ def test_sample_dayton_imports_and_is_marked_fictional(url):
     assert phones and all("555-01" in p for p in phones)
 
 
-@pytest.mark.parametrize("writer, fmt", [
-    (lambda tmp, t: dd.write_csv30(tmp / "pkg", t), "hsds3-csv"),
-    (lambda tmp, t: dd.write_csv30(tmp / "nopkg", t, datapackage=False), "hsds3-csv"),
-    (lambda tmp, t: dd.write_compiled_json(tmp / "services.json", t), "hsds3-json"),
-    (lambda tmp, t: dd.write_tabular_json(tmp / "tabular.json", t), "hsds3-json"),
-    (lambda tmp, t: dd.write_csv20(tmp / "v2", t), "hsds2-csv"),
-])
+@pytest.mark.parametrize(
+    "writer, fmt",
+    [
+        (lambda tmp, t: dd.write_csv30(tmp / "pkg", t), "hsds3-csv"),
+        (lambda tmp, t: dd.write_csv30(tmp / "nopkg", t, datapackage=False), "hsds3-csv"),
+        (lambda tmp, t: dd.write_compiled_json(tmp / "services.json", t), "hsds3-json"),
+        (lambda tmp, t: dd.write_tabular_json(tmp / "tabular.json", t), "hsds3-json"),
+        (lambda tmp, t: dd.write_csv20(tmp / "v2", t), "hsds2-csv"),
+    ],
+)
 def test_each_format_imports_the_same_directory(url, tmp_path, writer, fmt):
     path = writer(tmp_path, dd.base())
     report = run_import(url, path)
     assert report.format == fmt
-    assert (report.counts["services"].added, report.counts["locations"].added,
-            report.counts["organizations"].added) == (5, 4, 3)
+    assert (
+        report.counts["services"].added,
+        report.counts["locations"].added,
+        report.counts["organizations"].added,
+    ) == (5, 4, 3)
     with db.session_scope(url) as session:
         bup = session.execute(sa.select(m.Service).where(m.Service.hsds_id == "s-bup")).scalar_one()
         assert {t.type_code for t in bup.types} == {"buprenorphine", "treatment"}
@@ -115,19 +122,25 @@ def test_format_override_and_source_name(url, tmp_path):
 
 def test_errors_name_file_row_and_field(url, tmp_path):
     t = dd.base()
-    t["service"][1]["status"] = "open"          # services.csv row 3
-    t["schedule"][0]["opens_at"] = "nine"        # schedules.csv row 2
-    t["address"][2]["postal_code"] = ""          # addresses.csv row 4: required
-    t["location"][0]["latitude"] = "north"       # locations.csv row 2: not a number
+    t["service"][1]["status"] = "open"  # services.csv row 3
+    t["schedule"][0]["opens_at"] = "nine"  # schedules.csv row 2
+    t["address"][2]["postal_code"] = ""  # addresses.csv row 4: required
+    t["location"][0]["latitude"] = "north"  # locations.csv row 2: not a number
     t["service_at_location"][0]["location_id"] = "nowhere"
     issues = problems(url, dd.write_csv30(tmp_path / "bad", t))
     text = [str(i) for i in issues]
-    assert any(i.file == "services.csv" and i.where == "row 3" and i.field == "status" and "'open'" in i.message
-               for i in issues), text
+    assert any(
+        i.file == "services.csv" and i.where == "row 3" and i.field == "status" and "'open'" in i.message
+        for i in issues
+    ), text
     assert any(i.file == "schedules.csv" and i.where == "row 2" and i.field == "opens_at" for i in issues), text
-    assert any(i.file == "addresses.csv" and i.where == "row 4" and i.field == "postal_code"
-               and "required" in i.message for i in issues), text
-    assert any(i.file == "locations.csv" and i.field == "latitude" and "not a number" in i.message for i in issues), text
+    assert any(
+        i.file == "addresses.csv" and i.where == "row 4" and i.field == "postal_code" and "required" in i.message
+        for i in issues
+    ), text
+    assert any(i.file == "locations.csv" and i.field == "latitude" and "not a number" in i.message for i in issues), (
+        text
+    )
     assert count(url, m.Service) == 0
 
 
@@ -137,8 +150,9 @@ def test_reference_errors_after_rows_are_valid(url, tmp_path):
     t["service"].append(dict(t["service"][0]))  # duplicate id
     issues = problems(url, dd.write_csv30(tmp_path / "refs", t))
     text = [str(i) for i in issues]
-    assert any(i.field == "location_id" and "'nowhere'" in i.message and i.file == "service_at_locations.csv"
-               for i in issues), text
+    assert any(
+        i.field == "location_id" and "'nowhere'" in i.message and i.file == "service_at_locations.csv" for i in issues
+    ), text
     assert any(i.field == "id" and "duplicate" in i.message and i.where == "row 7" for i in issues), text
 
 
@@ -148,8 +162,9 @@ def test_json_errors_use_json_paths(url, tmp_path):
     path = tmp_path / "s.json"
     path.write_text(json.dumps(services))
     issues = problems(url, path)
-    assert any(i.where == "$[2].service_at_locations[0].location.addresses[0]" and i.field == "country"
-               for i in issues), [str(i) for i in issues]
+    assert any(
+        i.where == "$[2].service_at_locations[0].location.addresses[0]" and i.field == "country" for i in issues
+    ), [str(i) for i in issues]
 
 
 def test_hsds20_errors_use_20_field_names(url, tmp_path):
@@ -173,7 +188,10 @@ def test_strict_one_bad_record_writes_nothing(url, tmp_path):
     problems(url, dd.write_csv30(tmp_path / "bad", t), source="test")
     assert (count(url, m.Service), count(url, m.Phone), count(url, m.Schedule)) == before
     with db.session_scope(url) as session:
-        assert session.execute(sa.select(m.Service.name).where(m.Service.hsds_id == "s-nal")).scalar_one() == "Naloxone Kits"
+        assert (
+            session.execute(sa.select(m.Service.name).where(m.Service.hsds_id == "s-nal")).scalar_one()
+            == "Naloxone Kits"
+        )
 
 
 def test_database_failure_midway_rolls_back(url, tmp_path, monkeypatch):
@@ -205,19 +223,21 @@ def test_reimport_is_idempotent_and_counts_changes(url, tmp_path):
     counts_before = {t: count(url, t) for t in (m.Phone, m.Schedule, m.Address, m.ServiceType, m.Language)}
 
     t = dd.base()
-    t["service"][0]["name"] = "Naloxone Kits and Training"                    # updated
-    t["service"] = [s for s in t["service"] if s["id"] != "s-old"]           # removed
+    t["service"][0]["name"] = "Naloxone Kits and Training"  # updated
+    t["service"] = [s for s in t["service"] if s["id"] != "s-old"]  # removed
     t["service_at_location"] = [s for s in t["service_at_location"] if s["service_id"] != "s-old"]
     t["service"].append({"id": "s-new", "organization_id": "o3", "name": "New Peer Support", "status": "active"})
     t["service_at_location"].append({"id": "sal-new", "service_id": "s-new", "location_id": "l3"})
-    t["address"][2]["address_1"] = "33 New Test St"                          # location l3 updated
+    t["address"][2]["address_1"] = "33 New Test St"  # location l3 updated
     changed = run_import(url, dd.write_csv30(tmp_path / "c", t), source="test")
     c = changed.counts["services"]
     assert (c.added, c.updated, c.unchanged, c.removed) == (1, 1, 3, 1)
     assert changed.counts["locations"].updated == 1
     with db.session_scope(url) as session:
-        assert session.execute(sa.select(m.Service.name).where(m.Service.hsds_id == "s-nal")).scalar_one() \
+        assert (
+            session.execute(sa.select(m.Service.name).where(m.Service.hsds_id == "s-nal")).scalar_one()
             == "Naloxone Kits and Training"
+        )
         assert session.execute(sa.select(m.Service).where(m.Service.hsds_id == "s-old")).first() is None
     # An unchanged service at the changed location shows the new address in search.
     cbus = search(db_session(url), zip_code="43215", service_types=["naloxone"])
@@ -295,8 +315,10 @@ def test_utf8_bom_and_non_ascii_are_fine(url, tmp_path):
     (folder / "organizations.csv").write_bytes(b"\xef\xbb\xbf" + data)
     run_import(url, folder)
     with db.session_scope(url) as session:
-        assert session.execute(sa.select(m.Organization.name).where(m.Organization.hsds_id == "o1")).scalar_one() \
+        assert (
+            session.execute(sa.select(m.Organization.name).where(m.Organization.hsds_id == "o1")).scalar_one()
             == "Centro de Reducción de Daños"
+        )
 
 
 def test_huge_field_is_an_error_not_a_crash(url, tmp_path):
@@ -304,8 +326,9 @@ def test_huge_field_is_an_error_not_a_crash(url, tmp_path):
     t["service"][0]["description"] = "x" * 2_000_000
     t["service"][1]["name"] = "y" * 600
     issues = problems(url, dd.write_csv30(tmp_path / "huge", t))
-    assert any(i.field == "description" and "too long" in i.message for i in issues) or \
-        any("cannot be read as CSV" in i.message for i in issues)
+    assert any(i.field == "description" and "too long" in i.message for i in issues) or any(
+        "cannot be read as CSV" in i.message for i in issues
+    )
     assert any(i.field == "name" and "too long (600 characters; at most 500)" in i.message for i in issues)
     assert all(len(str(i)) < 400 for i in issues)
 
@@ -331,7 +354,9 @@ def test_datapackage_cannot_point_outside_its_folder(url, tmp_path):
     folder = dd.write_csv30(tmp_path / "escape", dd.base())
     outside = tmp_path / "secret.csv"
     outside.write_text("id,name,description\nx,y,z\n")
-    (folder / "datapackage.json").write_text(json.dumps({"resources": [{"name": "organization", "path": "../secret.csv"}]}))
+    (folder / "datapackage.json").write_text(
+        json.dumps({"resources": [{"name": "organization", "path": "../secret.csv"}]})
+    )
     report = run_import(url, folder)  # falls back to organizations.csv in the folder
     assert report.counts["organizations"].added == 3
 
@@ -391,12 +416,23 @@ def test_organizations_with_nested_services_json(url, tmp_path):
     orgs = []
     for org in t["organization"]:
         o = dict(org)
-        o["locations"] = [{**loc, "addresses": [a for a in t["address"] if a["location_id"] == loc["id"]]}
-                          for loc in t["location"] if loc.get("organization_id") == org["id"]]
-        o["services"] = [{**{k: v for k, v in s.items() if k != "organization_id"},
-                          "service_at_locations": [{"id": sal["id"], "location_id": sal["location_id"]}
-                                                   for sal in t["service_at_location"] if sal["service_id"] == s["id"]]}
-                         for s in t["service"] if s["organization_id"] == org["id"]]
+        o["locations"] = [
+            {**loc, "addresses": [a for a in t["address"] if a["location_id"] == loc["id"]]}
+            for loc in t["location"]
+            if loc.get("organization_id") == org["id"]
+        ]
+        o["services"] = [
+            {
+                **{k: v for k, v in s.items() if k != "organization_id"},
+                "service_at_locations": [
+                    {"id": sal["id"], "location_id": sal["location_id"]}
+                    for sal in t["service_at_location"]
+                    if sal["service_id"] == s["id"]
+                ],
+            }
+            for s in t["service"]
+            if s["organization_id"] == org["id"]
+        ]
         orgs.append(o)
     path = tmp_path / "orgs.json"
     path.write_text(json.dumps(orgs))
@@ -409,12 +445,15 @@ def test_hsds20_holiday_closure(url, tmp_path):
 
     folder = dd.write_csv20(tmp_path / "v2", dd.base())
     (folder / "holiday_schedules.csv").write_text(
-        "id,service_id,closed,start_date,end_date\nhol1,s-nal,true,2026-07-03,2026-07-03\n")
+        "id,service_id,closed,start_date,end_date\nhol1,s-nal,true,2026-07-03,2026-07-03\n"
+    )
     run_import(url, folder)
     et = dt.timezone(dt.timedelta(hours=-4))
     friday_holiday = dt.datetime(2026, 7, 3, 12, tzinfo=et)
     thursday = dt.datetime(2026, 7, 2, 12, tzinfo=et)
-    assert search(db_session(url), zip_code="45402", service_types=["naloxone"], now=friday_holiday)[0].open_now is False
+    assert (
+        search(db_session(url), zip_code="45402", service_types=["naloxone"], now=friday_holiday)[0].open_now is False
+    )
     assert search(db_session(url), zip_code="45402", service_types=["naloxone"], now=thursday)[0].open_now is True
 
 
@@ -444,27 +483,36 @@ def lines(entries, outcome: str = None) -> list:
 
 def sal_hours(url: str, sal_hsds: str) -> list:
     with db.session_scope(url) as session:
-        return json.loads(session.execute(sa.select(m.ServiceAtLocation.hours)
-                                          .where(m.ServiceAtLocation.hsds_id == sal_hsds)).scalar_one())
+        return json.loads(
+            session.execute(
+                sa.select(m.ServiceAtLocation.hours).where(m.ServiceAtLocation.hsds_id == sal_hsds)
+            ).scalar_one()
+        )
 
 
 def test_open_referral_example_imports_its_good_rows(url):
     """The HSDS 3.0 example from the specification (tests/data/directory-hsds3-example/README.md)."""
     report = run_import(url, EXAMPLE)
     assert report.format == "hsds3-csv" and not report.complete
-    assert (report.counts["organizations"].added, report.counts["locations"].added,
-            report.counts["services"].added) == (1, 1, 1)
+    assert (
+        report.counts["organizations"].added,
+        report.counts["locations"].added,
+        report.counts["services"].added,
+    ) == (1, 1, 1)
     assert (report.rows_imported, report.rows_set_aside) == (10, 1)
     assert report.rows["attribute"] == [0, 1] and report.rows["phone"] == [1, 0]
     text = [str(e) for e in report.entries]
     # The two values that used to refuse the whole file: one cleaned, one left out.
     phone = lines(report.entries, "value cleaned")
-    assert [(e.issue.file, e.issue.where, e.issue.field, e.issue.record) for e in phone] == \
-        [("phones.csv", "row 2", "number", "1554f2e2-a373-45db-a3fa-9fc48a61c15e")], text
+    assert [(e.issue.file, e.issue.where, e.issue.field, e.issue.record) for e in phone] == [
+        ("phones.csv", "row 2", "number", "1554f2e2-a373-45db-a3fa-9fc48a61c15e")
+    ], text
     assert "'\"+44 1234 234567\"' read as '+44 1234 234567'" in phone[0].issue.message
     left_out = lines(report.entries, "field left out")
-    assert [(e.issue.file, e.issue.where, e.issue.field) for e in left_out] == \
-        [("locations.csv", "row 2", "latitude"), ("locations.csv", "row 2", "organization_id")], text
+    assert [(e.issue.file, e.issue.where, e.issue.field) for e in left_out] == [
+        ("locations.csv", "row 2", "latitude"),
+        ("locations.csv", "row 2", "organization_id"),
+    ], text
     assert "100 is out of range (maximum 90)" in left_out[0].issue.message
     assert "latitude and longitude left out" in left_out[0].issue.message
     assert left_out[0].issue.record == "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
@@ -472,8 +520,9 @@ def test_open_referral_example_imports_its_good_rows(url):
     assert "985e4a42" in left_out[1].issue.message and "not in the data" in left_out[1].issue.message
     # Checking the links (which the old importer never reached) finds one row that points at nothing.
     rows = lines(report.entries, "row set aside")
-    assert [(e.issue.file, e.issue.where, e.issue.field, e.table) for e in rows] == \
-        [("attributes.csv", "row 2", "link_id", "attribute")], text
+    assert [(e.issue.file, e.issue.where, e.issue.field, e.table) for e in rows] == [
+        ("attributes.csv", "row 2", "link_id", "attribute")
+    ], text
     assert "'f28dd44b-0c4d-479f-8e90-4c52219a8b3c', which is not in the data" in rows[0].issue.message
     assert any("no known US ZIP code" in str(w) for w in report.warnings)  # 'ABC 1234': search cannot place it
     with db.session_scope(url) as session:
@@ -491,8 +540,11 @@ def test_open_referral_example_strict_imports_nothing(url):
     with pytest.raises(ImportFailed) as err:
         run_import(url, EXAMPLE, strict=True)
     issues = err.value.issues
-    assert {(i.file, i.field) for i in issues} == {("locations.csv", "latitude"), ("locations.csv", "organization_id"),
-                                                   ("attributes.csv", "link_id")}, [str(i) for i in issues]
+    assert {(i.file, i.field) for i in issues} == {
+        ("locations.csv", "latitude"),
+        ("locations.csv", "organization_id"),
+        ("attributes.csv", "link_id"),
+    }, [str(i) for i in issues]
     assert all("left out" not in i.message for i in issues)  # nothing is imported, so nothing is "left out"
     assert [e.outcome for e in err.value.entries].count("value cleaned") == 1
     assert count(url, m.Service) == 0 and count(url, m.Organization) == 0
@@ -510,9 +562,16 @@ def test_a_bad_service_takes_what_depends_on_it_and_nothing_else(url, tmp_path):
     report = run_import(url, dd.write_csv30(tmp_path / "svc", t))
     assert report.counts["services"].added == 4
     aside = {(e.issue.file, e.issue.record) for e in lines(report.entries, "row set aside")}
-    assert aside == {("services.csv", "s-bup"), ("service_at_locations.csv", "sal3"), ("service_at_locations.csv", "sal3b"),
-                     ("phones.csv", "p2"), ("schedules.csv", "h2"), ("attributes.csv", "at4"),
-                     ("languages.csv", "lg1"), ("languages.csv", "lg2")}
+    assert aside == {
+        ("services.csv", "s-bup"),
+        ("service_at_locations.csv", "sal3"),
+        ("service_at_locations.csv", "sal3b"),
+        ("phones.csv", "p2"),
+        ("schedules.csv", "h2"),
+        ("attributes.csv", "at4"),
+        ("languages.csv", "lg1"),
+        ("languages.csv", "lg2"),
+    }
     phone = next(e for e in report.entries if e.issue.record == "p2")
     assert phone.issue.field == "service_id" and "(services.csv, row 4)" in phone.issue.message
     with db.session_scope(url) as session:
@@ -542,7 +601,10 @@ def test_a_bad_organization_takes_its_services_and_leaves_locations_unlinked(url
     links = [(e.issue.record, e.issue.field) for e in lines(report.entries, "field left out")]
     assert links == [("l2", "organization_id"), ("l4", "organization_id")]
     with db.session_scope(url) as session:
-        assert session.execute(sa.select(m.Location.organization_id).where(m.Location.hsds_id == "l2")).scalar_one() is None
+        assert (
+            session.execute(sa.select(m.Location.organization_id).where(m.Location.hsds_id == "l2")).scalar_one()
+            is None
+        )
 
 
 @pytest.mark.parametrize("bad", ["100", "north", "-200"])
@@ -550,8 +612,10 @@ def test_impossible_coordinates_are_left_out_and_the_zip_places_the_location(url
     t = dd.base()
     t["location"][0]["latitude" if bad != "-200" else "longitude"] = bad  # l1, ZIP 45402
     report = run_import(url, dd.write_csv30(tmp_path / "geo", t))
-    assert report.rows_set_aside == 0 and [e.issue.field for e in lines(report.entries, "field left out")] in \
-        (["latitude"], ["longitude"])
+    assert report.rows_set_aside == 0 and [e.issue.field for e in lines(report.entries, "field left out")] in (
+        ["latitude"],
+        ["longitude"],
+    )
     with db.session_scope(url) as session:
         l1 = session.execute(sa.select(m.Location).where(m.Location.hsds_id == "l1")).scalar_one()
         assert l1.geo_approximate and abs(l1.latitude - 39.76) < 0.1 and abs(l1.longitude + 84.19) < 0.1
@@ -563,8 +627,9 @@ def test_opening_hours_are_set_aside_whole_never_in_part(url, tmp_path):
     import datetime as dt
 
     t = dd.base()
-    t["schedule"].append({"id": "h4", "service_id": "s-nal", "freq": "WEEKLY", "byday": "SA", "opens_at": "noon",
-                          "closes_at": "14:00"})
+    t["schedule"].append(
+        {"id": "h4", "service_id": "s-nal", "freq": "WEEKLY", "byday": "SA", "opens_at": "noon", "closes_at": "14:00"}
+    )
     report = run_import(url, dd.write_csv30(tmp_path / "hours", t))
     h1 = next(e for e in report.entries if e.issue.record == "h1")
     assert h1.outcome == "row set aside" and "schedules.csv, row 5" in h1.issue.message and "whole" in h1.issue.message
@@ -576,8 +641,9 @@ def test_opening_hours_are_set_aside_whole_never_in_part(url, tmp_path):
 def test_set_aside_hours_never_fall_back_to_broader_hours(url, tmp_path):
     t = dd.base()
     t["schedule"][1]["opens_at"] = "nine"  # h2: sal3's own hours (s-bup at l2)
-    t["schedule"].append({"id": "h5", "service_id": "s-bup", "freq": "WEEKLY", "byday": "SA", "opens_at": "10:00",
-                          "closes_at": "12:00"})
+    t["schedule"].append(
+        {"id": "h5", "service_id": "s-bup", "freq": "WEEKLY", "byday": "SA", "opens_at": "10:00", "closes_at": "12:00"}
+    )
     run_import(url, dd.write_csv30(tmp_path / "fallback", t))
     assert sal_hours(url, "sal3") == []  # not the service's Saturday hours
     assert [r["byday"] for r in sal_hours(url, "sal3b")] == ["SA"]  # no hours of its own: the service's
@@ -585,8 +651,10 @@ def test_set_aside_hours_never_fall_back_to_broader_hours(url, tmp_path):
 
 def test_cost_options_are_set_aside_whole_so_a_service_never_looks_free_by_mistake(url, tmp_path):
     t = dd.base()
-    t["cost_option"] = [{"id": "c1", "service_id": "s-bup", "option": "Under 18", "amount": "0"},
-                        {"id": "c2", "service_id": "s-bup", "option": "Adults", "amount": "fifty dollars"}]
+    t["cost_option"] = [
+        {"id": "c1", "service_id": "s-bup", "option": "Under 18", "amount": "0"},
+        {"id": "c2", "service_id": "s-bup", "option": "Adults", "amount": "fifty dollars"},
+    ]
     report = run_import(url, dd.write_csv30(tmp_path / "cost", t))
     assert {e.issue.record for e in lines(report.entries, "row set aside")} == {"c1", "c2"}
     with db.session_scope(url) as session:
@@ -596,8 +664,18 @@ def test_cost_options_are_set_aside_whole_so_a_service_never_looks_free_by_mista
 def test_a_set_aside_address_is_never_replaced_by_a_postal_one(url, tmp_path):
     t = dd.base()
     t["address"][0]["country"] = "USA"  # a1, l1's physical address
-    t["address"].append({"id": "a1p", "location_id": "l1", "address_1": "PO Box 9", "city": "Dayton",
-                         "state_province": "OH", "postal_code": "45401", "country": "US", "address_type": "postal"})
+    t["address"].append(
+        {
+            "id": "a1p",
+            "location_id": "l1",
+            "address_1": "PO Box 9",
+            "city": "Dayton",
+            "state_province": "OH",
+            "postal_code": "45401",
+            "country": "US",
+            "address_type": "postal",
+        }
+    )
     report = run_import(url, dd.write_csv30(tmp_path / "addr", t))
     assert [e.issue.record for e in lines(report.entries, "row set aside")] == ["a1"]
     nal = search(db_session(url), zip_code="45402", service_types=["naloxone"])[0]
@@ -647,8 +725,10 @@ def test_messy_but_readable_values_are_cleaned_and_imported(url, tmp_path):
     assert cleaned == {("p2", "number"), ("p1", "number"), ("s-nal", "status"), ("h1", "byday"), ("l2", "latitude")}
     with db.session_scope(url) as session:
         assert sorted(session.execute(sa.select(m.Phone.number)).scalars()) == ["555-0100", "555-0101", "555-0102"]
-        assert session.execute(sa.select(m.Organization.name).where(m.Organization.hsds_id == "o1")).scalar_one() \
+        assert (
+            session.execute(sa.select(m.Organization.name).where(m.Organization.hsds_id == "o1")).scalar_one()
             == "Test Harm Reduction"
+        )
     t["phone"][1]["number"] = '"555-0101" or "555-0199"'  # not one value in quotes: not guessed at
     report = run_import(url, dd.write_csv30(tmp_path / "ambiguous", t))
     assert [e.issue.record for e in lines(report.entries, "row set aside")] == ["p2"]
@@ -660,7 +740,9 @@ def test_json_rows_are_set_aside_by_path(url, tmp_path):
     path = tmp_path / "s.json"
     path.write_text(json.dumps(services))
     report = run_import(url, path)
-    assert [(e.issue.where, e.issue.field) for e in lines(report.entries, "row set aside")] == [("$[2].phones[0]", "number")]
+    assert [(e.issue.where, e.issue.field) for e in lines(report.entries, "row set aside")] == [
+        ("$[2].phones[0]", "number")
+    ]
     assert report.counts["services"].added == 5
 
 
@@ -686,14 +768,17 @@ def _spoil(folder: Path, how: str) -> None:
     elif how == "header-only services":
         (folder / "services.csv").write_text("id,organization_id,name,status\n")
     elif how == "wrong encoding":
-        (folder / "services.csv").write_bytes((folder / "services.csv").read_text().replace("Free.", "Gratuit \u00e9.")
-                                              .encode("cp1252"))
+        (folder / "services.csv").write_bytes(
+            (folder / "services.csv").read_text().replace("Free.", "Gratuit \u00e9.").encode("cp1252")
+        )
     elif how == "binary":
         (folder / "services.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     elif how == "nul byte":
         (folder / "phones.csv").write_bytes(b"id,number\np1,555\x000100\n")
     elif how == "unclosed quote":
-        (folder / "services.csv").write_text((folder / "services.csv").read_text().replace("Naloxone to", '"Naloxone to'))
+        (folder / "services.csv").write_text(
+            (folder / "services.csv").read_text().replace("Naloxone to", '"Naloxone to')
+        )
     elif how == "stray quote":
         (folder / "phones.csv").write_text('id,service_id,number\np2,s-bup,"555-0101"x\np9,s-nal,555-0109\n')
     elif how == "ragged row":
@@ -708,20 +793,23 @@ def _spoil(folder: Path, how: str) -> None:
         (folder / "phones.csv").write_text("id,service_id,number\n")
 
 
-@pytest.mark.parametrize("how, default_exit, says", [
-    ("empty services", 1, "services.csv: file is empty"),
-    ("empty optional file", 1, "phones.csv: file is empty"),
-    ("header-only services", 1, "the input contains no services"),
-    ("wrong encoding", 1, "services.csv, line 2: is not UTF-8 text (byte 0xe9)"),
-    ("binary", 1, "services.csv, line 1: is not UTF-8 text (byte 0x89)"),
-    ("nul byte", 1, "phones.csv, line 2: contains a NUL byte"),
-    ("unclosed quote", 1, "services.csv, row 2: a quote opened in this row is never closed"),
-    ("broken datapackage", 1, "datapackage.json, line 1 column 16: is not valid JSON"),
-    ("stray quote", 3, "phones.csv, row 2: cannot be read as CSV"),
-    ("ragged row", 3, "phones.csv, row 5 (id 'p9'): has 8 values but the header has 6 columns"),
-    ("huge field", 3, "services.csv, row 2 (id 's-nal'), field 'description': is too long (5000000 characters"),
-    ("header-only optional file", 0, "rows: 36 imported, 0 set aside"),
-])
+@pytest.mark.parametrize(
+    "how, default_exit, says",
+    [
+        ("empty services", 1, "services.csv: file is empty"),
+        ("empty optional file", 1, "phones.csv: file is empty"),
+        ("header-only services", 1, "the input contains no services"),
+        ("wrong encoding", 1, "services.csv, line 2: is not UTF-8 text (byte 0xe9)"),
+        ("binary", 1, "services.csv, line 1: is not UTF-8 text (byte 0x89)"),
+        ("nul byte", 1, "phones.csv, line 2: contains a NUL byte"),
+        ("unclosed quote", 1, "services.csv, row 2: a quote opened in this row is never closed"),
+        ("broken datapackage", 1, "datapackage.json, line 1 column 16: is not valid JSON"),
+        ("stray quote", 3, "phones.csv, row 2: cannot be read as CSV"),
+        ("ragged row", 3, "phones.csv, row 5 (id 'p9'): has 8 values but the header has 6 columns"),
+        ("huge field", 3, "services.csv, row 2 (id 's-nal'), field 'description': is too long (5000000 characters"),
+        ("header-only optional file", 0, "rows: 36 imported, 0 set aside"),
+    ],
+)
 def test_bad_input_gives_a_clear_message_and_exit_status(tmp_path, capsys, how, default_exit, says):
     """Default and --strict: exit 1 (nothing imported), 3 (bad rows set aside) or 0; never a traceback."""
     folder = dd.write_csv30(tmp_path / "in", dd.base())
@@ -780,11 +868,14 @@ def test_cli_exit_statuses_and_report_file(tmp_path, capsys, monkeypatch):
             ("row set aside", "attributes.csv", "row 2", "link_id"),
             ("field left out", "locations.csv", "row 2", "latitude"),
             ("field left out", "locations.csv", "row 2", "organization_id"),
-            ("value cleaned", "phones.csv", "row 2", "number")]
+            ("value cleaned", "phones.csv", "row 2", "number"),
+        ]
         assert rows[0]["record_id"] == "ae58cc39-8b70-4ab1-8aea-786882e5ac8e"
         assert json.loads(rows[1]["data"])["latitude"] == "100"
         # A clean import of the same source removes the stale report; the sample has nothing to report.
-        assert cli_main(["directory", "--db", db_url, "import", str(SAMPLE), "--source", "directory-hsds3-example"]) == 0
+        assert (
+            cli_main(["directory", "--db", db_url, "import", str(SAMPLE), "--source", "directory-hsds3-example"]) == 0
+        )
         assert not default_report.exists() and "Report:" not in capsys.readouterr().out
         assert cli_main(["directory", "--db", db_url, "import", str(tmp_path / "missing")]) == 2
     finally:

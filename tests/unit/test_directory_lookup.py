@@ -1,4 +1,5 @@
 """lantern.directory.listed_towns: the towns with listings, read through the directory package (not SQL in actions/)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The bundled HSDS schemas, the fast row check, the taxonomy mapping, and the versioned DB schema."""
+
 from __future__ import annotations
 
 import random
@@ -11,11 +12,33 @@ from jsonschema import Draft7Validator
 from lantern.directory import db, taxonomy
 from lantern.directory.validate import _fast, load_schema
 
-TABLES_30 = ["organization", "service", "location", "address", "phone", "schedule", "service_at_location",
-             "taxonomy_term", "attribute", "language", "cost_option"]
-TABLES_20 = ["organization", "service", "location", "physical_address", "postal_address", "phone",
-             "regular_schedule", "holiday_schedule", "service_at_location", "taxonomy_term", "service_attribute",
-             "language"]
+TABLES_30 = [
+    "organization",
+    "service",
+    "location",
+    "address",
+    "phone",
+    "schedule",
+    "service_at_location",
+    "taxonomy_term",
+    "attribute",
+    "language",
+    "cost_option",
+]
+TABLES_20 = [
+    "organization",
+    "service",
+    "location",
+    "physical_address",
+    "postal_address",
+    "phone",
+    "regular_schedule",
+    "holiday_schedule",
+    "service_at_location",
+    "taxonomy_term",
+    "service_attribute",
+    "language",
+]
 
 
 @pytest.mark.parametrize("version, tables", [("3.0", TABLES_30), ("2.0", TABLES_20)])
@@ -68,8 +91,8 @@ def test_taxonomy_mapping_of_publisher_terms():
     assert t("Fentanyl Test Strips") == {"test_strips"}
     assert t("Narcotics Anonymous") == {"mutual_help"}
     assert t("Food Pantries") == {"food"}
-    assert t("National Hotline Directory") == set()          # "na" alone is not Narcotics Anonymous
-    assert t("Free", "free", "lantern") == set()             # a Lantern flag, not a type
+    assert t("National Hotline Directory") == set()  # "na" alone is not Narcotics Anonymous
+    assert t("Free", "free", "lantern") == set()  # a Lantern flag, not a type
     assert t("anything", "naloxone", "Lantern") == {"naloxone"}
     assert taxonomy.flags_for_term("Free", "free", "lantern") == {"free"}
     assert taxonomy.flags_for_text("Walk-ins welcome, no appointment needed") == {"walk_in"}
@@ -106,8 +129,11 @@ def test_models_match_the_migrations(tmp_path: Path):
     try:
         with db.get_engine(url).connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"version_table": db.VERSION_TABLE})
-            diff = [d for d in compare_metadata(ctx, Base.metadata)
-                    if not (d[0] == "remove_table" and d[1].name == db.VERSION_TABLE)]
+            diff = [
+                d
+                for d in compare_metadata(ctx, Base.metadata)
+                if not (d[0] == "remove_table" and d[1].name == db.VERSION_TABLE)
+            ]
         assert diff == []
     finally:
         db.dispose(url)

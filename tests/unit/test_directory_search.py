@@ -1,4 +1,5 @@
 """Directory search: place, filters, nearest first, open now, and bad input that must not crash."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,7 @@ def test_nearest_first_with_distances(session):
     miles = [r.distance_miles for r in results]
     assert miles == sorted(miles)
     assert ids(results)[:2] in (["s-nal", "s-ssp"], ["s-ssp", "s-nal"])  # same building, 0.2 miles
-    assert "s-cbus" in ids(results) and ids(results)[-1] == "s-cbus"       # Columbus is ~65 miles away
+    assert "s-cbus" in ids(results) and ids(results)[-1] == "s-cbus"  # Columbus is ~65 miles away
     cbus = next(r for r in results if r.hsds_id == "s-cbus")
     assert 60 < cbus.distance_miles < 75
     assert "s-old" not in ids(results)  # defunct services never show
@@ -64,7 +65,10 @@ def test_result_fields(session):
 
 
 def test_type_filter_accepts_codes_and_aliases(session):
-    assert ids(search(session, zip_code="45402", service_types=["narcan"], limit=5, now=WED_NOON)) == ["s-nal", "s-cbus"]
+    assert ids(search(session, zip_code="45402", service_types=["narcan"], limit=5, now=WED_NOON)) == [
+        "s-nal",
+        "s-cbus",
+    ]
     assert ids(search(session, zip_code="45402", service_types="Syringe services", now=WED_NOON)) == ["s-ssp"]
     both = search(session, zip_code="45402", service_types=["naloxone", "syringe_services"], limit=5, now=WED_NOON)
     assert set(ids(both)) == {"s-nal", "s-ssp", "s-cbus"}
@@ -73,8 +77,9 @@ def test_type_filter_accepts_codes_and_aliases(session):
 
 
 def test_access_filters(session):
-    assert ids(search(session, zip_code="45402", free=True, limit=10)) == ["s-ssp", "s-nal"] or \
-        set(ids(search(session, zip_code="45402", free=True, limit=10))) == {"s-ssp", "s-nal"}
+    assert ids(search(session, zip_code="45402", free=True, limit=10)) == ["s-ssp", "s-nal"] or set(
+        ids(search(session, zip_code="45402", free=True, limit=10))
+    ) == {"s-ssp", "s-nal"}
     assert ids(search(session, zip_code="45402", walk_in=True, limit=10)) == ["s-ssp"]
     assert ids(search(session, zip_code="45402", no_insurance=True, limit=10)) == ["s-bup"]
     assert ids(search(session, zip_code="45402", free=True, walk_in=True, service_types=["naloxone"])) == []
@@ -108,14 +113,14 @@ def test_pagination(session):
     pages = ids(search(session, zip_code="45402", limit=2)) + ids(search(session, zip_code="45402", limit=2, offset=2))
     assert pages == everything[:4]
     assert ids(search(session, zip_code="45402", limit=2, offset=50)) == []
-    assert len(search(session, zip_code="45402", limit=0)) == 1       # clamped to at least one
-    assert len(search(session, zip_code="45402", limit=10**6)) == 4   # and at most MAX_LIMIT
+    assert len(search(session, zip_code="45402", limit=0)) == 1  # clamped to at least one
+    assert len(search(session, zip_code="45402", limit=10**6)) == 4  # and at most MAX_LIMIT
 
 
 def test_max_miles(session):
     near = search(session, zip_code="45402", limit=10, max_miles=30)
     assert "s-cbus" not in ids(near) and near.searched_miles == 30
-    assert ids(search(session, zip_code="10001", limit=10)) == []     # New York: nothing within 100 miles
+    assert ids(search(session, zip_code="10001", limit=10)) == []  # New York: nothing within 100 miles
 
 
 def test_city_and_state(session):
@@ -133,18 +138,21 @@ def test_disabled_services_and_organisations_are_hidden(session):
     assert "s-nal" in ids(search(session, zip_code="45402", limit=10))
 
 
-@pytest.mark.parametrize("kwargs, status", [
-    ({"zip_code": "99999"}, "unknown_zip"),
-    ({"zip_code": "4540"}, "unknown_zip"),
-    ({"zip_code": "45402'; DROP TABLE dir_service;--"}, "unknown_zip"),
-    ({"zip_code": "x" * 10_000}, "unknown_zip"),
-    ({"city": "Nowhereville", "state": "OH"}, "unknown_city"),
-    ({"city": "Dayton", "state": "Narnia"}, "unknown_city"),
-    ({"city": "Dayton' OR '1'='1", "state": "OH"}, "unknown_city"),
-    ({}, "no_place"),
-    ({"zip_code": "  ", "city": ""}, "no_place"),
-    ({"zip_code": "45402", "service_types": ["'; DELETE FROM dir_service;--"]}, "unknown_service_type"),
-])
+@pytest.mark.parametrize(
+    "kwargs, status",
+    [
+        ({"zip_code": "99999"}, "unknown_zip"),
+        ({"zip_code": "4540"}, "unknown_zip"),
+        ({"zip_code": "45402'; DROP TABLE dir_service;--"}, "unknown_zip"),
+        ({"zip_code": "x" * 10_000}, "unknown_zip"),
+        ({"city": "Nowhereville", "state": "OH"}, "unknown_city"),
+        ({"city": "Dayton", "state": "Narnia"}, "unknown_city"),
+        ({"city": "Dayton' OR '1'='1", "state": "OH"}, "unknown_city"),
+        ({}, "no_place"),
+        ({"zip_code": "  ", "city": ""}, "no_place"),
+        ({"zip_code": "45402", "service_types": ["'; DELETE FROM dir_service;--"]}, "unknown_service_type"),
+    ],
+)
 def test_bad_input_gives_a_status_not_an_exception(session, kwargs, status):
     results = search(session, **kwargs)
     assert results.status == status and not results.ok and list(results) == [] and results.message
@@ -168,17 +176,37 @@ def test_sample_directory_answers_a_realistic_question(tmp_path):
     try:
         with db.session_scope(url) as s:
             import_path(SAMPLE, s)
-            results = search(s, zip_code="45417", service_types=["methadone"], open_now=True,
-                             now=dt.datetime(2026, 6, 3, 6, 15, tzinfo=ET))
+            results = search(
+                s,
+                zip_code="45417",
+                service_types=["methadone"],
+                open_now=True,
+                now=dt.datetime(2026, 6, 3, 6, 15, tzinfo=ET),
+            )
             assert [r.name for r in results] == ["FICTIONAL Methadone Treatment"]
-            shelter = search(s, zip_code="45404", service_types=["housing"], open_now=True,
-                             now=dt.datetime(2026, 6, 4, 2, 0, tzinfo=ET))  # overnight hours past midnight
+            shelter = search(
+                s,
+                zip_code="45404",
+                service_types=["housing"],
+                open_now=True,
+                now=dt.datetime(2026, 6, 4, 2, 0, tzinfo=ET),
+            )  # overnight hours past midnight
             assert shelter and shelter[0].open_now
-            food = search(s, zip_code="45403", service_types=["food"], open_now=True,
-                          now=dt.datetime(2026, 6, 13, 12, 0, tzinfo=ET))  # second Saturday of June 2026
+            food = search(
+                s,
+                zip_code="45403",
+                service_types=["food"],
+                open_now=True,
+                now=dt.datetime(2026, 6, 13, 12, 0, tzinfo=ET),
+            )  # second Saturday of June 2026
             assert food and food[0].hours[-1].startswith("2SA")
-            not_second = search(s, zip_code="45403", service_types=["food"], open_now=True,
-                                now=dt.datetime(2026, 6, 20, 12, 0, tzinfo=ET))
+            not_second = search(
+                s,
+                zip_code="45403",
+                service_types=["food"],
+                open_now=True,
+                now=dt.datetime(2026, 6, 20, 12, 0, tzinfo=ET),
+            )
             assert not not_second
     finally:
         db.dispose(url)

@@ -30,6 +30,9 @@ def test_at_least_110_varied_messages_with_known_intents():
 
 def test_none_of_them_is_in_the_training_data():
     train = training_texts()
-    leaked = [i["text"] for i in yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))["messages"]
-              if i["text"].lower() in train]
+    leaked = [
+        i["text"]
+        for i in yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))["messages"]
+        if i["text"].lower() in train
+    ]
     assert leaked == []

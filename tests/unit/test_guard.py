@@ -4,13 +4,16 @@ from rasa_plugins.channels.guard import MAX_TEXT_CHARS, check_sender_id, check_t
 from rasa_plugins.channels.rest import parse_body
 
 
-@pytest.mark.parametrize("body, error", [
-    (b"", "empty body"),
-    (b"\xff\xfe\x00garbage", "not valid UTF-8"),
-    (b'{"sender": "a", ', "not valid JSON"),
-    (b"[1, 2]", "JSON object"),
-    (b'"text"', "JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        (b"", "empty body"),
+        (b"\xff\xfe\x00garbage", "not valid UTF-8"),
+        (b'{"sender": "a", ', "not valid JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'"text"', "JSON object"),
+    ],
+)
 def test_bad_bodies_are_named(body, error):
     payload, err = parse_body(body)
     assert payload is None and error in err
@@ -20,9 +23,18 @@ def test_good_body():
     assert parse_body(b'{"sender": "a", "message": "hi"}') == ({"sender": "a", "message": "hi"}, None)
 
 
-@pytest.mark.parametrize("value, error", [
-    (None, "missing"), ("", "missing"), ([1], "string"), (True, "string"), (5, "string"), ("x" * 129, "too long"), ("a\x00b", "control"),
-])
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        (None, "missing"),
+        ("", "missing"),
+        ([1], "string"),
+        (True, "string"),
+        (5, "string"),
+        ("x" * 129, "too long"),
+        ("a\x00b", "control"),
+    ],
+)
 def test_bad_sender_ids(value, error):
     sender, err = check_sender_id(value)
     assert sender is None and error in err
@@ -32,10 +44,16 @@ def test_text_is_cleaned_of_control_characters():
     assert check_text("hi\x00 there\u200b\n") == ("hi there", None)
 
 
-@pytest.mark.parametrize("value, error", [
-    (None, "missing"), (5, "string"), ("   ", "empty"), ("\x00\x01", "empty"),
-    ("a" * (MAX_TEXT_CHARS + 1), "too long"),
-])
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        (None, "missing"),
+        (5, "string"),
+        ("   ", "empty"),
+        ("\x00\x01", "empty"),
+        ("a" * (MAX_TEXT_CHARS + 1), "too long"),
+    ],
+)
 def test_bad_texts(value, error):
     text, err = check_text(value)
     assert text is None and error in err

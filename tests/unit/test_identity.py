@@ -1,4 +1,5 @@
 """A sender id means nothing outside its channel (lantern/identity.py)."""
+
 from __future__ import annotations
 
 from lantern.identity import rest_conversation_id, sms_conversation_id, stored_id, stored_id_for_cli
@@ -16,9 +17,17 @@ def test_an_sms_conversation_is_stored_under_the_numbers_pseudonym():
 
 def test_no_other_id_reaches_an_sms_conversation():
     target = stored_id(sms_conversation_id(NUMBER, KEY), KEY)
-    attempts = [NUMBER, "9375550188", "+19375550188", pseudonymize(NUMBER, KEY),
-                rest_conversation_id(NUMBER), rest_conversation_id(pseudonymize(NUMBER, KEY)),
-                rest_conversation_id("sms:" + pseudonymize(NUMBER, KEY)), "sms:" + NUMBER, "SMS:" + target]
+    attempts = [
+        NUMBER,
+        "9375550188",
+        "+19375550188",
+        pseudonymize(NUMBER, KEY),
+        rest_conversation_id(NUMBER),
+        rest_conversation_id(pseudonymize(NUMBER, KEY)),
+        rest_conversation_id("sms:" + pseudonymize(NUMBER, KEY)),
+        "sms:" + NUMBER,
+        "SMS:" + target,
+    ]
     assert all(stored_id(a, KEY) != target for a in attempts)
 
 

@@ -1,4 +1,5 @@
-"""Intent component (rasa_plugins/nlu/intent_classifier.py) and its model, trained through the Python API on a small set."""
+"""Intent component (rasa_plugins/nlu/intent_classifier.py) and its model, trained in Python on a small set."""
+
 from __future__ import annotations
 
 import json
@@ -19,15 +20,24 @@ from rasa_plugins.nlu.intent_classifier import MODEL_FILE, LinearIntentClassifie
 EXAMPLES = {
     "greet": ["hi", "hello", "hey there", "yo", "good morning", "hiya", "sup", "hey hey"],
     "goodbye": ["bye", "see ya", "gotta go", "later", "goodnight", "talk later", "cya", "bye for now"],
-    "report_step": ["got narcan today", "i tested my stuff", "didnt use yesterday", "called the clinic",
-                    "3 days clean", "started subs", "used with a friend not alone", "went to a meeting"],
+    "report_step": [
+        "got narcan today",
+        "i tested my stuff",
+        "didnt use yesterday",
+        "called the clinic",
+        "3 days clean",
+        "started subs",
+        "used with a friend not alone",
+        "went to a meeting",
+    ],
 }
 RESOURCE = Resource("intent_classifier")
 
 
 def training_data() -> TrainingData:
-    return TrainingData([Message(data={"text": t, "intent": intent}) for intent, texts in EXAMPLES.items()
-                         for t in texts])
+    return TrainingData(
+        [Message(data={"text": t, "intent": intent}) for intent, texts in EXAMPLES.items() for t in texts]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +81,7 @@ def test_empty_text_gets_no_intent_so_the_fallback_answers(component: LinearInte
     assert message.get("intent") is None
 
 
-def test_persist_load_round_trip_is_plain_json(component: LinearIntentClassifier,
-                                               storage: LocalModelStorage) -> None:
+def test_persist_load_round_trip_is_plain_json(component: LinearIntentClassifier, storage: LocalModelStorage) -> None:
     context = ExecutionContext(GraphSchema({}), "round-trip")
     loaded = LinearIntentClassifier.load(LinearIntentClassifier.get_default_config(), storage, RESOURCE, context)
     for text in ["hey", "took a day off", "see you"]:
@@ -90,8 +99,9 @@ def test_missing_model_gives_no_intent(tmp_path: Path) -> None:
 
 
 def test_a_talk_type_model_file_is_not_read_as_an_intent_model() -> None:
-    model = IntentModel.fit([t for ts in EXAMPLES.values() for t in ts],
-                            [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False)
+    model = IntentModel.fit(
+        [t for ts in EXAMPLES.values() for t in ts], [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False
+    )
     data = {**model.to_dict(), "kind": "talk_type"}
     with pytest.raises(ValueError):
         IntentModel.from_dict(data)
@@ -127,9 +137,12 @@ def test_the_model_reads_the_encoder_vector(component: LinearIntentClassifier) -
     assert component.ranking(text)[0]["name"] == "report_step"
 
 
-def test_without_the_encoder_it_answers_from_the_words(component: LinearIntentClassifier, storage: LocalModelStorage,
-                                                       monkeypatch: pytest.MonkeyPatch,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_without_the_encoder_it_answers_from_the_words(
+    component: LinearIntentClassifier,
+    storage: LocalModelStorage,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     from rasa_plugins.nlu import linear_component
 
     monkeypatch.setattr(linear_component, "get_encoder", lambda: None)
@@ -139,9 +152,12 @@ def test_without_the_encoder_it_answers_from_the_words(component: LinearIntentCl
     assert "sentence encoder" in caplog.text and "make install" in caplog.text
     [message] = loaded.process([Message(data={"text": "hello"})])
     assert message.get("intent")["name"] == "greet"
-    assert LinearIntentClassifier.fingerprint_addon({}) != LinearIntentClassifier.fingerprint_addon({"use_encoder": False})
-    untrained = LinearIntentClassifier.create(LinearIntentClassifier.get_default_config(), storage,
-                                              Resource("needs_encoder"), context)
+    assert LinearIntentClassifier.fingerprint_addon({}) != LinearIntentClassifier.fingerprint_addon(
+        {"use_encoder": False}
+    )
+    untrained = LinearIntentClassifier.create(
+        LinearIntentClassifier.get_default_config(), storage, Resource("needs_encoder"), context
+    )
     with pytest.raises(RuntimeError, match="make install"):
         untrained.train(training_data())
     words_only = LinearIntentClassifier.create({"use_encoder": False}, storage, Resource("words_only"), context)
@@ -150,8 +166,9 @@ def test_without_the_encoder_it_answers_from_the_words(component: LinearIntentCl
 
 
 def test_a_format_1_model_file_loads_without_a_dense_block() -> None:
-    model = IntentModel.fit([t for ts in EXAMPLES.values() for t in ts],
-                            [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False)
+    model = IntentModel.fit(
+        [t for ts in EXAMPLES.values() for t in ts], [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False
+    )
     old = {k: v for k, v in model.to_dict().items() if k not in ("dense_dim", "dense_weight")}
     loaded = IntentModel.from_dict({**old, "format": 1})
     assert loaded.dense_dim == 0 and loaded.predict("hey") == model.predict("hey")

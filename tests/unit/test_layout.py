@@ -9,6 +9,7 @@ staff (staff web app)     -> staff, lantern
 Imports are read from the source (every `import` and `from ... import`, at any depth,
 including the lazy ones inside functions), so a late import cannot hide a crossing.
 """
+
 from __future__ import annotations
 
 import ast

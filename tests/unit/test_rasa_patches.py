@@ -1,4 +1,5 @@
 """Lantern's patches to Rasa (rasa_plugins/patches.py): one place, checked against the Rasa version and each target."""
+
 from __future__ import annotations
 
 import ast
@@ -100,10 +101,17 @@ def assignments_into_rasa(source: str) -> List[str]:
     rasa_names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            rasa_names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names
-                           if alias.name.split(".")[0] in RASA_PACKAGES}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
-                and node.module.split(".")[0] in RASA_PACKAGES:
+            rasa_names |= {
+                (alias.asname or alias.name).split(".")[0]
+                for alias in node.names
+                if alias.name.split(".")[0] in RASA_PACKAGES
+            }
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and node.module.split(".")[0] in RASA_PACKAGES
+        ):
             rasa_names |= {alias.asname or alias.name for alias in node.names}
 
     def base_name(expression: ast.expr) -> str:
@@ -118,8 +126,12 @@ def assignments_into_rasa(source: str) -> List[str]:
             targets = list(node.targets)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
             targets = [node.target]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("setattr", "delattr") and node.args:
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("setattr", "delattr")
+            and node.args
+        ):
             targets = [ast.Attribute(value=node.args[0], attr="?")]
         for target in targets:
             for part in ast.walk(target):
@@ -129,23 +141,25 @@ def assignments_into_rasa(source: str) -> List[str]:
     return found
 
 
-@pytest.mark.parametrize("planted", [
-    "import rasa.server as rasa_server\nrasa_server.requires_auth = print",
-    "import rasa.core.run\nrasa.core.run.configure_app = print",
-    "from rasa.core.processor import MessageProcessor\nMessageProcessor.parse_message = print",
-    "from rasa.core.actions import action as a\na.RemoteAction._validate_action_result = print",
-    "def later():\n    from rasa.core.agent import Agent\n    Agent._create_tracker_store = staticmethod(print)",
-    "from rasa.core.agent import Agent\nsetattr(Agent, '_create_tracker_store', print)",
-    "from rasa_sdk import Action\nAction.run = print",
-    "from rasa.shared import constants\nconstants.DEFAULT_TIMEOUT += 1",
-])
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "import rasa.server as rasa_server\nrasa_server.requires_auth = print",
+        "import rasa.core.run\nrasa.core.run.configure_app = print",
+        "from rasa.core.processor import MessageProcessor\nMessageProcessor.parse_message = print",
+        "from rasa.core.actions import action as a\na.RemoteAction._validate_action_result = print",
+        "def later():\n    from rasa.core.agent import Agent\n    Agent._create_tracker_store = staticmethod(print)",
+        "from rasa.core.agent import Agent\nsetattr(Agent, '_create_tracker_store', print)",
+        "from rasa_sdk import Action\nAction.run = print",
+        "from rasa.shared import constants\nconstants.DEFAULT_TIMEOUT += 1",
+    ],
+)
 def test_the_scan_finds_a_planted_assignment(planted: str) -> None:
     assert assignments_into_rasa(planted)
 
 
 def test_the_scan_ignores_instances_and_own_names() -> None:
-    source = ("from rasa.core.agent import Agent\nagent = Agent()\nagent.domain = None\n"
-              "import lantern\nlantern.x = 1\n")
+    source = "from rasa.core.agent import Agent\nagent = Agent()\nagent.domain = None\nimport lantern\nlantern.x = 1\n"
     assert assignments_into_rasa(source) == []
 
 

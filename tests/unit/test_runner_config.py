@@ -1,4 +1,5 @@
 """`make run` refuses to start with SMS on and no support contact (carriers expect HELP to name one)."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,11 @@ from tests.conftest import make_settings
 from tools.processes import PROJECT_ROOT
 from tools.runner import config_problems, sms_configured
 
-SMS = {"LANTERN_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
-       "LANTERN_TWILIO_AUTH_TOKEN": "twilio-secret", "LANTERN_SMS_FROM": "+15550000000"}
+SMS = {
+    "LANTERN_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "LANTERN_TWILIO_AUTH_TOKEN": "twilio-secret",
+    "LANTERN_SMS_FROM": "+15550000000",
+}
 
 
 def test_sms_without_a_support_contact_is_a_problem(tmp_path):
@@ -20,7 +24,10 @@ def test_sms_without_a_support_contact_is_a_problem(tmp_path):
     assert config_problems(make_settings(tmp_path, **SMS, LANTERN_SUPPORT_CONTACT="1-800-555-0199")) == []
     assert config_problems(make_settings(tmp_path)) == []  # SMS off: nothing to name
     partial = {k: v for k, v in SMS.items() if k != "LANTERN_SMS_FROM"}
-    assert not sms_configured(make_settings(tmp_path, **partial)) and config_problems(make_settings(tmp_path, **partial)) == []
+    assert (
+        not sms_configured(make_settings(tmp_path, **partial))
+        and config_problems(make_settings(tmp_path, **partial)) == []
+    )
 
 
 def run_runner(tmp_path, **settings: str) -> subprocess.CompletedProcess:
@@ -28,8 +35,9 @@ def run_runner(tmp_path, **settings: str) -> subprocess.CompletedProcess:
     env_file.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LANTERN_", "RASA_"))}
     env.update(settings, LANTERN_ENV_FILE=str(env_file), LANTERN_DATA_DIR=str(tmp_path / "data"))
-    return subprocess.run([sys.executable, "-m", "tools.runner"], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tools.runner"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_make_run_refuses_to_start_before_starting_anything(tmp_path):

@@ -1,4 +1,5 @@
 """tools/processes.py: private files and folders, children that die with their parent, loopback-only actions."""
+
 from __future__ import annotations
 
 import os
@@ -84,8 +85,11 @@ def test_a_data_folder_holding_the_project_is_not_walked(tmp_path, monkeypatch):
 
 def test_database_files_of_a_url():
     assert database_files("sqlite:////srv/l/lantern.db?timeout=1") == [
-        Path("/srv/l/lantern.db"), Path("/srv/l/lantern.db-wal"), Path("/srv/l/lantern.db-shm"),
-        Path("/srv/l/lantern.db-journal")]
+        Path("/srv/l/lantern.db"),
+        Path("/srv/l/lantern.db-wal"),
+        Path("/srv/l/lantern.db-shm"),
+        Path("/srv/l/lantern.db-journal"),
+    ]
     assert database_files("sqlite://") == []
     assert database_files("postgresql://u:p@db/lantern") == []
 
@@ -105,8 +109,12 @@ time.sleep(600)
 def test_children_die_with_their_parent_and_write_private_files(tmp_path):
     """`kill -9` of `make run` must not leave servers behind; what they write is 0600."""
     written = tmp_path / "written-by-child"
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(tmp_path / "logs"), str(written)],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(tmp_path / "logs"), str(written)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         child_pid = int(parent.stdout.readline())
         deadline = time.monotonic() + 20

@@ -1,4 +1,5 @@
 """`make run` on a first run imports the fictional sample directory, and never over staff's data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,9 @@ def test_a_directory_staff_imported_is_left_alone(tmp_path: Path):
     with db.session_scope(s.directory_db_url) as session:
         from lantern.directory.importer import import_path
 
-        import_path(Path(__file__).resolve().parents[2] / "data" / "directory" / "sample-dayton", session,
-                    source="staff-data")
+        import_path(
+            Path(__file__).resolve().parents[2] / "data" / "directory" / "sample-dayton", session, source="staff-data"
+        )
     try:
         assert ensure_sample_directory(s) is None
         with db.session_scope(s.directory_db_url) as session:

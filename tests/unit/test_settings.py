@@ -15,8 +15,9 @@ def test_defaults_put_everything_under_the_data_folder():
 
 
 def test_values_override_defaults(tmp_path: Path):
-    s = settings.load({"LANTERN_DATA_DIR": str(tmp_path), "RASA_PORT": "6000",
-                       "LANTERN_DB_URL": "postgresql://u:p@db/lantern"})
+    s = settings.load(
+        {"LANTERN_DATA_DIR": str(tmp_path), "RASA_PORT": "6000", "LANTERN_DB_URL": "postgresql://u:p@db/lantern"}
+    )
     assert s.data_dir == tmp_path
     assert s.rasa_port == 6000
     assert s.db_url == "postgresql://u:p@db/lantern"
@@ -31,8 +32,13 @@ def test_bad_port_is_a_clear_error():
 def test_lock_store_from_url():
     assert settings.load({}).rasa_env()["LANTERN_LOCK_STORE_TYPE"] == "in_memory"
     env = settings.load({"LANTERN_LOCK_STORE_URL": "redis://:pw@cache:6380/2"}).rasa_env()
-    assert (env["LANTERN_LOCK_STORE_TYPE"], env["LANTERN_REDIS_HOST"], env["LANTERN_REDIS_PORT"],
-            env["LANTERN_REDIS_DB"], env["LANTERN_REDIS_PASSWORD"]) == ("redis", "cache", "6380", "2", "pw")
+    assert (
+        env["LANTERN_LOCK_STORE_TYPE"],
+        env["LANTERN_REDIS_HOST"],
+        env["LANTERN_REDIS_PORT"],
+        env["LANTERN_REDIS_DB"],
+        env["LANTERN_REDIS_PASSWORD"],
+    ) == ("redis", "cache", "6380", "2", "pw")
     with pytest.raises(ValueError):
         settings.load({"LANTERN_LOCK_STORE_URL": "memcached://x"}).rasa_env()
 

@@ -1,4 +1,5 @@
 """Crisis signs from opted-out numbers: stored as labels for staff, listed and marked by the CLI."""
+
 from rasa_plugins.channels.sms_state import SmsState
 from tools.cli import main
 

@@ -1,4 +1,5 @@
 """SMS channel state (rasa_plugins/channels/sms_state.py) and reply formatting (SmsChannel.to_sms)."""
+
 from __future__ import annotations
 
 from rasa_plugins.channels.sms import SmsChannel, parse_form
@@ -42,11 +43,15 @@ def test_failed_sends_are_kept_with_the_pseudonym(tmp_path):
 
 def test_buttons_become_numbered_choices_and_long_text_is_split():
     long_text = " ".join(["This sentence is here to make the reply long enough to split."] * 8)
-    bodies, offered = SmsChannel.to_sms([
-        {"text": long_text},
-        {"text": "Want me to share what some people try?",
-         "buttons": [{"title": "Yes, please", "payload": "/affirm"}, {"title": "Not now", "payload": "/deny"}]},
-    ])
+    bodies, offered = SmsChannel.to_sms(
+        [
+            {"text": long_text},
+            {
+                "text": "Want me to share what some people try?",
+                "buttons": [{"title": "Yes, please", "payload": "/affirm"}, {"title": "Not now", "payload": "/deny"}],
+            },
+        ]
+    )
     assert len(bodies) >= 3
     assert bodies[-1].endswith("1: Yes, please\n2: Not now")
     assert offered == (["/affirm", "/deny"], ["Yes, please", "Not now"])

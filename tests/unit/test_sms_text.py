@@ -1,4 +1,5 @@
 """SMS encodings, segment counts, splitting, keywords and numbered choices (rasa_plugins/channels/sms_text.py)."""
+
 from __future__ import annotations
 
 import re
@@ -8,19 +9,22 @@ import pytest
 from rasa_plugins.channels import sms_text as t
 
 
-@pytest.mark.parametrize("text, encoding, segments", [
-    ("a" * 160, "gsm7", 1),
-    ("a" * 161, "gsm7", 2),
-    ("a" * 306, "gsm7", 2),
-    ("a" * 307, "gsm7", 3),
-    ("{" * 80, "gsm7", 1),  # extension characters cost two septets
-    ("{" * 81, "gsm7", 2),
-    ("é" * 160, "gsm7", 1),  # in the GSM basic set
-    ("ê" * 70, "ucs2", 1),  # not in it
-    ("ê" * 71, "ucs2", 2),
-    ("a" * 69 + "\U0001F600", "ucs2", 2),  # an emoji is two UTF-16 units: 71 > 70
-    ("x" * 134, "gsm7", 1),
-])
+@pytest.mark.parametrize(
+    "text, encoding, segments",
+    [
+        ("a" * 160, "gsm7", 1),
+        ("a" * 161, "gsm7", 2),
+        ("a" * 306, "gsm7", 2),
+        ("a" * 307, "gsm7", 3),
+        ("{" * 80, "gsm7", 1),  # extension characters cost two septets
+        ("{" * 81, "gsm7", 2),
+        ("é" * 160, "gsm7", 1),  # in the GSM basic set
+        ("ê" * 70, "ucs2", 1),  # not in it
+        ("ê" * 71, "ucs2", 2),
+        ("a" * 69 + "\U0001f600", "ucs2", 2),  # an emoji is two UTF-16 units: 71 > 70
+        ("x" * 134, "gsm7", 1),
+    ],
+)
 def test_encoding_and_segments(text, encoding, segments):
     assert t.encoding_of(text) == encoding
     assert t.segment_count(text) == segments
@@ -51,17 +55,25 @@ def test_long_text_splits_at_sentence_ends_within_the_limit():
 
 
 def test_ucs2_limits_apply_when_text_has_an_emoji():
-    text = "Okay \U0001F642. " + _sentences(3)
+    text = "Okay \U0001f642. " + _sentences(3)
     parts = t.split_for_sms(text)
     assert all(t.segment_count(p) <= 2 for p in parts)
     assert t.encoding_of(parts[0]) == "ucs2"
     assert t.encoding_of(parts[-1]) == "gsm7"  # each message is encoded on its own
 
 
-@pytest.mark.parametrize("protected", [
-    "1-800-662-4357", "(614) 555-0100", "+1 614 555 0100", "https://findtreatment.gov/locator?x=1&y=2",
-    "www.neverusealone.com", "help@example.org", "findtreatment.gov",
-])
+@pytest.mark.parametrize(
+    "protected",
+    [
+        "1-800-662-4357",
+        "(614) 555-0100",
+        "+1 614 555 0100",
+        "https://findtreatment.gov/locator?x=1&y=2",
+        "www.neverusealone.com",
+        "help@example.org",
+        "findtreatment.gov",
+    ],
+)
 def test_never_splits_inside_a_phone_number_or_link(protected):
     filler = "Some words here to fill up the message so that it must be split somewhere soon"
     for pad in range(0, 300, 7):
@@ -84,9 +96,10 @@ def test_an_overlong_link_goes_out_whole():
 
 
 def test_numbered_choices_and_answers():
-    body, payloads = t.numbered_choices("Want me to share what some people try?",
-                                        [{"title": "Yes, please", "payload": "/affirm"},
-                                         {"title": "Not now", "payload": "/deny"}])
+    body, payloads = t.numbered_choices(
+        "Want me to share what some people try?",
+        [{"title": "Yes, please", "payload": "/affirm"}, {"title": "Not now", "payload": "/deny"}],
+    )
     assert body.endswith("Reply with a number:\n1: Yes, please\n2: Not now")
     assert payloads == ["/affirm", "/deny"]
     titles = ["Yes, please", "Not now"]
@@ -98,14 +111,28 @@ def test_numbered_choices_and_answers():
     assert t.choice_payload("1 more thing", payloads, titles) is None
 
 
-@pytest.mark.parametrize("text, opted_out, kind", [
-    ("STOP", False, "stop"), ("stop.", False, "stop"), (" Unsubscribe ", False, "stop"), ("cancel", False, "stop"),
-    ("END", False, "stop"), ("quit!", False, "stop"), ("opt out", False, "stop"), ("stopall", False, "stop"),
-    ("START", False, "start"), ("unstop", False, "start"), ("yes", True, "start"),
-    ("yes", False, None),  # "yes" answers questions while subscribed
-    ("HELP", False, "help"), ("info", True, "help"),
-    ("stop texting me", False, None), ("please help me", False, None), ("help, he isn't breathing", False, None),
-])
+@pytest.mark.parametrize(
+    "text, opted_out, kind",
+    [
+        ("STOP", False, "stop"),
+        ("stop.", False, "stop"),
+        (" Unsubscribe ", False, "stop"),
+        ("cancel", False, "stop"),
+        ("END", False, "stop"),
+        ("quit!", False, "stop"),
+        ("opt out", False, "stop"),
+        ("stopall", False, "stop"),
+        ("START", False, "start"),
+        ("unstop", False, "start"),
+        ("yes", True, "start"),
+        ("yes", False, None),  # "yes" answers questions while subscribed
+        ("HELP", False, "help"),
+        ("info", True, "help"),
+        ("stop texting me", False, None),
+        ("please help me", False, None),
+        ("help, he isn't breathing", False, None),
+    ],
+)
 def test_keywords(text, opted_out, kind):
     assert t.keyword(text, opted_out) == kind
 

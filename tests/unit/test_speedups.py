@@ -1,4 +1,5 @@
 """The cached action-result validator accepts and rejects exactly what Rasa's own check does."""
+
 from __future__ import annotations
 
 import jsonschema

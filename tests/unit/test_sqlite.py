@@ -1,4 +1,5 @@
 """lantern/db/sqlite.py: file SQLite engines run in WAL mode with the configured sync level."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -8,8 +9,10 @@ from lantern.db.sqlite import use_wal
 
 def pragmas(engine):
     with engine.connect() as conn:
-        return (conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
-                conn.exec_driver_sql("PRAGMA synchronous").scalar())
+        return (
+            conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+            conn.exec_driver_sql("PRAGMA synchronous").scalar(),
+        )
 
 
 @pytest.mark.parametrize("level, code", [("NORMAL", 1), ("FULL", 2), ("full", 2)])

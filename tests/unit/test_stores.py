@@ -1,4 +1,5 @@
 """The tracker store's bounded window: same dialogue state, nothing lost, nothing stored twice."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,18 +38,27 @@ KEY = "unit-test-pseudonym-key"
 
 
 def store(tmp_path: Path, window: int = 20) -> LanternTrackerStore:
-    return LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'db.sqlite'}", window_events=window,
-                               pseudonym_key=KEY)
+    return LanternTrackerStore(
+        domain=DOMAIN, host=f"sqlite:///{tmp_path / 'db.sqlite'}", window_events=window, pseudonym_key=KEY
+    )
 
 
 def turn(n: int):
-    return [UserUttered(f"message {n}", {"name": "greet", "confidence": 1.0}),
-            ActionExecuted("utter_hi"), BotUttered(f"reply {n}"), ActionExecuted("action_listen")]
+    return [
+        UserUttered(f"message {n}", {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_hi"),
+        BotUttered(f"reply {n}"),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def long_tracker(turns: int) -> DialogueStateTracker:
-    events = [ActionExecuted("action_session_start"), SessionStarted(), SlotSet("mood", "tired"),
-              ActionExecuted("action_listen")]
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        SlotSet("mood", "tired"),
+        ActionExecuted("action_listen"),
+    ]
     for n in range(turns):
         events += turn(n)
         if n == 3:
@@ -60,8 +70,9 @@ def long_tracker(turns: int) -> DialogueStateTracker:
 
 def stored_rows(tmp_path: Path, sender: str = "s1") -> list:
     with sqlite3.connect(tmp_path / "db.sqlite") as conn:  # the database holds the pseudonym, not "s1"
-        return conn.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id",
-                            (stored_id(sender, KEY),)).fetchall()
+        return conn.execute(
+            "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (stored_id(sender, KEY),)
+        ).fetchall()
 
 
 def test_short_conversation_loads_whole(tmp_path):
@@ -139,7 +150,7 @@ def test_store_needs_a_url():
 
 
 def test_database_waits_are_short(tmp_path):
-    """A locked SQLite file fails a write within seconds (rasa_plugins/tracker_store.py use_short_timeouts); a URL's own timeout wins."""
+    """A locked SQLite file fails a write within seconds (lantern/db short waits); a URL's own timeout wins."""
     default = LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'a.sqlite'}", pseudonym_key=KEY)
     own = LanternTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'b.sqlite'}?timeout=1", pseudonym_key=KEY)
     with default.engine.connect() as conn:

@@ -1,4 +1,5 @@
 """Talk-type component: trained on the real examples through its Python API (no `rasa train`)."""
+
 from __future__ import annotations
 
 import json
@@ -68,18 +69,21 @@ def test_heldout_macro_f1(component: TalkTypeClassifier) -> None:
     assert scores["macro"] >= 0.85, scores
 
 
-@pytest.mark.parametrize("text, label", [
-    ("i really want to quit", "change"),
-    ("i've been clean for two weeks", "change"),
-    ("i'm going to call the clinic tomorrow", "change"),
-    ("it's not a problem", "sustain"),
-    ("i like how it makes me feel", "sustain"),
-    ("i'll get sick if i stop", "sustain"),
-    ("tried before, didn't work", "sustain"),
-    ("hi", "neutral"),
-    ("where can i get narcan", "neutral"),
-    ("what time does the clinic open?", "neutral"),
-])
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("i really want to quit", "change"),
+        ("i've been clean for two weeks", "change"),
+        ("i'm going to call the clinic tomorrow", "change"),
+        ("it's not a problem", "sustain"),
+        ("i like how it makes me feel", "sustain"),
+        ("i'll get sick if i stop", "sustain"),
+        ("tried before, didn't work", "sustain"),
+        ("hi", "neutral"),
+        ("where can i get narcan", "neutral"),
+        ("what time does the clinic open?", "neutral"),
+    ],
+)
 def test_typical_messages(component: TalkTypeClassifier, text: str, label: str) -> None:
     result = component.classify(text)
     check_shape(result)
@@ -94,10 +98,23 @@ def test_ambivalence_exposes_both_sides(component: TalkTypeClassifier) -> None:
     assert not component.classify("i want to quit")["ambivalent"]
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", None, 42, "\x00\x01\x02", "\ufffd\ufffd", "😀😀😀", "!!!???", "a" * 100_000,
-    "i want to stop " * 2000, "é" * 5000, b"\xff\xfe binary".decode("latin-1"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        None,
+        42,
+        "\x00\x01\x02",
+        "\ufffd\ufffd",
+        "😀😀😀",
+        "!!!???",
+        "a" * 100_000,
+        "i want to stop " * 2000,
+        "é" * 5000,
+        b"\xff\xfe binary".decode("latin-1"),
+    ],
+)
 def test_bad_input_never_raises(component: TalkTypeClassifier, text: Any) -> None:
     check_shape(component.classify(text))
 
@@ -125,21 +142,25 @@ def _reflection_of(talk: str, negative: bool = False) -> Dict[str, Any]:
     return {"lantern_context": {"prev_talk": talk, "prev_mi": "complex_reflection", "prev_negative": negative}}
 
 
-@pytest.mark.parametrize("text, metadata, expected, used", [
-    ("yeah", _reflection_of("change"), "change", True),
-    ("Mm-hmm.", _reflection_of("change"), "change", True),
-    ("i guess so", _reflection_of("change"), "change", True),
-    ("yeah", _reflection_of("sustain"), "sustain", True),
-    ("no", _reflection_of("change"), "sustain", True),
-    ("not really", _reflection_of("sustain"), "change", True),
-    ("no", _reflection_of("sustain", negative=True), "neutral", True),
-    ("yeah", {"lantern_context": {"prev_talk": "change", "prev_mi": "open_question"}}, None, False),
-    ("i'll get sick if i stop", _reflection_of("change"), "sustain", False),  # says more: the text decides
-    ("yeah", {"channel": "rest"}, None, False),
-    ("yeah", None, None, False),
-])
+@pytest.mark.parametrize(
+    "text, metadata, expected, used",
+    [
+        ("yeah", _reflection_of("change"), "change", True),
+        ("Mm-hmm.", _reflection_of("change"), "change", True),
+        ("i guess so", _reflection_of("change"), "change", True),
+        ("yeah", _reflection_of("sustain"), "sustain", True),
+        ("no", _reflection_of("change"), "sustain", True),
+        ("not really", _reflection_of("sustain"), "change", True),
+        ("no", _reflection_of("sustain", negative=True), "neutral", True),
+        ("yeah", {"lantern_context": {"prev_talk": "change", "prev_mi": "open_question"}}, None, False),
+        ("i'll get sick if i stop", _reflection_of("change"), "sustain", False),  # says more: the text decides
+        ("yeah", {"channel": "rest"}, None, False),
+        ("yeah", None, None, False),
+    ],
+)
 def test_process_reads_short_answers_with_the_bots_previous_message(
-        component: TalkTypeClassifier, text: str, metadata: Any, expected: Any, used: bool) -> None:
+    component: TalkTypeClassifier, text: str, metadata: Any, expected: Any, used: bool
+) -> None:
     data: Dict[str, Any] = {"text": text}
     if metadata is not None:
         data["metadata"] = metadata
@@ -156,8 +177,12 @@ def test_process_reads_short_answers_with_the_bots_previous_message(
 def test_context_can_be_switched_off(storage_dir: Path, component: TalkTypeClassifier) -> None:
     storage = LocalModelStorage(storage_dir)
     context = ExecutionContext(GraphSchema({}), "no-context")
-    text_only = TalkTypeClassifier.load({**TalkTypeClassifier.get_default_config(), "use_context": False},
-                                        storage, Resource("talk_type_classifier"), context)
+    text_only = TalkTypeClassifier.load(
+        {**TalkTypeClassifier.get_default_config(), "use_context": False},
+        storage,
+        Resource("talk_type_classifier"),
+        context,
+    )
     [message] = text_only.process([Message(data={"text": "yeah", "metadata": _reflection_of("change")})])
     assert message.get("talk_type") == {**component.classify("yeah"), "context_used": False}
 
@@ -165,8 +190,9 @@ def test_context_can_be_switched_off(storage_dir: Path, component: TalkTypeClass
 def test_persist_load_round_trip(component: TalkTypeClassifier, storage_dir: Path) -> None:
     storage = LocalModelStorage(storage_dir)
     context = ExecutionContext(GraphSchema({}), "round-trip")
-    loaded = TalkTypeClassifier.load(TalkTypeClassifier.get_default_config(), storage,
-                                     Resource("talk_type_classifier"), context)
+    loaded = TalkTypeClassifier.load(
+        TalkTypeClassifier.get_default_config(), storage, Resource("talk_type_classifier"), context
+    )
     for text in ["i want to quit but it helps me sleep", "hello", "it's not a big deal"]:
         assert loaded.classify(text) == component.classify(text)
     with storage.read_from(Resource("talk_type_classifier")) as directory:

@@ -1,4 +1,5 @@
 """The shared text normaliser and negation rule (lantern/text.py) that every message reader builds on."""
+
 from __future__ import annotations
 
 import time
@@ -11,20 +12,25 @@ from lantern.text import has_negation as text_has_negation
 
 # ---------------------------------------------------------------- normalise
 
-@pytest.mark.parametrize("raw, expected", [
-    ("I don\u2019t want to QUIT", "i don't want to quit"),     # right single quote
-    ("\u2018quoted\u2019", "'quoted'"),                          # left and right single quotes
-    ("don\u00b4t", "don't"),                                     # acute accent typed as an apostrophe
-    ("don`t", "don't"),                                          # backtick
-    ("don\u02bct", "don't"),                                     # modifier letter apostrophe
-    ("don\uff07t", "don't"),                                     # fullwidth apostrophe
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("I don\u2019t want to QUIT", "i don't want to quit"),  # right single quote
+        ("\u2018quoted\u2019", "'quoted'"),  # left and right single quotes
+        ("don\u00b4t", "don't"),  # acute accent typed as an apostrophe
+        ("don`t", "don't"),  # backtick
+        ("don\u02bct", "don't"),  # modifier letter apostrophe
+        ("don\uff07t", "don't"),  # fullwidth apostrophe
+    ],
+)
 def test_apostrophe_lookalikes_become_one_apostrophe(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["my\u200bself", "my\u200dself", "\ufeffmyself", "my\u00adself", "my\u2060self",
-                                 "my\U000e0041self"])
+@pytest.mark.parametrize(
+    "raw", ["my\u200bself", "my\u200dself", "\ufeffmyself", "my\u00adself", "my\u2060self", "my\U000e0041self"]
+)
 def test_zero_width_and_invisible_characters_are_dropped(raw: str) -> None:
     assert normalise(raw) == "myself"
 
@@ -71,10 +77,17 @@ def test_huge_input_is_cut_and_fast() -> None:
     assert time.perf_counter() - start < 0.5
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, ""), (b"caf\xc3\xa9", "cafe"), (b"\xff\xfeok", "ok"), (42, "42"), (bytearray(b"HI"), "hi"),
-    (["a"], "['a']"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, ""),
+        (b"caf\xc3\xa9", "cafe"),
+        (b"\xff\xfeok", "ok"),
+        (42, "42"),
+        (bytearray(b"HI"), "hi"),
+        (["a"], "['a']"),
+    ],
+)
 def test_any_value_is_read_as_text(value: object, expected: str) -> None:
     assert normalise(value).replace("\ufffd", "") == expected
 
@@ -101,20 +114,24 @@ def test_a_clause_bar_ends_the_scope() -> None:
 
 # ---------------------------------------------------------------- negation
 
-@pytest.mark.parametrize("sentence, word, expected", [
-    ("i dont want to stop", "stop", True),
-    ("i do not want to stop", "stop", True),
-    ("i never want to stop", "stop", True),
-    ("nobody here got narcan", "narcan", True),
-    ("i havent decided yet", "decided", True),
-    ("i want to stop", "stop", False),
-    ("no, i want to stop", "stop", False),                 # the comma ends the scope
-    ("i dont drink but i want to stop", "stop", False),    # "but" ends the scope
-    ("not sure. i want to stop", "stop", False),            # so does a full stop
-    ("i do not know if i really want to stop", "stop", False),  # more than four words on
-    ("not only do i want to stop", "stop", False),          # "not only" affirms
-    ("not only", "only", False),
-])
+
+@pytest.mark.parametrize(
+    "sentence, word, expected",
+    [
+        ("i dont want to stop", "stop", True),
+        ("i do not want to stop", "stop", True),
+        ("i never want to stop", "stop", True),
+        ("nobody here got narcan", "narcan", True),
+        ("i havent decided yet", "decided", True),
+        ("i want to stop", "stop", False),
+        ("no, i want to stop", "stop", False),  # the comma ends the scope
+        ("i dont drink but i want to stop", "stop", False),  # "but" ends the scope
+        ("not sure. i want to stop", "stop", False),  # so does a full stop
+        ("i do not know if i really want to stop", "stop", False),  # more than four words on
+        ("not only do i want to stop", "stop", False),  # "not only" affirms
+        ("not only", "only", False),
+    ],
+)
 def test_negated_within_and_outside_scope(sentence: str, word: str, expected: bool) -> None:
     assert negated(sentence, sentence.rindex(word)) is expected
 
@@ -134,7 +151,7 @@ def test_a_readers_own_phrases_add_to_the_word_list() -> None:
 
 def test_negation_scope_marks_up_to_four_words_after_a_negator() -> None:
     words = tokens("i do not want to go back there again , i want out")
-    inside = [w for w, neg in zip(words, negation_scope(words)) if neg]
+    inside = [w for w, neg in zip(words, negation_scope(words), strict=False) if neg]
     assert inside == ["want", "to", "go", "back"]
 
 
@@ -153,11 +170,20 @@ def test_tokens_keep_inner_apostrophes_and_clause_punctuation() -> None:
     assert tokens("i'm not sure, really?") == ["i'm", "not", "sure", ",", "really", "?"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("You're not ready to stop.", True), ("You don\u2019t want to go back there.", True),
-    ("Nobody's going to tell you what to do.", True), ("You hadn't thought about it that way.", True),
-    ("You want to be there for your kids.", False), ("Nothing like that.", True),
-    ("Not only that, you want more.", False), ("Snow is cold.", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("You're not ready to stop.", True),
+        ("You don\u2019t want to go back there.", True),
+        ("Nobody's going to tell you what to do.", True),
+        ("You hadn't thought about it that way.", True),
+        ("You want to be there for your kids.", False),
+        ("Nothing like that.", True),
+        ("Not only that, you want more.", False),
+        ("Snow is cold.", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_has_negation_reads_the_whole_text(text, expected):
     assert text_has_negation(text) is expected

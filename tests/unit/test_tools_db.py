@@ -1,4 +1,5 @@
 """`python -m tools db status|upgrade` against real SQLite files in a fresh data folder."""
+
 from __future__ import annotations
 
 import os
@@ -10,10 +11,21 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LANTERN_DATA_DIR": str(data_dir), "LANTERN_DB_URL": "", "LANTERN_DIRECTORY_DB_URL": "",
-           "LANTERN_ENV_FILE": str(data_dir / "none.env")}
-    return subprocess.run([sys.executable, "-m", "tools", "db", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "LANTERN_DATA_DIR": str(data_dir),
+        "LANTERN_DB_URL": "",
+        "LANTERN_DIRECTORY_DB_URL": "",
+        "LANTERN_ENV_FILE": str(data_dir / "none.env"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tools", "db", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_status_is_behind_until_upgrade_then_at_head(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
 """`python -m tools transcripts export|purge` and the retention schedule, on a real SQLite file."""
+
 from __future__ import annotations
 
 import csv
@@ -11,18 +12,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.cli import main
 from lantern import settings
 from lantern.records.transcripts import db as tdb
 from lantern.records.transcripts.export import FIELDS, FORMULA_TRIGGERS, neutralize_cell, parse_since
 from lantern.records.transcripts.record import add_records
 from lantern.records.transcripts.retention import RetentionSchedule, purge
 from lantern.records.transcripts.scrub import MessageRecord, SessionMark
+from tools.cli import main
 
 NOW = datetime.utcnow().replace(microsecond=0)  # the schedule and the CLI purge against the real clock
-EVENTS_DDL = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-              "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-              "action_name VARCHAR(255), data TEXT)")
+EVENTS_DDL = (
+    "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+    "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+    "action_name VARCHAR(255), data TEXT)"
+)
 
 
 def ts(moment: datetime) -> float:
@@ -48,23 +51,44 @@ def url(tmp_path: Path) -> str:
     from sqlalchemy.orm import Session
 
     with Session(engine) as session:
-        add_records(session, "p_old", [SessionMark(ts(old)), user("hi im <PERSON>", old, intent="greet",
-                                                                  intent_confidence=0.9, talk_type="neutral"),
-                                       bot("Hi!\nWhat's up?", old + timedelta(seconds=1), action="action_greet")])
+        add_records(
+            session,
+            "p_old",
+            [
+                SessionMark(ts(old)),
+                user("hi im <PERSON>", old, intent="greet", intent_confidence=0.9, talk_type="neutral"),
+                bot("Hi!\nWhat's up?", old + timedelta(seconds=1), action="action_greet"),
+            ],
+        )
         later = old + timedelta(hours=1)
         add_records(session, "p_both", [SessionMark(ts(later)), user("first visit", later)])
-        add_records(session, "p_both", [SessionMark(ts(new)), user("he isnt breathing", new, intent="crisis_overdose",
-                                                                   crisis=True, crisis_level="crisis"),
-                                        bot("Call 911 now.", new, crisis=True, action="utter_crisis_overdose_call")])
+        add_records(
+            session,
+            "p_both",
+            [
+                SessionMark(ts(new)),
+                user("he isnt breathing", new, intent="crisis_overdose", crisis=True, crisis_level="crisis"),
+                bot("Call 911 now.", new, crisis=True, action="utter_crisis_overdose_call"),
+            ],
+        )
         session.commit()
     rows = []
     for sender, at in (("p_old", old), ("p_both", later), ("p_both", new)):
-        rows += [(sender, "action", ts(at), "action_session_start"), (sender, "session_started", ts(at), None),
-                 (sender, "user", ts(at) + 1, None), (sender, "bot", ts(at) + 2, None)]
+        rows += [
+            (sender, "action", ts(at), "action_session_start"),
+            (sender, "session_started", ts(at), None),
+            (sender, "user", ts(at) + 1, None),
+            (sender, "bot", ts(at) + 2, None),
+        ]
     with engine.begin() as conn:
         for sender, kind, when, action in rows:
-            conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, action_name, data) "
-                                 "VALUES (:s, :k, :t, :a, '{}')"), {"s": sender, "k": kind, "t": when, "a": action})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, action_name, data) "
+                    "VALUES (:s, :k, :t, :a, '{}')"
+                ),
+                {"s": sender, "k": kind, "t": when, "a": action},
+            )
     engine.dispose()
     return url
 
@@ -133,8 +157,10 @@ def hostile_url(tmp_path: Path) -> str:
     records = [SessionMark(ts(at))]
     for k, text in enumerate(HOSTILE):
         moment = at + timedelta(seconds=2 * k)
-        records += [user(text, moment, intent="=1+1" if k == 0 else "greet", talk_type="-neutral" if k == 0 else None),
-                    bot(text, moment + timedelta(seconds=1))]
+        records += [
+            user(text, moment, intent="=1+1" if k == 0 else "greet", talk_type="-neutral" if k == 0 else None),
+            bot(text, moment + timedelta(seconds=1)),
+        ]
     records.append(user("hi =not a formula, 3 - 2 = 1", at + timedelta(minutes=5)))
     with Session(engine) as session:
         add_records(session, "p_hostile", records)
@@ -154,11 +180,11 @@ def test_export_csv_neutralizes_formulas(hostile_url, capsys):
             first = cell.lstrip(" \t\r\u00a0\u200b")[:1]
             assert cell[:1] not in FORMULA_TRIGGERS and first not in FORMULA_TRIGGERS, row
     text = {r[3] for r in rows[1:]}
-    assert "'=cmd|' /C calc'!A0" in text and "'=HYPERLINK(\"http://x\",\"y\")" in text
+    assert "'=cmd|' /C calc'!A0" in text and '\'=HYPERLINK("http://x","y")' in text
     assert "'+1+1" in text and "'-2+3" in text and "'@SUM(1+1)*cmd|' /C calc'!A0" in text
     assert "'\t=1+1" in text and "'   =1+1" in text and "'\u00a0\u200b=1+1" in text
     assert "\\n=1+1" in text  # a line break is written as \n first: the cell starts with a backslash
-    first = dict(zip(FIELDS, rows[1]))
+    first = dict(zip(FIELDS, rows[1], strict=False))
     assert first["intent"] == "'=1+1" and first["talk_type"] == "'-neutral"
     assert rows[-1][3] == "hi =not a formula, 3 - 2 = 1"  # only a leading formula character matters
 
@@ -286,8 +312,10 @@ def test_forget_deletes_one_person_by_number_or_pseudonym(url, capsys, monkeypat
     engine = tdb.open_engine(url)
     with engine.begin() as conn:  # a person known by phone number
         who = pseudonymize("+1 614 555 0100", "cli-key")
-        conn.execute(sa.text("UPDATE transcript_conversations SET sender_pseudonym = :p "
-                             "WHERE sender_pseudonym = 'p_both'"), {"p": who})
+        conn.execute(
+            sa.text("UPDATE transcript_conversations SET sender_pseudonym = :p WHERE sender_pseudonym = 'p_both'"),
+            {"p": who},
+        )
         conn.execute(sa.text("UPDATE events SET sender_id = :p WHERE sender_id = 'p_both'"), {"p": who})
     engine.dispose()
     assert main(["transcripts", "--db", url, "forget", "(614) 555-0100", "--dry-run"]) == 0
@@ -315,8 +343,12 @@ def test_forget_leaves_nothing_in_the_database_files_or_the_wal(url, tmp_path, m
     from lantern.records.transcripts.retention import forget
 
     forget(engine, "p_both")
-    leftovers = [p.name for p in files() for needle in (b"p_both", b"he isnt breathing", b"first visit")
-                 if needle in p.read_bytes()]
+    leftovers = [
+        p.name
+        for p in files()
+        for needle in (b"p_both", b"he isnt breathing", b"first visit")
+        if needle in p.read_bytes()
+    ]
     assert leftovers == []
     bot_side.close()
     engine.dispose()

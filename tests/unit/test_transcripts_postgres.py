@@ -4,6 +4,7 @@ Uses LANTERN_TEST_POSTGRES_URL when set; otherwise starts a throwaway cluster
 if PostgreSQL's binaries are installed (as the `postgres` user when run as
 root), and skips when neither is possible.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,10 +22,10 @@ import pytest
 import sqlalchemy as sa
 
 from lantern.records.anonymizer import pseudonymize
-from tools.cli import main
-from rasa_plugins.tracker_store import LanternTrackerStore
 from lantern.records.transcripts import db as tdb
+from rasa_plugins.tracker_store import LanternTrackerStore
 from tests.unit.test_transcripts_store import DOMAIN, KEY, NUMBER, PII, pii_turns, tracker
+from tools.cli import main
 
 
 def _free_port() -> int:
@@ -53,11 +54,31 @@ def pg_url() -> Iterator[str]:
         prefix = ["runuser", "-u", "postgres", "--"]
     data, port = folder / "data", _free_port()
     try:
-        subprocess.run(prefix + [initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
-                       check=True, capture_output=True, timeout=120)
-        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60", "-o",
-                                 f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off", "start"],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            prefix + [initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            prefix
+            + [
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     except (subprocess.SubprocessError, OSError) as error:
         shutil.rmtree(folder, ignore_errors=True)
         pytest.skip(f"could not start a throwaway PostgreSQL: {type(error).__name__}")
@@ -90,8 +111,12 @@ def test_store_on_postgres(clean, capsys):
     assert loaded.latest_message.text == "text me <PHONE> or <EMAIL>"
     with store.engine.connect() as conn:
         senders = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
-        everything = json.dumps([list(map(str, r)) for r in conn.execute(sa.text(
-            "SELECT e.data, m.text FROM events e, transcript_messages m"))]).lower()
+        everything = json.dumps(
+            [
+                list(map(str, r))
+                for r in conn.execute(sa.text("SELECT e.data, m.text FROM events e, transcript_messages m"))
+            ]
+        ).lower()
     assert senders == {pseudonymize(NUMBER, KEY)}
     assert not any(value.lower() in everything for value in PII)
     store.engine.dispose()

@@ -1,4 +1,5 @@
 """The anonymizing tracker store and the transcript tables, on a real SQLite file."""
+
 from __future__ import annotations
 
 import asyncio
@@ -48,19 +49,31 @@ def make_store(tmp_path: Path, **kwargs) -> LanternTrackerStore:
 
 def pii_turns() -> List:
     return [
-        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-        UserUttered("hi my name is Keisha, my PO Brennan wants me at 4417 Maple Ave",
-                    parse_data={"intent": {"name": "greet", "confidence": 0.9},
-                                "talk_type": {"name": "neutral", "confidence": 0.8},
-                                "crisis": {"level": "none", "category": None, "confidence": 0.0},
-                                "entities": [{"entity": "first_name", "value": "Keisha", "start": 14, "end": 20}]},
-                    input_channel="rest", metadata={"from": SENDER}),
-        SlotSet("first_name", "Keisha"),
-        ActionExecuted("utter_hi"), BotUttered("Nice to meet you, Keisha.", metadata={"utter_action": "utter_hi"}),
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
         ActionExecuted("action_listen"),
-        UserUttered("text me 380-555-0147 or jmarie.w@gmail.com",
-                    parse_data={"intent": {"name": "inform", "confidence": 0.7}}, input_channel="rest"),
-        ActionExecuted("utter_ok"), BotUttered("Thanks for telling me.", metadata={"utter_action": "utter_ok"}),
+        UserUttered(
+            "hi my name is Keisha, my PO Brennan wants me at 4417 Maple Ave",
+            parse_data={
+                "intent": {"name": "greet", "confidence": 0.9},
+                "talk_type": {"name": "neutral", "confidence": 0.8},
+                "crisis": {"level": "none", "category": None, "confidence": 0.0},
+                "entities": [{"entity": "first_name", "value": "Keisha", "start": 14, "end": 20}],
+            },
+            input_channel="rest",
+            metadata={"from": SENDER},
+        ),
+        SlotSet("first_name", "Keisha"),
+        ActionExecuted("utter_hi"),
+        BotUttered("Nice to meet you, Keisha.", metadata={"utter_action": "utter_hi"}),
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "text me 380-555-0147 or jmarie.w@gmail.com",
+            parse_data={"intent": {"name": "inform", "confidence": 0.7}},
+            input_channel="rest",
+        ),
+        ActionExecuted("utter_ok"),
+        BotUttered("Thanks for telling me.", metadata={"utter_action": "utter_ok"}),
         ActionExecuted("action_listen"),
     ]
 
@@ -74,7 +87,8 @@ def transcript(tmp_path: Path) -> list:
         return conn.execute(
             "SELECT c.sender_pseudonym, m.turn, m.sender, m.text, m.intent, m.talk_type, m.crisis, m.action "
             "FROM transcript_messages m JOIN transcript_conversations c ON c.id = m.conversation_id "
-            "ORDER BY c.started_at, m.seq").fetchall()
+            "ORDER BY c.started_at, m.seq"
+        ).fetchall()
 
 
 def test_migrations_run_up_from_empty_and_down_again(tmp_path):
@@ -102,8 +116,11 @@ def test_models_match_the_migrations(tmp_path):
     engine = tdb.open_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": tdb.VERSION_TABLE})
-        diff = [d for d in compare_metadata(context, Base.metadata)
-                if not (d[0] == "remove_table" and d[1].name == tdb.VERSION_TABLE)]
+        diff = [
+            d
+            for d in compare_metadata(context, Base.metadata)
+            if not (d[0] == "remove_table" and d[1].name == tdb.VERSION_TABLE)
+        ]
     assert diff == []
 
 
@@ -140,8 +157,15 @@ def test_api_works_with_the_conversation_id_and_nothing_else(tmp_path):
     assert run(store.exists(SENDER)) and run(store.retrieve_full_tracker(SENDER)) is not None
     assert run(store.keys()) == [pseudonymize(NUMBER, KEY)]  # stored under the number's pseudonym
     # The number in any spelling, its pseudonym alone, or a REST sender named after it reach nothing.
-    for other in (NUMBER, "6145550188", "+16145550188", pseudonymize(NUMBER, KEY), "rest:" + SENDER,
-                  "rest:" + NUMBER, "someone-else"):
+    for other in (
+        NUMBER,
+        "6145550188",
+        "+16145550188",
+        pseudonymize(NUMBER, KEY),
+        "rest:" + SENDER,
+        "rest:" + NUMBER,
+        "someone-else",
+    ):
         assert run(store.retrieve(other)) is None and not run(store.exists(other)), other
 
 
@@ -168,17 +192,21 @@ def test_every_turn_writes_the_transcript(tmp_path):
     ]
     # the next turn continues the same conversation, from a reloaded (windowed) tracker
     loaded = run(store.retrieve(SENDER))
-    for event in [UserUttered("thanks", parse_data={"intent": {"name": "inform", "confidence": 1.0}}),
-                  ActionExecuted("utter_ok"), BotUttered("Thanks for telling me.", metadata={"utter_action": "utter_ok"}),
-                  ActionExecuted("action_listen")]:
+    for event in [
+        UserUttered("thanks", parse_data={"intent": {"name": "inform", "confidence": 1.0}}),
+        ActionExecuted("utter_ok"),
+        BotUttered("Thanks for telling me.", metadata={"utter_action": "utter_ok"}),
+        ActionExecuted("action_listen"),
+    ]:
         loaded.update(event)
     run(store.save(loaded))
     run(store.save(loaded))  # nothing twice
     rows = transcript(tmp_path)
     assert [r[1:3] for r in rows[4:]] == [(3, "user"), (3, "bot")]
     with sqlite3.connect(db_path(tmp_path)) as conn:
-        assert conn.execute("SELECT COUNT(*), MAX(turns), MAX(message_count), MAX(channel) "
-                            "FROM transcript_conversations").fetchone() == (1, 3, 6, "rest")
+        assert conn.execute(
+            "SELECT COUNT(*), MAX(turns), MAX(message_count), MAX(channel) FROM transcript_conversations"
+        ).fetchone() == (1, 3, 6, "rest")
 
 
 def test_a_new_session_opens_a_new_conversation(tmp_path):
@@ -186,8 +214,12 @@ def test_a_new_session_opens_a_new_conversation(tmp_path):
     events = pii_turns()
     run(store.save(tracker(events)))
     loaded = run(store.retrieve(SENDER))
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  UserUttered("hey again", parse_data={"intent": {"name": "greet", "confidence": 1.0}})]:
+    for event in [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("hey again", parse_data={"intent": {"name": "greet", "confidence": 1.0}}),
+    ]:
         loaded.update(event)
     run(store.save(loaded))
     with sqlite3.connect(db_path(tmp_path)) as conn:
@@ -260,11 +292,21 @@ def test_orm_models_round_trip(tmp_path):
 
     engine = tdb.open_engine(f"sqlite:///{tmp_path / 'orm.db'}")
     with Session(engine) as session:
-        conversation = Conversation(id="c" * 32, sender_pseudonym="p_x", channel="rest",
-                                    started_at=datetime(2025, 1, 1), last_message_at=datetime(2025, 1, 1),
-                                    turns=1, message_count=1, crisis=False)
-        conversation.messages.append(Message(seq=1, turn=1, sender="user", text="hi",
-                                             created_at=datetime(2025, 1, 1), crisis=False, degraded=False))
+        conversation = Conversation(
+            id="c" * 32,
+            sender_pseudonym="p_x",
+            channel="rest",
+            started_at=datetime(2025, 1, 1),
+            last_message_at=datetime(2025, 1, 1),
+            turns=1,
+            message_count=1,
+            crisis=False,
+        )
+        conversation.messages.append(
+            Message(
+                seq=1, turn=1, sender="user", text="hi", created_at=datetime(2025, 1, 1), crisis=False, degraded=False
+            )
+        )
         session.add(conversation)
         session.commit()
         assert session.query(Message).one().conversation.channel == "rest"

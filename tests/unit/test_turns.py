@@ -1,4 +1,5 @@
 """The channel's turn runner: deadlines, a decided save, never an empty answer (rasa_plugins/channels/turns.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,10 @@ def test_the_ticket_lets_exactly_one_side_win():
 def test_the_ticket_is_decided_once_under_races():
     for _ in range(200):
         ticket, results = TurnTicket(), []
-        threads = [threading.Thread(target=lambda t=ticket, r=results: r.append(("commit", t.begin_commit()))),
-                   threading.Thread(target=lambda t=ticket, r=results: r.append(("abandon", t.abandon())))]
+        threads = [
+            threading.Thread(target=lambda t=ticket, r=results: r.append(("commit", t.begin_commit()))),
+            threading.Thread(target=lambda t=ticket, r=results: r.append(("abandon", t.abandon()))),
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -43,6 +46,7 @@ def turn_that(behaviour: str, seen: List[Any]):
             await asyncio.sleep(30)
         elif behaviour == "raise":
             raise RuntimeError("database is locked")
+
     return on_new_message
 
 
@@ -65,8 +69,13 @@ def test_a_failed_turn_is_not_saved_and_still_names_the_emergency_number():
 
 def test_a_hung_crisis_turn_is_answered_with_the_script_at_the_crisis_deadline():
     seen: List[Any] = []
-    started = asyncio.run(_timed(run_turn(turn_that("hang", seen), "he isnt breathing", "rest:a", "rest",
-                                          crisis_deadline=0.2, turn_deadline=5)))
+    started = asyncio.run(
+        _timed(
+            run_turn(
+                turn_that("hang", seen), "he isnt breathing", "rest:a", "rest", crisis_deadline=0.2, turn_deadline=5
+            )
+        )
+    )
     outcome, elapsed = started
     assert outcome.status == "abandoned" and not outcome.saved and elapsed < 1.0
     assert any((m.get("custom") or {}).get("crisis") for m in outcome.messages)
@@ -74,8 +83,13 @@ def test_a_hung_crisis_turn_is_answered_with_the_script_at_the_crisis_deadline()
 
 
 def test_a_hung_ordinary_turn_waits_for_the_turn_deadline_then_says_not_saved():
-    outcome, elapsed = asyncio.run(_timed(run_turn(turn_that("hang", []), "what is methadone", "rest:a", "rest",
-                                                   crisis_deadline=0.1, turn_deadline=0.6)))
+    outcome, elapsed = asyncio.run(
+        _timed(
+            run_turn(
+                turn_that("hang", []), "what is methadone", "rest:a", "rest", crisis_deadline=0.1, turn_deadline=0.6
+            )
+        )
+    )
     assert outcome.status == "abandoned" and 0.5 < elapsed < 2.0
     assert "not saved" in outcome.messages[0]["text"]
 

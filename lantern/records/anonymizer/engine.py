@@ -21,6 +21,7 @@ Guarantees, because a crash or a leak here means PII in the database:
 - Detections of one type that overlap are merged, so a part one recognizer
   missed ("Maria Lopez" vs "Maria Lopez-Ferreira") is never left in the clear.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -141,8 +142,11 @@ class _LanternNlpEngine(SpacyNlpEngine):
             # The lemmatizer is not run, but its word tables tell names from English words.
             self.vocabulary = EnglishWords.from_model_dir(getattr(nlp, "path", None) or getattr(nlp, "_path", None))
             if self.vocabulary is None:
-                logger.warning("spaCy model %r has no lemmatizer tables; names outside the lexicons are found "
-                               "only when capitalised", self.model_name)
+                logger.warning(
+                    "spaCy model %r has no lemmatizer tables; names outside the lexicons are found "
+                    "only when capitalised",
+                    self.model_name,
+                )
         # Only PERSON is read from the NER; other labels are dropped quietly (Presidio warns per call otherwise).
         if "ner" in nlp.pipe_names:
             ner: Any = nlp.get_pipe("ner")  # spaCy's EntityRecognizer: Cython, so untyped here
@@ -180,7 +184,7 @@ def _chunks(text: str, size: int) -> List[Tuple[int, int]]:
         end = min(n, start + size)
         if end < n:
             # Prefer a line or sentence end; never split "614 555 0100" at a space between digits.
-            window = text[start + size // 2:end]
+            window = text[start + size // 2 : end]
             for sep in (r"\n", r"[.!?] ", r"(?<!\d) | (?!\d)", r"\s"):
                 hits = list(re.finditer(sep, window))
                 if hits:
@@ -205,8 +209,9 @@ def _merge_same_type(results: Sequence[RecognizerResult]) -> List[RecognizerResu
             last.end = max(last.end, r.end)
             last.score = max(last.score, r.score)
             continue
-        merged.append(RecognizerResult(r.entity_type, r.start, r.end, r.score, r.analysis_explanation,
-                                       r.recognition_metadata))
+        merged.append(
+            RecognizerResult(r.entity_type, r.start, r.end, r.score, r.analysis_explanation, r.recognition_metadata)
+        )
     return merged
 
 
@@ -343,7 +348,9 @@ class Anonymizer:
         assert self._anonymizer is not None
         out = self._anonymizer.anonymize(
             # presidio's documented usage: the anonymizer reads the analyzer's results (same fields, other class)
-            text=text, analyzer_results=results, operators={"DEFAULT": OperatorConfig("replace")}  # type: ignore[arg-type]
+            text=text,
+            analyzer_results=results,  # type: ignore[arg-type]
+            operators={"DEFAULT": OperatorConfig("replace")},
         )
         return out.text, sorted(((i.entity_type, i.start, i.end) for i in out.items), key=lambda t: t[1])
 

@@ -6,6 +6,7 @@ Matching rules, per PII type:
 - precision: a predicted span counts as correct when it overlaps an expected
   span of the same type.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,12 @@ def load_messages(path: Path = DEFAULT_SET) -> List[Message]:
             expected.extend(Expected(pii_type, value, s, e) for s, e in spans)
         # "tasha" inside "tasha.b@gmail.com" is part of the email, not a separate name.
         inside = [
-            e for e in expected
-            if any(o is not e and o.start <= e.start and e.end <= o.end and (o.end - o.start) > (e.end - e.start) for o in expected)
+            e
+            for e in expected
+            if any(
+                o is not e and o.start <= e.start and e.end <= o.end and (o.end - o.start) > (e.end - e.start)
+                for o in expected
+            )
         ]
         messages.append(Message(text, tuple(e for e in expected if e not in inside)))
     return messages
@@ -105,7 +110,7 @@ def score(messages: Sequence[Message], predictions: Sequence[Sequence[Entity]]) 
             if any(e.type == ent.type and ent.start < e.end and e.start < ent.end for e in msg.expected):
                 ts.correct += 1
             else:
-                ts.false_positives.append(f"{msg.text[ent.start:ent.end]!r} in {msg.text!r}")
+                ts.false_positives.append(f"{msg.text[ent.start : ent.end]!r} in {msg.text!r}")
     return scores
 
 

@@ -5,6 +5,7 @@ extractor downloads the Public Suffix List on first use when no cache exists.
 Lantern must not reach out at run time, so every domain check here goes
 through an extractor that only reads the snapshot bundled with tldextract.
 """
+
 from __future__ import annotations
 
 import functools

@@ -4,6 +4,7 @@ A keyed hash (HMAC-SHA256 with LANTERN_PSEUDONYM_KEY) rather than a plain
 hash: phone numbers are few enough to brute-force a plain SHA-256 in minutes.
 Without the key, a pseudonym cannot be linked back to a number.
 """
+
 from __future__ import annotations
 
 import base64

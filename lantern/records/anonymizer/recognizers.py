@@ -18,6 +18,7 @@ Entity types double as placeholders: PERSON becomes "<PERSON>".
 Five-digit ZIP codes are deliberately never redacted on their own: the
 referral feature needs them, and a ZIP alone does not identify anyone.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -103,7 +104,9 @@ class RuleRecognizer(EntityRecognizer):
     def load(self) -> None:  # nothing to load: patterns compile at import
         pass
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
         entity = self.supported_entities[0]
         if entities and entity not in entities:
             return []
@@ -114,8 +117,8 @@ class RuleRecognizer(EntityRecognizer):
                 if start >= end:
                     continue
                 if rule.context is not None:
-                    window = text[max(0, start - rule.before):start] if rule.before else ""
-                    tail = text[end:end + rule.after] if rule.after else ""
+                    window = text[max(0, start - rule.before) : start] if rule.before else ""
+                    tail = text[end : end + rule.after] if rule.after else ""
                     if not (rule.context.search(window) if rule.before else False) and not (
                         rule.context.search(tail) if rule.after else False
                     ):
@@ -126,7 +129,9 @@ class RuleRecognizer(EntityRecognizer):
         return results
 
 
-def _result(entity: str, start: int, end: int, score: float, recognizer: EntityRecognizer, rule: str) -> RecognizerResult:
+def _result(
+    entity: str, start: int, end: int, score: float, recognizer: EntityRecognizer, rule: str
+) -> RecognizerResult:
     return RecognizerResult(
         entity_type=entity,
         start=start,
@@ -143,12 +148,15 @@ def _result(entity: str, start: int, end: int, score: float, recognizer: EntityR
 
 # --- shared helpers -----------------------------------------------------------
 
+
 def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
 # Letters NFKD does not split into base letter + accent.
-_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+_FOLD_EXTRA = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
+)
 
 
 def fold(word: str) -> str:
@@ -217,7 +225,9 @@ def _tag_may_be_name(tag: str) -> bool:
 
 # --- phone --------------------------------------------------------------------
 
-_PHONE_CONTEXT = _rx(r"\b(?:call|calls|text|txt|texting|number|num|phone|ph|cell|mobile|reach|\#|area\s+code|contact|hit\s+me|hmu)\b|\#")
+_PHONE_CONTEXT = _rx(
+    r"\b(?:call|calls|text|txt|texting|number|num|phone|ph|cell|mobile|reach|\#|area\s+code|contact|hit\s+me|hmu)\b|\#"
+)
 
 
 def _not_public_number(text: str, start: int, end: int, _: Optional[NlpArtifacts]) -> bool:
@@ -260,8 +270,18 @@ PHONE_RULES = [
 # Spelled or disguised numbers: "nine three seven five five five ...", "937 five five five 0188",
 # "937-555-O188" (letter O for zero, l or I for one), "8 8 8 5 5 5 0 1 3 4".
 _DIGIT_WORDS = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
 }
 _LOOK_ALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 _PHONE_PIECE = re.compile(
@@ -297,7 +317,7 @@ def _pieces(text: str) -> Iterable[List[_Piece]]:
         else:
             raw = m.group("group") or m.group("letters")
             piece = _Piece(m.start(), m.end(), raw.translate(_LOOK_ALIKES), False, not raw.isdigit())
-        if chain and not _PIECE_GAP.fullmatch(text[chain[-1].end:piece.start]):
+        if chain and not _PIECE_GAP.fullmatch(text[chain[-1].end : piece.start]):
             yield chain
             chain = []
         chain.append(piece)
@@ -312,7 +332,7 @@ def _phone_run_ok(text: str, run: Sequence[_Piece]) -> bool:
     if not (any(p.disguised for p in run) or one_at_a_time):
         return False  # plain digit groups: PHONE_RULES' job
     if len(digits) == 7:
-        window = text[max(0, run[0].start - 30):run[0].start] + " " + text[run[-1].end:run[-1].end + 30]
+        window = text[max(0, run[0].start - 30) : run[0].start] + " " + text[run[-1].end : run[-1].end + 30]
         return bool(re.fullmatch(r"[2-9]\d{6}", digits)) and bool(_PHONE_CONTEXT.search(window))
     return len(digits) in (10, 11) and _phone_digits_ok(digits)
 
@@ -336,7 +356,7 @@ def _disguised_phones(text: str) -> List[Tuple[int, int]]:
                 count += len(chain[b].digits)
                 if count > 11:
                     break
-                if b > a and (b + 1 == n or chain[b + 1].spelled) and _phone_run_ok(text, chain[a:b + 1]):
+                if b > a and (b + 1 == n or chain[b + 1].spelled) and _phone_run_ok(text, chain[a : b + 1]):
                     best = b  # keep the longest
             if best is None:
                 a += 1
@@ -355,14 +375,17 @@ class PhoneRecognizer(RuleRecognizer):
     def __init__(self) -> None:
         super().__init__(PHONE, PHONE_RULES, name="LanternPhoneRecognizer")
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
         results = super().analyze(text, entities, nlp_artifacts)
         if not entities or PHONE in entities:
             results += [_result(PHONE, s, e, 0.7, self, "disguised_phone") for s, e in _disguised_phones(text)]
         if not results:
             return results
         public = [
-            m.span("pii") for m in PHONE_RULES[0].pattern.finditer(text)
+            m.span("pii")
+            for m in PHONE_RULES[0].pattern.finditer(text)
             if not _not_public_number(text, *m.span("pii"), None)
         ]
         return [r for r in results if not any(r.start < e and s < r.end for s, e in public)]
@@ -377,8 +400,10 @@ SSN_RULES = [
     Rule("ssn_bare", _rx(r"(?<![\w.-])(?P<pii>\d{9})(?![\w-]|\.\d)"), 0.9, context=_SSN_CONTEXT, before=40, after=40),
     Rule(
         "ssn_last4",
-        _rx(r"\blast\s*(?:4|four)\b(?:\s+digits)?\s+(?:of|on|to|from)?\s*(?:my|his|her|the)?\s*"
-            r"(?:ssn|social(?:\s+security)?|ss|soc)\b[^\n\d]{0,20}?(?P<pii>\d{4})\b"),
+        _rx(
+            r"\blast\s*(?:4|four)\b(?:\s+digits)?\s+(?:of|on|to|from)?\s*(?:my|his|her|the)?\s*"
+            r"(?:ssn|social(?:\s+security)?|ss|soc)\b[^\n\d]{0,20}?(?P<pii>\d{4})\b"
+        ),
         0.9,
     ),
 ]
@@ -395,9 +420,12 @@ _BIRTH_AFTER = _rx(r"^[\s,]*(?:baby|bday|b-?day|birthday|is\s+my\s+(?:birthday|b
 _DATE_END = r"(?![\w/-]|[.]\d)"
 
 _DOB_FORMS = {
-    "dob_numeric": r"(?<![\w/.-])(?P<pii>(?:0?[1-9]|1[0-2])(?P<s>[/.-])(?:0?[1-9]|[12]\d|3[01])(?:(?P=s)(?:(?:19|20)\d{2}|\d{2}))?)" + _DATE_END,
-    "dob_day_first": r"(?<![\w/.-])(?P<pii>(?:1[3-9]|2\d|3[01])(?P<s>[/.-])(?:0?[1-9]|1[0-2])(?P=s)(?:(?:19|20)\d{2}|\d{2}))" + _DATE_END,
-    "dob_iso": r"(?<![\w/.-])(?P<pii>(?:19|20)\d{2}(?P<s>[/.-])(?:0?[1-9]|1[0-2])(?P=s)(?:0?[1-9]|[12]\d|3[01]))" + _DATE_END,
+    "dob_numeric": r"(?<![\w/.-])(?P<pii>(?:0?[1-9]|1[0-2])(?P<s>[/.-])(?:0?[1-9]|[12]\d|3[01])(?:(?P=s)(?:(?:19|20)\d{2}|\d{2}))?)"
+    + _DATE_END,
+    "dob_day_first": r"(?<![\w/.-])(?P<pii>(?:1[3-9]|2\d|3[01])(?P<s>[/.-])(?:0?[1-9]|1[0-2])(?P=s)(?:(?:19|20)\d{2}|\d{2}))"
+    + _DATE_END,
+    "dob_iso": r"(?<![\w/.-])(?P<pii>(?:19|20)\d{2}(?P<s>[/.-])(?:0?[1-9]|1[0-2])(?P=s)(?:0?[1-9]|[12]\d|3[01]))"
+    + _DATE_END,
     "dob_compact": r"(?<![\w/.-])(?P<pii>(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:19|20)\d{2})(?!\w)",
     "dob_month_day": r"\b(?P<pii>" + _MON + r"\s*" + _DAY + r"(?:(?:,\s*|\s+)" + _YEAR + r")?)(?![\w/])",
     "dob_day_month": r"\b(?P<pii>" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:(?:,\s*|\s+)" + _YEAR + r")?)(?![\w/])",
@@ -406,10 +434,7 @@ _DOB_FORMS = {
 # A DOB is a date with a birth cue just before it ("born", "dob", "my bday is")
 # or just after ("a december 12 baby"). Dates without a cue (court dates,
 # "clean since may 5th") are not PII here.
-DOB_RULES = [
-    Rule(name, _rx(form), 0.85, context=_BIRTH_BEFORE, before=35)
-    for name, form in _DOB_FORMS.items()
-] + [
+DOB_RULES = [Rule(name, _rx(form), 0.85, context=_BIRTH_BEFORE, before=35) for name, form in _DOB_FORMS.items()] + [
     Rule(name + "_after", _rx(form), 0.8, context=_BIRTH_AFTER, after=25)
     for name, form in _DOB_FORMS.items()
     if name in ("dob_month_day", "dob_day_month", "dob_numeric")
@@ -446,8 +471,7 @@ ADDRESS_RULES = [
             r"(?:"
             r"(?:(?:[a-z][a-z'.-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,4}(?:" + _STREET_TYPES + r")\b\.?(?:\s+\d{1,4}\b)?"
             r"|" + _ROUTE + r")"
-            r"(?:\s+(?:[nsew]|ne|nw|se|sw)\b\.?)?"
-            + _UNIT + r"?)"
+            r"(?:\s+(?:[nsew]|ne|nw|se|sw)\b\.?)?" + _UNIT + r"?)"
         ),
         0.8,
         validator=_street_words_ok,
@@ -479,11 +503,16 @@ _STREET_WORD = _rx(r"[^\S\n]+(?P<w>[a-z][a-z'.]*|\d{1,3}(?:st|nd|rd|th))(?![\w-]
 _UNIT_AFTER = _rx(_UNIT)
 _DIRECTIONS = frozenset("n s e w ne nw se sw north south east west n. s. e. w.".split())
 # Words that say the number was an amount, a time or a count, not a house number.
-_NOT_STREET_WORDS = STOP_WORDS | DOMAIN_TERMS | _ADDRESS_BLOCKERS | frozenset(
-    """different other same separate extra whole full half total couple few several many percent pct mcg gram
+_NOT_STREET_WORDS = (
+    STOP_WORDS
+    | DOMAIN_TERMS
+    | _ADDRESS_BLOCKERS
+    | frozenset(
+        """different other same separate extra whole full half total couple few several many percent pct mcg gram
     grams oz ounce ounces lb kg point bag pill tab tabs bars hit hits line lines shot shots bump bumps hr hrs min
     mins sec secs seconds am pm oclock o'clock noon midnight last next each dollars bucks grand cents ppl
     apt apartment unit ste suite lot rm room bldg building trlr trailer fl floor""".split()
+    )
 )
 
 
@@ -498,7 +527,9 @@ class CuedStreetRecognizer(EntityRecognizer):
     def load(self) -> None:
         pass
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
         if entities and ADDRESS not in entities:
             return []
         toks = _Tokens.of(nlp_artifacts)
@@ -574,7 +605,9 @@ _PLATFORMS = (
     r"cash\s*app|cashapp|paypal|handle|username|user\s*name|screen\s*name|threads|reddit|whatsapp|onlyfans|"
     r"twitch|youtube|yt|gamertag|psn|xbox"
 )
-_HANDLE_COMMON = STOP_WORDS | DOMAIN_TERMS | frozenset("broken hacked deleted down private blocked gone new old".split())
+_HANDLE_COMMON = (
+    STOP_WORDS | DOMAIN_TERMS | frozenset("broken hacked deleted down private blocked gone new old".split())
+)
 
 
 def _handle_ok(text: str, start: int, end: int, nlp_artifacts: Optional[NlpArtifacts]) -> bool:
@@ -591,7 +624,12 @@ def _handle_ok(text: str, start: int, end: int, nlp_artifacts: Optional[NlpArtif
 
 
 HANDLE_RULES = [
-    Rule("at_handle", _rx(r"(?<![\w@.$/])(?P<pii>@[a-z0-9_](?:[a-z0-9_.-]{0,28}[a-z0-9_])?)(?![\w@])"), 0.85, validator=_handle_ok),
+    Rule(
+        "at_handle",
+        _rx(r"(?<![\w@.$/])(?P<pii>@[a-z0-9_](?:[a-z0-9_.-]{0,28}[a-z0-9_])?)(?![\w@])"),
+        0.85,
+        validator=_handle_ok,
+    ),
     Rule("cashtag", _rx(r"(?<![\w$])(?P<pii>\$[a-z][a-z0-9_-]{1,20})(?![\w])"), 0.85, validator=_handle_ok),
     Rule(
         "handle_with_cue",
@@ -629,7 +667,9 @@ def _url_ok(text: str, start: int, end: int, _: Optional[NlpArtifacts]) -> bool:
 class UrlRecognizer(RuleRecognizer):
     """URLs with or without a scheme; trailing punctuation is left out of the span."""
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
         results = []
         for res in super().analyze(text, entities, nlp_artifacts):
             end = res.end
@@ -681,12 +721,17 @@ class PlateRecognizer(EntityRecognizer):
     def load(self) -> None:
         pass
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
         results: List[RecognizerResult] = []
         for cue in _PLATE_CUE.finditer(text):
             base = cue.end()
-            window = text[base:base + self.WINDOW]
-            words = [(m.start() + base, m.end() + base, m.group()) for m in re.finditer(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]", window, re.IGNORECASE)]
+            window = text[base : base + self.WINDOW]
+            words = [
+                (m.start() + base, m.end() + base, m.group())
+                for m in re.finditer(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]", window, re.IGNORECASE)
+            ]
             for i, (s, e, w) in enumerate(words):
                 if i + 1 < len(words) and words[i + 1][0] == e + 1 and text[e] == " ":
                     pair = f"{w} {words[i + 1][2]}"
@@ -700,6 +745,7 @@ class PlateRecognizer(EntityRecognizer):
 
 
 # --- email (Presidio's, with offline domain check) ----------------------------------------
+
 
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email pattern; the domain is checked against the bundled suffix list only."""
@@ -721,9 +767,11 @@ EMAIL_LOOSE_RULES = [
     ),
     Rule(
         "email_spelled",
-        _rx(r"(?<![\w.+-])(?P<pii>[a-z0-9][a-z0-9._+-]*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*"
+        _rx(
+            r"(?<![\w.+-])(?P<pii>[a-z0-9][a-z0-9._+-]*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*"
             r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|protonmail|proton|comcast|att|me|mail)"
-            r"(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*(?:com|net|org|me))?)\b"),
+            r"(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*(?:com|net|org|me))?)\b"
+        ),
         0.7,
     ),
 ]
@@ -832,7 +880,7 @@ def _join_compound(text: str, start: int, end: int) -> Tuple[int, int]:
         stop = end + 1
         while stop < n and text[stop].isalpha():
             stop += 1
-        if text[end] not in _HYPHENS and text[end + 1:stop].lower() in _CLITICS:
+        if text[end] not in _HYPHENS and text[end + 1 : stop].lower() in _CLITICS:
             break
         end = stop
     while start >= 2 and text[start - 1] in _HYPHENS and text[start - 2].isalpha():
@@ -863,7 +911,9 @@ class PersonRecognizer(EntityRecognizer):
     def load(self) -> None:
         pass
 
-    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+    ) -> List[RecognizerResult]:
         if entities and PERSON not in entities:
             return []
         toks = _Tokens.of(nlp_artifacts)
@@ -944,7 +994,9 @@ class PersonRecognizer(EntityRecognizer):
             return False  # "od'd", "gov't"; names keep "o'connell", "d'angelo"
         if _STRETCHED.search(low) or low in AMBIGUOUS_NAMES:
             return False
-        if (tag.startswith(("VBD", "VBN")) and low.endswith("ed")) or (tag.startswith("VBG") and low.endswith(("ing", "in"))):
+        if (tag.startswith(("VBD", "VBN")) and low.endswith("ed")) or (
+            tag.startswith("VBG") and low.endswith(("ing", "in"))
+        ):
             return False  # "vaped", "tweaking": verb forms of words the dictionary is too old for
         return not any(v in _NEVER_NAMES or v in self.vocabulary for v in _respellings(low))
 
@@ -967,8 +1019,15 @@ class PersonRecognizer(EntityRecognizer):
         if kind == "strong":
             if low in NAME_PREFIXES and i + 1 < len(toks) and _is_word(toks.items[i + 1][2]):
                 return True
-            return low not in STOP_WORDS and low not in _STRONG_STOP and (
-                low in FIRST_NAMES or low in AMBIGUOUS_NAMES or _tag_may_be_name(tag) or self._unknown(orig, low, tag)
+            return (
+                low not in STOP_WORDS
+                and low not in _STRONG_STOP
+                and (
+                    low in FIRST_NAMES
+                    or low in AMBIGUOUS_NAMES
+                    or _tag_may_be_name(tag)
+                    or self._unknown(orig, low, tag)
+                )
             )
         if low in DOMAIN_TERMS or low in STOP_WORDS:
             return False

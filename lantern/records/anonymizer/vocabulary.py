@@ -11,6 +11,7 @@ The index also holds many proper names ("fatima", "tyler"), so membership
 says "may be an ordinary word", never "is not a name": it only ever makes a
 rule more careful.
 """
+
 from __future__ import annotations
 
 import logging

@@ -14,6 +14,7 @@ in AMBIGUOUS_NAMES: they count as names only after an explicit cue ("my name
 is", "my daughter", "officer"). Lookups use lower case without accents
 ("José" -> "jose").
 """
+
 from __future__ import annotations
 
 from typing import FrozenSet

@@ -7,6 +7,7 @@ branch `transcripts`, version table `transcripts_alembic_version`), so they can
 share a database with Rasa's `events` table and the other groups. The tracker
 store runs `upgrade()` at start-up; the CLI does too.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional, Union

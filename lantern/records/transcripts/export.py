@@ -9,6 +9,7 @@ CSV is for spreadsheets, and anyone can type "=HYPERLINK(...)" to the bot: a
 cell that a spreadsheet would run as a formula gets a leading single quote
 (`neutralize_cell`). JSON Lines is data for programs and stays exact.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,8 +72,16 @@ def iter_messages(engine: Engine, since: Optional[datetime] = None, batch: int =
     """Export rows (dicts with FIELDS), oldest conversation first, streamed in batches."""
     with Session(engine) as session:
         query = (
-            session.query(Message.conversation_id, Message.turn, Message.sender, Message.text,
-                          Message.created_at, Message.intent, Message.talk_type, Message.crisis)
+            session.query(
+                Message.conversation_id,
+                Message.turn,
+                Message.sender,
+                Message.text,
+                Message.created_at,
+                Message.intent,
+                Message.talk_type,
+                Message.crisis,
+            )
             .join(Conversation, Conversation.id == Message.conversation_id)
             .order_by(Conversation.started_at, Conversation.id, Message.seq)
         )
@@ -109,8 +118,9 @@ def write(rows: Iterator[Dict[str, Any]], fmt: str, out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FIELDS)
     for row in rows:
-        values = dict(row, text=re.sub(r"\r\n|\r|\n", r"\\n", row["text"] or ""),
-                      crisis="true" if row["crisis"] else "false")
+        values = dict(
+            row, text=re.sub(r"\r\n|\r|\n", r"\\n", row["text"] or ""), crisis="true" if row["crisis"] else "false"
+        )
         writer.writerow([neutralize_cell("" if values[f] is None else str(values[f])) for f in FIELDS])
         count += 1
     return count

@@ -6,6 +6,7 @@ written. The schema is versioned by the Alembic history in `migrations/`
 (version table `transcripts_alembic_version`); change it only with a new
 migration.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,8 +35,13 @@ class Conversation(Base):
     message_count = sa.Column(sa.Integer, nullable=False, default=0)
     crisis = sa.Column(sa.Boolean, nullable=False, default=False)  # any message flagged
 
-    messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
-                            passive_deletes=True, order_by="Message.seq")
+    messages = relationship(
+        "Message",
+        back_populates="conversation",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Message.seq",
+    )
 
 
 class Message(Base):
@@ -45,8 +51,9 @@ class Message(Base):
     __table_args__ = (sa.UniqueConstraint("conversation_id", "seq", name="uq_transcript_messages_seq"),)
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    conversation_id = sa.Column(sa.String(32), sa.ForeignKey(f"{CONVERSATIONS}.id", ondelete="CASCADE"),
-                                nullable=False, index=True)
+    conversation_id = sa.Column(
+        sa.String(32), sa.ForeignKey(f"{CONVERSATIONS}.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     seq = sa.Column(sa.Integer, nullable=False)  # order within the conversation, from 1
     turn = sa.Column(sa.Integer, nullable=False)  # user message number; bot replies share it
     sender = sa.Column(sa.String(8), nullable=False)  # "user" | "bot"

@@ -5,6 +5,7 @@ one transaction, so a turn is either fully stored or not at all (and then the
 channel answers 503). SQLAlchemy Core statements, not ORM objects: this runs on
 every turn and the ORM's bookkeeping would cost more than the inserts.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -52,8 +53,16 @@ def _latest(session: Any, pseudonym: str) -> Optional[_Open]:
     ).first()
     if row is None:
         return None
-    return _Open(row.id, row.started_at, row.last_message_at, row.turns or 0, row.message_count or 0,
-                 row.channel, bool(row.crisis), new=False)
+    return _Open(
+        row.id,
+        row.started_at,
+        row.last_message_at,
+        row.turns or 0,
+        row.message_count or 0,
+        row.channel,
+        bool(row.crisis),
+        new=False,
+    )
 
 
 def _new(timestamp: float) -> _Open:
@@ -90,32 +99,42 @@ def add_records(session: Any, pseudonym: str, records: Iterable[Any]) -> int:
         current.last_message_at = max(current.last_message_at, when)
         current.crisis = current.crisis or record.crisis
         current.changed = True
-        current.messages.append({
-            "conversation_id": current.id,
-            "seq": current.message_count,
-            "turn": current.turns,
-            "sender": record.sender,
-            "text": record.text or "",
-            "created_at": when,
-            "intent": _cut(record.intent, 128),
-            "intent_confidence": record.intent_confidence,
-            "talk_type": _cut(record.talk_type, 32),
-            "talk_type_confidence": record.talk_type_confidence,
-            "crisis": bool(record.crisis),
-            "crisis_level": _cut(record.crisis_level, 32),
-            "crisis_category": _cut(record.crisis_category, 64),
-            "action": _cut(record.action, 128),
-            "pii_types": _cut(",".join(sorted(set(record.pii_types))), 255) or None,
-            "degraded": bool(record.degraded),
-        })
+        current.messages.append(
+            {
+                "conversation_id": current.id,
+                "seq": current.message_count,
+                "turn": current.turns,
+                "sender": record.sender,
+                "text": record.text or "",
+                "created_at": when,
+                "intent": _cut(record.intent, 128),
+                "intent_confidence": record.intent_confidence,
+                "talk_type": _cut(record.talk_type, 32),
+                "talk_type_confidence": record.talk_type_confidence,
+                "crisis": bool(record.crisis),
+                "crisis_level": _cut(record.crisis_level, 32),
+                "crisis_category": _cut(record.crisis_category, 64),
+                "action": _cut(record.action, 128),
+                "pii_types": _cut(",".join(sorted(set(record.pii_types))), 255) or None,
+                "degraded": bool(record.degraded),
+            }
+        )
 
     added = 0
     for conv in touched:
-        values = {"last_message_at": conv.last_message_at, "turns": conv.turns, "message_count": conv.message_count,
-                  "channel": conv.channel, "crisis": conv.crisis}
+        values = {
+            "last_message_at": conv.last_message_at,
+            "turns": conv.turns,
+            "message_count": conv.message_count,
+            "channel": conv.channel,
+            "crisis": conv.crisis,
+        }
         if conv.new:
-            session.execute(CONVERSATIONS.insert().values(id=conv.id, sender_pseudonym=pseudonym,
-                                                          started_at=conv.started_at, **values))
+            session.execute(
+                CONVERSATIONS.insert().values(
+                    id=conv.id, sender_pseudonym=pseudonym, started_at=conv.started_at, **values
+                )
+            )
         elif conv.changed:
             session.execute(CONVERSATIONS.update().where(CONVERSATIONS.c.id == conv.id).values(**values))
         if conv.messages:

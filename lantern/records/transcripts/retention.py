@@ -11,6 +11,7 @@ the freed pages.
 `purge()` is run by `python -m tools transcripts purge` and, while `make run`
 is up, by `RetentionSchedule` (tools/runner.py) at start and every hour.
 """
+
 from __future__ import annotations
 
 import sys
@@ -44,8 +45,10 @@ class PurgeReport:
 
     def summary(self, days: int) -> str:
         verb = "would delete" if self.dry_run else "deleted"
-        return (f"Retention ({days} days, before {self.cutoff.isoformat(timespec='seconds')}Z): {verb} "
-                f"{self.conversations} conversations ({self.messages} messages) and {self.events} tracker events.")
+        return (
+            f"Retention ({days} days, before {self.cutoff.isoformat(timespec='seconds')}Z): {verb} "
+            f"{self.conversations} conversations ({self.messages} messages) and {self.events} tracker events."
+        )
 
 
 def cutoff_for(days: int, now: Optional[datetime] = None) -> datetime:
@@ -55,18 +58,21 @@ def cutoff_for(days: int, now: Optional[datetime] = None) -> datetime:
 
 
 def _chunks(items: List, size: int) -> List[List]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _purge_transcripts(engine: Engine, cutoff: datetime, dry_run: bool) -> tuple:
     conversations = messages = 0
     with engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(
-            sa.select(Conversation.id).where(Conversation.last_message_at < cutoff))]
+        ids = [r[0] for r in conn.execute(sa.select(Conversation.id).where(Conversation.last_message_at < cutoff))]
     for chunk in _chunks(ids, BATCH):
         with engine.begin() as conn:
-            count = conn.execute(sa.select(sa.func.count()).select_from(Message)
-                                 .where(Message.conversation_id.in_(chunk))).scalar() or 0
+            count = (
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(Message).where(Message.conversation_id.in_(chunk))
+                ).scalar()
+                or 0
+            )
             if not dry_run:
                 conn.execute(sa.delete(Message).where(Message.conversation_id.in_(chunk)))
                 conn.execute(sa.delete(Conversation).where(Conversation.id.in_(chunk)))
@@ -78,27 +84,43 @@ def _purge_transcripts(engine: Engine, cutoff: datetime, dry_run: bool) -> tuple
 def _purge_events(engine: Engine, cutoff: datetime, dry_run: bool) -> int:
     if not sa.inspect(engine).has_table(EVENTS_TABLE):
         return 0
-    events = sa.table(EVENTS_TABLE, sa.column("id"), sa.column("sender_id"), sa.column("type_name"),
-                      sa.column("timestamp"), sa.column("action_name"))
+    events = sa.table(
+        EVENTS_TABLE,
+        sa.column("id"),
+        sa.column("sender_id"),
+        sa.column("type_name"),
+        sa.column("timestamp"),
+        sa.column("action_name"),
+    )
     cut_ts = (cutoff - datetime(1970, 1, 1)).total_seconds()
     with engine.connect() as conn:
-        senders = [r[0] for r in conn.execute(
-            sa.select(events.c.sender_id).where(events.c.timestamp < cut_ts).distinct())]
+        senders = [
+            r[0] for r in conn.execute(sa.select(events.c.sender_id).where(events.c.timestamp < cut_ts).distinct())
+        ]
     deleted = 0
     for sender in senders:
         with engine.begin() as conn:
             mine = events.c.sender_id == sender
-            first_recent = conn.execute(sa.select(sa.func.min(events.c.id))
-                                        .where(mine, events.c.timestamp >= cut_ts)).scalar()
+            first_recent = conn.execute(
+                sa.select(sa.func.min(events.c.id)).where(mine, events.c.timestamp >= cut_ts)
+            ).scalar()
             if first_recent is None:
                 condition = mine  # the whole conversation is past retention
             else:
-                boundary = conn.execute(sa.select(sa.func.max(events.c.id)).where(
-                    mine, events.c.id <= first_recent, events.c.type_name == "action",
-                    events.c.action_name == SESSION_START_ACTION)).scalar()
+                boundary = conn.execute(
+                    sa.select(sa.func.max(events.c.id)).where(
+                        mine,
+                        events.c.id <= first_recent,
+                        events.c.type_name == "action",
+                        events.c.action_name == SESSION_START_ACTION,
+                    )
+                ).scalar()
                 if boundary is None:
-                    boundary = conn.execute(sa.select(sa.func.max(events.c.id)).where(
-                        mine, events.c.id <= first_recent, events.c.type_name == "session_started")).scalar()
+                    boundary = conn.execute(
+                        sa.select(sa.func.max(events.c.id)).where(
+                            mine, events.c.id <= first_recent, events.c.type_name == "session_started"
+                        )
+                    ).scalar()
                 if boundary is None:
                     continue  # one session still running since before the cutoff: keep it whole
                 condition = sa.and_(mine, events.c.id < boundary)
@@ -123,13 +145,22 @@ def forget(engine: Engine, pseudonym: str, dry_run: bool = False) -> PurgeReport
     """Delete everything stored for one sender (a deletion request): transcript and tracker events."""
     with engine.begin() as conn:
         ids = [r[0] for r in conn.execute(sa.select(Conversation.id).where(Conversation.sender_pseudonym == pseudonym))]
-        messages = conn.execute(sa.select(sa.func.count()).select_from(Message)
-                                .where(Message.conversation_id.in_(ids))).scalar() if ids else 0
+        messages = (
+            conn.execute(
+                sa.select(sa.func.count()).select_from(Message).where(Message.conversation_id.in_(ids))
+            ).scalar()
+            if ids
+            else 0
+        )
         events = 0
         if sa.inspect(conn).has_table(EVENTS_TABLE):
             table = sa.table(EVENTS_TABLE, sa.column("sender_id"))
-            events = conn.execute(sa.select(sa.func.count()).select_from(table)
-                                  .where(table.c.sender_id == pseudonym)).scalar() or 0
+            events = (
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == pseudonym)
+                ).scalar()
+                or 0
+            )
             if not dry_run:
                 conn.execute(sa.delete(table).where(table.c.sender_id == pseudonym))
         if ids and not dry_run:
@@ -143,8 +174,9 @@ def forget(engine: Engine, pseudonym: str, dry_run: bool = False) -> PurgeReport
 class RetentionSchedule:
     """Runs `purge` now and then every `interval` seconds in a background thread until `stop()`."""
 
-    def __init__(self, db_url: str, days: int, interval: float = INTERVAL_SECONDS,
-                 report: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, db_url: str, days: int, interval: float = INTERVAL_SECONDS, report: Callable[[str], None] = print
+    ) -> None:
         self.db_url = db_url
         self.days = days
         self.interval = interval
@@ -174,8 +206,11 @@ class RetentionSchedule:
                 self._engine = open_engine(self.db_url)
             result = purge(self._engine, self.days)
         except Exception as error:  # try again next interval; never stop the bot
-            print(f"Retention run failed ({type(error).__name__}); will try again in "
-                  f"{self.interval / 60:.0f} minutes.", file=sys.stderr, flush=True)
+            print(
+                f"Retention run failed ({type(error).__name__}); will try again in {self.interval / 60:.0f} minutes.",
+                file=sys.stderr,
+                flush=True,
+            )
             return None
         self.runs += 1
         self.last = result

@@ -30,6 +30,7 @@ What changes, by event:
   phone number and address in a referral).
 - every other event: `metadata` dropped (session start copies the channel's).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,24 +41,46 @@ REDACTED = "<REDACTED>"
 TRUNCATED = "<TRUNCATED>"
 
 # Slots whose values are public or carry no free text, kept as they are.
-PUBLIC_SLOTS = frozenset({
-    "paused", "crisis_active", "crisis_type", "requested_slot",
-    # the locale's public crisis numbers and notes (rasa_plugins/nlu/crisis.py fills them)
-    "emergency_number", "crisis_line", "poison_control", "good_samaritan_note",
-})
+PUBLIC_SLOTS = frozenset(
+    {
+        "paused",
+        "crisis_active",
+        "crisis_type",
+        "requested_slot",
+        # the locale's public crisis numbers and notes (rasa_plugins/nlu/crisis.py fills them)
+        "emergency_number",
+        "crisis_line",
+        "poison_control",
+        "good_samaritan_note",
+    }
+)
 # Slot types that cannot hold free text.
 SAFE_SLOT_TYPES = frozenset({"bool", "float", "categorical"})
 # Text/any/list slots that only ever hold codes from fixed vocabularies or public data, set by
 # Lantern's own actions (not copied from what the person typed). Checked against actions/*.py.
-CODE_SLOTS = frozenset({
-    # MI memory (actions/mi.py, reflect.py, cues.py): theme and step keys, "your kids"-style relations, role
-    "change_themes", "sustain_themes", "steps_taken", "who", "role",
-    # dialogue bookkeeping: which question or offer is pending
-    "ruler_pending", "ruler_asked", "last_prompt", "pending_offer",
-    # referrals (actions/referral*.py): need keys, a validated ZIP / "City, ST" / "anywhere", retry and exit
-    # reasons, and the public directory entries shown
-    "referral_need", "referral_last_need", "referral_place", "referral_retry", "referral_exit", "referral_shown",
-})
+CODE_SLOTS = frozenset(
+    {
+        # MI memory (actions/mi.py, reflect.py, cues.py): theme and step keys, "your kids"-style relations, role
+        "change_themes",
+        "sustain_themes",
+        "steps_taken",
+        "who",
+        "role",
+        # dialogue bookkeeping: which question or offer is pending
+        "ruler_pending",
+        "ruler_asked",
+        "last_prompt",
+        "pending_offer",
+        # referrals (actions/referral*.py): need keys, a validated ZIP / "City, ST" / "anywhere", retry and exit
+        # reasons, and the public directory entries shown
+        "referral_need",
+        "referral_last_need",
+        "referral_place",
+        "referral_retry",
+        "referral_exit",
+        "referral_shown",
+    }
+)
 # Text/any/list slots deliberately stored as "<REDACTED>" (the channel's metadata, copied at session start).
 REDACTED_SLOTS = frozenset({"session_started_metadata"})
 KEEP, CODE, REDACT = "keep", "code", "redact"
@@ -65,7 +88,9 @@ KEEP, CODE, REDACT = "keep", "code", "redact"
 PUBLIC_ENTITIES = frozenset({"emergency_number", "crisis_line", "poison_control", "good_samaritan_note"})
 PUBLIC_ENTITY_EXTRACTORS = frozenset({"CrisisDetector"})
 # parse_data keys produced by Lantern's and Rasa's NLU that hold no user text.
-SAFE_PARSE_KEYS = frozenset({"intent", "intent_ranking", "crisis", "crisis_signal", "talk_type", "message_id", "response_selector"})
+SAFE_PARSE_KEYS = frozenset(
+    {"intent", "intent_ranking", "crisis", "crisis_signal", "talk_type", "message_id", "response_selector"}
+)
 # Numbers up to this many digits (counts, ages, ZIP codes) are kept in entity values.
 MAX_KEPT_NUMBER_DIGITS = 5
 MIN_SECRET_CHARS = 2  # PII the anonymizer found
@@ -260,9 +285,9 @@ class Scrubber:
             for ent in entities:
                 if ent.start < at:
                     continue
-                pieces.append(clean[at:ent.start])
+                pieces.append(clean[at : ent.start])
                 pieces.append(f"<{ent.type}>")
-                found.append((clean[ent.start:ent.end], ent.type))
+                found.append((clean[ent.start : ent.end], ent.type))
                 spans.append((ent.start, ent.end))
                 at = ent.end
             pieces.append(clean[at:])
@@ -271,8 +296,9 @@ class Scrubber:
             if cut:
                 out += " " + TRUNCATED
                 types.append(TRUNCATED.strip("<>"))
-            return Redaction(out, tuple(found), tuple(types), bool(getattr(self.anonymizer, "degraded", False)),
-                             tuple(spans))
+            return Redaction(
+                out, tuple(found), tuple(types), bool(getattr(self.anonymizer, "degraded", False)), tuple(spans)
+            )
         except Exception:  # fail closed, never store what could not be checked
             return Redaction(REDACTED, (), ("REDACTED",), True, (), True)
 
@@ -303,9 +329,13 @@ class Scrubber:
             last = 0
             for i, name in enumerate(names, start=1):
                 value = match.group(i)
-                out.append(text[last:match.start(i)])
-                if name in self.domain.slot_types and self.domain.slot_policy(name) == REDACT \
-                        and value.strip() and value != "None":
+                out.append(text[last : match.start(i)])
+                if (
+                    name in self.domain.slot_types
+                    and self.domain.slot_policy(name) == REDACT
+                    and value.strip()
+                    and value != "None"
+                ):
                     out.append(REDACTED)
                     types.append("REDACTED")
                 else:
@@ -328,15 +358,28 @@ class Scrubber:
 
     # -- entities and slots -------------------------------------------------------------
 
-    def _entity_value(self, value: Any, raw_text: Optional[str], clean_text: Optional[str],
-                      redaction: Optional[Redaction], start: Any, end: Any, secrets: Secrets) -> Any:
+    def _entity_value(
+        self,
+        value: Any,
+        raw_text: Optional[str],
+        clean_text: Optional[str],
+        redaction: Optional[Redaction],
+        start: Any,
+        end: Any,
+        secrets: Secrets,
+    ) -> Any:
         if value is None or isinstance(value, bool):
             return value
         if isinstance(value, (int, float)):
             return value if len(_digits_only(str(value))) <= MAX_KEPT_NUMBER_DIGITS else REDACTED
         if not isinstance(value, str):
             return REDACTED
-        if raw_text is not None and isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(raw_text):
+        if (
+            raw_text is not None
+            and isinstance(start, int)
+            and isinstance(end, int)
+            and 0 <= start < end <= len(raw_text)
+        ):
             if raw_text[start:end].lower() == value.lower() and redaction is not None:
                 overlapping = [(a, b) for a, b in redaction.spans if a < end and start < b]
                 if not overlapping:
@@ -346,14 +389,23 @@ class Scrubber:
                         return f"<{kind}>"
                 secrets.add(value, "REDACTED", MIN_VALUE_SECRET_CHARS)
                 return REDACTED
-        if clean_text is not None and value.strip() and re.search(
-                r"(?<!\w)" + re.escape(value.strip()) + r"(?!\w)", clean_text, re.IGNORECASE):
+        if (
+            clean_text is not None
+            and value.strip()
+            and re.search(r"(?<!\w)" + re.escape(value.strip()) + r"(?!\w)", clean_text, re.IGNORECASE)
+        ):
             return value  # appears as-is in the anonymized text
         secrets.add(value, "REDACTED", MIN_VALUE_SECRET_CHARS)
         return REDACTED
 
-    def _entities(self, entities: Any, raw_text: Optional[str], clean_text: Optional[str],
-                  redaction: Optional[Redaction], secrets: Secrets) -> Any:
+    def _entities(
+        self,
+        entities: Any,
+        raw_text: Optional[str],
+        clean_text: Optional[str],
+        redaction: Optional[Redaction],
+        secrets: Secrets,
+    ) -> Any:
         if not isinstance(entities, list):
             return entities
         out: List[Any] = []
@@ -367,8 +419,9 @@ class Scrubber:
                 continue
             for key in ("value", "text"):
                 if key in item:
-                    item[key] = self._entity_value(item[key], raw_text, clean_text, redaction,
-                                                   item.get("start"), item.get("end"), secrets)
+                    item[key] = self._entity_value(
+                        item[key], raw_text, clean_text, redaction, item.get("start"), item.get("end"), secrets
+                    )
             item.pop("additional_info", None)  # e.g. duckling's raw values
             out.append(item)
         return out
@@ -385,8 +438,12 @@ class Scrubber:
 
     # -- events -------------------------------------------------------------------------
 
-    def scrub(self, events: Sequence[Dict[str, Any]], sender_id: Optional[str] = None,
-              live_slots: Optional[Mapping[str, Any]] = None) -> Scrubbed:
+    def scrub(
+        self,
+        events: Sequence[Dict[str, Any]],
+        sender_id: Optional[str] = None,
+        live_slots: Optional[Mapping[str, Any]] = None,
+    ) -> Scrubbed:
         """Storable copies of `events` (dicts from `Event.as_dict()`) and their transcript records."""
         secrets = Secrets()
         if sender_id:
@@ -440,8 +497,9 @@ class Scrubber:
                     if "text" in parse:
                         parse["text"] = redaction.text
                     parse["metadata"] = {}
-                    parse["entities"] = self._entities(parse.get("entities"), raw_text, redaction.text,
-                                                       redaction, secrets)
+                    parse["entities"] = self._entities(
+                        parse.get("entities"), raw_text, redaction.text, redaction, secrets
+                    )
                     for key in list(parse):
                         if key not in SAFE_PARSE_KEYS and key not in ("text", "metadata", "entities"):
                             parse[key] = _deep_map(parse[key], secrets.replace)
@@ -468,13 +526,15 @@ class Scrubber:
             elif event_type == "action":
                 last_action = event.get("name")
                 if event.get("action_text"):
-                    data["action_text"] = REDACTED if unchecked else \
-                        self.clean_bot_text(event["action_text"], None, secrets)[0]
+                    data["action_text"] = (
+                        REDACTED if unchecked else self.clean_bot_text(event["action_text"], None, secrets)[0]
+                    )
                 data["metadata"] = {}
             elif event_type in ("entities", "reminder", "cancel_reminder"):
                 if "entities" in data:
-                    data["entities"] = self._entities(event.get("entities"), last_raw_text, last_clean_text,
-                                                      last_redaction, secrets)
+                    data["entities"] = self._entities(
+                        event.get("entities"), last_raw_text, last_clean_text, last_redaction, secrets
+                    )
                 data["metadata"] = {}
             else:
                 if event_type == "session_started":

@@ -8,6 +8,7 @@ Revision ID: s0001
 Revises:
 Create Date: 2026-12-07
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

@@ -4,6 +4,7 @@ Revision ID: t0001
 Revises:
 Create Date: 2026-11-29
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
