@@ -279,7 +279,7 @@ def _core(option: Option, number: Optional[int]) -> str:
         parts.append(where)
     parts.append(option.phone or _option_word("no_phone"))
     hours = human_hours(option.hours)
-    state = {True: _option_word("open_now"), False: _option_word("closed_now")}.get(option.open_now)  # type: ignore
+    state = None if option.open_now is None else _option_word("open_now" if option.open_now else "closed_now")
     if hours == _hours_word("always"):
         parts.append(_option_word("open_24_7"))
     elif hours:

@@ -23,7 +23,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from lantern import db
-from lantern.db.sms_tables import choices, crisis_flags, failed_sends, inbound, metadata, opt_outs  # noqa: F401
+from lantern.db.sms_tables import (  # noqa: F401  (re-exported: the SMS tools and tests name the tables here)
+    choices,
+    crisis_flags,
+    failed_sends,
+    inbound,
+    metadata,
+    opt_outs,
+)
 
 CHOICES_TTL_S = 24 * 3600
 INBOUND_KEEP_S = 30 * 24 * 3600  # Twilio retries within minutes; a month is plenty
