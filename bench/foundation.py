@@ -104,11 +104,28 @@ class Result:
 HEADERS: Dict[str, str] = {}
 
 
+# Turns answered with the crisis script at the channel's crisis deadline (0.8 s) before the turn could be
+# saved: HTTP 503 with `saved: false` and the crisis messages (docs/channels.md, "When something fails").
+# Under saturation a message that reads as a crisis gets its reply in time and the client is told to resend.
+CRISIS_AT_DEADLINE: List[str] = []
+
+
+def _crisis_at_deadline(status: int, body: object) -> bool:
+    if status != 503 or not isinstance(body, dict) or body.get("saved") is not False:
+        return False
+    messages = body.get("messages") or []
+    return any(
+        isinstance(m, dict) and isinstance(m.get("custom"), dict) and m["custom"].get("crisis") for m in messages
+    )
+
+
 def turn(url: str, sender: str, text: str) -> float:
     started = time.perf_counter()
     status, body = http_json(url, {"sender": sender, "message": text}, timeout=60, headers=HEADERS)
     elapsed = time.perf_counter() - started
-    if status != 200 or not isinstance(body, list):
+    if _crisis_at_deadline(status, body):
+        CRISIS_AT_DEADLINE.append(sender.split("-")[0])
+    elif status != 200 or not isinstance(body, list):
         raise RuntimeError(f"turn failed with HTTP {status}: {str(body)[:200]}")
     return elapsed * 1000
 
@@ -282,6 +299,10 @@ def table(results: List[Result]) -> str:
         f"With distinct messages: p50 latency "
         f"{statistics.median(lantern.distinct) / statistics.median(base.distinct):.2f}x, "
         f"throughput {lantern.distinct_saturation_tps / base.distinct_saturation_tps:.2f}x.",
+        "",
+        f"Crisis script sent at the 0.8 s crisis deadline before the turn was saved (HTTP 503, saved: false, "
+        f"counted as answered): {len(CRISIS_AT_DEADLINE)} turns"
+        + (f" (load shapes: {', '.join(sorted(set(CRISIS_AT_DEADLINE)))})." if CRISIS_AT_DEADLINE else "."),
     ]
     return "\n".join(lines)
 
