@@ -8,8 +8,11 @@ secrets have no default: `ensure_secrets()` generates the missing ones into
 Loaded once per process: `load()` reads `.env` and the environment on its first call and
 returns that same `Settings` on every later call (about twenty modules ask for settings, some
 on every turn; re-reading `.env` each time cost disk reads and let one process see two
-configurations). `reload()` re-reads them: tests that change an environment variable call it,
-and `ensure_secrets()` calls it after writing new secrets. `load(values)` resolves the given
+configurations). A change to a `LANTERN_*` environment variable is noticed (the variables are
+compared, which costs microseconds, not a file read): a test's `monkeypatch.setenv` can never
+leave code reading the settings from before it, and a test that passes only because of a stale
+value cannot exist. `reload()` re-reads `.env` as well; `ensure_secrets()` calls it after writing
+new secrets. `load(values)` resolves the given
 values only (tests), uncached and without touching `.env`. The Rasa server, the action server
 and the runner are separate processes, so each loads once.
 """
@@ -21,7 +24,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -175,28 +178,38 @@ def _lock_store_env_for(url: str) -> Dict[str, str]:
 
 
 _loaded: Optional[Settings] = None
+_loaded_env: Tuple[Tuple[str, str], ...] = ()
 _loading = threading.Lock()
+
+
+def _lantern_environment() -> Tuple[Tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("LANTERN_")))
 
 
 def load(values: Optional[Dict[str, str]] = None) -> Settings:
     """The process's settings, read from the environment and `.env` once (or resolved from `values`, uncached)."""
-    global _loaded
     if values is not None:
         return _resolve(dict(values))
-    settings = _loaded
-    if settings is None:
+    settings, environment = _loaded, _lantern_environment()
+    if settings is None or environment != _loaded_env:
         with _loading:
-            if _loaded is None:
-                _loaded = _resolve(_raw())
+            if _loaded is None or environment != _loaded_env:
+                _set(_resolve(_raw()), environment)
             settings = _loaded
+    assert settings is not None
     return settings
+
+
+def _set(settings: Settings, environment: Tuple[Tuple[str, str], ...]) -> None:
+    global _loaded, _loaded_env
+    _loaded, _loaded_env = settings, environment
 
 
 def reload() -> Settings:
     """Re-read the environment and `.env` now (after a test changes a variable, or secrets were written)."""
-    global _loaded
     with _loading:
-        _loaded = _resolve(_raw())
+        _set(_resolve(_raw()), _lantern_environment())
+        assert _loaded is not None
         return _loaded
 
 

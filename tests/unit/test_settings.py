@@ -112,3 +112,17 @@ def test_threads_share_one_load(env_file: SimpleNamespace):
         loaded = list(pool.map(lambda _: settings.load(), range(64)))
     assert all(s is loaded[0] for s in loaded)
     assert len(env_file.reads) == 1
+
+
+def test_a_changed_lantern_variable_is_seen_without_reload(monkeypatch, tmp_path):
+    """A test's setenv after settings were loaded must not leave code reading the old value (the referral
+    tests once passed only because the stale default pointed at a directory the developer had imported)."""
+    from lantern import settings
+
+    first = settings.load()
+    assert settings.load() is first  # nothing changed: the same object, no new read
+    monkeypatch.setenv("LANTERN_DIRECTORY_DB_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    assert settings.load().directory_db_url.endswith("other.db")
+    monkeypatch.setenv("UNRELATED_VARIABLE", "x")
+    again = settings.load()
+    assert settings.load() is again
