@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import mi
 from actions.phrases import Message
+from lantern.memory import MEMORY_SLOTS
 
 MAX_MESSAGES = 3  # per turn (mi-style.md section 3)
 
@@ -99,6 +100,6 @@ class MIAction(Action):
 
 def stamp_memory(slots: Dict[str, Any], turn: Turn, now: float) -> Turn:
     """Note when Lantern first kept something about this person (memory expires after the retention period)."""
-    if not slots.get("memory_since") and any(turn.slots.get(name) for name in mi.MEMORY_SLOTS if name != "role"):
+    if not slots.get("memory_since") and any(turn.slots.get(name) for name in MEMORY_SLOTS if name != "role"):
         turn.slots["memory_since"] = now
     return turn

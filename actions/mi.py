@@ -14,7 +14,6 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 from rasa_sdk import Tracker
 
 from actions import cues
-from lantern.memory import MEMORY_SLOTS, TRANSIENT_SLOTS  # noqa: F401  (mi.MEMORY_SLOTS is read across actions/)
 
 QUESTIONS = {"open_question", "closed_question"}
 REFLECTIONS = {"simple_reflection", "complex_reflection", "summary"}  # MITI codes summaries as reflections

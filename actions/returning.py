@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from actions import mi
 from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, say
 from actions.summary import change_items, join_phrases, step_items, summary_text
+from lantern.memory import MEMORY_SLOTS, TRANSIENT_SLOTS
 
 
 def recap(context: Context) -> Optional[Message]:
@@ -55,7 +55,7 @@ def resume_turn(context: Context) -> Turn:
 
 def fresh_turn(context: Context) -> Turn:
     """Forget what was kept (memory and turn state); say so plainly; ask openly."""
-    cleared: Dict[str, Any] = {name: None for name in mi.MEMORY_SLOTS + mi.TRANSIENT_SLOTS + ("memory_since",)}
+    cleared: Dict[str, Any] = {name: None for name in MEMORY_SLOTS + TRANSIENT_SLOTS + ("memory_since",)}
     cleared["memory_from_before"] = False
     return Turn(
         [

@@ -5,12 +5,11 @@ import time
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import mi
 from actions.base import Context, Turn, stamp_memory
 from actions.greet import ActionGreet
 from actions.returning import ActionStartFresh, recap
 from actions.session import ActionSessionStart
-from lantern.memory import carried_slots, expired
+from lantern.memory import MEMORY_SLOTS, carried_slots, expired
 from tests.unit.mi_helpers import codes, make_tracker, run
 
 MEMORY = {
@@ -79,7 +78,7 @@ def test_start_fresh_clears_memory_and_says_so():
     messages, slots = run(ActionStartFresh(), make_tracker("start fresh", "start_fresh", slots=MEMORY))
     assert codes(messages) == ["structure", "open_question"]
     assert "won't bring up" in messages[0]["text"] or "set aside" in messages[0]["text"]
-    for name in mi.MEMORY_SLOTS + ("memory_since",):
+    for name in MEMORY_SLOTS + ("memory_since",):
         assert slots[name] is None
 
 
