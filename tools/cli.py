@@ -19,6 +19,7 @@ GROUPS: List[str] = [
     "tools.transcripts",
     "tools.sms",
     "tools.db",
+    "tools.knowledge",
 ]
 
 
