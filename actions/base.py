@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import mi
 from actions.phrases import Message
+from lantern.knowledge.routing import reading_of
 from lantern.memory import MEMORY_SLOTS
 
 MAX_MESSAGES = 3  # per turn (mi-style.md section 3)
@@ -46,6 +47,7 @@ class Context:
     codes: List[str]
     recent: List[str]
     rng: random.Random
+    knowledge: Dict[str, Any] = field(default_factory=dict)  # the message's knowledge reading (labels, scores)
 
     @classmethod
     def of(cls, tracker: Tracker, rng: Optional[random.Random] = None) -> "Context":
@@ -57,6 +59,7 @@ class Context:
             codes=mi.bot_codes(events),
             recent=mi.recent_texts(events),
             rng=rng or random.Random(),
+            knowledge=dict(reading_of(tracker.latest_message or {})),
         )
 
     @classmethod
@@ -67,10 +70,17 @@ class Context:
         talk: Optional[Dict[str, Any]] = None,
         codes: Optional[List[str]] = None,
         seed: int = 0,
+        knowledge: Optional[Dict[str, Any]] = None,
     ) -> "Context":
         """A context for tests and benchmarks, without a tracker."""
         return cls(
-            text=text, talk=talk, slots=dict(slots or {}), codes=list(codes or []), recent=[], rng=random.Random(seed)
+            text=text,
+            talk=talk,
+            slots=dict(slots or {}),
+            codes=list(codes or []),
+            recent=[],
+            rng=random.Random(seed),
+            knowledge=dict(knowledge or {}),
         )
 
 
@@ -95,7 +105,15 @@ class MIAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         context = Context.of(tracker)
-        return send(dispatcher, stamp_memory(context.slots, self.decide(context), time.time()))
+        return send(dispatcher, stamp_memory(context.slots, carry_topic(context, self.decide(context)), time.time()))
+
+
+def carry_topic(context: Context, turn: Turn) -> Turn:
+    """Remember the topic the message named (a medication, a drug...), so a later "it" is read as it."""
+    named = context.knowledge.get("topic")
+    if isinstance(named, str) and "topic" not in turn.slots and named != context.slots.get("topic"):
+        turn.slots["topic"] = named
+    return turn
 
 
 def stamp_memory(slots: Dict[str, Any], turn: Turn, now: float) -> Turn:

@@ -1,4 +1,9 @@
-"""action_info: recovery pathways and harm-reduction information, elicit-provide-elicit.
+"""action_info: answers to questions, recovery pathways and harm-reduction information, elicit-provide-elicit.
+
+A question first goes to the knowledge base (data/knowledge/, lantern/knowledge/): the entry the
+Rasa server found close enough, in this locale, in at most two messages. A specific question with no
+entry close enough gets an honest "I don't know that one" and a helpline where a person can answer:
+never a guess, and never the overview of a topic in place of what was asked.
 
 Information is given when the person asks for it (`ask_info`) or says yes to an
 offer (actions/offers.py); it is never pushed. Specific topics (buprenorphine,
@@ -18,17 +23,22 @@ from typing import List, Optional, Sequence
 from actions import cues
 from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, say
+from lantern import settings
+from lantern.knowledge.answers import Answers, default_answers
 
 logger = logging.getLogger(__name__)
 
 FAMILY_TOPICS = ("family_talk", "family_support")
+# Knowledge topics whose answers end with the harm-reduction elicit (recovery stays in view).
+SAFER_USE_TOPICS = frozenset(
+    {"naloxone", "overdose", "fentanyl", "xylazine", "test_strips", "syringes", "safer_use", "tolerance", "mixing"}
+)
 COMPARING = re.compile(r"\b(or|vs|versus|and|compare|difference|better|between)\b")
 
 
 def never_alone_line() -> Optional[str]:
     """The locale's never-use-alone line, 'Name (number)', or None (config/locales/<locale>.yml)."""
     try:
-        from lantern import settings
         from lantern.crisis.resources import load_locale
 
         line = load_locale(settings.load().locale).helpline("never_use_alone")
@@ -54,9 +64,68 @@ def elicit_key(topics: Sequence[str], role: Optional[str]) -> str:
     return "info.elicit.recovery"
 
 
-def info_turn(context: Context, topics: Optional[Sequence[str]] = None, never_alone: Optional[str] = None) -> Turn:
-    """Facts for the topics asked about (from the text unless given), then the elicit question."""
+# A request for a topic in general ("tell me about vivitrol", "narcan?", "what about tolerance"): the
+# topic's overview answers it. A specific question the knowledge base has no entry for does not get an
+# overview of its topic (that would answer something else): it gets the honest "I don't know".
+GENERAL_PREFIX = re.compile(
+    r"^(?:so |ok |okay |and )?(?:what is|whats|what are|tell me about|tell me more about|info on|info about|"
+    r"information on|more about|what about|how about|explain|about)\s+"
+)
+QUESTION_START = re.compile(r"^(?:is|are|can|could|do|does|did|will|would|should|how|when|where|why|who|which)\b")
+
+
+def general_request(text: str) -> bool:
+    """A topic asked about in general ("tell me about vivitrol", "narcan?"), not a specific question."""
+    words = cues.normalise(text).rstrip("?!. ")
+    prefix = GENERAL_PREFIX.match(words)
+    if prefix:
+        return 0 < len(words[prefix.end() :].split()) <= 4
+    return 0 < len(words.split()) <= 3 and not QUESTION_START.match(words)
+
+
+def answer_turn(context: Context, answers: Answers) -> Optional[Turn]:
+    """The knowledge entry the question asks about, then the elicit question; None when no entry is close."""
+    entry = answers.choose(context.knowledge, skip=context.slots.get("last_entry"))
+    if entry is None:
+        return None
+    messages = [Message(text=text, mi="information") for text in answers.text(entry)]
+    if context.slots.get("last_prompt") != "elicit":
+        role = context.slots.get("role")
+        key = elicit_key(["family_talk"] if entry.topic == "family" else [], role)
+        if entry.safety or entry.topic in SAFER_USE_TOPICS:
+            key = "info.elicit.harm" if role != "family" else key
+        messages.append(say(key, context.rng, context.recent))
+    slots = {"pending_offer": None, "ruler_pending": None, "last_prompt": "elicit", "last_entry": entry.id}
+    return Turn(messages, slots)
+
+
+def unknown_turn(context: Context, helpline: Optional[str]) -> Turn:
+    """No entry is close enough: say so plainly and offer a person who can answer, never a guess."""
     rng, recent = context.rng, context.recent
+    messages = [say("info.unknown", rng, recent)]
+    messages.append(
+        say("info.unknown.helpline", rng, recent, helpline=helpline)
+        if helpline
+        else say("info.unknown.no_line", rng, recent)
+    )
+    return Turn(messages, {"pending_offer": None, "ruler_pending": None, "last_prompt": None, "last_entry": None})
+
+
+def info_turn(
+    context: Context,
+    topics: Optional[Sequence[str]] = None,
+    never_alone: Optional[str] = None,
+    answers: Optional[Answers] = None,
+) -> Turn:
+    """The knowledge entry the question asks about; else facts for the topics asked about (from the text
+    unless given); else an honest "I don't know" for a specific question. Then the elicit question."""
+    rng, recent = context.rng, context.recent
+    if topics is None and answers is not None:
+        answered = answer_turn(context, answers)
+        if answered is not None:
+            return answered
+        if context.knowledge.get("asks") and not general_request(context.text):
+            return unknown_turn(context, answers.fill.get("substance_helpline"))
     chosen = list(topics) if topics is not None else cues.topics(context.text)
     if len(chosen) > 1 and not COMPARING.search(cues.normalise(context.text)):
         chosen = chosen[:1]
@@ -87,7 +156,8 @@ class ActionInfo(MIAction):
 
     def decide(self, context: Context) -> Turn:
         topics = cues.topics(context.text)
-        return info_turn(context, None, never_alone_line() if "never_alone" in topics else None)
+        answers = default_answers(settings.load().locale)
+        return info_turn(context, None, never_alone_line() if "never_alone" in topics else None, answers)
 
 
 SAMPLE_MESSAGES = [

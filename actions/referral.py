@@ -65,11 +65,12 @@ class ReferralContext(Context):
         talk: Optional[Dict[str, Any]] = None,
         codes: Optional[List[str]] = None,
         seed: int = 0,
+        knowledge: Optional[Dict[str, Any]] = None,
         intent: Optional[str] = None,
         entities: Optional[List[Dict[str, Any]]] = None,
     ) -> "ReferralContext":
         """A context for tests, without a tracker."""
-        base = Context.plain(text, slots, talk, codes, seed)
+        base = Context.plain(text, slots, talk, codes, seed, knowledge)
         return cls(**vars(base), intent=intent, entities=list(entities or []))
 
 

@@ -13,7 +13,16 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 MEMORY_SLOTS = ("change_themes", "sustain_themes", "steps_taken", "who", "importance", "confidence", "role")
-TRANSIENT_SLOTS = ("ruler_pending", "ruler_asked", "last_prompt", "pending_offer", "summary_at", "memory_from_before")
+TRANSIENT_SLOTS = (
+    "ruler_pending",
+    "ruler_asked",
+    "last_prompt",
+    "pending_offer",
+    "summary_at",
+    "memory_from_before",
+    "topic",
+    "last_entry",
+)
 DAY_SECONDS = 86400.0
 
 

@@ -7,7 +7,8 @@ bot message of the current turn and puts into `UserMessage.metadata`:
 
     "lantern_context": {"prev_mi": "complex_reflection",  # the bot message's MI code (metadata.mi)
                         "prev_talk": "change",            # the side it was about (metadata.talk)
-                        "prev_negative": false}           # its last sentence has a negation
+                        "prev_negative": false,           # its last sentence has a negation
+                        "topic": "methadone"}             # the conversation's topic (the `topic` slot)
 
 Only labels go in: no user text and no bot text. `metadata.mi` and `metadata.talk` are set by
 the custom actions on every message they send (actions/phrases.py, TALK_OF_LINE); a domain
@@ -28,8 +29,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
+from lantern.knowledge.entries import TOPICS
 from lantern.nlu.talk_context import CONTEXT_KEY, TALKS, TurnContext, is_negative
 
 logger = logging.getLogger(__name__)
@@ -78,18 +80,29 @@ def context_from_events(events: Sequence[Any]) -> Optional[TurnContext]:
     return None
 
 
-def add_context(message: Any, events: Sequence[Any]) -> None:
-    """Set (or clear) `lantern_context` in `message.metadata` from the tracker events; never raises."""
+def add_context(message: Any, events: Sequence[Any], topic: Any = None) -> None:
+    """Set (or clear) `lantern_context` in `message.metadata` from the tracker events and the conversation's
+    topic (the `topic` slot: a knowledge topic label, never text); never raises."""
     try:
         context = context_from_events(events)
     except Exception as exc:
         logger.warning("Turn context not computed (%s); the talk type uses the text alone.", type(exc).__name__)
         context = None
+    labels: Dict[str, Any] = context.as_dict() if context is not None else {}
+    if isinstance(topic, str) and topic in TOPICS:
+        labels["topic"] = topic
     metadata = message.metadata if isinstance(message.metadata, Mapping) else None
-    if context is not None:
-        message.metadata = {**(metadata or {}), CONTEXT_KEY: context.as_dict()}
+    if labels:
+        message.metadata = {**(metadata or {}), CONTEXT_KEY: labels}
     elif metadata and CONTEXT_KEY in metadata:  # only the server says what the bot said
         message.metadata = {k: v for k, v in metadata.items() if k != CONTEXT_KEY}
+
+
+def _slot(tracker: Any, name: str) -> Any:
+    try:
+        return tracker.get_slot(name)
+    except Exception:  # a tracker without the slot (an older domain) has no topic
+        return None
 
 
 def context_parse_message(original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -98,7 +111,7 @@ def context_parse_message(original: Callable[..., Awaitable[Any]]) -> Callable[.
     @functools.wraps(original)
     async def parse_message(self: Any, message: Any, tracker: Any = None, only_output_properties: bool = True) -> Any:
         if tracker is not None:
-            add_context(message, tracker.events)
+            add_context(message, tracker.events, _slot(tracker, "topic"))
         return await original(self, message, tracker, only_output_properties)
 
     return parse_message

@@ -216,4 +216,3 @@ def load(directory: Path, today: Optional[dt.date] = None) -> List[Entry]:
 
 def by_id(entries: Sequence[Entry]) -> Dict[str, Entry]:
     return {e.id: e for e in entries}
-

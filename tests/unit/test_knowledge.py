@@ -1,0 +1,343 @@
+"""The knowledge base: the entry format trainers edit, topic words, retrieval, routing and the answer turn.
+
+Retrieval is tested with a small word-hashing embedder standing in for the sentence encoder, so
+these tests say what the scoring rules do; how well the real encoder finds entries is measured
+blind in bench/knowledge.py (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import List, Sequence
+
+import numpy as np
+import pytest
+import yaml
+
+from actions.base import Context
+from actions.info import general_request, info_turn
+from lantern.knowledge import entries, retrieval, routing, topics
+from lantern.knowledge.answers import KNOWLEDGE_DIR, Answers, locale_fill
+
+TODAY = dt.date(2026, 12, 7)
+
+
+def entry_yaml(**overrides) -> dict:
+    base = {
+        "id": "t_narcan_cost",
+        "topic": "naloxone",
+        "asks": ["is narcan free", "how much is narcan", "narcan price", "do i pay for naloxone"],
+        "answer": ["Naloxone is sold without a prescription in the US. If someone will not wake, call {emergency}."],
+        "source": [{"name": "FDA", "url": "https://www.fda.gov/drugs"}],
+        "reviewed": dt.date(2026, 12, 1),
+    }
+    base.update(overrides)
+    return base
+
+
+def problems_of(tmp_path: Path, *raw: dict) -> List[str]:
+    path = tmp_path / "t.yml"
+    path.write_text(yaml.safe_dump({"version": 1, "group": "t", "entries": list(raw)}), encoding="utf-8")
+    return entries.check([path], TODAY)[1]
+
+
+# ----------------------------------------------------------------------------- the format
+
+
+def test_a_good_entry_has_no_problems(tmp_path):
+    assert problems_of(tmp_path, entry_yaml()) == []
+
+
+@pytest.mark.parametrize(
+    "override,problem",
+    [
+        ({"id": "Bad Id"}, "id must be"),
+        ({"topic": "vibes"}, "topic 'vibes'"),
+        ({"asks": ["one", "two"]}, "asks needs 4 to 8"),
+        ({"asks": ["is it free", "Is it  free", "cost", "price"]}, "two asks are the same"),
+        ({"answer": []}, "answer is a list"),
+        ({"answer": ["a", "b", "c"]}, "answer is a list"),
+        ({"answer": ["x" * 301]}, "characters with numbers filled in"),
+        ({"answer": ["It\u2019s free \u2014 mostly."]}, "not plain SMS text"),
+        ({"answer": ["Call 911 now."]}, "write numbers as placeholders"),
+        ({"answer": ["Call 1-800-662-4357."]}, "write numbers as placeholders"),
+        ({"answer": ["Call {ambulance}."]}, "unknown placeholder"),
+        ({"answer": ["Want to know more?"]}, "ends with a question"),
+        ({"source": []}, "source is a list"),
+        ({"source": [{"name": "CDC", "url": "http://cdc.gov"}]}, "https://"),
+        ({"reviewed": "last year"}, "reviewed must be a date"),
+        ({"reviewed": dt.date(2027, 1, 1)}, "in the future"),
+        ({"reviewed": dt.date(2020, 1, 1)}, "check it again"),
+        ({"locales": ["en-GB"]}, "locales is a list"),
+        ({"safety": "yes"}, "safety is true or false"),
+        ({"colour": "red"}, "unknown key 'colour'"),
+    ],
+)
+def test_each_rule_names_the_problem(tmp_path, override, problem):
+    found = problems_of(tmp_path, entry_yaml(**override))
+    assert any(problem in p for p in found), found
+
+
+def test_a_placeholder_counts_at_its_longest_value(tmp_path):
+    text = "x" * 290 + " {substance_helpline}"  # 291 characters as written, 305 filled in
+    assert any("characters with numbers filled in" in p for p in problems_of(tmp_path, entry_yaml(answer=[text])))
+
+
+def test_ids_and_asks_used_twice_are_found(tmp_path):
+    assert any("used twice" in p for p in problems_of(tmp_path, entry_yaml(), entry_yaml()))
+    found = problems_of(tmp_path, entry_yaml(), entry_yaml(id="t_other"))
+    assert any("belongs to two entries" in p for p in found)
+
+
+def test_the_same_ask_may_belong_to_a_us_and_a_canadian_entry(tmp_path):
+    us = entry_yaml(id="t_us", locales=["en-US"])
+    ca = entry_yaml(id="t_ca", locales=["en-CA"])
+    assert problems_of(tmp_path, us, ca) == []
+
+
+def test_a_file_that_is_not_yaml_is_one_clear_problem(tmp_path):
+    path = tmp_path / "broken.yml"
+    path.write_bytes(b"\xff\xfe: [")
+    assert len(entries.check([path], TODAY)[1]) == 1
+
+
+def test_load_raises_with_every_problem(tmp_path):
+    (tmp_path / "t.yml").write_text(
+        yaml.safe_dump({"version": 1, "entries": [entry_yaml(id="X"), entry_yaml(id="t_two", topic="?")]})
+    )
+    with pytest.raises(entries.KnowledgeError) as raised:
+        entries.load(tmp_path, TODAY)
+    assert "id must be" in str(raised.value) and "topic '?'" in str(raised.value)
+
+
+def test_render_fills_numbers_and_never_leaves_braces():
+    entry = entries.parse_file(_write(entry_yaml(answer=["Call {emergency} or {poison_control}."])), TODAY)[0][0]
+    assert entry.render({"emergency": "911"}) == ["Call 911 or a local helpline."]
+
+
+def _write(raw: dict) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "one.yml"
+    path.write_text(yaml.safe_dump({"version": 1, "entries": [raw]}), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- the project's own files
+
+
+def test_the_project_knowledge_files_pass_the_check():
+    found, problems = entries.check(entries.knowledge_files(KNOWLEDGE_DIR))
+    assert problems == []
+    assert found, "no knowledge entries"
+
+
+def test_the_project_topic_words_pass_the_check():
+    data = yaml.safe_load((KNOWLEDGE_DIR / "topics.yml").read_text(encoding="utf-8"))
+    parsed, problems = topics.parse(data)
+    assert problems == []
+    assert set(parsed) == set(entries.TOPICS)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-CA"])
+def test_every_placeholder_has_a_value_in_each_locale(locale):
+    fill = locale_fill(locale)
+    assert set(entries.PLACEHOLDERS) <= set(fill), sorted(set(entries.PLACEHOLDERS) - set(fill))
+
+
+# ----------------------------------------------------------------------------- topic words
+
+WORDS = topics.TopicWords(
+    {
+        "buprenorphine": topics.Topic("buprenorphine", "buprenorphine (suboxone)", ("subs", "suboxone"), True),
+        "methadone": topics.Topic("methadone", "methadone", ("methadone", "done clinic"), True),
+        "costs_insurance": topics.Topic("costs_insurance", "cost", ("free", "cost", "medicaid"), False),
+        "naloxone": topics.Topic("naloxone", "naloxone (narcan)", ("narcan", "naloxone"), True),
+    }
+)
+
+
+def test_topics_are_named_in_order_and_only_carried_ones_carry():
+    assert WORDS.named("is the done clinic free or are subs cheaper") == [
+        "methadone",
+        "costs_insurance",
+        "buprenorphine",
+    ]
+    assert WORDS.carried("is it free") is None
+    assert WORDS.carried("Are SUBS free?") == "buprenorphine"
+
+
+def test_topic_words_must_be_plain_words():
+    _, problems = topics.parse({"version": 1, "topics": {"family": {"label": "family", "words": ["al-anon"]}}})
+    assert problems and "plain words" in problems[0]
+
+
+# ----------------------------------------------------------------------------- retrieval
+
+
+def hashed(texts: Sequence[str]) -> np.ndarray:
+    """A stand-in encoder: each word adds to one of 256 dimensions; unit vectors."""
+    out = np.zeros((len(texts), 256), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for word in re.findall(r"[a-z]+", text.lower()):
+            out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % 256] += 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def make_entry(entry_id: str, topic: str, asks: Sequence[str], answer: str = "An answer.") -> entries.Entry:
+    return entries.Entry(entry_id, topic, tuple(asks), (answer,), (entries.Source("CDC", "https://cdc.gov"),), TODAY)
+
+
+ENTRIES = [
+    make_entry("bup_cost", "buprenorphine", ["how much does suboxone cost", "is suboxone free", "price of subs"]),
+    make_entry("met_cost", "methadone", ["how much does methadone cost", "is methadone free", "price of methadone"]),
+    make_entry("narcan_what", "naloxone", ["what does narcan do", "how does naloxone work", "what is narcan"]),
+]
+INDEX = retrieval.Index.build(ENTRIES, WORDS, hashed)
+
+
+def embed_one(text: str) -> np.ndarray:
+    return hashed([text])[0]
+
+
+def test_the_entry_asked_about_comes_first():
+    reading = retrieval.read("what does narcan do exactly", INDEX, WORDS, embed_one)
+    assert reading.best[0] == "narcan_what"
+
+
+def test_a_follow_up_is_read_through_the_conversations_topic():
+    plain = retrieval.read("how much does it cost", INDEX, WORDS, embed_one)
+    about_methadone = retrieval.read("how much does it cost", INDEX, WORDS, embed_one, conversation_topic="methadone")
+    about_subs = retrieval.read("how much does it cost", INDEX, WORDS, embed_one, conversation_topic="buprenorphine")
+    assert about_methadone.best[0] == "met_cost" and about_methadone.context_topic == "methadone"
+    assert about_subs.best[0] == "bup_cost"
+    assert plain.context_topic is None
+
+
+def test_a_named_topic_wins_over_the_conversations_topic():
+    reading = retrieval.read("is methadone free", INDEX, WORDS, embed_one, conversation_topic="buprenorphine")
+    assert reading.best[0] == "met_cost" and reading.topic == "methadone" and reading.context_topic is None
+
+
+def test_the_index_survives_a_round_trip():
+    again = retrieval.Index.from_parts(INDEX.to_dict(), INDEX.weights)
+    assert retrieval.read("is suboxone free", again, WORDS, embed_one).best[0] == "bup_cost"
+    assert np.allclose(again.probabilities(embed_one("narcan")), INDEX.probabilities(embed_one("narcan")))
+
+
+def test_probabilities_are_a_distribution_and_a_wrong_sized_vector_reads_as_nothing():
+    p = INDEX.probabilities(embed_one("what is narcan"))
+    assert p.sum() == pytest.approx(1.0) and p.argmax() == INDEX.ids.index("narcan_what")
+    assert not INDEX.probabilities(np.ones(3)).any()
+
+
+def test_an_index_of_one_entry_answers_nothing():
+    one = retrieval.Index.build(ENTRIES[:1], WORDS, hashed)
+    assert retrieval.read("is suboxone free", one, WORDS, embed_one).best[1] < retrieval.ANSWER_MIN
+
+
+def test_training_texts_are_the_asks_and_each_answer_sentence():
+    entry = make_entry("x", "naloxone", ["a", "b", "c", "d"], "One. Two! Three")
+    texts, owners = retrieval.training_texts([entry])
+    assert texts == ["a", "b", "c", "d", "One.", "Two!", "Three"] and owners == [0] * 7
+
+
+# ----------------------------------------------------------------------------- routing
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("is narcan free", True),
+        ("would subs make me feel anything", True),
+        ("been on subs 2 yrs and my job tests, will it show up", True),
+        ("tell me about vivitrol", True),
+        ("i went to a meeting last night", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_asks(text, expected):
+    assert routing.asks(text) is expected
+
+
+@pytest.mark.parametrize(
+    "intent,confidence,asked,score,expected",
+    [
+        ("share", 0.9, True, 0.8, "ask_info"),  # a question read as sharing, with an entry close to it
+        ("share", 0.9, True, 0.1, None),  # nothing close: the conversation goes on
+        ("share", 0.9, False, 0.9, None),  # not a question
+        ("nlu_fallback", 0.2, True, 0.1, "ask_info"),  # a question nobody understood: the honest "I don't know"
+        ("crisis_overdose", 1.0, True, 0.99, None),  # a crisis keeps its intent
+        ("stop", 0.5, True, 0.99, None),
+        ("ask_privacy", 0.9, True, 0.99, None),  # a confident intent that answers questions itself
+        ("ask_privacy", 0.4, True, routing.ANSWER_MIN + 0.1, "ask_info"),  # an unsure one yields to a clear entry
+        ("ask_privacy", 0.4, True, routing.ANSWER_MIN + 0.01, None),
+        ("ask_info", 0.9, True, 0.9, None),  # already there
+    ],
+)
+def test_route(intent, confidence, asked, score, expected):
+    assert routing.route(intent, confidence, asked, score) == expected
+
+
+# ----------------------------------------------------------------------------- choosing and the answer turn
+
+US_ONLY = entries.Entry(
+    "t_us", "legal", ("a", "b", "c", "d"), ("US law: call {emergency}.",), (entries.Source("x", "https://x.org"),),
+    TODAY, ("en-US",),
+)  # fmt: skip
+CA_ONLY = entries.Entry(
+    "t_ca",
+    "legal",
+    ("a", "b", "c", "d"),
+    ("Canadian law.",),
+    (entries.Source("x", "https://x.org"),),
+    TODAY,
+    ("en-CA",),
+)
+ANSWERS_US = Answers(
+    {"t_us": US_ONLY, "t_ca": CA_ONLY}, "en-US", {"emergency": "911", "substance_helpline": "Line (1)"}
+)
+HIGH = retrieval.ANSWER_MIN + 0.1
+
+
+def test_choose_skips_entries_of_another_locale_and_below_the_threshold():
+    assert ANSWERS_US.choose({"candidates": [["t_ca", HIGH], ["t_us", HIGH - 0.01]]}).id == "t_us"
+    assert ANSWERS_US.choose({"candidates": [["t_us", retrieval.ANSWER_MIN - 0.01]]}) is None
+    assert ANSWERS_US.choose({"candidates": [["t_us", HIGH]]}, skip="t_us") is None
+    assert ANSWERS_US.choose({"candidates": [["nope", HIGH], ["t_us", HIGH]]}).id == "t_us"
+    assert ANSWERS_US.choose({"candidates": "garbage"}) is None
+    assert ANSWERS_US.choose({}) is None
+
+
+def test_an_entry_is_answered_with_numbers_filled_then_the_elicit_question():
+    context = Context.plain("good samaritan law?", knowledge={"candidates": [["t_us", HIGH]], "asks": True})
+    turn = info_turn(context, answers=ANSWERS_US)
+    assert turn.messages[0].text == "US law: call 911."
+    assert turn.messages[-1].mi == "open_question"
+    assert turn.slots["last_entry"] == "t_us" and turn.slots["last_prompt"] == "elicit"
+
+
+def test_a_specific_question_without_an_entry_gets_an_honest_i_dont_know_and_a_person():
+    context = Context.plain("how long does methadone stay in breast milk", knowledge={"candidates": [], "asks": True})
+    turn = info_turn(context, answers=ANSWERS_US)
+    texts = " ".join(m.text for m in turn.messages)
+    assert "guess" in texts and "Line (1)" in texts
+    assert "methadone" not in texts.lower()  # not the methadone overview in place of the answer
+
+
+def test_a_general_request_without_an_entry_still_gets_the_topic_overview():
+    context = Context.plain("tell me about methadone", knowledge={"candidates": [], "asks": True})
+    turn = info_turn(context, answers=ANSWERS_US)
+    assert "methadone" in turn.messages[0].text.lower()
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("tell me about vivitrol", True), ("narcan?", True), ("what about tolerance", True), ("is methadone free", False)],
+)
+def test_general_request(text, expected):
+    assert general_request(text) is expected
