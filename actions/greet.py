@@ -27,8 +27,8 @@ def greeting_messages(org_name: str, returning: bool) -> List[Dict[str, Any]]:
         else f"Hi, I'm Lantern, an automated assistant run by {org_name}. I'm not a person."
     )
     who_reads = (
-        " A small team of staff can read chats, with names and numbers removed, to follow up and "
-        "improve care. You can ask me about privacy any time."
+        " A small team of staff can read chats later, with names and numbers removed, to improve the "
+        "service. You can ask me about privacy any time."
     )
     question = (
         "What's on your mind today?" if returning else "What brings you here today? Just looking around is fine too."

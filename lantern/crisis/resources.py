@@ -31,7 +31,9 @@ NAME_MAX = 60
 _LOCALE_NAME = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # Digits with optional spaces, dots, dashes, brackets and a leading +: "911", "1-800-662-4357", "+44 20 7946 0000".
 _PHONE = re.compile(r"^\+?[0-9](?:[0-9 .\-()]*[0-9])?$")
-_TOP_KEYS = {"locale", "country", "emergency", "crisis_line", "helplines", "good_samaritan"}
+_TOP_KEYS = {"locale", "country", "emergency", "crisis_line", "helplines", "good_samaritan", "other_languages"}
+OTHER_LANGUAGE_MAX = 320  # one SMS text of two segments
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
 class LocaleError(ValueError):
@@ -66,6 +68,11 @@ class Locale:
     helplines: Tuple[Helpline, ...]
     good_samaritan: Optional[str]  # note text when the law applies here, else None
     path: str = ""
+    # What Lantern says, in that language, to someone who writes in it (it speaks English only).
+    other_languages: Tuple[Tuple[str, str], ...] = ()
+
+    def other_language(self, code: str) -> Optional[str]:
+        return next((text for lang, text in self.other_languages if lang == code), None)
 
     def helpline(self, key: str) -> Optional[Helpline]:
         return next((h for h in self.helplines if h.key == key), None)
@@ -173,6 +180,15 @@ def parse_locale(data: Any, path: Path | str, expected_name: Optional[str] = Non
         else None
     )
 
+    languages: List[Tuple[str, str]] = []
+    raw_languages = root.get("other_languages") or {}
+    for code, entry in _mapping(raw_languages, path, "other_languages").items() if raw_languages else []:
+        field = f"other_languages.{code}"
+        if not isinstance(code, str) or not _LANGUAGE_CODE.match(code):
+            raise LocaleError(path, field, "language keys are two-letter codes such as es")
+        entry = _mapping(entry, path, field)
+        languages.append((code, _text(entry.get("text"), path, f"{field}.text", max_len=OTHER_LANGUAGE_MAX)))
+
     return Locale(
         name=name,
         country=country,
@@ -184,6 +200,7 @@ def parse_locale(data: Any, path: Path | str, expected_name: Optional[str] = Non
         helplines=tuple(helplines),
         good_samaritan=gs_text or None,
         path=str(path),
+        other_languages=tuple(languages),
     )
 
 

@@ -60,6 +60,7 @@ class Index:
     weights: np.ndarray  # (n_entries, dim)
     bias: np.ndarray  # (n_entries,)
     mentions: List[frozenset]  # per entry: its topic and the carried topics its asks and answer name
+    safety: frozenset = frozenset()  # ids of the entries whose answer is safety information
 
     @classmethod
     def build(cls, entries: Sequence[Entry], topic_words: TopicWords, embed: Embed, c: float = C) -> "Index":
@@ -70,16 +71,24 @@ class Index:
         for entry in entries:
             named = topic_words.named(" ".join(entry.asks + entry.answer))
             mentions.append(frozenset({entry.topic, *(t for t in named if topic_words.topics[t].carry)}))
+        safety = frozenset(e.id for e in entries if e.safety)
         if len(entries) < 2:  # nothing to tell apart: every message reads as no entry
-            return cls([e.id for e in entries], np.zeros((len(entries), 1)), np.full(len(entries), -50.0), mentions)
+            return cls(
+                [e.id for e in entries], np.zeros((len(entries), 1)), np.full(len(entries), -50.0), mentions, safety
+            )
         texts, owners = training_texts(entries)
         vectors = np.asarray(embed(texts), dtype=np.float64)
         model = LogisticRegression(C=c, max_iter=3000).fit(vectors, np.asarray(owners))
         weights, bias = model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
-        return cls([e.id for e in entries], weights, bias, mentions)
+        return cls([e.id for e in entries], weights, bias, mentions, safety)
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"ids": self.ids, "bias": self.bias.tolist(), "mentions": [sorted(m) for m in self.mentions]}
+        return {
+            "ids": self.ids,
+            "bias": self.bias.tolist(),
+            "mentions": [sorted(m) for m in self.mentions],
+            "safety": sorted(self.safety),
+        }
 
     @classmethod
     def from_parts(cls, meta: Dict[str, Any], weights: np.ndarray) -> "Index":
@@ -88,6 +97,7 @@ class Index:
             np.asarray(weights, dtype=np.float32),
             np.asarray(meta["bias"], dtype=np.float32),
             [frozenset(m) for m in meta["mentions"]],
+            frozenset(meta.get("safety", ())),
         )
 
     def probabilities(self, vector: np.ndarray) -> np.ndarray:
@@ -120,6 +130,7 @@ class Reading:
     """What the knowledge base has for one message (labels and scores only, so it may be stored)."""
 
     candidates: List[Tuple[str, float]]
+    safety: bool  # the best entry's answer is safety information
     topics: List[str]
     topic: Optional[str]  # the carried topic the message names, else None
     context_topic: Optional[str]  # the conversation's topic used to read a follow-up, else None
@@ -136,6 +147,7 @@ class Reading:
             "score": round(best[1], 4) if best else 0.0,
             "margin": round(best[1] - second, 4) if best else 0.0,
             "candidates": [[i, round(s, 4)] for i, s in self.candidates],
+            "safety": self.safety,
             "topics": self.topics,
             "topic": self.topic,
             "context_topic": self.context_topic,
@@ -165,6 +177,7 @@ def read(
     order = np.argsort(-scores)[:k]
     return Reading(
         [(index.ids[i], float(scores[i])) for i in order],
+        bool(len(order) and index.ids[order[0]] in index.safety),
         named,
         carried[0] if carried else None,
         context_topic,

@@ -38,6 +38,13 @@ OPEN_INTENTS = frozenset(
 )
 # Intents that mean something else even when phrased as a question ("can you stop").
 NEVER = frozenset({"greet", "goodbye", "stop", "give_number", "referral_choose", "start_fresh", "affirm", "deny"})
+# A statement (not a question) that carries a physical risk the knowledge base has safety facts for
+# ("just got out yesterday", "been up 4 days", "my arm wound is turning black") is answered with those
+# facts when its best entry is a safety entry this likely: risk heard as risk, not a sympathy line.
+RISK_MIN = 0.5
+STATEMENT_INTENTS = frozenset(
+    {"share", "report_step", "return_to_use", "unsure", "what_next", "nlu_fallback", "just_looking", "concerned_other"}
+)
 UNSURE_INTENT = 0.6  # below this confidence another intent yields to a clearly better knowledge match
 CLEAR_MARGIN = 0.08  # how far above ANSWER_MIN that match must be
 
@@ -55,10 +62,14 @@ def asks(text: Any) -> bool:
     return bool(_QUESTION.search(normalise(text, 2000).replace("'", "")))
 
 
-def route(intent: Optional[str], confidence: float, asked: bool, best_score: float) -> Optional[str]:
+def route(
+    intent: Optional[str], confidence: float, asked: bool, best_score: float, safety: bool = False
+) -> Optional[str]:
     """The intent to set instead of `intent` (always `ask_info`), or None to keep the classifier's."""
-    if not asked or not intent or intent.startswith("crisis") or intent in NEVER:
+    if not intent or intent.startswith("crisis") or intent in NEVER:
         return None
+    if not asked:
+        return ASK_INFO if safety and best_score >= RISK_MIN and intent in STATEMENT_INTENTS else None
     if intent == ASK_INFO:
         return None
     if intent in OPEN_INTENTS and (best_score >= ANSWER_MIN or intent == "nlu_fallback"):

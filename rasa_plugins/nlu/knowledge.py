@@ -158,7 +158,11 @@ class KnowledgeRetriever(GraphComponent, IntentClassifier):
             reading = self.read(message.get(TEXT), message.get(METADATA))
             intent = message.get(INTENT) or {}
             new = routing.route(
-                intent.get("name"), float(intent.get("confidence") or 0.0), reading["asks"], reading["score"]
+                intent.get("name"),
+                float(intent.get("confidence") or 0.0),
+                reading["asks"],
+                reading["score"],
+                bool(reading.get("safety")),
             )
             if new:
                 reading["routed_from"] = intent.get("name")

@@ -283,6 +283,20 @@ def test_route(intent, confidence, asked, score, expected):
     assert routing.route(intent, confidence, asked, score) == expected
 
 
+@pytest.mark.parametrize(
+    "intent,score,safety,expected",
+    [
+        ("share", routing.RISK_MIN, True, "ask_info"),  # "just got out yesterday": the safety facts
+        ("share", routing.RISK_MIN - 0.01, True, None),
+        ("share", 0.99, False, None),  # a statement close to an ordinary entry is not a question
+        ("greet", 0.99, True, None),
+        ("referral_request", 0.99, True, None),
+    ],
+)
+def test_a_statement_with_a_risk_goes_to_the_safety_facts(intent, score, safety, expected):
+    assert routing.route(intent, 0.9, False, score, safety) == expected
+
+
 # ----------------------------------------------------------------------------- choosing and the answer turn
 
 US_ONLY = entries.Entry(
@@ -319,6 +333,19 @@ def test_an_entry_is_answered_with_numbers_filled_then_the_elicit_question():
     assert turn.messages[0].text == "US law: call 911."
     assert turn.messages[-1].mi == "open_question"
     assert turn.slots["last_entry"] == "t_us" and turn.slots["last_prompt"] == "elicit"
+
+
+def test_a_risky_statement_gets_a_short_lead_into_the_safety_facts():
+    risky = entries.Entry(
+        "t_jail", "jail_release", ("a", "b", "c", "d"), ("Tolerance drops fast inside.",),
+        (entries.Source("x", "https://x.org"),), TODAY, safety=True,
+    )  # fmt: skip
+    answers = Answers({"t_jail": risky}, "en-US", {})
+    statement = Context.plain("just got out yesterday", knowledge={"candidates": [["t_jail", 0.8]], "asks": False})
+    question = Context.plain("is my tolerance lower", knowledge={"candidates": [["t_jail", 0.8]], "asks": True})
+    led = info_turn(statement, answers=answers).messages[0].text
+    assert led.endswith("Tolerance drops fast inside.") and led != "Tolerance drops fast inside."
+    assert info_turn(question, answers=answers).messages[0].text == "Tolerance drops fast inside."
 
 
 def test_a_specific_question_without_an_entry_gets_an_honest_i_dont_know_and_a_person():
