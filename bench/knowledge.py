@@ -113,7 +113,8 @@ def run_set(path: Path, out: Path, model: Path = MODEL) -> None:
                 status, body = send(s, f"kb-{uuid.uuid4().hex[:10]}", q["text"], timeout=60)
                 texts = [m.get("text", "") for m in body if isinstance(m, dict)] if isinstance(body, list) else []
                 replies = "\n".join(f"  BOT: {t}" for t in texts) or f"  (HTTP {status}, no reply)"
-                blocks.append(f"### {q['id']}\nPERSON: {q['text']}\n{replies}\n")
+                facts = f"(set: expect {q.get('expect', 'answer')}; key facts: {q.get('key_facts', '')})"
+                blocks.append(f"### {q['id']}\nPERSON: {q['text']}\n{replies}\n{facts}\n")
         finally:
             stack.stop()
     out.write_text("\n".join(blocks), encoding="utf-8")

@@ -71,6 +71,9 @@ CODE_SLOTS = frozenset(
         "ruler_asked",
         "last_prompt",
         "pending_offer",
+        # knowledge (actions/base.py, actions/info.py): a topic label from data/knowledge/topics.yml, an entry id
+        "topic",
+        "last_entry",
         # referrals (actions/referral*.py): need keys, a validated ZIP / "City, ST" / "anywhere", retry and exit
         # reasons, and the public directory entries shown
         "referral_need",
@@ -89,7 +92,17 @@ PUBLIC_ENTITIES = frozenset({"emergency_number", "crisis_line", "poison_control"
 PUBLIC_ENTITY_EXTRACTORS = frozenset({"CrisisDetector"})
 # parse_data keys produced by Lantern's and Rasa's NLU that hold no user text.
 SAFE_PARSE_KEYS = frozenset(
-    {"intent", "intent_ranking", "crisis", "crisis_signal", "talk_type", "message_id", "response_selector"}
+    {
+        "intent",
+        "intent_ranking",
+        "crisis",
+        "crisis_signal",
+        "talk_type",
+        "message_id",
+        "response_selector",
+        "knowledge",  # entry ids, scores, topic labels (rasa_plugins/nlu/knowledge.py)
+        "language",  # a language code (rasa_plugins/nlu/language.py)
+    }
 )
 # Numbers up to this many digits (counts, ages, ZIP codes) are kept in entity values.
 MAX_KEPT_NUMBER_DIGITS = 5
