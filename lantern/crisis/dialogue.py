@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from lantern.crisis import registry
+from lantern.knowledge.retrieval import ANSWER_MIN
 
 LISTEN = "action_listen"
 DEACTIVATE = "action_deactivate_loop"
@@ -36,6 +37,8 @@ CHECK_IN: Dict[Optional[str], str] = {
     **{c.name: c.check_in for c in registry.CATEGORIES},
 }
 CHECK_AGAIN = "utter_crisis_check_again"
+ANSWER_ACTION = "action_info"  # answers a question from the knowledge base (actions/info.py)
+KNOWLEDGE_ANSWER_MIN = ANSWER_MIN  # an entry this close answers the question before the check-in
 CHECK_NO = "utter_crisis_check_no"
 YES_UNKNOWN = "utter_crisis_yes_general"
 CHECK_ACTIONS = frozenset(CHECK_IN.values()) | {CHECK_AGAIN}
@@ -95,6 +98,7 @@ class CrisisContext:
     words: int = 0
     literal: Optional[str] = None  # a bare "yes"/"no" word answer ("yeah", "nope"), else None
     asks: bool = False  # the message asks something ("?", or starts like a question)
+    knowledge_score: float = 0.0  # how close the knowledge base's best entry is (rasa_plugins/nlu/knowledge.py)
     crisis_active: bool = False
     crisis_type: Optional[str] = None
     last_bot_action: Optional[str] = None  # the last utterance before this message
@@ -229,7 +233,12 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     if ctx.last_bot_action in CHECK_ACTIONS:
         return check_in_answer_turn(ctx)
     if ctx.intent == registry.CHECK_INTENT or ctx.level == "check_in":
-        return _reply(CHECK_IN.get(kind_of(ctx.category)) or CHECK_IN[None], "check-in reading")
+        check_in = CHECK_IN.get(kind_of(ctx.category)) or CHECK_IN[None]
+        if ctx.asks and ctx.knowledge_score >= KNOWLEDGE_ANSWER_MIN:
+            # A question with a sign in it ("how long do i wait before the 2nd narcan"): the answer, then the
+            # check-in, so the safety question is asked and the question is not left unanswered.
+            return CrisisTurn((ANSWER_ACTION, check_in), reason="question answered, then check-in")
+        return _reply(check_in, "check-in reading")
     if ctx.intent == registry.SAFE_INTENT:
         return None
     risks = [r for r in (ctx.risk, *ctx.previous_risks[:2]) if r >= MULTI_FLOOR]

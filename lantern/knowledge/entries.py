@@ -37,6 +37,7 @@ ID = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 PLAIN = set(chr(c) for c in range(32, 127)) - {"`"}
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 PHONE = re.compile(r"\b(?:\d{3}[-. ]\d{3}[-. ]\d{4}|1-8\d\d-\d{3}-\d{4}|911|988)\b")
+BARE_YES_NO = re.compile(r"^\s*(?:yes|no|yeah|yep|nope)\s*[.,!:;-]", re.IGNORECASE)
 URL = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$")
 
 
@@ -138,6 +139,11 @@ def _problems_in_message(text: Any, where: str, last: bool) -> List[str]:
             out.append(f"{where}: unknown placeholder {{{name}}} (known: {', '.join(PLACEHOLDERS)})")
     if PHONE.search(PLACEHOLDER.sub("", text)):
         out.append(f"{where}: write numbers as placeholders ({{emergency}}, {{crisis_line}}, ...), not digits")
+    if BARE_YES_NO.match(text):
+        out.append(
+            f"{where}: starts with a bare yes or no; the same entry answers questions asked both ways "
+            '("is it dangerous" and "can I just stop"), so start with the fact'
+        )
     if last and text.rstrip().endswith("?"):
         out.append(f"{where}: the answer ends with a question; the bot asks its own follow-up")
     return out

@@ -45,15 +45,41 @@ RISK_MIN = 0.5
 STATEMENT_INTENTS = frozenset(
     {"share", "report_step", "return_to_use", "unsure", "what_next", "nlu_fallback", "just_looking", "concerned_other"}
 )
+# A question read as one of these flows' intents is still a question: with no entry close enough it gets the
+# honest "I don't know" and a person, not a reflection that ignores it. Not a question that is really a
+# feeling said as one ("why do i keep doing this", "what is wrong with me"): MI reflects those.
+QUESTION_FLOWS = frozenset({"share", "report_step", "return_to_use", "unsure", "concerned_other", "what_next"})
+RHETORICAL = re.compile(
+    r"^(?:why\b|what(?:s| is) wrong with me|what am i doing|how did i|who cares|whats the point|what is the point)"
+    r"|\b(?:do you think|can i really|will i ever|am i (?:crazy|weak|bad|a bad|stupid|broken|hopeless|a failure)|"
+    r"is it normal to feel|is it too late|are you (?:there|real|a bot|a person)|you know what i mean)\b"
+)
+# Intents that answer questions of their own kind, which yield to the knowledge base only for a question of
+# another kind: privacy answers about Lantern, so a question about a doctor's, a clinic's or the police's
+# rules goes to the knowledge base; a referral finds places, so a "can I / how does" question without a place
+# word ("can i get suboxone thru telehealth") does too.
+THIRD_PARTY = re.compile(
+    r"\b(?:doctor|doc|dr|clinic|police|cops|job|work|employer|boss|ob|obgyn|cps|court|judge|probation|po|"
+    r"parole|insurance|pharmacy|pharmacist|hospital|school|parents|landlord|program|counselor|therapist)\b"
+)
+PLACE_WORDS = re.compile(
+    r"\b(?:where|near|nearby|closest|around here|zip|in my area|local|find|in [a-z]+ (?:county|city))\b"
+)
 UNSURE_INTENT = 0.6  # below this confidence another intent yields to a clearly better knowledge match
 CLEAR_MARGIN = 0.08  # how far above ANSWER_MIN that match must be
 
 _QUESTION = re.compile(
     r"\?|^(?:what|whats|how|hows|when|where|why|who|which|should|can|could|do|does|did|is|are|will|would|"
     r"am|has|have|if)\b"
-    r"|\b(?:what do|how do|how long|how much|how many|what should|should i|can i|can you|do i|does it|is it|"
-    r"is there|are there|will it|would it|what if|what happens|what about|any way|wondering|want to know|"
-    r"need to know|tell me|explain|info on|info about|information on|information about|what are|whats the)\b"
+    r"|\b(?:what do|how do|how long|how much|how many|what should|should i|should we|can i|can you|can they|"
+    r"do i|does it|does that|is it|is that|is this|am i|are they|is there|are there|will it|will they|would it|"
+    r"what if|what happens|what about|any way|wondering|want to know|need to know|tell me|explain|info on|"
+    r"info about|information on|information about|what are|whats|what is|how do i)\b"
+)
+
+
+_DIRECT = re.compile(
+    r"^(?:what|whats|how|when|where|which|who|can|could|do|does|did|is|are|will|would|should|am|has|have)\b"
 )
 
 
@@ -63,9 +89,11 @@ def asks(text: Any) -> bool:
 
 
 def route(
-    intent: Optional[str], confidence: float, asked: bool, best_score: float, safety: bool = False
+    intent: Optional[str], confidence: float, asked: bool, best_score: float, safety: bool = False, text: Any = ""
 ) -> Optional[str]:
     """The intent to set instead of `intent` (always `ask_info`), or None to keep the classifier's."""
+    words = normalise(text, 2000).replace("'", "")
+    direct = asked and (words.endswith("?") or bool(_DIRECT.match(words)))
     if not intent or intent.startswith("crisis") or intent in NEVER:
         return None
     if not asked:
@@ -73,6 +101,13 @@ def route(
     if intent == ASK_INFO:
         return None
     if intent in OPEN_INTENTS and (best_score >= ANSWER_MIN or intent == "nlu_fallback"):
+        return ASK_INFO
+    if intent in QUESTION_FLOWS and direct and not RHETORICAL.search(words):
+        return ASK_INFO
+    if best_score >= ANSWER_MIN and (
+        (intent == "ask_privacy" and THIRD_PARTY.search(words))
+        or (intent == "referral_request" and not PLACE_WORDS.search(words))
+    ):
         return ASK_INFO
     if confidence < UNSURE_INTENT and best_score >= ANSWER_MIN + CLEAR_MARGIN:
         return ASK_INFO

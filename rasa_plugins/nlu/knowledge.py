@@ -163,6 +163,7 @@ class KnowledgeRetriever(GraphComponent, IntentClassifier):
                 reading["asks"],
                 reading["score"],
                 bool(reading.get("safety")),
+                message.get(TEXT),
             )
             if new:
                 reading["routed_from"] = intent.get("name")

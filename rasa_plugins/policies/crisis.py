@@ -83,6 +83,12 @@ def _readings(event: UserUttered) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     return (crisis if isinstance(crisis, dict) else {}), (signal if isinstance(signal, dict) else {})
 
 
+def _knowledge(event: UserUttered) -> Dict[str, Any]:
+    """The knowledge reading of a message (rasa_plugins/nlu/knowledge.py), or {}."""
+    value = (event.parse_data or {}).get("knowledge")
+    return value if isinstance(value, dict) else {}
+
+
 def _category(crisis: Dict[str, Any]) -> Optional[str]:
     """The category of a stored reading (`crisis.category` holds the registry's stored value), by its name."""
     found = registry.find(crisis.get("category"))
@@ -156,7 +162,8 @@ def context_from_tracker(
         general_question_confidence=_number(signal.get("general_question_confidence")),
         words=int(_number(signal.get("words"))) if signal else len((message.text or "").split()),
         literal=signal.get("literal") if signal.get("literal") in ("yes", "no") else None,
-        asks=signal.get("asks") is True,
+        asks=signal.get("asks") is True or _knowledge(message).get("asks") is True,
+        knowledge_score=_number(_knowledge(message).get("score")),
         crisis_active=bool(before["crisis_active"]),
         crisis_type=dialogue.kind_of(before["crisis_type"]),
         last_bot_action=last_bot,

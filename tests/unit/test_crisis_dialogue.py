@@ -214,3 +214,15 @@ def test_a_sign_of_another_kind_in_crisis_mode_gets_its_script():
     assert turn.actions[0] == "utter_crisis_suicide_call"
     quiet = crisis_turn(replace(IN_OVERDOSE, update="safe", update_confidence=0.9, risk=0.1, signal_category="suicide"))
     assert quiet.actions == (SAFE,)
+
+
+def test_a_question_with_a_sign_gets_its_answer_then_the_check_in():
+    question = CrisisContext(intent="crisis_check", level="check_in", category="overdose", asks=True)
+    answered = crisis_turn(replace(question, knowledge_score=0.8))
+    assert answered.actions == ("action_info", "utter_crisis_check_overdose")
+    # no entry close enough, or not a question: the check-in alone
+    assert crisis_turn(replace(question, knowledge_score=0.1)).actions == ("utter_crisis_check_overdose",)
+    assert crisis_turn(replace(question, asks=False, knowledge_score=0.9)).actions == ("utter_crisis_check_overdose",)
+    # a crisis reading is never traded for an answer
+    crisis = CrisisContext(intent="crisis_overdose", level="crisis", category="overdose", asks=True, knowledge_score=1)
+    assert "action_info" not in crisis_turn(crisis).actions

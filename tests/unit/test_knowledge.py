@@ -284,6 +284,27 @@ def test_route(intent, confidence, asked, score, expected):
 
 
 @pytest.mark.parametrize(
+    "intent,score,text,expected",
+    [
+        # a question read as a flow's intent is still a question: the entry, or the honest "I don't know"
+        ("share", 0.05, "will the clinic kick me out if i test positive for fent?", "ask_info"),
+        ("concerned_other", 0.05, "can i force my 22 yr old into rehab", "ask_info"),
+        # ... but a feeling said as a question is reflected
+        ("share", 0.05, "why do i keep doing this?", None),
+        ("share", 0.05, "do you think i can actually quit?", None),
+        # privacy answers about Lantern; a question about a doctor's or the police's rules is knowledge
+        ("ask_privacy", 0.9, "can police get my methadone clinic records", "ask_info"),
+        ("ask_privacy", 0.9, "who can read this chat?", None),
+        # a referral finds places; "can i get subs thru telehealth" is a question about how
+        ("referral_request", 0.9, "can i get suboxone thru telehealth", "ask_info"),
+        ("referral_request", 0.9, "where can i get suboxone near me", None),
+    ],
+)
+def test_questions_of_another_kind_go_to_the_knowledge_base(intent, score, text, expected):
+    assert routing.route(intent, 0.9, routing.asks(text), score, False, text) == expected
+
+
+@pytest.mark.parametrize(
     "intent,score,safety,expected",
     [
         ("share", routing.RISK_MIN, True, "ask_info"),  # "just got out yesterday": the safety facts
