@@ -389,3 +389,12 @@ def test_a_general_request_without_an_entry_still_gets_the_topic_overview():
 )
 def test_general_request(text, expected):
     assert general_request(text) is expected
+
+
+def test_before_a_check_in_the_answer_asks_no_question_of_its_own():
+    context = Context.plain(
+        "how long before the 2nd narcan",
+        knowledge={"candidates": [["t_us", HIGH]], "asks": True, "then_check_in": True},
+    )
+    turn = info_turn(context, answers=ANSWERS_US)
+    assert [m.mi for m in turn.messages] == ["information"]
