@@ -23,6 +23,7 @@ ORDER = [
     "encoder",
     "talk_type",
     "mi",
+    "knowledge",
     "anonymizer",
     "transcripts",
     "directory",
