@@ -9,7 +9,8 @@ and then read: how often the right entry comes first, and how often it comes fir
 ANSWER_MIN (what the bot would answer). This measures the classifier against the entries' own
 wording, so it only chooses settings; it is not a blind figure.
 
-**Blind sets** (tests/data/knowledge_blind/*.yml, method in ../shared/blind-review.md): questions
+**Blind sets** (tests/data/knowledge_blind/*.yml, method in ../shared/blind-review.md; each run's
+transcript is kept next to its codes as `<set>[.<label>].transcript.md`): questions
 written by someone who never saw the entries, each `{id, area, text, expect: answer|defer,
 key_facts}`. `run` sends every question as the first message of a fresh conversation and writes the
 replies; a coder who sees only that transcript and the rubric below writes `<set>.codes.yml`
@@ -120,7 +121,7 @@ def run_set(path: Path, out: Path, model: Path = MODEL) -> None:
     out.write_text("\n".join(blocks), encoding="utf-8")
 
 
-def score(path: Path, codes_path: Path) -> str:
+def score(path: Path, codes_path: Path, label: str = "") -> str:
     """The table of one coded set: shares of R/D/P/M/W, overall and for questions to answer / to defer."""
     questions = {q["id"]: q for q in load_set(path)}
     codes: Dict[str, str] = yaml.safe_load(codes_path.read_text(encoding="utf-8"))["codes"]
@@ -139,7 +140,7 @@ def score(path: Path, codes_path: Path) -> str:
     defer = [i for i, q in questions.items() if q.get("expect") == "defer"]
     return "\n".join(
         [
-            f"**{path.stem}**",
+            f"**{path.stem}**" + (f" ({label})" if label else ""),
             "",
             "| questions | R right, specific | D honest deferral | P partly | M misread | W wrong fact |",
             "|---|---|---|---|---|---|",
@@ -155,9 +156,10 @@ def run() -> str:
     for path in sorted(SETS_DIR.glob("*.yml")):
         if path.name.endswith(".codes.yml"):
             continue
-        codes = path.with_name(path.stem + ".codes.yml")
-        if codes.is_file():
-            parts += ["", score(path, codes)]
+        # <set>.codes.yml: the first (blind) figure; <set>.<label>.codes.yml: later runs of the same set.
+        for codes in sorted(SETS_DIR.glob(path.stem + ".*codes.yml"), key=lambda p: (len(p.name), p.name)):
+            label = codes.name[len(path.stem) + 1 : -len(".codes.yml")].rstrip(".") or "first run"
+            parts += ["", score(path, codes, label)]
     return "\n".join(parts)
 
 

@@ -37,7 +37,11 @@ ID = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 PLAIN = set(chr(c) for c in range(32, 127)) - {"`"}
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 PHONE = re.compile(r"\b(?:\d{3}[-. ]\d{3}[-. ]\d{4}|1-8\d\d-\d{3}-\d{4}|911|988)\b")
-BARE_YES_NO = re.compile(r"^\s*(?:yes|no|yeah|yep|nope)\s*[.,!:;-]", re.IGNORECASE)
+BARE_YES_NO = re.compile(
+    r"^\s*(?:(?:usually|often|mostly|generally|probably|sometimes|almost always)\s+)?(?:yes|no|not|yeah|yep|nope)"
+    r"(?:\s+(?:usually|often|always|really))?\s*[.,!:;-]",
+    re.IGNORECASE,
+)
 URL = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$")
 
 
