@@ -123,6 +123,15 @@ def unknown_turn(context: Context, helpline: Optional[str]) -> Turn:
     return Turn(messages, {"pending_offer": None, "ruler_pending": None, "last_prompt": None, "last_entry": None})
 
 
+def for_a_person_turn(context: Context, kind: str, helpline: Optional[str]) -> Turn:
+    """A personal dose, buying, or getting around a test: said plainly why not here, and who can help."""
+    rng, recent = context.rng, context.recent
+    messages = [say(f"info.person.{kind}", rng, recent)]
+    if helpline:
+        messages.append(say("info.person.helpline", rng, recent, helpline=helpline))
+    return Turn(messages, {"pending_offer": None, "ruler_pending": None, "last_prompt": None, "last_entry": None})
+
+
 def info_turn(
     context: Context,
     topics: Optional[Sequence[str]] = None,
@@ -132,6 +141,9 @@ def info_turn(
     """The knowledge entry the question asks about; else facts for the topics asked about (from the text
     unless given); else an honest "I don't know" for a specific question. Then the elicit question."""
     rng, recent = context.rng, context.recent
+    person = context.knowledge.get("for_a_person")
+    if topics is None and answers is not None and person in ("dose", "buy", "test"):
+        return for_a_person_turn(context, str(person), answers.fill.get("substance_helpline"))
     if topics is None and answers is not None:
         answered = answer_turn(context, answers)
         if answered is not None:

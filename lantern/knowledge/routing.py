@@ -65,6 +65,37 @@ THIRD_PARTY = re.compile(
 PLACE_WORDS = re.compile(
     r"\b(?:where|near|nearby|closest|around here|zip|in my area|local|find|in [a-z]+ (?:county|city))\b"
 )
+# Questions a careful service hands to a person instead of answering with a fact: a personal dose, buying
+# drugs, getting around a drug test. Read by words (a wrong "no" here costs little: the reply names who can
+# answer). A question about naloxone is never one of them: how to give it is always answered.
+FOR_A_PERSON = {
+    "dose": re.compile(
+        r"\b(?:how (?:many|much) (?:mg|mgs|milligrams?|strips?|pills?|bars?|tabs?|of (?:it|them|my|the|his|her))"
+        r"|what dose|what mg|how (?:many|much)(?: \w+){0,2} should (?:i|he|she|we) (?:take|do|use|give)"
+        r"|how many should (?:i|he|she|we) (?:take|do|use))\b"
+    ),
+    "buy": re.compile(
+        r"\b(?:(?:a|good|new|reliable) plug|who sells|(?:where|how) (?:can|do|could) i (?:cop|score)"
+        r"|buy (?:some |real |street )?(?:pills|subs|bars|xanax|oxys?|percs?|dope|fent|coke|meth)"
+        r"|street (?:subs|pills|bupe|xanax|bars))\b"
+    ),
+    "test": re.compile(
+        r"\b(?:(?:pass|beat|cheat|trick|fool|get around) (?:a |my |the |this )?(?:drug |piss |pee |urine |hair |ua )?"
+        r"(?:test|screen|ua)|synthetic (?:pee|urine)|(?:clean|fake|someone elses|my \w+s) (?:pee|urine)"
+        r"|flush (?:it |fent |thc |weed |meth |everything )?out|mask (?:a |my |the )?(?:test|ua))\b"
+    ),
+}
+NALOXONE = re.compile(r"\b(?:narcan|naloxone|nasal spray)\b")
+
+
+def for_a_person(text: Any) -> Optional[str]:
+    """ "dose", "buy" or "test" when a question is one to hand to a person, else None."""
+    words = normalise(text, 2000).replace("'", "")
+    if NALOXONE.search(words):
+        return None
+    return next((kind for kind, pattern in FOR_A_PERSON.items() if pattern.search(words)), None)
+
+
 UNSURE_INTENT = 0.6  # below this confidence another intent yields to a clearly better knowledge match
 CLEAR_MARGIN = 0.08  # how far above ANSWER_MIN that match must be
 
@@ -96,6 +127,8 @@ def route(
     direct = asked and (words.endswith("?") or bool(_DIRECT.match(words)))
     if not intent or intent.startswith("crisis") or intent in NEVER:
         return None
+    if asked and for_a_person(text) and intent not in ("ask_privacy", "bot_challenge", "ask_human"):
+        return ASK_INFO
     if not asked:
         return ASK_INFO if safety and best_score >= RISK_MIN and intent in STATEMENT_INTENTS else None
     if intent == ASK_INFO:

@@ -151,7 +151,7 @@ class KnowledgeRetriever(GraphComponent, IntentClassifier):
         except Exception:
             logger.exception("Knowledge retrieval failed on a message; it reads as nothing found.")
             return empty
-        return {**reading.as_dict(), "asks": asked}
+        return {**reading.as_dict(), "asks": asked, "for_a_person": routing.for_a_person(text) if asked else None}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -398,3 +398,38 @@ def test_before_a_check_in_the_answer_asks_no_question_of_its_own():
     )
     turn = info_turn(context, answers=ANSWERS_US)
     assert [m.mi for m in turn.messages] == ["information"]
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("how many mg of subs should i take to get off 3 grams a day", "dose"),
+        ("how much xanax should i take to come down", "dose"),
+        ("where can i cop real pills that arent pressed", "buy"),
+        ("know a good plug for subs?", "buy"),
+        ("does synthetic pee work for a PO test", "test"),
+        ("how do i pass a drug test by friday", "test"),
+        ("how much water do i need to flush fent out by monday", "test"),
+        # answered, never handed off
+        ("how much narcan do i give", None),
+        ("how long does fent stay in urine", None),
+        ("where can i get subs", None),
+        ("what dose does a methadone clinic usually start at?", "dose"),
+    ],
+)
+def test_questions_for_a_person(text, kind):
+    assert routing.for_a_person(text) == kind
+
+
+def test_a_question_for_a_person_goes_to_action_info_whatever_its_intent():
+    text = "how many mg of subs should i take"
+    assert routing.route("share", 0.9, True, 0.0, False, text) == "ask_info"
+    assert routing.route("crisis_check", 1.0, True, 0.9, False, text) is None  # a crisis reading still wins
+
+
+@pytest.mark.parametrize("kind", ["dose", "buy", "test"])
+def test_a_question_for_a_person_is_declined_plainly_with_who_can_help(kind):
+    context = Context.plain("x", knowledge={"candidates": [["t_us", HIGH]], "asks": True, "for_a_person": kind})
+    turn = info_turn(context, answers=ANSWERS_US)
+    assert turn.messages[0].text.startswith(("How much", "I can't"))
+    assert "Line (1)" in turn.messages[1].text and "t_us" != turn.slots["last_entry"]
