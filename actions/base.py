@@ -48,6 +48,7 @@ class Context:
     recent: List[str]
     rng: random.Random
     knowledge: Dict[str, Any] = field(default_factory=dict)  # the message's knowledge reading (labels, scores)
+    intent: Optional[str] = None  # the intent the message was read as (after the NLU's routing)
 
     @classmethod
     def of(cls, tracker: Tracker, rng: Optional[random.Random] = None) -> "Context":
@@ -60,6 +61,7 @@ class Context:
             recent=mi.recent_texts(events),
             rng=rng or random.Random(),
             knowledge=dict(reading_of(tracker.latest_message or {})),
+            intent=((tracker.latest_message or {}).get("intent") or {}).get("name"),
         )
 
     @classmethod
@@ -71,6 +73,7 @@ class Context:
         codes: Optional[List[str]] = None,
         seed: int = 0,
         knowledge: Optional[Dict[str, Any]] = None,
+        intent: Optional[str] = None,
     ) -> "Context":
         """A context for tests and benchmarks, without a tracker."""
         return cls(
@@ -81,6 +84,7 @@ class Context:
             recent=[],
             rng=random.Random(seed),
             knowledge=dict(knowledge or {}),
+            intent=intent,
         )
 
 

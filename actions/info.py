@@ -18,15 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from typing import Any, Dict, List, Optional, Sequence, Text
-
-from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
-from rasa_sdk.executor import CollectingDispatcher
+from typing import List, Optional, Sequence
 
 from actions import cues
-from actions.base import Context, MIAction, Turn, carry_topic, send, stamp_memory
+from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, say
 from lantern import settings
 from lantern.crisis.registry import CHECK_INTENT
@@ -101,7 +96,9 @@ def answer_turn(context: Context, answers: Answers) -> Optional[Turn]:
         lead = say("info.risk_lead", context.rng, context.recent).text
         if len(lead) + 1 + len(messages[0].text) <= MAX_TEXT:
             messages[0] = Message(text=f"{lead} {messages[0].text}", mi="information")
-    if context.slots.get("last_prompt") != "elicit" and not context.knowledge.get("then_check_in"):
+    # After a crisis_check reading the crisis layer asks its check-in right after this answer
+    # (lantern/crisis/dialogue.py): that is the turn's question, so no elicit question of our own.
+    if context.slots.get("last_prompt") != "elicit" and context.intent != CHECK_INTENT:
         role = context.slots.get("role")
         key = elicit_key(["family_talk"] if entry.topic == "family" else [], role)
         if entry.safety or entry.topic in SAFER_USE_TOPICS:
@@ -177,14 +174,6 @@ class ActionInfo(MIAction):
 
     action_name = "action_info"
     max_messages = 3
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        context = Context.of(tracker)
-        if ((tracker.latest_message or {}).get("intent") or {}).get("name") == CHECK_INTENT:
-            # The crisis layer runs its check-in right after this answer (lantern/crisis/dialogue.py): that is
-            # the question of this turn, so no elicit question of our own.
-            context.knowledge["then_check_in"] = True
-        return send(dispatcher, stamp_memory(context.slots, carry_topic(context, self.decide(context)), time.time()))
 
     def decide(self, context: Context) -> Turn:
         topics = cues.topics(context.text)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from lantern.crisis import registry
-from lantern.knowledge.retrieval import ANSWER_MIN
+from lantern.knowledge import retrieval
 
 LISTEN = "action_listen"
 DEACTIVATE = "action_deactivate_loop"
@@ -38,7 +38,6 @@ CHECK_IN: Dict[Optional[str], str] = {
 }
 CHECK_AGAIN = "utter_crisis_check_again"
 ANSWER_ACTION = "action_info"  # answers a question from the knowledge base (actions/info.py)
-KNOWLEDGE_ANSWER_MIN = ANSWER_MIN  # an entry this close answers the question before the check-in
 CHECK_NO = "utter_crisis_check_no"
 YES_UNKNOWN = "utter_crisis_yes_general"
 CHECK_ACTIONS = frozenset(CHECK_IN.values()) | {CHECK_AGAIN}
@@ -234,7 +233,7 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
         return check_in_answer_turn(ctx)
     if ctx.intent == registry.CHECK_INTENT or ctx.level == "check_in":
         check_in = CHECK_IN.get(kind_of(ctx.category)) or CHECK_IN[None]
-        if ctx.asks and ctx.knowledge_score >= KNOWLEDGE_ANSWER_MIN:
+        if ctx.asks and ctx.knowledge_score >= retrieval.ANSWER_MIN:
             # A question with a sign in it ("how long do i wait before the 2nd narcan"): the answer, then the
             # check-in, so the safety question is asked and the question is not left unanswered.
             return CrisisTurn((ANSWER_ACTION, check_in), reason="question answered, then check-in")

@@ -12,6 +12,7 @@ knowledge base is close to also goes to `ask_info` when the classifier had nothi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Mapping, Optional
 
 from lantern.knowledge.retrieval import ANSWER_MIN
@@ -88,9 +89,20 @@ FOR_A_PERSON = {
 NALOXONE = re.compile(r"\b(?:narcan|naloxone|nasal spray)\b")
 
 
+@lru_cache(maxsize=16)
+def _words_of(text: str) -> str:
+    return normalise(text, 2000).replace("'", "")
+
+
+def question_words(text: Any) -> str:
+    """The message as the patterns below read it: normalised once per message (the reading, the routing and
+    the for-a-person check all ask about the same text, so the last few are kept)."""
+    return _words_of(text) if isinstance(text, str) else normalise(text, 2000).replace("'", "")
+
+
 def for_a_person(text: Any) -> Optional[str]:
     """ "dose", "buy" or "test" when a question is one to hand to a person, else None."""
-    words = normalise(text, 2000).replace("'", "")
+    words = question_words(text)
     if NALOXONE.search(words):
         return None
     return next((kind for kind, pattern in FOR_A_PERSON.items() if pattern.search(words)), None)
@@ -116,14 +128,14 @@ _DIRECT = re.compile(
 
 def asks(text: Any) -> bool:
     """Does the message ask a question or request information? (a question mark, question words, "tell me")"""
-    return bool(_QUESTION.search(normalise(text, 2000).replace("'", "")))
+    return bool(_QUESTION.search(question_words(text)))
 
 
 def route(
     intent: Optional[str], confidence: float, asked: bool, best_score: float, safety: bool = False, text: Any = ""
 ) -> Optional[str]:
     """The intent to set instead of `intent` (always `ask_info`), or None to keep the classifier's."""
-    words = normalise(text, 2000).replace("'", "")
+    words = question_words(text)
     direct = asked and (words.endswith("?") or bool(_DIRECT.match(words)))
     if not intent or intent.startswith("crisis") or intent in NEVER:
         return None

@@ -137,9 +137,8 @@ class KnowledgeRetriever(GraphComponent, IntentClassifier):
         if not isinstance(text, str) or not text.strip():
             return empty
         try:
-            empty["topics"] = self._topics.named(text)
             if self._index is None or self._encoder is None or not self._index.ids:
-                return empty
+                return {**empty, "topics": self._topics.named(text)}
 
             def embed_one(t: str) -> np.ndarray:
                 vector = embed_or_none(self._encoder, t)

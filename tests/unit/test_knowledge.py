@@ -394,7 +394,8 @@ def test_general_request(text, expected):
 def test_before_a_check_in_the_answer_asks_no_question_of_its_own():
     context = Context.plain(
         "how long before the 2nd narcan",
-        knowledge={"candidates": [["t_us", HIGH]], "asks": True, "then_check_in": True},
+        knowledge={"candidates": [["t_us", HIGH]], "asks": True},
+        intent="crisis_check",
     )
     turn = info_turn(context, answers=ANSWERS_US)
     assert [m.mi for m in turn.messages] == ["information"]
