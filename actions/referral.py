@@ -44,18 +44,14 @@ EMPTY_CACHE_SECONDS = 5.0  # an empty directory is probably being imported: look
 
 @dataclass
 class ReferralContext(Context):
-    """The MI context plus what the form reads: the intent and the entities of the latest message."""
+    """The MI context plus what the form reads: the entities of the latest message."""
 
-    intent: Optional[str] = None
     entities: List[Dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def of(cls, tracker: Tracker, rng: Any = None) -> "ReferralContext":
         base = Context.of(tracker, rng)
-        message = tracker.latest_message or {}
-        return cls(
-            **vars(base), intent=(message.get("intent") or {}).get("name"), entities=list(message.get("entities") or [])
-        )
+        return cls(**vars(base), entities=list((tracker.latest_message or {}).get("entities") or []))
 
     @classmethod
     def plain(
@@ -70,8 +66,8 @@ class ReferralContext(Context):
         entities: Optional[List[Dict[str, Any]]] = None,
     ) -> "ReferralContext":
         """A context for tests, without a tracker."""
-        base = Context.plain(text, slots, talk, codes, seed, knowledge)
-        return cls(**vars(base), intent=intent, entities=list(entities or []))
+        base = Context.plain(text, slots, talk, codes, seed, knowledge, intent)
+        return cls(**vars(base), entities=list(entities or []))
 
 
 # ---------------------------------------------------------------- places
