@@ -10,14 +10,14 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import mi
-from actions.phrases import Message
+from actions.phrases import Message, said_sentences, without_repeats
 from lantern.knowledge.routing import reading_of
 from lantern.memory import MEMORY_SLOTS
 
@@ -88,9 +88,10 @@ class Context:
         )
 
 
-def send(dispatcher: CollectingDispatcher, turn: Turn) -> List[EventType]:
-    """Utter the turn's messages (at most three) with their MI codes; return the slot events."""
-    for message in turn.messages[:MAX_MESSAGES]:
+def send(dispatcher: CollectingDispatcher, turn: Turn, said: Sequence[str] = ()) -> List[EventType]:
+    """Utter the turn's messages (at most three) with their MI codes, leaving out any sentence already
+    `said` in the conversation; return the slot events."""
+    for message in without_repeats(turn.messages, said_sentences(said))[:MAX_MESSAGES]:
         dispatcher.utter_message(**message.as_kwargs())
     return [SlotSet(name, value) for name, value in turn.slots.items()]
 
@@ -109,7 +110,8 @@ class MIAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         context = Context.of(tracker)
-        return send(dispatcher, stamp_memory(context.slots, carry_topic(context, self.decide(context)), time.time()))
+        turn = stamp_memory(context.slots, carry_topic(context, self.decide(context)), time.time())
+        return send(dispatcher, turn, context.recent)
 
 
 def carry_topic(context: Context, turn: Turn) -> Turn:

@@ -20,21 +20,21 @@ from lantern.memory import has_memory
 
 
 def greeting_messages(org_name: str, returning: bool) -> List[Dict[str, Any]]:
-    """The two greeting messages: who we are and who reads, then an open question."""
+    """The two greeting messages: who we are and who reads, then an open question. The first one fits
+    one SMS segment with a short organisation name: the greeting is what every texter pays for first."""
     intro = (
-        f"Welcome back. I'm Lantern, an automated assistant run by {org_name}."
+        "Welcome back. I'm still a bot, and staff still only read chats later, with names and numbers removed."
         if returning
-        else f"Hi, I'm Lantern, an automated assistant run by {org_name}. I'm not a person."
-    )
-    who_reads = (
-        " A small team of staff can read chats later, with names and numbers removed, to improve the "
-        "service. You can ask me about privacy any time."
+        else f"Hi, I'm Lantern, an automated assistant run by {org_name}. Not a person. Staff may read chats "
+        "later, with names and numbers removed."
     )
     question = (
-        "What's on your mind today?" if returning else "What brings you here today? Just looking around is fine too."
+        "What's on your mind today?"
+        if returning
+        else "What brings you here today? Just looking is fine too, and you can ask about privacy anytime."
     )
     return [
-        {"text": intro + who_reads, "metadata": {"mi": "structure"}},
+        {"text": intro, "metadata": {"mi": "structure"}},
         {"text": question, "metadata": {"mi": "open_question"}},
     ]
 
@@ -46,9 +46,12 @@ def is_returning(tracker: Tracker) -> bool:
 
 
 def greet_turn(context: Context, org_name: str, greeted_before: bool) -> Turn:
-    """First visit: who we are, who reads, an open question. Back with memory: who we are, the recap, a choice."""
+    """First visit: who we are, who reads, an open question. Hello again in the same conversation: no
+    second introduction. Back with memory: a short reminder, the recap, a choice."""
     slots = context.slots
-    back = greeted_before or bool(slots.get("memory_from_before")) or has_memory(slots)
+    back = bool(slots.get("memory_from_before")) or has_memory(slots)
+    if greeted_before and not slots.get("memory_from_before"):
+        return Turn([say("greet.again", context.rng, context.recent)])
     intro, question = (Message(m["text"], m["metadata"]["mi"]) for m in greeting_messages(org_name, back))
     recap = recap_of(context) if slots.get("memory_from_before") else None
     if recap is None:
@@ -68,8 +71,9 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        turn = greet_turn(Context.of(tracker), settings.load().org_name, is_returning(tracker))
-        return send(dispatcher, turn)
+        context = Context.of(tracker)
+        turn = greet_turn(context, settings.load().org_name, is_returning(tracker))
+        return send(dispatcher, turn, context.recent)
 
 
 def sample_texts() -> List[str]:

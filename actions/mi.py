@@ -70,8 +70,8 @@ def may_ask(codes: Sequence[str], reflections_needed: int = 3, pending: Sequence
     return reflections_since_question(list(codes) + list(pending)) >= reflections_needed
 
 
-def recent_texts(events: Iterable[Dict[str, Any]], limit: int = 30) -> List[str]:
-    """The bot's last `limit` message texts, to avoid saying the same line twice."""
+def recent_texts(events: Iterable[Dict[str, Any]], limit: int = 400) -> List[str]:
+    """The bot's message texts in the conversation (the last `limit`), so no line is said twice."""
     texts: List[str] = [e["text"] for e in events if e.get("event") == "bot" and e.get("text")]
     return texts[-limit:]
 

@@ -17,11 +17,12 @@ it back when the person answers, so a bare "yeah" to it counts as change talk
 from __future__ import annotations
 
 import random
+import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -157,13 +158,47 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+MIN_REPEAT_WORDS = 4  # shorter sentences ("Makes sense.", "What's on your mind?") may come back
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str) -> List[str]:
+    """The sentences of a message, as written."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def sentence_key(sentence: str) -> Optional[str]:
+    """How a sentence is compared with what was said before (case and spacing ignored); None when short."""
+    key = " ".join(sentence.lower().split())
+    return key if len(key.split()) >= MIN_REPEAT_WORDS else None
+
+
+def said_sentences(texts: Iterable[str]) -> Set[str]:
+    """The sentences (long enough to count) of the bot's earlier messages in this conversation."""
+    return {key for text in texts for part in sentences(text) if (key := sentence_key(part))}
+
+
+def without_repeats(messages: Sequence[Message], said: Set[str]) -> List[Message]:
+    """The messages without any sentence the bot already said in this conversation (a person notices a
+    line said twice word for word: it reads as a script). A message left empty is dropped; if every
+    message would go, the turn is kept as it is rather than saying nothing."""
+    out: List[Message] = []
+    for message in messages:
+        kept = [part for part in sentences(message.text) if sentence_key(part) not in said]
+        if kept:
+            out.append(replace(message, text=" ".join(kept)))
+    return out or list(messages)
+
+
 def say(key: str, rng: Optional[random.Random] = None, avoid: Iterable[str] = (), **fill: Any) -> Message:
-    """A filled variation of `key`, preferring one whose text is not in `avoid` (recently said)."""
+    """A filled variation of `key`, preferring one that repeats no sentence of `avoid` (what was said)."""
     rng = rng or random.Random()
     options = variants(key)
     filled = [(line, capitalise(fill_text(line.text, fill))) for line in options]
-    recent = set(avoid)
-    fresh = [pair for pair in filled if pair[1] not in recent] or filled
+    recent = list(avoid)
+    said = said_sentences(recent)
+    fresh = [pair for pair in filled if not said & said_sentences([pair[1]])]
+    fresh = fresh or [pair for pair in filled if pair[1] not in recent] or filled
     line, text = rng.choice(fresh)
     return Message(text=text, mi=line.mi, talk=talk_of(key))
 

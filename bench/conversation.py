@@ -217,7 +217,7 @@ def score(path: Path, codes_path: Path, label: str = "", auto_path: Optional[Pat
         f" A: {_share(count_sub['A'], len(sub))} (target >= 75%)",
         f"- direct questions answered directly and correctly: {_share(answered, len(asked))} of {len(asked)}"
         " (target >= 90%)",
-        f"- MITI counts (volley rule): "
+        "- MITI counts (volley rule): "
         + ", ".join(f"{c} {miti[c]}" for c in MITI_CODES)
         + f"; R:Q {_ratio(reflections, miti['Q'])}, fitting reflections only {_ratio(fitting, miti['Q'])}"
         f" (target >= 2.0); %CR {_share(miti['CR'], reflections)}, fitting {_share(fitting_cr, fitting)}",
@@ -240,11 +240,13 @@ def mechanics(auto: Dict[str, Any]) -> str:
     latency = sorted(ms for p in people.values() for ms in p.get("latency_ms") or [])
     p50 = latency[len(latency) // 2] if latency else 0
     p95 = latency[min(len(latency) - 1, int(len(latency) * 0.95))] if latency else 0
+    repeated = sum(len(r) for r in repeats.values())
+    over = sum(1 for t in texts if t > 3)
+    fragments = sum(int(p.get("fragments") or 0) for p in people.values())
     return (
-        f"- repeated sentences: {sum(len(r) for r in repeats.values())} in {len(repeats)} of {len(people)} conversations"
-        f" (target 0); SMS: {sum(1 for t in texts if t > 3)} of {len(texts)} turns over 3 texts (most {max(texts or [0])}),"
-        f" {sum(int(p.get('fragments') or 0) for p in people.values())} cut-off fragments (target 0);"
-        f" client latency p50 {p50} ms, p95 {p95} ms"
+        f"- repeated sentences: {repeated} in {len(repeats)} of {len(people)} conversations (target 0);"
+        f" SMS: {over} of {len(texts)} turns over 3 texts (most {max(texts or [0])}), {fragments} cut-off"
+        f" fragments (target 0); client latency p50 {p50} ms, p95 {p95} ms"
     )
 
 

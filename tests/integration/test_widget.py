@@ -325,3 +325,20 @@ def test_demo_page_has_a_strict_content_security_policy(lantern_channels):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert resp.headers["Referrer-Policy"] == "no-referrer"
     assert '<script src="/webhooks/widget/lantern-widget.js"' in body
+
+
+def test_phone_numbers_in_replies_can_be_tapped(page, lantern_channels):
+    page.goto(demo(lantern_channels))
+    wait_bot_count(page, 1)
+    before = len(bot_texts(page))
+    box = page.get_by_role("textbox", name="Message")
+    box.fill("can i talk to a real person")
+    box.press("Enter")
+    replies = wait_bot_count(page, before + 1)[before:]
+    assert re.search(r"\d{3}-\d{4}", " ".join(replies)), replies  # the helpline's number is in the reply
+    links = page.locator(".msg.bot a.tel")
+    assert links.count() >= 1
+    assert re.fullmatch(r"tel:\+?\d{10,11}", links.first.get_attribute("href") or "")
+    # The number is a link and still reads as the same text; the person's own messages are never linked.
+    assert links.first.inner_text() in " ".join(replies)
+    assert page.locator(".msg.me a").count() == 0

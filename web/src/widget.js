@@ -70,6 +70,26 @@ function telHref(number) {
   return digits ? "tel:" + digits : null;
 }
 
+// Phone numbers in a bot message: ten-digit numbers in their usual spellings (1-800-662-4357,
+// (614) 555-0100, +1 614 555 0100) and the three-digit lines 988, 911 and 211. On a phone a number that
+// cannot be tapped has to be copied by hand.
+const PHONE_RE = /(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b|\b(?:988|911|211)\b(?=[^\d]|$)/g;
+
+// The message as a paragraph of text nodes and tel: links (DOM nodes, never HTML: bot text is not trusted markup).
+function linkedText(text) {
+  const p = el("p");
+  let at = 0;
+  for (const m of text.matchAll(PHONE_RE)) {
+    const href = telHref(m[0]);
+    if (!href) continue;
+    if (m.index > at) p.appendChild(document.createTextNode(text.slice(at, m.index)));
+    p.appendChild(el("a", { class: "tel", href, text: m[0] }));
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) p.appendChild(document.createTextNode(text.slice(at)));
+  return p;
+}
+
 class LanternWidget {
   constructor(config) {
     this.cfg = config;
@@ -312,7 +332,7 @@ class LanternWidget {
   show(msg, announce) {
     const item = el("div", { class: "msg " + msg.from + (msg.crisis ? " crisis" : "") }, [
       el("span", { class: "sr-only", text: msg.from === "bot" ? this.cfg.title + " said: " : "You said: " }),
-      msg.text ? el("p", { text: msg.text }) : null,
+      msg.text ? (msg.from === "bot" ? linkedText(msg.text) : el("p", { text: msg.text })) : null,
     ]);
     const href = msg.number && telHref(msg.number);
     if (href && msg.callButton) {
