@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,11 +17,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import mi
-from actions.phrases import Message, said_sentences, without_repeats
+from actions.phrases import SAID_MARK, Message, said_sentences, says_something_new, without_repeats
 from lantern.knowledge.routing import reading_of
 from lantern.memory import MEMORY_SLOTS
 
 MAX_MESSAGES = 3  # per turn (mi-style.md section 3)
+SAID_SLOT = "said"  # keys of the sentences said in this session (actions/phrases.py sentence_key), newest last
+SAID_KEEP = 300
+REPICKS = 4  # other wordings tried when a whole turn would repeat what was said
 
 
 @dataclass
@@ -49,6 +52,17 @@ class Context:
     rng: random.Random
     knowledge: Dict[str, Any] = field(default_factory=dict)  # the message's knowledge reading (labels, scores)
     intent: Optional[str] = None  # the intent the message was read as (after the NLU's routing)
+
+    @property
+    def said(self) -> List[str]:
+        """Keys of every sentence the bot said in this session: the slot's record, and the loaded turns."""
+        record = [k for k in self.slots.get(SAID_SLOT) or [] if isinstance(k, str)]
+        return record + sorted(said_sentences(self.recent) - set(record))
+
+    @property
+    def avoid(self) -> List[str]:
+        """What `say` should not repeat: the loaded turns' texts and the session's record of sentence keys."""
+        return self.recent + [SAID_MARK + k for k in self.slots.get(SAID_SLOT) or [] if isinstance(k, str)]
 
     @classmethod
     def of(cls, tracker: Tracker, rng: Optional[random.Random] = None) -> "Context":
@@ -88,12 +102,21 @@ class Context:
         )
 
 
-def send(dispatcher: CollectingDispatcher, turn: Turn, said: Sequence[str] = ()) -> List[EventType]:
-    """Utter the turn's messages (at most three) with their MI codes, leaving out any sentence already
-    `said` in the conversation; return the slot events."""
-    for message in without_repeats(turn.messages, said_sentences(said))[:MAX_MESSAGES]:
+def send(dispatcher: CollectingDispatcher, turn: Turn, said: Optional[Sequence[str]] = None) -> List[EventType]:
+    """Utter the turn's messages (at most three) with their MI codes; return the slot events.
+
+    With `said` (the keys of what the bot said before, `Context.said`), any sentence already said in the
+    conversation is left out, and the record is extended. The tracker store loads only the last few turns
+    (rasa_plugins/tracker_store.py), so the record lives in a slot rather than being read back from events."""
+    messages = turn.messages if said is None else without_repeats(turn.messages, set(said))
+    for message in messages[:MAX_MESSAGES]:
         dispatcher.utter_message(**message.as_kwargs())
-    return [SlotSet(name, value) for name, value in turn.slots.items()]
+    events: List[EventType] = [SlotSet(name, value) for name, value in turn.slots.items()]
+    if said is not None:
+        new = [k for k in said_sentences(m.text for m in messages[:MAX_MESSAGES]) if k not in said]
+        if new:
+            events.append(SlotSet(SAID_SLOT, (list(said) + sorted(new))[-SAID_KEEP:]))
+    return events
 
 
 class MIAction(Action):
@@ -110,8 +133,14 @@ class MIAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         context = Context.of(tracker)
-        turn = stamp_memory(context.slots, carry_topic(context, self.decide(context)), time.time())
-        return send(dispatcher, turn, context.recent)
+        said = context.said
+        turn = self.decide(context)
+        for _ in range(REPICKS):  # every sentence said before: other wordings of the same decision
+            if says_something_new(turn.messages, set(said)):
+                break
+            turn = self.decide(replace(context, rng=random.Random()))
+        turn = stamp_memory(context.slots, carry_topic(context, turn), time.time())
+        return send(dispatcher, turn, said)
 
 
 def carry_topic(context: Context, turn: Turn) -> Turn:

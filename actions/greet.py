@@ -51,13 +51,13 @@ def greet_turn(context: Context, org_name: str, greeted_before: bool) -> Turn:
     slots = context.slots
     back = bool(slots.get("memory_from_before")) or has_memory(slots)
     if greeted_before and not slots.get("memory_from_before"):
-        return Turn([say("greet.again", context.rng, context.recent)])
+        return Turn([say("greet.again", context.rng, context.avoid)])
     intro, question = (Message(m["text"], m["metadata"]["mi"]) for m in greeting_messages(org_name, back))
     recap = recap_of(context) if slots.get("memory_from_before") else None
     if recap is None:
         return Turn([intro, question], {"memory_from_before": False} if slots.get("memory_from_before") else {})
     return Turn(
-        [intro, recap, say("returning.ask", context.rng, context.recent)],
+        [intro, recap, say("returning.ask", context.rng, context.avoid)],
         {"pending_offer": "resume", "memory_from_before": False},
     )
 
@@ -73,7 +73,7 @@ class ActionGreet(Action):
     ) -> List[Dict[Text, Any]]:
         context = Context.of(tracker)
         turn = greet_turn(context, settings.load().org_name, is_returning(tracker))
-        return send(dispatcher, turn, context.recent)
+        return send(dispatcher, turn, context.said)
 
 
 def sample_texts() -> List[str]:

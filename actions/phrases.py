@@ -16,6 +16,7 @@ it back when the person answers, so a bare "yeah" to it counts as change talk
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import string
@@ -63,11 +64,12 @@ TALK_OF_LINE: Dict[str, Optional[str]] = {
 
 @dataclass(frozen=True)
 class Line:
-    """One variation as written: template text and MI code."""
+    """One variation as written: template text, MI code, and the reply choices offered with it (if any)."""
 
     key: str
     text: str
     mi: str
+    buttons: Tuple[Tuple[str, str], ...] = ()  # (title, payload): tappable in the widget, numbered in an SMS
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,39 @@ class Message:
     text: str
     mi: str
     talk: Optional[str] = None
+    buttons: Tuple[Tuple[str, str], ...] = ()
 
     def as_kwargs(self) -> Dict[str, Any]:
         """Keyword arguments for `dispatcher.utter_message`."""
         metadata: Dict[str, Any] = {"mi": self.mi}
         if self.talk:
             metadata["talk"] = self.talk
-        return {"text": self.text, "metadata": metadata}
+        out: Dict[str, Any] = {"text": self.text, "metadata": metadata}
+        if self.buttons:
+            out["buttons"] = [{"title": title, "payload": payload} for title, payload in self.buttons]
+        return out
+
+
+# A choice's payload is an intent the domain knows ("/affirm"): tests/unit/test_phrases_choices.py checks them.
+CHOICE_PAYLOAD = re.compile(r"^/[a-z_]+$")
+
+
+def _choices(path: Path, data: Dict[str, Any]) -> Dict[str, Tuple[Tuple[str, str], ...]]:
+    """A file's named reply choices: `choices: {yes_no: [{title, payload}, ...]}`, checked."""
+    out: Dict[str, Tuple[Tuple[str, str], ...]] = {}
+    for name, buttons in (data.get("choices") or {}).items():
+        if not isinstance(buttons, list) or not 2 <= len(buttons) <= 4:
+            raise ValueError(f"{path.name}: choices '{name}' needs 2 to 4 buttons")
+        pairs = []
+        for b in buttons:
+            title, payload = (b.get("title"), b.get("payload")) if isinstance(b, dict) else (None, None)
+            if not isinstance(title, str) or not title.strip() or len(title) > 25:
+                raise ValueError(f"{path.name}: choices '{name}': every button needs a title of at most 25 characters")
+            if not isinstance(payload, str) or not CHOICE_PAYLOAD.match(payload):
+                raise ValueError(f"{path.name}: choices '{name}': payload '{payload}' must be /an_intent")
+            pairs.append((title.strip(), payload))
+        out[name] = tuple(pairs)
+    return out
 
 
 def talk_of(key: str) -> Optional[str]:
@@ -98,8 +126,11 @@ def talk_of(key: str) -> Optional[str]:
 def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]]]:
     lines: Dict[str, List[Line]] = {}
     fragments: Dict[str, Dict[str, str]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    files = [(path, yaml.safe_load(path.read_text(encoding="utf-8")) or {}) for path in sorted(directory.glob("*.yml"))]
+    choices: Dict[str, Tuple[Tuple[str, str], ...]] = {}
+    for path, data in files:
+        choices.update(_choices(path, data))
+    for path, data in files:
         for key, variations in (data.get("lines") or {}).items():
             if key in lines:
                 raise ValueError(f"{path.name}: line '{key}' is defined twice")
@@ -112,7 +143,10 @@ def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, s
                 mi = (item.get("metadata") or {}).get("mi")
                 if not isinstance(mi, str):
                     raise ValueError(f"{path.name}: line '{key}': every variation needs metadata.mi")
-                lines[key].append(Line(key, item["text"].strip(), mi))
+                named = item.get("buttons")
+                if named is not None and named not in choices:
+                    raise ValueError(f"{path.name}: line '{key}': no choices named '{named}'")
+                lines[key].append(Line(key, item["text"].strip(), mi, choices[named] if named else ()))
         for key, forms in (data.get("fragments") or {}).items():
             if key in fragments:
                 raise ValueError(f"{path.name}: fragment '{key}' is defined twice")
@@ -168,26 +202,50 @@ def sentences(text: str) -> List[str]:
 
 
 def sentence_key(sentence: str) -> Optional[str]:
-    """How a sentence is compared with what was said before (case and spacing ignored); None when short."""
-    key = " ".join(sentence.lower().split())
-    return key if len(key.split()) >= MIN_REPEAT_WORDS else None
+    """How a sentence is compared with what was said before: a short hash of its words (case and spacing
+    ignored), so a conversation's record of what was said is small and holds no text; None when short."""
+    words = sentence.lower().split()
+    if len(words) < MIN_REPEAT_WORDS:
+        return None
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=6).hexdigest()
+
+
+SAID_MARK = "#"  # an entry of `recent` that is a sentence key from the session's record, not a text
 
 
 def said_sentences(texts: Iterable[str]) -> Set[str]:
-    """The sentences (long enough to count) of the bot's earlier messages in this conversation."""
-    return {key for text in texts for part in sentences(text) if (key := sentence_key(part))}
+    """The keys of the sentences (long enough to count) of the bot's earlier messages; an entry that is
+    already a key (SAID_MARK in front, from the session's record) is taken as it is."""
+    keys: Set[str] = set()
+    for text in texts:
+        if text.startswith(SAID_MARK):
+            keys.add(text[len(SAID_MARK) :])
+        else:
+            keys.update(key for part in sentences(text) if (key := sentence_key(part)))
+    return keys
 
 
-def without_repeats(messages: Sequence[Message], said: Set[str]) -> List[Message]:
+def fresh_parts(messages: Sequence[Message], said: Set[str]) -> List[Message]:
     """The messages without any sentence the bot already said in this conversation (a person notices a
-    line said twice word for word: it reads as a script). A message left empty is dropped; if every
-    message would go, the turn is kept as it is rather than saying nothing."""
+    line said twice word for word: it reads as a script); a message left empty is dropped."""
     out: List[Message] = []
     for message in messages:
         kept = [part for part in sentences(message.text) if sentence_key(part) not in said]
         if kept:
             out.append(replace(message, text=" ".join(kept)))
-    return out or list(messages)
+    return out
+
+
+def says_something_new(messages: Sequence[Message], said: Set[str]) -> bool:
+    """True when a sentence that counts is not in `said`, or when no sentence counts (a bare "Okay.")."""
+    keys = [key for m in messages for part in sentences(m.text) if (key := sentence_key(part))]
+    return not keys or any(key not in said for key in keys)
+
+
+def without_repeats(messages: Sequence[Message], said: Set[str]) -> List[Message]:
+    """`fresh_parts`, except that a turn whose every sentence was said before is kept as it is rather than
+    saying nothing (MIAction.run first tries other wordings)."""
+    return fresh_parts(messages, said) or list(messages)
 
 
 def say(key: str, rng: Optional[random.Random] = None, avoid: Iterable[str] = (), **fill: Any) -> Message:
@@ -200,7 +258,7 @@ def say(key: str, rng: Optional[random.Random] = None, avoid: Iterable[str] = ()
     fresh = [pair for pair in filled if not said & said_sentences([pair[1]])]
     fresh = fresh or [pair for pair in filled if pair[1] not in recent] or filled
     line, text = rng.choice(fresh)
-    return Message(text=text, mi=line.mi, talk=talk_of(key))
+    return Message(text=text, mi=line.mi, talk=talk_of(key), buttons=line.buttons)
 
 
 # Sample values for every placeholder, so every template can be filled and checked.

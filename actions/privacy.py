@@ -17,8 +17,9 @@ from actions import cues
 from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, say
 from actions.reflect import reflect_turn
+from lantern.text import MESSAGE_CHARS
 
-SMS_LIMIT = 320
+SMS_LIMIT = MESSAGE_CHARS
 ORDER = {
     "report": ["privacy.report", "privacy.who_reads", "retention"],
     "delete": ["privacy.delete", "retention", "privacy.fresh_note"],
@@ -53,7 +54,7 @@ def privacy_messages(
     kinds: List[str], org: str, privacy_text: str, retention_days: int, contact: str, context: Context
 ) -> List[Message]:
     """Up to three messages answering the questions asked, most specific first."""
-    rng, recent = context.rng, context.recent
+    rng, recent = context.rng, context.avoid
     fill = {"org": org, "days": str(retention_days), "contact": f" ({contact})" if contact else ""}
     plan: List[str] = []
     for kind in kinds or ["who_reads"]:

@@ -41,8 +41,9 @@ from actions.referral_parse import (  # noqa: F401  (re-exported: the flow's pur
     state_name,
     wants_more,
 )
+from lantern.text import MESSAGE_CHARS
 
-SMS_LIMIT = 320  # two SMS segments (tools/lint.py MAX_CHARS)
+SMS_LIMIT = MESSAGE_CHARS  # two SMS segments (lantern/text.py)
 PAGE_SIZE = 3
 
 # The leads and closing question of national options, by name (module attributes, read on first use).

@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from actions import cues, mi, rulers, summary
 from actions.base import Context, MIAction, Turn
+from actions.echo import echo
 from actions.phrases import Message, fragment, has, say
 
 PRIORITY_CHANGE = [
@@ -79,7 +80,7 @@ def choose(found: Sequence[str], priority: Sequence[str], known: Sequence[str] =
 
 def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Message:
     """The one reflection for this message: its themes first, then its feeling, then what is left."""
-    rng, recent, slots = context.rng, context.recent, context.slots
+    rng, recent, slots = context.rng, context.avoid, context.slots
     family_role = slots.get("role") == "family"
     who = found.get("who") or (None if family_role else slots.get("who")) or DEFAULT_WHO
     if family_role:  # the themes are the loved one's, not the person's: reflect the person's side
@@ -116,20 +117,30 @@ def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Messag
     return say("reflect.neutral", rng, recent)
 
 
+def content_reflection(context: Context, polarity: str) -> Optional[Message]:
+    """A simple reflection in the person's own words (actions/echo.py), unless it was just said: blind
+    coders found the stock lines below generic or misread far more often than a plain saying-back. Its
+    side of the talk is the message's, so the next message is read in its frame (rasa_plugins/turn_context.py)."""
+    said = echo(context.text)
+    if said is None or said in context.recent:
+        return None
+    return Message(text=said, mi="simple_reflection", talk=polarity if polarity in ("change", "sustain") else None)
+
+
 def answer_reflection(
     last_prompt: Optional[str], polarity: str, found: Dict[str, Any], context: Context
 ) -> Optional[Message]:
     """A reflection fitted to the bot's own last question, when the answer names nothing more specific."""
     specific = found["change"] or found["sustain"] or found.get("feeling")
     if last_prompt == "what_helped" and polarity != "sustain" and not specific:
-        return say("reflect.what_helped", context.rng, context.recent)
+        return say("reflect.what_helped", context.rng, context.avoid)
     if last_prompt == "next_step":
         if polarity == "sustain" and not found["sustain"]:
-            return say("reflect.next_step.none", context.rng, context.recent)
+            return say("reflect.next_step.none", context.rng, context.avoid)
         if not specific and polarity != "sustain":
-            return say("reflect.next_step", context.rng, context.recent)
+            return say("reflect.next_step", context.rng, context.avoid)
     if last_prompt == "elicit" and not specific and not cues.topics(context.text):
-        return say("reflect.elicit", context.rng, context.recent)
+        return say("reflect.elicit", context.rng, context.avoid)
     return None
 
 
@@ -152,7 +163,9 @@ def reflect_turn(context: Context) -> Turn:
         context = Context(context.text, context.talk, slots, context.codes, context.recent, context.rng)
         turn.slots.update({"role": None, "who": None})
     turn.messages.append(
-        answer_reflection(last_prompt, polarity, found, context) or reflection(polarity, found, context)
+        content_reflection(context, polarity)
+        or answer_reflection(last_prompt, polarity, found, context)
+        or reflection(polarity, found, context)
     )
 
     themes = list(slots.get("change_themes") or [])
@@ -172,13 +185,13 @@ def reflect_turn(context: Context) -> Turn:
 
 def invite_only(polarity: str, context: Context, turn: Turn) -> Turn:
     if mi.may_ask(context.codes, INVITE_AFTER, [m.mi for m in turn.messages]):
-        return Turn([say("invite.neutral", context.rng, context.recent)], {"last_prompt": "invite"})
+        return Turn([say("invite.neutral", context.rng, context.avoid)], {"last_prompt": "invite"})
     return Turn()
 
 
 def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: Context, turn: Turn) -> Turn:
     """At most one more step after the reflection: a summary, an offer, a ruler, or an invitation."""
-    slots, rng, recent = context.slots, context.rng, context.recent
+    slots, rng, recent = context.slots, context.rng, context.avoid
     pending = [m.mi for m in turn.messages]
     asked = list(slots.get("ruler_asked") or [])
     summarised = int(slots.get("summary_at") or 0)

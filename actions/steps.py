@@ -14,8 +14,11 @@ from typing import Any, Dict, List
 
 from actions import cues, mi
 from actions.base import Context, MIAction, Turn
-from actions.phrases import has, say
+from actions.echo import echo
+from actions.phrases import Message, has, say
 from actions.reflect import reflect_turn
+
+STEP_ONLY_WORDS = 8  # a longer message says more than the step ("... and they put me on a waitlist")
 
 
 def step_turn(context: Context) -> Turn:
@@ -26,10 +29,12 @@ def step_turn(context: Context) -> Turn:
     anything else the person shares.
     """
     key = cues.step_of_report(context.text)
-    if key is None:
+    if key is None or key not in cues.steps(context.text) + ["general"]:
+        # No step pattern matched, only a word ("clinic", "script"): the person may be telling of a
+        # barrier ("they put me on a waitlist"), so it is said back rather than praised.
         return reflect_turn(context)
     found = [key] if key != "general" else []
-    rng, recent = context.rng, context.recent
+    rng, recent = context.rng, context.avoid
     if key == "days":
         length = cues.step_duration(context.text)
         affirm = (
@@ -43,7 +48,9 @@ def step_turn(context: Context) -> Turn:
     slots: Dict[str, Any] = {"last_prompt": "next_step", "pending_offer": None}
     if found:
         slots["steps_taken"] = mi.add_unique(context.slots.get("steps_taken"), found)
-    messages = [affirm, say(reflect_key, rng, recent)]
+    # The rest of the message said back (a barrier, a person, a plan) when there is one; else what the step shows.
+    said = echo(context.text) if len(context.text.split()) > STEP_ONLY_WORDS else None
+    messages = [affirm, Message(said, "simple_reflection") if said else say(reflect_key, rng, recent)]
     if context.slots.get("last_prompt") != "next_step":
         messages.append(say("step.invite", rng, recent))
     return Turn(messages, slots)

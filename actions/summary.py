@@ -15,8 +15,9 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from actions.base import Context, MIAction, Turn
 from actions.phrases import Message, capitalise, fragment, fragment_table, say
+from lantern.text import MESSAGE_CHARS
 
-SMS_LIMIT = 320
+SMS_LIMIT = MESSAGE_CHARS
 DEFAULT_WHO = "the people you love"
 
 
@@ -79,19 +80,19 @@ def _number(value: float) -> str:
 
 def summary_turn(context: Context, question_key: str = "summary.key_question") -> Turn:
     """Summary plus the question; or, with nothing gathered yet, an honest 'not much yet' and an open question."""
-    opener = say("summary.open", context.rng, context.recent)
+    opener = say("summary.open", context.rng, context.avoid)
     text = summary_text(opener.text, context.slots)
     themes = context.slots.get("change_themes") or []
     if text is None:
         return Turn(
             [
-                say("summary.empty", context.rng, context.recent),
-                say("summary.empty.question", context.rng, context.recent),
+                say("summary.empty", context.rng, context.avoid),
+                say("summary.empty.question", context.rng, context.avoid),
             ],
             {"last_prompt": None},
         )
     return Turn(
-        [Message(text, "summary", talk="change"), say(question_key, context.rng, context.recent)],
+        [Message(text, "summary", talk="change"), say(question_key, context.rng, context.avoid)],
         {
             "summary_at": float(len(themes)),
             "last_prompt": "next_step" if question_key == "summary.next_question" else "summary_check",

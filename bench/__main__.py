@@ -23,6 +23,7 @@ ORDER = [
     "encoder",
     "talk_type",
     "knowledge",
+    "conversation",
     "mi",
     "anonymizer",
     "transcripts",

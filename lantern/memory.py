@@ -22,6 +22,7 @@ TRANSIENT_SLOTS = (
     "memory_from_before",
     "topic",
     "last_entry",
+    "said",
 )
 DAY_SECONDS = 86400.0
 

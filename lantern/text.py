@@ -26,6 +26,9 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 # No chat message is this long; the cap keeps every reader fast on a pasted novel.
 MAX_CHARS = 4000
+# The longest message the bot sends: two concatenated GSM-7 SMS segments (2 x 153). A 320-character message
+# is three segments, and the SMS channel splits it into two texts, the second a cut-off fragment.
+MESSAGE_CHARS = 306
 
 # Invisible format characters (zero-width space/joiners, BOM, soft hyphen, bidi marks,
 # tag characters) are dropped so "my<ZWSP>self" reads "myself".

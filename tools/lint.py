@@ -23,7 +23,11 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 
 import yaml
 
-MAX_CHARS = 320
+from lantern.house_rules import plain as _plain
+from lantern.house_rules import word_problems
+from lantern.text import MESSAGE_CHARS
+
+MAX_CHARS = MESSAGE_CHARS  # lantern/text.py
 MAX_MESSAGES_PER_TURN = 3
 MI_CODES = frozenset(
     {
@@ -39,56 +43,6 @@ MI_CODES = frozenset(
     }
 )
 
-# (pattern, why). Case-insensitive, on text with curly apostrophes straightened.
-STIGMA: List[Tuple[str, str]] = [
-    (r"\b(ex-?|former |recovering )?addicts?\b", "labels a person ('addict'); say 'person who uses drugs'"),
-    (r"\baddicted\b", "labels a person ('addicted'); talk about use or addiction as a condition"),
-    (r"\bjunk(ie|ies|y)\b", "stigmatising label ('junkie')"),
-    (r"\busers?\b(?!name)", "'user' as a noun for a person; say 'person who uses drugs'"),
-    (r"\babus(e|es|er|ers|ing|ed)\b", "'abuse' / 'abuser'; say 'substance use' or 'use'"),
-    (r"\bmisus(e|es|ing|ed)\b", "'misuse' is judgemental; say 'use'"),
-    (r"\b(drug|dope|pill|meth|crack|heroin|cocaine|bad|nasty) habits?\b", "'drug habit' minimises and blames"),
-    (r"\byour habit\b", "'your habit' minimises and blames"),
-    (r"\brelaps(e|es|ed|ing)\b", "say 'return to use'"),
-    (
-        r"\b(alcoholics?|druggies?|crack ?heads?|tweakers?|pot ?heads?|stoners?|dope ?fiends?|fiends?|meth ?heads?|"
-        r"pill ?heads?|drunkards?|drunks|dopers?|smackheads?)\b",
-        "stigmatising label",
-    ),
-    (
-        r"\b(replacement|substitution|substitute) (therapy|treatment|drug)\b",
-        "medications for OUD are treatment, not a substitute",
-    ),
-    (r"\bdrug[- ]seeking\b", "stigmatising clinical label"),
-    # clean / dirty about people or tests (not about supplies)
-    (
-        r"\b(be|being|been|get|getting|got|stay|staying|stayed|am|is|are|was|were|keep|keeping|you'?re|i'?m|he'?s|"
-        r"she'?s|they'?re|went|go|going|come|coming|gone|remain|remaining|while) (\w+ )?(clean|dirty)\b",
-        "'clean' / 'dirty' about a person; say 'in recovery', 'not using'",
-    ),
-    (
-        r"\b(clean|dirty) (time|date|days?|weeks?|months?|years?|and sober|people|person|folks|addicts?|users?)\b"
-        r"|\b(days?|weeks?|months?|years?|time) (\w+ )?(clean|dirty)\b",
-        "'clean' / 'dirty' about a person; say 'time without using'",
-    ),
-    (
-        r"\b(clean|dirty) (tests?|urine|uas?|drug tests?|screens?|results?|samples?|tox)\b",
-        "'clean' / 'dirty' test; say 'negative' / 'positive'",
-    ),
-    (
-        r"\b(tested|test|tests|testing|came back|come back|comes back) (\w+ )?(clean|dirty)\b",
-        "'clean' / 'dirty' test; say 'negative' / 'positive'",
-    ),
-]
-DIRECTIVE = re.compile(
-    r"\b(you|u|ya|yall|y'all|you all)\s+(really\s+|just\s+|definitely\s+|absolutely\s+|seriously\s+)?"
-    r"(should|shouldn'?t|shoulda|need to|needs to|must|mustn'?t|have to|has to|gotta|got to|ought to|"
-    r"better(?! than)|had better|are going to have to|will have to|need)\b"
-    r"|\byou'?d\s+better\b|\byou'?ve\s+got\s+to\b|\byou\s+have\s+got\s+to\b",
-    re.IGNORECASE,
-)
-# "you need" is a directive unless it is "if you need" / "whatever you need" / "what you need" (offers).
-NEED_OK = re.compile(r"\b(if|whatever|what|when|anything|everything|all)\s+you\s+need\b", re.IGNORECASE)
 EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f900-\U0001f9ff\U0000fe0f\U0000200d"
     "\U00002b00-\U00002bff\U00003030\U0000303d\U00003297\U00003299]"
@@ -114,10 +68,6 @@ class Problem:
         return f"{self.where}: {self.rule}: {self.detail}"
 
 
-def _plain(text: str) -> str:
-    return (text or "").replace("\u2019", "'").replace("\u2018", "'")
-
-
 def is_safety(text: str, metadata: Optional[Mapping[str, Any]] = None) -> bool:
     """Safety content: crisis-marked metadata, a `safety` mark, or overdose / crisis vocabulary."""
     metadata = metadata or {}
@@ -130,14 +80,7 @@ def check_text(
     """Every problem with one message. `safety=None` decides from the words of the text."""
     problems: List[Problem] = []
     plain = _plain(text)
-    for pattern, why in STIGMA:
-        match = re.search(pattern, plain, re.IGNORECASE)
-        if match:
-            problems.append(Problem(where, "stigmatising word", f"'{match.group(0)}': {why}"))
-    for match in DIRECTIVE.finditer(plain):
-        if match.group(0).lower().endswith("need") and NEED_OK.search(plain[max(0, match.start() - 12) : match.end()]):
-            continue
-        problems.append(Problem(where, "directive", f"'{match.group(0)}': offer instead ('some people find...')"))
+    problems.extend(Problem(where, rule, detail) for rule, detail in word_problems(plain))  # lantern/house_rules.py
     filled = PLACEHOLDER.sub("x" * PLACEHOLDER_WIDTH, plain)
     if len(filled) > MAX_CHARS:
         problems.append(Problem(where, "too long", f"{len(filled)} characters (max {MAX_CHARS})"))

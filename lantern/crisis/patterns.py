@@ -759,6 +759,15 @@ RULES: List[RuleSpec] = [
 # rules run, so "this job is killing me" never reaches a rule.
 GUARDS: List[RuleSpec] = [
     RuleSpec(
+        "fig.worn_out_shot",
+        None,
+        "none",
+        # "my back is shot", "my nerves are shot": worn out, not a gunshot (a blind conversation got the danger script).
+        r"\b(?:back|knees?|nerves|liver|lungs|hips?|shoulders?|joints|body|brain|head|teeth|veins|eyes|voice|"
+        r"car|engine|transmission|truck|phone|battery|credit|life|memory|patience|sleep) (?:is|are|was|were|been|got) "
+        r"(?:all |totally |completely |pretty |so |just )?shot\b(?! (?:at|in|by|with|and bleeding))",
+    ),
+    RuleSpec(
         "fig.killing_me",
         None,
         "none",

@@ -133,6 +133,15 @@ def context_from_tracker(
             replied = False
             if len(history) >= RISK_HISTORY:
                 break
+    recent_check_in, seen = False, 0
+    for event in reversed(events[:i]):
+        if isinstance(event, UserUttered):
+            seen += 1
+            if seen > dialogue.RECHECK_TURNS:
+                break
+        elif isinstance(event, ActionExecuted) and event.action_name in dialogue.CHECK_ACTIONS:
+            recent_check_in = True
+            break
     check_in_kind = None
     if last_bot in dialogue.CHECK_ACTIONS:
         check_in_kind = next((k for k, a in dialogue.CHECK_IN.items() if a == last_bot and k), None)
@@ -169,6 +178,7 @@ def context_from_tracker(
         last_bot_action=last_bot,
         check_in_kind=check_in_kind,
         previous_risks=dialogue.risks_since_reply(history),
+        recent_check_in=recent_check_in,
         good_samaritan=bool(tracker.get_slot("good_samaritan_note")),
     )
 

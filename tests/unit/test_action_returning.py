@@ -60,7 +60,11 @@ def test_greeting_recaps_and_offers_a_choice(monkeypatch):
     assert messages[0]["text"].startswith("Welcome back")
     assert "want to be there for your kids" in messages[1]["text"] and "picked up naloxone" in messages[1]["text"]
     assert "start fresh" in messages[2]["text"]
-    assert slots == {"pending_offer": "resume", "memory_from_before": False}
+    assert {k: v for k, v in slots.items() if k != "said"} == {"pending_offer": "resume", "memory_from_before": False}
+    assert messages[2]["buttons"] == [
+        {"title": "Pick up from there", "payload": "/affirm"},
+        {"title": "Start fresh", "payload": "/start_fresh"},
+    ]
 
 
 def test_greeting_without_memory_is_the_first_visit_greeting():

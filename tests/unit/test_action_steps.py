@@ -61,6 +61,18 @@ def test_days_without_use_name_the_time():
     assert messages[0]["text"][0].isupper() or messages[0]["text"][0].isdigit()
 
 
+def test_a_step_told_with_more_is_affirmed_and_the_rest_said_back():
+    text = "i called one place last week and they put me on a waitlist and never called back"
+    messages, _ = run(ACTION, make_tracker(text, "report_step"))
+    assert codes(messages)[:2] == ["affirm", "simple_reflection"]
+    assert "waitlist" in messages[1]["text"] and messages[1]["text"].startswith("You called")
+
+
+def test_a_step_named_only_by_a_word_is_said_back_not_praised():
+    messages, _ = run(ACTION, make_tracker("the clinic lady was rude to me", "report_step"))
+    assert "affirm" not in codes(messages)
+
+
 def test_a_step_without_a_name_still_gets_a_real_affirmation():
     messages, slots = run(ACTION, make_tracker("i threw out my stash", "report_step"))
     assert codes(messages)[:2] == ["affirm", "complex_reflection"]

@@ -137,9 +137,40 @@ def test_an_unclear_answer_is_asked_once_more_then_left():
     assert crisis_turn(replace(CHECKED, last_bot_action=CHECK_AGAIN, answer="unclear")) is None
 
 
-def test_a_second_warning_sign_after_a_check_in_is_a_yes():
-    turn = crisis_turn(replace(CHECKED, intent="crisis_check", level="check_in", category="suicide"))
-    assert turn.actions[0] == "utter_crisis_suicide_call"
+def test_a_long_message_about_something_else_is_not_a_yes():
+    """Blind conversation: "ok im gonna ask her to slow it back down" after a check-in got the suicide script."""
+    other = replace(CHECKED, answer="yes", answer_confidence=0.9, words=16, risk=0.02)
+    assert crisis_turn(other).actions == (CHECK_AGAIN,)
+    assert crisis_turn(replace(other, risk=0.99)).actions[0] == "utter_crisis_suicide_call"  # a strong sign
+    assert crisis_turn(replace(other, risk=0.6)).actions == (CHECK_AGAIN,)  # most long messages read some risk
+    assert crisis_turn(replace(other, literal="yes")).actions[0] == "utter_crisis_suicide_call"
+    assert crisis_turn(replace(other, words=3)).actions[0] == "utter_crisis_suicide_call"  # "yeah i am"
+
+
+def test_a_second_strong_warning_sign_after_a_check_in_is_a_yes_and_a_weak_one_is_asked_again():
+    second = replace(CHECKED, intent="crisis_check", level="check_in", category="suicide", words=12)
+    assert crisis_turn(replace(second, risk=0.99)).actions[0] == "utter_crisis_suicide_call"
+    assert crisis_turn(replace(second, risk=0.6)).actions == (CHECK_AGAIN,)
+
+
+def test_a_check_in_is_not_asked_again_soon_after_on_a_weaker_reading():
+    """Blind conversation bench: ordinary lines read as check-ins had people asked every other message."""
+    weak = CrisisContext(intent="crisis_check", level="check_in", category="suicide", risk=0.7, words=10)
+    assert crisis_turn(weak).actions == ("utter_crisis_check_suicide",)  # the first time: asked
+    again = replace(weak, recent_check_in=True)
+    assert crisis_turn(again).actions == ("action_reflect",)  # soon after: the conversation's reply
+    question = replace(again, asks=True, knowledge_score=0.8)
+    assert crisis_turn(question).actions == ("action_info",)
+    assert crisis_turn(replace(again, risk=0.99)).actions == ("utter_crisis_check_suicide",)  # a strong sign
+    crisis = crisis_turn(replace(again, level="crisis", intent="crisis_suicide"))
+    assert crisis.actions[0] == "utter_crisis_suicide_call"
+
+
+def test_back_to_the_conversation_a_check_in_reading_gets_a_reply_not_the_rule():
+    """A crisis_check message handed back would get the check-in again from the rules."""
+    twice = replace(CHECKED, intent="crisis_check", level="check_in", last_bot_action=CHECK_AGAIN, risk=0.5, words=9)
+    assert crisis_turn(twice).actions == ("action_reflect",)
+    assert crisis_turn(replace(twice, intent="share", level="none")) is None
 
 
 def test_signals_across_turns_reach_a_check_in():

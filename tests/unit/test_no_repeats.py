@@ -4,7 +4,7 @@ import random
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import Turn, send
+from actions.base import Context, Turn, send
 from actions.phrases import Message, said_sentences, say, variants, without_repeats
 
 HELPLINE = "A person at the helpline can answer that, for free, day or night."
@@ -32,10 +32,25 @@ def test_comparison_ignores_case_and_spacing():
     assert without_repeats([Message(HELPLINE + " Really.", "information")], said)[0].text == "Really."
 
 
-def test_send_applies_the_guard():
+def test_send_applies_the_guard_and_keeps_a_record_of_what_was_said():
     dispatcher = CollectingDispatcher()
-    send(dispatcher, Turn([Message(f"{HELPLINE} Want the number?", "information")]), [HELPLINE])
-    assert [m["text"] for m in dispatcher.messages] == ["Want the number?"]
+    before = sorted(said_sentences([HELPLINE]))
+    events = send(
+        dispatcher, Turn([Message(f"{HELPLINE} Want the number, or a place near you?", "information")]), before
+    )
+    assert [m["text"] for m in dispatcher.messages] == ["Want the number, or a place near you?"]
+    record = events[-1]["value"]
+    assert events[-1]["name"] == "said" and record[:1] == before and len(record) == 2
+    assert all(len(k) == 12 for k in record)  # hashes, never the text
+
+
+def test_what_was_said_turns_ago_is_remembered_through_the_slot():
+    """The tracker store loads only the last few turns, so the record in the slot is what remembers."""
+    context = Context.plain("ok", slots={"said": sorted(said_sentences([HELPLINE]))})
+    assert context.said == sorted(said_sentences([HELPLINE]))
+    dispatcher = CollectingDispatcher()
+    send(dispatcher, Turn([Message(HELPLINE, "information"), Message("What else is on your mind?", "q")]), context.said)
+    assert [m["text"] for m in dispatcher.messages] == ["What else is on your mind?"]
 
 
 def test_say_prefers_a_variant_that_repeats_no_sentence_said():
@@ -43,3 +58,26 @@ def test_say_prefers_a_variant_that_repeats_no_sentence_said():
     first = variants(key)[0].text
     for seed in range(20):
         assert say(key, random.Random(seed), [first]).text != first
+
+
+def test_a_turn_that_would_repeat_itself_whole_is_worded_again():
+    """Blind conversation bench: the same "I don't know" turn twice in a conversation, word for word."""
+    import asyncio
+
+    from rasa_sdk import Tracker
+
+    from actions.base import MIAction
+    from tests.conftest import tracker_dict
+
+    class Unknown(MIAction):
+        action_name = "action_test_unknown"
+
+        def decide(self, context):
+            return Turn([say("info.unknown", context.rng, context.avoid)])
+
+    every_but_last = [line.text for line in variants("info.unknown")[:-1]]
+    tracker = Tracker.from_dict(tracker_dict(slots={"said": sorted(said_sentences(every_but_last))}))
+    for _ in range(10):
+        dispatcher = CollectingDispatcher()
+        asyncio.run(Unknown().run(dispatcher, tracker, {}))
+        assert [m["text"] for m in dispatcher.messages] == [variants("info.unknown")[-1].text]

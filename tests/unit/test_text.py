@@ -187,3 +187,11 @@ def test_tokens_keep_inner_apostrophes_and_clause_punctuation() -> None:
 )
 def test_has_negation_reads_the_whole_text(text, expected):
     assert text_has_negation(text) is expected
+
+
+def test_the_longest_bot_message_fits_two_sms_segments_and_one_more_character_does_not():
+    from rasa_plugins.channels.sms_text import segment_count, split_for_sms
+
+    assert segment_count("a" * text.MESSAGE_CHARS) == 2
+    assert segment_count("a" * (text.MESSAGE_CHARS + 1)) == 3
+    assert len(split_for_sms("word " * (text.MESSAGE_CHARS // 5))) == 1

@@ -179,12 +179,12 @@ def as_rasa_events(messages: List[Dict[str, Any]]) -> List[BotUttered]:
 )
 def test_a_reflection_from_action_reflect_frames_the_answer(text: str, talk: Dict[str, Any], expected: str) -> None:
     messages, _ = run(ActionReflect(), make_tracker(text, talk=talk))
-    assert len(messages) == 1 and messages[0]["metadata"] == {"mi": "complex_reflection", "talk": expected}
+    assert len(messages) == 1 and messages[0]["metadata"] == {"mi": "simple_reflection", "talk": expected}
     t = tracker(
         UserUttered(text), ActionExecuted("action_reflect"), *as_rasa_events(messages), ActionExecuted("action_listen")
     )
     context = turn_context.context_from_events(t.events)
-    assert context is not None and context.prev_talk == expected and context.prev_mi == "complex_reflection"
+    assert context is not None and context.prev_talk == expected and context.prev_mi == "simple_reflection"
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,8 @@ CODE_SLOTS = frozenset(
         # knowledge (actions/base.py, actions/info.py): a topic label from data/knowledge/topics.yml, an entry id
         "topic",
         "last_entry",
+        # what the bot said (actions/base.py): 12-hex-digit hashes of its own sentences, never the person's words
+        "said",
         # referrals (actions/referral*.py): need keys, a validated ZIP / "City, ST" / "anywhere", retry and exit
         # reasons, and the public directory entries shown
         "referral_need",

@@ -1,0 +1,153 @@
+"""A simple reflection made of the person's own words, said back in the second person.
+
+Blind coders found that stock reflections ("Part of you wants something to be different") could
+follow almost any message, and often misread it. A simple reflection that carries what was said
+("my mom doesnt know about the baby" -> "Your mom doesn't know about the baby.") always fits, and
+shows the person they were heard. This module picks the part of the message worth saying back (a
+statement about the person's own life, not a question, not something said to the bot), shifts its
+perspective and writes out texting spellings. The word lists live in phrases/echo_words.yml.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+import yaml
+
+from lantern.house_rules import word_problems
+from lantern.knowledge.routing import asks
+
+WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "echo_words.yml"
+MIN_WORDS = 3  # shorter parts ("so tired") say too little to be said back
+MAX_WORDS = 18  # longer ones read as parroting: they are cut at a comma or a joining word, or left out
+QUESTION_START = re.compile(
+    r"^(?:what|whats|how|hows|when|where|why|who|which|should|can|could|do|does|did|is|are|will|would|"
+    r"any|anyone|anybody)\b"
+)
+_PARTS = re.compile(r"(?<=[.!?;])\s+|\n+|\s+-\s+|\.{2,}\s*")
+_JOINS = re.compile(r",\s*|\s+(?:but|and then|so|because|bc|cuz|cause)\s+")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'/&]*|&", re.IGNORECASE)
+FIRST_PERSON = frozenset({"i", "im", "i'm", "ive", "i've", "ill", "i'll", "id", "i'd", "me", "my", "mine", "myself"})
+
+
+class EchoWords:
+    """echo_words.yml, checked: every key and value a short string, every list a list of words."""
+
+    def __init__(self, data: Dict[str, object]) -> None:
+        self.perspective = self._mapping(data, "perspective")
+        self.spelling = self._mapping(data, "spelling")
+        self.fillers = self._words(data, "fillers")
+        self.address = self._words(data, "address")
+        self.elided_subject = self._words(data, "elided_subject")
+
+    @staticmethod
+    def _mapping(data: Dict[str, object], key: str) -> Dict[str, str]:
+        value = data.get(key)
+        if not isinstance(value, dict) or not value:
+            raise ValueError(f"{WORDS_FILE.name}: '{key}' must be a mapping of words")
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str) or not isinstance(v, str) or not k.strip() or not v.strip() or k != k.lower():
+                raise ValueError(f"{WORDS_FILE.name}: '{key}': '{k}' must map a lower-case word to a word")
+            out[k] = v
+        return out
+
+    @staticmethod
+    def _words(data: Dict[str, object], key: str) -> FrozenSet[str]:
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(w, str) and w == w.lower() and w for w in value):
+            raise ValueError(f"{WORDS_FILE.name}: '{key}' must be a list of lower-case words")
+        return frozenset(value)
+
+
+@lru_cache(maxsize=1)
+def words() -> EchoWords:
+    return EchoWords(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {})
+
+
+def _trim(tokens: List[str], w: EchoWords) -> List[str]:
+    while tokens and tokens[0].lower() in w.fillers:
+        tokens = tokens[1:]
+    while tokens and tokens[-1].lower() in w.fillers:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _shorten(part: str, w: EchoWords) -> List[str]:
+    """The part's words, cut at a comma or a joining word when it is too long to say back whole."""
+    tokens = _trim(_TOKEN.findall(part), w)
+    if len(tokens) <= MAX_WORDS:
+        return tokens
+    for piece in _JOINS.split(part):
+        piece_tokens = _trim(_TOKEN.findall(piece), w)
+        if MIN_WORDS <= len(piece_tokens) <= MAX_WORDS:
+            return piece_tokens
+    return []
+
+
+def candidates(text: str) -> List[Tuple[float, List[str]]]:
+    """(score, words) of each part of the message that may be said back, in order: statements about the
+    person's own life score highest, then longer ones (they carry more of what was said)."""
+    w = words()
+    out = []
+    for part in _PARTS.split(text.strip()):
+        tokens = [t.strip("'") for t in _shorten(part, w)]
+        tokens = [t for t in tokens if t]
+        lower = [t.lower() for t in tokens]
+        said = " ".join(lower)
+        if not said or part.rstrip().endswith("?") or QUESTION_START.match(said) or asks(said):
+            continue
+        personal = any(t in FIRST_PERSON for t in lower)
+        if len(tokens) < (MIN_WORDS - 1 if personal else MIN_WORDS) or any(t in w.address for t in lower):
+            continue
+        if len(lower) % 2 == 0 and lower[: len(lower) // 2] == lower[len(lower) // 2 :]:
+            continue  # "i know i know"
+        out.append((2.0 * personal + min(len(tokens), 12) / 12, tokens))
+    return out
+
+
+def shift(tokens: List[str]) -> str:
+    """The words in the second person, texting spellings written out ("i was" -> "you were")."""
+    w = words()
+    out: List[str] = []
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        previous = tokens[i - 1].lower() if i else ""
+        if low == "was" and previous in ("i", "we"):
+            out.append("were")
+        elif low in w.perspective:
+            out.append(w.perspective[low])
+        elif low in w.spelling:
+            out.append(w.spelling[low])
+        else:
+            out.append(token)
+    first = tokens[0].lower() if tokens else ""
+    if first in w.elided_subject and not any(t.lower() in FIRST_PERSON for t in tokens[:1]):
+        second = tokens[1].lower() if len(tokens) > 1 else ""
+        if first == "been":
+            out.insert(0, "you've")
+        elif first.endswith("ing") or (first in ("still", "just", "always", "never") and second.endswith("ing")):
+            out.insert(0, "you're")
+        else:
+            out.insert(0, "you")
+    said = " ".join(out)
+    return said[:1].upper() + said[1:]
+
+
+def echo(text: object) -> Optional[str]:
+    """A simple reflection of the message's most personal statement, or None when nothing fits."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    found = candidates(text[:1000])
+    if not found:
+        return None
+    for _score, tokens in sorted(found, key=lambda pair: -pair[0]):
+        said = shift(tokens) + "."
+        # Said back, "i need to stop" would be the bot telling them "You need to stop", and "im an addict" a
+        # label: the house rules (lantern/house_rules.py) apply to the bot's words whoever said them first.
+        if not word_problems(said):
+            return said
+    return None
