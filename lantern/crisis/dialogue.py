@@ -75,8 +75,7 @@ MULTI_FLOOR = 0.12  # a message adds to the signal across turns only from this r
 MULTI_SUM = 0.75  # the risks of the last three messages (each >= MULTI_FLOOR) add up to this: check in
 BARE_WORDS = 4  # "no", "nah im good": a bare answer has at most this many words
 SIGN_IN_CRISIS_MODE = 0.5  # in crisis mode, a message of this risk carries a sign of its own
-STRONG_SIGN = 0.97  # a model reading this sure counts on its own: a yes to a check-in, a second check-in soon after
-RECHECK_TURNS = 6  # a check-in asked within this many messages is not asked again on a weaker reading
+RECHECK_TURNS = 6  # signals adding up across turns do not ask a check-in again within this many messages
 REPLY_ACTION = "action_reflect"  # the conversation's own reply to what the person said (actions/reflect.py)
 
 
@@ -201,20 +200,12 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     if update == "no_emergency":
         if _bare(ctx):
             return _reply(NO_EMERGENCY, "no emergency", end_crisis=True)
-        return _handoff("no emergency, with more to answer", end_crisis=True)
+        return _back(ctx, "no emergency, with more to answer")
     if ctx.level != "none" or registry.by_intent(ctx.intent):
         return _reply(worse, "crisis signal in crisis mode")
     if ctx.last_bot_action and ctx.last_bot_action.startswith(STILL_HERE_PREFIX):
-        return _handoff("second everyday message in crisis mode", end_crisis=True)
+        return _back(ctx, "second everyday message in crisis mode")
     return _reply(category.still_here, "everyday message in crisis mode")
-
-
-def _asks_for_check_in(ctx: CrisisContext) -> bool:
-    """Would this message earn a check-in (a check-in reading, or signals adding up across turns)?"""
-    if ctx.intent == registry.CHECK_INTENT or ctx.level == "check_in":
-        return True
-    risks = [r for r in (ctx.risk, *ctx.previous_risks[:2]) if r >= MULTI_FLOOR]
-    return ctx.risk >= MULTI_FLOOR and len(risks) >= 2 and sum(risks) >= MULTI_SUM
 
 
 def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
@@ -222,14 +213,14 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     kind = ctx.check_in_kind or kind_of(ctx.category) or (kind_of(ctx.signal_category) if ctx.risk >= 0.5 else None)
     answer = ctx.answer if ctx.answer_confidence >= ANSWER_MIN else "unclear"
     # The answer model reads "yes" into long messages that go on about something else ("ok im gonna ask her
-    # to slow my taper down"), and the signal model reads some risk into most of them: a yes counts when the
-    # message is short, a literal yes, or carries a strong sign of its own; otherwise the question was not
-    # answered, and it is asked once more, plainly, with the number.
-    strong = ctx.level == "crisis" or ctx.risk >= STRONG_SIGN
-    if answer == "yes" and not (_bare(ctx) or ctx.literal == "yes" or strong):
+    # to slow my taper down"): a yes counts when the message is short, a literal yes, or carries a sign of its
+    # own; otherwise the question was not answered, and it is asked once more, plainly, with the number.
+    if answer == "yes" and not (ctx.words <= BARE_WORDS or ctx.literal == "yes" or ctx.level != "none"):
         answer = "unclear"
-    # A second strong sign counts as a yes, unless the message says no ("no, i meant my grandpa's snoring").
-    if answer == "yes" or ctx.level == "crisis" or (ctx.level == "check_in" and strong and answer != "no"):
+    # A second sign counts as a yes, unless the message says no ("no, i meant my grandpa's snoring"). Safety
+    # first: the signal model also reads some risk into ordinary messages, but "i have enough here to do it"
+    # after "are you thinking about ending your life?" read only 0.46 on its own.
+    if answer == "yes" or ctx.level == "crisis" or (ctx.level == "check_in" and answer != "no"):
         if kind:
             return script(kind, ctx, "check-in answered yes")
         return CrisisTurn((YES_UNKNOWN,), (("crisis_active", True),), reason="check-in answered yes, kind unknown")
@@ -242,15 +233,20 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     return _reply(CHECK_AGAIN, "check-in not answered")
 
 
-def conversation_reply(ctx: CrisisContext, reason: str) -> Optional[CrisisTurn]:
+def conversation_reply(ctx: CrisisContext, reason: str, end_crisis: bool = False) -> Optional[CrisisTurn]:
     """Back to the conversation. A message read as `crisis_check` would get the check-in again from the rules,
     so it gets the conversation's own reply here (the answer to its question, or a reflection); any other
     message is left to the other policies (None)."""
     if ctx.intent != registry.CHECK_INTENT:
         return None
     if ctx.asks and ctx.knowledge_score >= retrieval.ANSWER_MIN:
-        return _reply(ANSWER_ACTION, reason + "; question answered")
-    return _reply(REPLY_ACTION, reason)
+        return _reply(ANSWER_ACTION, reason + "; question answered", end_crisis)
+    return _reply(REPLY_ACTION, reason, end_crisis)
+
+
+def _back(ctx: CrisisContext, reason: str) -> CrisisTurn:
+    """Crisis mode ends and the conversation answers the message (conversation_reply, else the other policies)."""
+    return conversation_reply(ctx, reason, end_crisis=True) or _handoff(reason, end_crisis=True)
 
 
 def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
@@ -263,11 +259,6 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
         return script(intent_kind, ctx, "crisis reading")
     if ctx.last_bot_action in CHECK_ACTIONS:
         return check_in_answer_turn(ctx)
-    if ctx.recent_check_in and ctx.level != "crisis" and ctx.risk < STRONG_SIGN and _asks_for_check_in(ctx):
-        # Asked a moment ago: the same weak reading does not earn the same question again (a blind conversation
-        # bench had people asked "are you thinking of ending your life?" every other message). The message gets
-        # the conversation's reply; a strong sign or a crisis reading still gets the crisis layer.
-        return conversation_reply(ctx, "checked in a moment ago")
     if ctx.intent == registry.CHECK_INTENT or ctx.level == "check_in":
         check_in = CHECK_IN.get(kind_of(ctx.category)) or CHECK_IN[None]
         if ctx.asks and ctx.knowledge_score >= retrieval.ANSWER_MIN:
@@ -278,7 +269,9 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     if ctx.intent == registry.SAFE_INTENT:
         return None
     risks = [r for r in (ctx.risk, *ctx.previous_risks[:2]) if r >= MULTI_FLOOR]
-    if ctx.risk >= MULTI_FLOOR and len(risks) >= 2 and sum(risks) >= MULTI_SUM:
+    # Weak signals adding up ask once: not again within RECHECK_TURNS messages of a check-in (a blind
+    # conversation bench had ordinary talk asked about every few messages). A check-in reading always asks.
+    if ctx.risk >= MULTI_FLOOR and len(risks) >= 2 and sum(risks) >= MULTI_SUM and not ctx.recent_check_in:
         kind = kind_of(ctx.signal_category)
         return _reply(CHECK_IN.get(kind) or CHECK_IN[None], "signals across turns")
     return None

@@ -261,6 +261,8 @@ RULES: List[RuleSpec] = [
         "od.narcan_failed",
         OD,
         CRISIS,
+        # "no narcan no paper no nothing" (none was given) is not naloxone failing: not after no / without / any.
+        r"(?<!\bno )(?<!\bwithout )(?<!\bany )(?<!\bhave )"
         r"\b(?:narcan|naloxone|narcanned|narcanning)\b(?: \w+){0,6}? (?:is not working|not working|did not work|does not work|"
         r"nothing happened|nothing|still (?:not|out|blue|unresponsive|will not|asleep|unconscious|nothing)|no response|"
         r"not responding|is not doing anything|not doing anything)\b"
