@@ -30,7 +30,7 @@ def test_greeting_says_it_is_automated_and_who_reads(lantern):
     joined = " ".join(texts(replies))
     assert "automated assistant" in joined
     assert "Test Harm Reduction Org" in joined
-    assert "staff can read" in joined
+    assert "Staff may read" in joined and "Not a person" in joined
 
 
 def test_bot_challenge_is_answered_honestly(lantern):
