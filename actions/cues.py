@@ -905,6 +905,18 @@ def is_return_to_use(text: str) -> bool:
     return False
 
 
+# "been on heroin about 5 years now" tells how long someone has been USING: a length of time is a step only
+# when nothing in the message says the time was spent using (a blind conversation praised "5 years without using").
+TIME_USING = re.compile(
+    r"\b(been (on|using|doing|smoking|shooting|taking|drinking|sniffing|snorting)|using|shooting up|"
+    r"on (heroin|fent\w*|dope|meth|pills|percs?|oxys?|xans?|bars|coke|crack))\b"
+)
+TIME_NOT_USING = re.compile(
+    r"\b(clean|sober|off|without|free|dry|quit|stopped|havent|have not|didnt|did not|not (used|using|drinking)|"
+    r"no (use|using|drinking|dope|fent|pills))\b"
+)
+
+
 def steps(text: str) -> List[str]:
     """Reported steps in a message, most specific first (treatment before a call, days before a day off)."""
     norm = normalise(text)
@@ -918,6 +930,8 @@ def steps(text: str) -> List[str]:
             and "not using alone" not in match.group(0)
         ):
             found.append(key)
+    if "days" in found and TIME_USING.search(norm) and not TIME_NOT_USING.search(norm):
+        found.remove("days")
     # "Day 1", "clean for a day": a day off. "Sober since new years" names no length but is more than a day.
     if "days" in found and step_duration(norm) in (None, "a day") and not re.search(DAYS_SINCE, norm):
         found[found.index("days")] = "day_off"
@@ -1335,3 +1349,24 @@ PRIVACY_WORDS = re.compile(
 
 def about_privacy(text: str) -> bool:
     return bool(privacy_kinds(text) or PRIVACY_WORDS.search(normalise(text)))
+
+
+# A next step the person says they will take ("ok im gonna call her place tomorrow", "i'll ask my sister to
+# drive me"): the bot reflects it and asks whether they want to think it through (actions/plans.py).
+PLAN = re.compile(
+    r"\b(im gonna|im going to|i am going to|gonna|going to|ill|i will|i plan to|planning to|ima|imma|"
+    r"i think ill|i might|i want to try to|im thinking (about|of))\s+(just\s+|try to\s+|finally\s+|go\s+)?"
+    r"(call|go|ask|get|try|talk|text|see|start|make|look|hit up|tell|book|sign up|check|find|apply|sit|stay|"
+    r"write|pick up|grab|bring|set up|put|show|keep|reach out|head|visit|email|message)\b"
+)
+NOT_A_PLAN = re.compile(
+    r"\b(not|never|dont|cant|wont)\s+(\w+\s+){0,2}(gonna|going to|ill|plan)\b|\bnot gonna\b|\bim not going to\b"
+    r"|\b(get|go get|cop|buy|score|pick up|grab)\s+(\w+\s+)?(high|dope|fent|a bag|pills|bars|drunk|wasted)\b"
+    r"|\b(use|using|drink|shoot|smoke)\b"
+)
+
+
+def plan_of(text: str) -> bool:
+    """Does the message say the person will take a next step (not a question, not using, not a refusal)?"""
+    norm = normalise(text).replace("'", "")
+    return bool(PLAN.search(norm)) and not NOT_A_PLAN.search(norm) and not is_question(text)

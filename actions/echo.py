@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
 
+from actions.cues import feeling
 from lantern.house_rules import word_problems
 from lantern.knowledge.routing import asks
 
@@ -90,7 +91,7 @@ def _shorten(part: str, w: EchoWords) -> List[str]:
 
 def candidates(text: str) -> List[Tuple[float, List[str]]]:
     """(score, words) of each part of the message that may be said back, in order: statements about the
-    person's own life score highest, then longer ones (they carry more of what was said)."""
+    person's own life score highest, a part that names a feeling next, then longer ones (they carry more)."""
     w = words()
     out = []
     for part in _PARTS.split(text.strip()):
@@ -105,7 +106,9 @@ def candidates(text: str) -> List[Tuple[float, List[str]]]:
             continue
         if len(lower) % 2 == 0 and lower[: len(lower) // 2] == lower[len(lower) // 2 :]:
             continue  # "i know i know"
-        out.append((2.0 * personal + min(len(tokens), 12) / 12, tokens))
+        # "scared", "ashamed", "i feel like such a fraud": what the person feels is what matters most to say back
+        felt = feeling(said) is not None or bool(re.search(r"\bfe(el|els|eling|lt)\b", said))
+        out.append((2.0 * personal + 1.5 * felt + min(len(tokens), 12) / 12, tokens))
     return out
 
 
@@ -125,7 +128,7 @@ def shift(tokens: List[str]) -> str:
         else:
             out.append(token)
     first = tokens[0].lower() if tokens else ""
-    if first in w.elided_subject and not any(t.lower() in FIRST_PERSON for t in tokens[:1]):
+    if first in w.elided_subject:  # "lost my kids in court today": the "i" was left out
         second = tokens[1].lower() if len(tokens) > 1 else ""
         if first == "been":
             out.insert(0, "you've")

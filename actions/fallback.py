@@ -21,6 +21,7 @@ from actions.base import Context, MIAction, Turn, send, stamp_memory
 from actions.family import family_turn
 from actions.info import info_turn
 from actions.mi import REFLECTIONS
+from actions.plans import PLAN_PROMPTS
 from actions.reflect import EVOKING_PROMPTS, reflect_turn
 from actions.rulers import reply_turn
 
@@ -33,6 +34,8 @@ def rescue_turn(context: Context) -> Optional[Turn]:
         answer = cues.parse_ruler(context.text)
         if answer.status in ("number", "unknown"):
             return reply_turn(answer, context)
+    if context.slots.get("last_prompt") in PLAN_PROMPTS:  # "tomorrow morning" answers "when are you thinking of it?"
+        return reflect_turn(context)
     topics = [t for t in cues.topics(context.text) if t in cues.SPECIFIC]
     if topics and cues.is_question(context.text):
         if context.slots.get("role") == "family":

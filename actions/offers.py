@@ -15,6 +15,7 @@ from actions.base import Context, MIAction, Turn
 from actions.family import family_menu_turn
 from actions.info import info_turn
 from actions.phrases import say
+from actions.plans import plan_start_turn
 from actions.reflect import INVITE_AFTER
 from actions.summary import change_items, join_phrases
 
@@ -33,6 +34,8 @@ def accept_turn(context: Context) -> Turn:
         return family_menu_turn(context)
     if offer == "resume":
         return returning.resume_turn(context)
+    if offer == "plan":
+        return plan_start_turn(context)
     if str(offer or "").startswith("info:"):
         return info_turn(context, [str(offer).split(":", 1)[1]])
     return acknowledge(context)

@@ -22,6 +22,7 @@ from actions import cues, mi, rulers, summary
 from actions.base import Context, MIAction, Turn
 from actions.echo import echo
 from actions.phrases import Message, fragment, has, say
+from actions.plans import PLAN_PROMPTS, plan_offer, plan_step_turn
 
 PRIORITY_CHANGE = [
     "family",
@@ -157,6 +158,10 @@ def reflect_turn(context: Context) -> Turn:
     if last_prompt in EVOKING_PROMPTS and polarity == "neutral":
         polarity = "change"  # the answer to "why a 6 and not a 3?" is change talk, whatever words it uses
     turn = Turn(slots={"last_prompt": None, "ruler_pending": None})
+    if last_prompt in PLAN_PROMPTS:  # an answer while thinking a plan through: say it back, ask the next thing
+        said = content_reflection(context, polarity)  # a short answer ("tomorrow") needs no stock line
+        turn.messages.extend([said] if said else [])
+        return turn.extend(plan_step_turn(context) or Turn())
     if slots.get("role") == "family" and cues.speaks_of_own_use(text):
         # They are talking about their own use after all (or "family" was a misreading): drop the role.
         slots = {**slots, "role": None, "who": None}
@@ -192,6 +197,9 @@ def invite_only(polarity: str, context: Context, turn: Turn) -> Turn:
 def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: Context, turn: Turn) -> Turn:
     """At most one more step after the reflection: a summary, an offer, a ruler, or an invitation."""
     slots, rng, recent = context.slots, context.rng, context.avoid
+    offer = plan_offer(context)
+    if offer is not None:
+        return offer
     pending = [m.mi for m in turn.messages]
     asked = list(slots.get("ruler_asked") or [])
     summarised = int(slots.get("summary_at") or 0)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from actions import cues
 from actions.cues import duration, steps
 from actions.steps import ActionAffirmStep
 from tests.unit.mi_helpers import codes, make_tracker, run
@@ -88,3 +89,18 @@ def test_no_step_in_the_words_is_reflected_not_affirmed():
 def test_steps_add_up_without_repeats():
     messages, slots = run(ACTION, make_tracker("tested my stuff", "report_step", slots={"steps_taken": ["naloxone"]}))
     assert slots["steps_taken"] == ["naloxone", "testing"]
+
+
+@pytest.mark.parametrize(
+    "text, step",
+    [
+        ("vet here. army, 2 deployments. been on heroin about 5 years now", None),  # time spent using
+        ("been using fent for 6 years now", None),
+        ("5 years clean now", "days"),
+        ("i been 3 months without using now", "days"),
+        ("2 weeks now off fent", "days"),
+    ],
+)
+def test_a_length_of_time_spent_using_is_not_praised_as_time_without(text, step):
+    """Blind conversation (conv_b): "been on heroin about 5 years now" got "5 years without using"."""
+    assert cues.step_of_report(text) == step
