@@ -73,6 +73,7 @@ def test_the_word_lists_are_checked(tmp_path):
 
 def test_a_part_that_names_a_feeling_is_preferred():
     """Blind coders: saying back one clause often dropped the feeling."""
-    assert echo("i feel like such a fraud. i literally chaired a meeting the week before") == "You feel like such a fraud."
+    said = echo("i feel like such a fraud. i literally chaired a meeting the week before")
+    assert said == "You feel like such a fraud."
     said = echo("the VA is a joke. 3 months for an appt last time. honestly im scared to even try again")
     assert said == "You're scared to even try again."
