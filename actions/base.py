@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import mi
-from actions.phrases import SAID_MARK, Message, said_sentences, says_something_new, without_repeats
+from actions.phrases import Message, said_sentences, says_something_new, without_repeats
 from lantern.knowledge.routing import reading_of
 from lantern.memory import MEMORY_SLOTS
 
@@ -53,16 +54,12 @@ class Context:
     knowledge: Dict[str, Any] = field(default_factory=dict)  # the message's knowledge reading (labels, scores)
     intent: Optional[str] = None  # the intent the message was read as (after the NLU's routing)
 
-    @property
+    @cached_property
     def said(self) -> List[str]:
-        """Keys of every sentence the bot said in this session: the slot's record, and the loaded turns."""
+        """Keys of every sentence the bot said in this session (actions/phrases.py sentence_key): the slot's
+        record, and the loaded turns. What `say` avoids and `send` leaves out."""
         record = [k for k in self.slots.get(SAID_SLOT) or [] if isinstance(k, str)]
         return record + sorted(said_sentences(self.recent) - set(record))
-
-    @property
-    def avoid(self) -> List[str]:
-        """What `say` should not repeat: the loaded turns' texts and the session's record of sentence keys."""
-        return self.recent + [SAID_MARK + k for k in self.slots.get(SAID_SLOT) or [] if isinstance(k, str)]
 
     @classmethod
     def of(cls, tracker: Tracker, rng: Optional[random.Random] = None) -> "Context":

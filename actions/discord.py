@@ -17,7 +17,7 @@ from actions.phrases import say
 def discord_turn(context: Context) -> Turn:
     kind = cues.discord_kind(context.text)
     return Turn(
-        [say(f"discord.{kind}", context.rng, context.avoid)],
+        [say(f"discord.{kind}", context.rng, context.said)],
         {"pending_offer": None, "ruler_pending": None, "last_prompt": None},
     )
 

@@ -39,7 +39,7 @@ def family_turn(context: Context) -> Turn:
     ("my wife complains about it"), the classifier erred: reflect it as the person's own sharing."""
     if context.slots.get("role") != "family" and not cues.about_someone_else(context.text):
         return reflect_turn(context)
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     who = (
         cues.relation(context.text)
         or (context.slots.get("who") if context.slots.get("role") == "family" else None)
@@ -63,8 +63,8 @@ def family_menu_turn(context: Context) -> Turn:
     who = context.slots.get("who") or DEFAULT_WHO
     return Turn(
         [
-            say("family.three", context.rng, context.avoid, who=who),
-            say("family.three.question", context.rng, context.avoid),
+            say("family.three", context.rng, context.said, who=who),
+            say("family.three.question", context.rng, context.said),
         ],
         {"pending_offer": None, "last_prompt": "elicit"},
     )

@@ -51,13 +51,13 @@ def greet_turn(context: Context, org_name: str, greeted_before: bool) -> Turn:
     slots = context.slots
     back = bool(slots.get("memory_from_before")) or has_memory(slots)
     if greeted_before and not slots.get("memory_from_before"):
-        return Turn([say("greet.again", context.rng, context.avoid)])
+        return Turn([say("greet.again", context.rng, context.said)])
     intro, question = (Message(m["text"], m["metadata"]["mi"]) for m in greeting_messages(org_name, back))
     recap = recap_of(context) if slots.get("memory_from_before") else None
     if recap is None:
         return Turn([intro, question], {"memory_from_before": False} if slots.get("memory_from_before") else {})
     return Turn(
-        [intro, recap, say("returning.ask", context.rng, context.avoid)],
+        [intro, recap, say("returning.ask", context.rng, context.said)],
         {"pending_offer": "resume", "memory_from_before": False},
     )
 

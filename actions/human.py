@@ -30,7 +30,7 @@ def helpline_text() -> Optional[str]:
 
 
 def human_turn(context: Context, helpline: Optional[str], org: str, contact: str) -> Turn:
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     fill = {"org": org, "contact": f" ({contact})" if contact else ""}
     if helpline:
         messages = [say("human.helpline", rng, recent, helpline=helpline)]

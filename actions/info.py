@@ -54,9 +54,9 @@ def never_alone_line() -> Optional[str]:
 def topic_message(topic: str, context: Context, never_alone: Optional[str]) -> Message:
     if topic == "never_alone":
         if never_alone:
-            return say("info.never_alone", context.rng, context.avoid, never_alone=never_alone)
-        return say("info.never_alone.no_line", context.rng, context.avoid)
-    return say(f"info.{topic}", context.rng, context.avoid)
+            return say("info.never_alone", context.rng, context.said, never_alone=never_alone)
+        return say("info.never_alone.no_line", context.rng, context.said)
+    return say(f"info.{topic}", context.rng, context.said)
 
 
 def elicit_key(topics: Sequence[str], role: Optional[str]) -> str:
@@ -94,7 +94,7 @@ def answer_turn(context: Context, answers: Answers) -> Optional[Turn]:
     messages = [Message(text=text, mi="information") for text in answers.text(entry)]
     if entry.safety and not context.knowledge.get("asks"):
         # A statement that carries a risk ("just got out yesterday"): the safety facts, led in plainly.
-        lead = say("info.risk_lead", context.rng, context.avoid).text
+        lead = say("info.risk_lead", context.rng, context.said).text
         if len(lead) + 1 + len(messages[0].text) <= MAX_TEXT:
             messages[0] = Message(text=f"{lead} {messages[0].text}", mi="information")
     # After a crisis_check reading the crisis layer asks its check-in right after this answer
@@ -104,14 +104,14 @@ def answer_turn(context: Context, answers: Answers) -> Optional[Turn]:
         key = elicit_key(["family_talk"] if entry.topic == "family" else [], role)
         if entry.safety or entry.topic in SAFER_USE_TOPICS:
             key = "info.elicit.harm" if role != "family" else key
-        messages.append(say(key, context.rng, context.avoid))
+        messages.append(say(key, context.rng, context.said))
     slots = {"pending_offer": None, "ruler_pending": None, "last_prompt": "elicit", "last_entry": entry.id}
     return Turn(messages, slots)
 
 
 def unknown_turn(context: Context, helpline: Optional[str]) -> Turn:
     """No entry is close enough: say so plainly and offer a person who can answer, never a guess."""
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     messages = [say("info.unknown", rng, recent)]
     messages.append(
         say("info.unknown.helpline", rng, recent, helpline=helpline)
@@ -123,7 +123,7 @@ def unknown_turn(context: Context, helpline: Optional[str]) -> Turn:
 
 def for_a_person_turn(context: Context, kind: str, helpline: Optional[str]) -> Turn:
     """A personal dose, buying, or getting around a test: said plainly why not here, and who can help."""
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     messages = [say(f"info.person.{kind}", rng, recent)]
     if helpline:
         messages.append(say("info.person.helpline", rng, recent, helpline=helpline))
@@ -138,7 +138,7 @@ def info_turn(
 ) -> Turn:
     """The knowledge entry the question asks about; else facts for the topics asked about (from the text
     unless given); else an honest "I don't know" for a specific question. Then the elicit question."""
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     person = context.knowledge.get("for_a_person")
     if topics is None and answers is not None and person in ("dose", "buy", "test"):
         return for_a_person_turn(context, str(person), answers.fill.get("substance_helpline"))

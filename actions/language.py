@@ -37,7 +37,7 @@ def language_text(code: Optional[str]) -> Optional[str]:
 def language_turn(context: Context, text: Optional[str]) -> Turn:
     if text:
         return Turn([Message(text=text, mi="information")], {"last_prompt": None})
-    return Turn([say("language.english_only", context.rng, context.avoid)], {"last_prompt": None})
+    return Turn([say("language.english_only", context.rng, context.said)], {"last_prompt": None})
 
 
 class ActionOtherLanguage(MIAction):

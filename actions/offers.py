@@ -24,7 +24,7 @@ MENUS = {"recovery_menu": ["recovery_menu"], "safer_use": ["safer_use"]}
 
 def accept_turn(context: Context) -> Turn:
     offer = context.slots.get("pending_offer")
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     if offer in MENUS:
         turn = info_turn(context, MENUS[offer])
         if offer == "safer_use":
@@ -47,23 +47,23 @@ def acknowledge(context: Context) -> Turn:
     items = change_items(context.slots.get("change_themes") or [], who, limit=2)
     if len(items) >= 2 and context.slots.get("last_prompt") != "collect":
         return Turn(
-            [say("offer.collect", context.rng, context.avoid, items=join_phrases(items))],
+            [say("offer.collect", context.rng, context.said, items=join_phrases(items))],
             {"pending_offer": None, "last_prompt": "collect"},
         )
-    turn = Turn([say("offer.none", context.rng, context.avoid)], {"pending_offer": None, "last_prompt": None})
+    turn = Turn([say("offer.none", context.rng, context.said)], {"pending_offer": None, "last_prompt": None})
     if mi.may_ask(context.codes, INVITE_AFTER):
-        turn.messages.append(say("offer.where_next", context.rng, context.avoid))
+        turn.messages.append(say("offer.where_next", context.rng, context.said))
     elif items:
         # Too soon for another question: reflect back what they said for change instead of a bare "Okay."
-        turn.messages = [say("offer.echo", context.rng, context.avoid, items=items[-1])]
+        turn.messages = [say("offer.echo", context.rng, context.said, items=items[-1])]
     else:
-        turn.messages = [say("offer.space", context.rng, context.avoid)]
+        turn.messages = [say("offer.space", context.rng, context.said)]
     return turn
 
 
 def decline_turn(context: Context) -> Turn:
     offer = context.slots.get("pending_offer")
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     if context.slots.get("ruler_pending"):
         return Turn([say("ruler.drop", rng, recent)], {"ruler_pending": None, "last_prompt": None})
     if offer == "resume":

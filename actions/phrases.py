@@ -210,30 +210,9 @@ def sentence_key(sentence: str) -> Optional[str]:
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=6).hexdigest()
 
 
-SAID_MARK = "#"  # an entry of `recent` that is a sentence key from the session's record, not a text
-
-
 def said_sentences(texts: Iterable[str]) -> Set[str]:
-    """The keys of the sentences (long enough to count) of the bot's earlier messages; an entry that is
-    already a key (SAID_MARK in front, from the session's record) is taken as it is."""
-    keys: Set[str] = set()
-    for text in texts:
-        if text.startswith(SAID_MARK):
-            keys.add(text[len(SAID_MARK) :])
-        else:
-            keys.update(key for part in sentences(text) if (key := sentence_key(part)))
-    return keys
-
-
-def fresh_parts(messages: Sequence[Message], said: Set[str]) -> List[Message]:
-    """The messages without any sentence the bot already said in this conversation (a person notices a
-    line said twice word for word: it reads as a script); a message left empty is dropped."""
-    out: List[Message] = []
-    for message in messages:
-        kept = [part for part in sentences(message.text) if sentence_key(part) not in said]
-        if kept:
-            out.append(replace(message, text=" ".join(kept)))
-    return out
+    """The keys of the sentences (long enough to count) of the bot's earlier messages."""
+    return {key for text in texts for part in sentences(text) if (key := sentence_key(part))}
 
 
 def says_something_new(messages: Sequence[Message], said: Set[str]) -> bool:
@@ -243,20 +222,27 @@ def says_something_new(messages: Sequence[Message], said: Set[str]) -> bool:
 
 
 def without_repeats(messages: Sequence[Message], said: Set[str]) -> List[Message]:
-    """`fresh_parts`, except that a turn whose every sentence was said before is kept as it is rather than
-    saying nothing (MIAction.run first tries other wordings)."""
-    return fresh_parts(messages, said) or list(messages)
+    """The messages without any sentence the bot already said in this conversation (a person notices a
+    line said twice word for word: it reads as a script). A message left empty is dropped; a turn whose
+    every sentence was said before is kept as it is rather than saying nothing (MIAction.run first tries
+    other wordings)."""
+    out: List[Message] = []
+    for message in messages:
+        kept = [part for part in sentences(message.text) if sentence_key(part) not in said]
+        if kept:
+            out.append(replace(message, text=" ".join(kept)))
+    return out or list(messages)
 
 
-def say(key: str, rng: Optional[random.Random] = None, avoid: Iterable[str] = (), **fill: Any) -> Message:
-    """A filled variation of `key`, preferring one that repeats no sentence of `avoid` (what was said)."""
+def say(key: str, rng: Optional[random.Random] = None, said: Iterable[str] = (), **fill: Any) -> Message:
+    """A filled variation of `key`, preferring those that repeat the fewest sentences already `said` (sentence
+    keys: `Context.said`, or `said_sentences` of earlier texts)."""
     rng = rng or random.Random()
     options = variants(key)
     filled = [(line, capitalise(fill_text(line.text, fill))) for line in options]
-    recent = list(avoid)
-    said = said_sentences(recent)
-    fresh = [pair for pair in filled if not said & said_sentences([pair[1]])]
-    fresh = fresh or [pair for pair in filled if pair[1] not in recent] or filled
+    done = set(said)
+    repeats = [len(done & said_sentences([text])) for _, text in filled]
+    fresh = [pair for pair, n in zip(filled, repeats, strict=True) if n == min(repeats)]
     line, text = rng.choice(fresh)
     return Message(text=text, mi=line.mi, talk=talk_of(key), buttons=line.buttons)
 

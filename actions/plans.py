@@ -26,12 +26,12 @@ def plan_offer(context: Context) -> Optional[Turn]:
     slots = context.slots
     if slots.get("pending_offer") or slots.get("last_prompt") in PLAN_PROMPTS or not cues.plan_of(context.text):
         return None
-    return Turn([say("plan.offer", context.rng, context.avoid)], {"pending_offer": "plan", "last_prompt": None})
+    return Turn([say("plan.offer", context.rng, context.said)], {"pending_offer": "plan", "last_prompt": None})
 
 
 def plan_start_turn(context: Context) -> Turn:
     """Yes to thinking it through: the first question."""
-    return Turn([say("plan.when", context.rng, context.avoid)], {"pending_offer": None, "last_prompt": "plan_when"})
+    return Turn([say("plan.when", context.rng, context.said)], {"pending_offer": None, "last_prompt": "plan_when"})
 
 
 def plan_step_turn(context: Context) -> Optional[Turn]:
@@ -39,7 +39,7 @@ def plan_step_turn(context: Context) -> Optional[Turn]:
     prompt = context.slots.get("last_prompt")
     if prompt in PLAN_STEPS:
         key, waiting = PLAN_STEPS[prompt]
-        return Turn([say(key, context.rng, context.avoid)], {"last_prompt": waiting})
+        return Turn([say(key, context.rng, context.said)], {"last_prompt": waiting})
     if prompt == PLAN_LAST:
-        return Turn([say("plan.close", context.rng, context.avoid)], {"last_prompt": None})
+        return Turn([say("plan.close", context.rng, context.said)], {"last_prompt": None})
     return None

@@ -54,7 +54,7 @@ def privacy_messages(
     kinds: List[str], org: str, privacy_text: str, retention_days: int, contact: str, context: Context
 ) -> List[Message]:
     """Up to three messages answering the questions asked, most specific first."""
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     fill = {"org": org, "days": str(retention_days), "contact": f" ({contact})" if contact else ""}
     plan: List[str] = []
     for kind in kinds or ["who_reads"]:

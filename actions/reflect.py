@@ -81,7 +81,7 @@ def choose(found: Sequence[str], priority: Sequence[str], known: Sequence[str] =
 
 def reflection(polarity: str, found: Dict[str, Any], context: Context) -> Message:
     """The one reflection for this message: its themes first, then its feeling, then what is left."""
-    rng, recent, slots = context.rng, context.avoid, context.slots
+    rng, recent, slots = context.rng, context.said, context.slots
     family_role = slots.get("role") == "family"
     who = found.get("who") or (None if family_role else slots.get("who")) or DEFAULT_WHO
     if family_role:  # the themes are the loved one's, not the person's: reflect the person's side
@@ -134,14 +134,14 @@ def answer_reflection(
     """A reflection fitted to the bot's own last question, when the answer names nothing more specific."""
     specific = found["change"] or found["sustain"] or found.get("feeling")
     if last_prompt == "what_helped" and polarity != "sustain" and not specific:
-        return say("reflect.what_helped", context.rng, context.avoid)
+        return say("reflect.what_helped", context.rng, context.said)
     if last_prompt == "next_step":
         if polarity == "sustain" and not found["sustain"]:
-            return say("reflect.next_step.none", context.rng, context.avoid)
+            return say("reflect.next_step.none", context.rng, context.said)
         if not specific and polarity != "sustain":
-            return say("reflect.next_step", context.rng, context.avoid)
+            return say("reflect.next_step", context.rng, context.said)
     if last_prompt == "elicit" and not specific and not cues.topics(context.text):
-        return say("reflect.elicit", context.rng, context.avoid)
+        return say("reflect.elicit", context.rng, context.said)
     return None
 
 
@@ -190,13 +190,13 @@ def reflect_turn(context: Context) -> Turn:
 
 def invite_only(polarity: str, context: Context, turn: Turn) -> Turn:
     if mi.may_ask(context.codes, INVITE_AFTER, [m.mi for m in turn.messages]):
-        return Turn([say("invite.neutral", context.rng, context.avoid)], {"last_prompt": "invite"})
+        return Turn([say("invite.neutral", context.rng, context.said)], {"last_prompt": "invite"})
     return Turn()
 
 
 def follow_up(polarity: str, themes: List[str], found: Dict[str, Any], context: Context, turn: Turn) -> Turn:
     """At most one more step after the reflection: a summary, an offer, a ruler, or an invitation."""
-    slots, rng, recent = context.slots, context.rng, context.avoid
+    slots, rng, recent = context.slots, context.rng, context.said
     offer = plan_offer(context)
     if offer is not None:
         return offer

@@ -27,7 +27,7 @@ def return_turn(context: Context) -> Optional[Turn]:
     if not cues.is_return_to_use(context.text):
         return None
     length = cues.duration(context.text)
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     message = (
         say("return.affirm.duration", rng, recent, duration=length)
         if length

@@ -25,7 +25,7 @@ def recap(context: Context) -> Optional[Message]:
     who = slots.get("who") if slots.get("role") != "family" else None
     items = change_items(slots.get("change_themes") or [], who, limit=2)
     steps = step_items(slots.get("steps_taken") or [], limit=2)
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     if slots.get("role") == "family" and slots.get("who"):
         return say("returning.recap.family", rng, recent, who=slots["who"])
     if items and steps:
@@ -39,7 +39,7 @@ def recap(context: Context) -> Optional[Message]:
 
 def resume_turn(context: Context) -> Turn:
     """After "pick up from there": a summary of what was kept, then how things have been since."""
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     text = summary_text(say("returning.resume", rng, recent).text, context.slots)
     first = Message(text, "summary") if text else recap(context)
     if first is None:
@@ -59,8 +59,8 @@ def fresh_turn(context: Context) -> Turn:
     cleared["memory_from_before"] = False
     return Turn(
         [
-            say("returning.fresh", context.rng, context.avoid),
-            say("returning.fresh.question", context.rng, context.avoid),
+            say("returning.fresh", context.rng, context.said),
+            say("returning.fresh.question", context.rng, context.said),
         ],
         cleared,
     )

@@ -34,7 +34,7 @@ def target(change_themes: Optional[Sequence[str]]) -> Dict[str, str]:
 
 def ask(kind: str, context: Context) -> Turn:
     """The ruler question, and the slots that say an answer is expected."""
-    message = say(f"ruler.{kind}.ask", context.rng, context.avoid, **target(context.slots.get("change_themes")))
+    message = say(f"ruler.{kind}.ask", context.rng, context.said, **target(context.slots.get("change_themes")))
     asked = mi.add_unique(context.slots.get("ruler_asked"), [kind])
     return Turn([message], {"ruler_pending": kind, "ruler_asked": asked})
 
@@ -57,7 +57,7 @@ def number_turn(kind: str, answer: RulerAnswer, context: Context) -> Turn:
     low = float(answer.low if answer.low is not None else 0)
     high = float(answer.high if answer.high is not None else low)
     n = answer.label
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     slots: Dict[str, Any] = {kind: low, "ruler_pending": None}
     if kind == "importance":
         if high == 0:
@@ -91,7 +91,7 @@ def reply_turn(answer: RulerAnswer, context: Context) -> Turn:
     pending = str(context.slots.get("ruler_pending") or "")
     kind = pending.split(":")[0]
     retried = pending.endswith(RETRY)
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     if kind not in KINDS:
         if answer.status == "number":
             return Turn(

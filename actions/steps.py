@@ -34,7 +34,7 @@ def step_turn(context: Context) -> Turn:
         # barrier ("they put me on a waitlist"), so it is said back rather than praised.
         return reflect_turn(context)
     found = [key] if key != "general" else []
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     if key == "days":
         length = cues.step_duration(context.text)
         affirm = (

@@ -80,19 +80,19 @@ def _number(value: float) -> str:
 
 def summary_turn(context: Context, question_key: str = "summary.key_question") -> Turn:
     """Summary plus the question; or, with nothing gathered yet, an honest 'not much yet' and an open question."""
-    opener = say("summary.open", context.rng, context.avoid)
+    opener = say("summary.open", context.rng, context.said)
     text = summary_text(opener.text, context.slots)
     themes = context.slots.get("change_themes") or []
     if text is None:
         return Turn(
             [
-                say("summary.empty", context.rng, context.avoid),
-                say("summary.empty.question", context.rng, context.avoid),
+                say("summary.empty", context.rng, context.said),
+                say("summary.empty.question", context.rng, context.said),
             ],
             {"last_prompt": None},
         )
     return Turn(
-        [Message(text, "summary", talk="change"), say(question_key, context.rng, context.avoid)],
+        [Message(text, "summary", talk="change"), say(question_key, context.rng, context.said)],
         {
             "summary_at": float(len(themes)),
             "last_prompt": "next_step" if question_key == "summary.next_question" else "summary_check",

@@ -17,7 +17,7 @@ from actions.reflect import EVOKING_PROMPTS, INVITE_AFTER
 
 
 def unsure_turn(context: Context) -> Turn:
-    rng, recent = context.rng, context.avoid
+    rng, recent = context.rng, context.said
     if context.slots.get("ruler_pending"):
         return rulers.reply_turn(RulerAnswer("unknown"), context)
     if context.slots.get("last_prompt") in EVOKING_PROMPTS | {"elicit"}:

@@ -227,7 +227,7 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     if answer == "no":
         if _bare(ctx):
             return _reply(CHECK_NO, "check-in answered no")
-        return conversation_reply(ctx, "check-in answered no, with more") or _handoff("check-in answered no, with more")
+        return _back(ctx, "check-in answered no, with more", end_crisis=False)
     if ctx.last_bot_action == CHECK_AGAIN:
         return conversation_reply(ctx, "asked twice: back to the conversation")
     return _reply(CHECK_AGAIN, "check-in not answered")
@@ -244,9 +244,9 @@ def conversation_reply(ctx: CrisisContext, reason: str, end_crisis: bool = False
     return _reply(REPLY_ACTION, reason, end_crisis)
 
 
-def _back(ctx: CrisisContext, reason: str) -> CrisisTurn:
-    """Crisis mode ends and the conversation answers the message (conversation_reply, else the other policies)."""
-    return conversation_reply(ctx, reason, end_crisis=True) or _handoff(reason, end_crisis=True)
+def _back(ctx: CrisisContext, reason: str, end_crisis: bool = True) -> CrisisTurn:
+    """The conversation answers the message (conversation_reply, else the other policies); crisis mode ends."""
+    return conversation_reply(ctx, reason, end_crisis) or _handoff(reason, end_crisis)
 
 
 def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:

@@ -121,27 +121,22 @@ def context_from_tracker(
         if isinstance(event, ActionExecuted) and event.action_name and event.action_name not in BOOKKEEPING | {LISTEN}:
             last_bot = event.action_name
             break
-    # Earlier messages' risks, newest first, with whether the crisis layer answered them.
+    # Earlier messages' risks, newest first, with whether the crisis layer answered them; and whether a
+    # check-in was asked within the last RECHECK_TURNS messages (as far as the loaded window reaches).
     history: List[Tuple[float, bool]] = []
-    replied = False
+    replied, recent_check_in, seen = False, False, 0
     for event in reversed(events[:i]):
         if isinstance(event, ActionExecuted) and (event.action_name or "").startswith("utter_crisis"):
             replied = True
+            recent_check_in = recent_check_in or event.action_name in dialogue.CHECK_ACTIONS
         elif isinstance(event, UserUttered):
-            _, earlier = _readings(event)
-            history.append((_number(earlier.get("risk")), replied))
-            replied = False
-            if len(history) >= RISK_HISTORY:
-                break
-    recent_check_in, seen = False, 0
-    for event in reversed(events[:i]):
-        if isinstance(event, UserUttered):
             seen += 1
-            if seen > dialogue.RECHECK_TURNS:
+            if len(history) < RISK_HISTORY:
+                _, earlier = _readings(event)
+                history.append((_number(earlier.get("risk")), replied))
+            replied = False
+            if seen > max(RISK_HISTORY, dialogue.RECHECK_TURNS):
                 break
-        elif isinstance(event, ActionExecuted) and event.action_name in dialogue.CHECK_ACTIONS:
-            recent_check_in = True
-            break
     check_in_kind = None
     if last_bot in dialogue.CHECK_ACTIONS:
         check_in_kind = next((k for k, a in dialogue.CHECK_IN.items() if a == last_bot and k), None)

@@ -57,7 +57,7 @@ def test_say_prefers_a_variant_that_repeats_no_sentence_said():
     key = "greet.again"
     first = variants(key)[0].text
     for seed in range(20):
-        assert say(key, random.Random(seed), [first]).text != first
+        assert say(key, random.Random(seed), said_sentences([first])).text != first
 
 
 def test_a_turn_that_would_repeat_itself_whole_is_worded_again():
@@ -73,7 +73,7 @@ def test_a_turn_that_would_repeat_itself_whole_is_worded_again():
         action_name = "action_test_unknown"
 
         def decide(self, context):
-            return Turn([say("info.unknown", context.rng, context.avoid)])
+            return Turn([say("info.unknown", context.rng, context.said)])
 
     every_but_last = [line.text for line in variants("info.unknown")[:-1]]
     tracker = Tracker.from_dict(tracker_dict(slots={"said": sorted(said_sentences(every_but_last))}))
