@@ -970,6 +970,28 @@ PURPOSE_OR_RELUCTANCE = re.compile(
 )
 
 
+# A step named by a single word ("clinic", "needle") counts when the person did something and nothing stood in
+# the way: "i did a phone appointment" is a step, "the clinic lady was rude" and "the VA had me on a waiting
+# list" are not.
+DID_SOMETHING = re.compile(
+    r"^(just |finally |already )?(got|went|did|didnt|started|called|took|used|switched|picked|been|go|made|asked|"
+    r"told|tested|carry|carried|keep|kept|threw|gave|getting|going|taking|using|carrying)\b|"
+    r"\b(i|we|im|ive|weve)( just| finally| already| now| still)? (got|went|did|didnt|started|called|took|used|"
+    r"switched|pick|picked|go|made|asked|told|tested|carry|keep|kept|threw|gave|been|going|getting|taking|"
+    r"using|carrying|on)\b"
+)
+STEP_BARRIER = re.compile(
+    r"\b(wait(ing)? ?list|wont|cant|couldnt|wouldnt|denied|refused|dropped|kicked|out of|ran out|closed|"
+    r"turned (me )?away|too (far|expensive)|no (insurance|ride|car|money)|havent|hasnt|not yet|yet)\b"
+)
+
+
+def words_only_step(text: str) -> bool:
+    """A step named only by a word (STEP_WORDS) that the person did, with no barrier in the way."""
+    norm = normalise(text)
+    return bool(DID_SOMETHING.search(norm)) and not STEP_BARRIER.search(norm)
+
+
 def step_of_report(text: str) -> Optional[str]:
     """The step in a message the classifier already calls a reported step (patterns, then single words).
 

@@ -30,8 +30,12 @@ QUESTION_START = re.compile(
 )
 _PARTS = re.compile(r"(?<=[.!?;])\s+|\n+|\s+-\s+|\.{2,}\s*")
 _JOINS = re.compile(r",\s*|\s+(?:but|and then|so|because|bc|cuz|cause)\s+")
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'/&]*|&", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'/&]*|&|,", re.IGNORECASE)  # a comma is kept: "every day, 3 years now"
 FIRST_PERSON = frozenset({"i", "im", "i'm", "ive", "i've", "ill", "i'll", "id", "i'd", "me", "my", "mine", "myself"})
+# The person as the subject: "I didn't take it" says what they did; "my cousin came by" is about someone else.
+SUBJECT_I = frozenset({"i", "im", "i'm", "ive", "i've", "ill", "i'll", "id", "i'd"})
+# A part shorter than this needs a subject or a verb it starts with ("my sister maybe" is no sentence).
+SENTENCE_WORDS = 5
 
 
 class EchoWords:
@@ -43,6 +47,7 @@ class EchoWords:
         self.fillers = self._words(data, "fillers")
         self.address = self._words(data, "address")
         self.elided_subject = self._words(data, "elided_subject")
+        self.keeps_next = self._words(data, "keeps_next")
 
     @staticmethod
     def _mapping(data: Dict[str, object], key: str) -> Dict[str, str]:
@@ -70,21 +75,34 @@ def words() -> EchoWords:
 
 
 def _trim(tokens: List[str], w: EchoWords) -> List[str]:
-    while tokens and tokens[0].lower() in w.fillers:
+    """Fillers and commas off both ends; a filler that completes the sentence ("i feel ok") stays."""
+    while tokens and (tokens[0] == "," or tokens[0].lower() in w.fillers):
         tokens = tokens[1:]
-    while tokens and tokens[-1].lower() in w.fillers:
+    while tokens and (
+        tokens[-1] == ","
+        or (tokens[-1].lower() in w.fillers and not (len(tokens) > 1 and tokens[-2].lower() in w.keeps_next))
+    ):
         tokens = tokens[:-1]
     return tokens
+
+
+def _past(word: str) -> bool:
+    """A past-tense verb opening a text whose "i" was left out ("slowed the taper down", "tired of it")."""
+    return word.endswith("ed") and len(word) > 4
+
+
+def _words_in(tokens: List[str]) -> int:
+    return sum(t != "," for t in tokens)
 
 
 def _shorten(part: str, w: EchoWords) -> List[str]:
     """The part's words, cut at a comma or a joining word when it is too long to say back whole."""
     tokens = _trim(_TOKEN.findall(part), w)
-    if len(tokens) <= MAX_WORDS:
+    if _words_in(tokens) <= MAX_WORDS:
         return tokens
     for piece in _JOINS.split(part):
         piece_tokens = _trim(_TOKEN.findall(piece), w)
-        if MIN_WORDS <= len(piece_tokens) <= MAX_WORDS:
+        if MIN_WORDS <= _words_in(piece_tokens) <= MAX_WORDS:
             return piece_tokens
     return []
 
@@ -102,13 +120,18 @@ def candidates(text: str) -> List[Tuple[float, List[str]]]:
         if not said or part.rstrip().endswith("?") or QUESTION_START.match(said) or asks(said):
             continue
         personal = any(t in FIRST_PERSON for t in lower)
-        if len(tokens) < (MIN_WORDS - 1 if personal else MIN_WORDS) or any(t in w.address for t in lower):
+        subject = any(t in SUBJECT_I for t in lower) or lower[0] in w.elided_subject or _past(lower[0])
+        size = _words_in(tokens)
+        if size < (MIN_WORDS - 1 if personal else MIN_WORDS) or any(t in w.address for t in lower):
             continue
+        if size < SENTENCE_WORDS and not subject:
+            continue  # "my sister maybe"
         if len(lower) % 2 == 0 and lower[: len(lower) // 2] == lower[len(lower) // 2 :]:
             continue  # "i know i know"
         # "scared", "ashamed", "i feel like such a fraud": what the person feels is what matters most to say back
         felt = feeling(said) is not None or bool(re.search(r"\bfe(el|els|eling|lt)\b", said))
-        out.append((2.0 * personal + 1.5 * felt + min(len(tokens), 12) / 12, tokens))
+        mine = 2.0 if subject else 1.5 if personal else 0.0
+        out.append((mine + 1.5 * felt + min(size, 12) / 12, tokens))
     return out
 
 
@@ -128,15 +151,21 @@ def shift(tokens: List[str]) -> str:
         else:
             out.append(token)
     first = tokens[0].lower() if tokens else ""
-    if first in w.elided_subject:  # "lost my kids in court today": the "i" was left out
+    past = _past(first)  # "slowed the taper down"
+    if first in w.elided_subject or past:  # "lost my kids in court today": the "i" was left out
         second = tokens[1].lower() if len(tokens) > 1 else ""
+        out[0] = out[0].lower()  # "Went to a meeting" -> "you went to a meeting"
         if first == "been":
             out.insert(0, "you've")
-        elif first.endswith("ing") or (first in ("still", "just", "always", "never") and second.endswith("ing")):
+        elif (
+            first.endswith("ing")
+            or (past and (feeling(first) is not None or second in ("of", "about")))  # "tired of it" -> "you're ..."
+            or (first in ("still", "just", "always", "never") and (second.endswith("ing") or feeling(second)))
+        ):
             out.insert(0, "you're")
         else:
             out.insert(0, "you")
-    said = " ".join(out)
+    said = " ".join(out).replace(" ,", ",")
     return said[:1].upper() + said[1:]
 
 

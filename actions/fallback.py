@@ -4,8 +4,9 @@ Before saying "I didn't get that", it checks whether the message is still
 something the conversation can use: a ruler number while a ruler is pending; a
 question about a known topic (naloxone, methadone, how to talk with my son...),
 answered as `ask_info`; clear change or sustain talk (the talk-type component is
-confident, or the words name a reason or a worry), or an answer to the bot's own
-question, reflected as `share`. Otherwise the kind utter_default (domain/core.yml).
+confident, or the words name a reason or a worry), an answer to the bot's own
+question, or a statement about their life that can be said back in their words
+(actions/echo.py), reflected as `share`. Otherwise the kind utter_default (domain/core.yml).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cues
 from actions.base import Context, MIAction, Turn, send, stamp_memory
+from actions.echo import echo
 from actions.family import family_turn
 from actions.info import info_turn
 from actions.mi import REFLECTIONS
@@ -26,6 +28,7 @@ from actions.reflect import EVOKING_PROMPTS, reflect_turn
 from actions.rulers import reply_turn
 
 RESCUE_CONFIDENCE = 0.7
+SAYABLE_WORDS = 4  # a message this long with a part that can be said back is reflected, not "I missed that"
 
 
 def rescue_turn(context: Context) -> Optional[Turn]:
@@ -51,7 +54,14 @@ def rescue_turn(context: Context) -> Optional[Turn]:
         and not cues.is_question(context.text)
         and any(code in REFLECTIONS for code in context.codes)
     )
-    if confident or change or sustain or answering or sharing or cues.feeling(context.text):
+    # Something about their life that can be said back in their own words ("been smoking since clinton",
+    # "im in a village out past bethel"): blind coders found "Sorry, I missed that" after such lines.
+    sayable = (
+        len(cues.normalise(context.text).split()) >= SAYABLE_WORDS
+        and not cues.is_question(context.text)
+        and echo(context.text) is not None
+    )
+    if confident or change or sustain or answering or sharing or sayable or cues.feeling(context.text):
         return reflect_turn(context)
     return None
 

@@ -31,6 +31,11 @@ WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "referral_words.yml"
 
 # Intents the form lets other rules answer (the form is rejected, a rule replies).
 PASS_THROUGH_INTENTS = CRISIS_INTENTS + ("stop", "goodbye", "bot_challenge")
+QUESTION_INTENT = "ask_info"  # a question for the knowledge base: passed through unless it names a need or place
+# Messages about something else, handed back to their own rules (data/rules/referral.yml) when they name no need
+# or place and are at least HAND_BACK_WORDS long ("the VA had me on a waiting list for 4 months last time").
+HAND_BACK_INTENTS = ("share", "report_step", "concerned_other", "return_to_use", "nlu_fallback")
+HAND_BACK_WORDS = 5
 DECLINE_INTENTS = ("referral_decline", "deny")  # deny: the MI flows' plain "no" (data/nlu/dialogue_acts.yml)
 _SOMETHING_ELSE = re.compile(r"\b(something|somewhere) else\b|\bdifferent\b")
 
@@ -457,8 +462,8 @@ def decide_form_turn(
     - A need or place named anywhere fills (or replaces) that slot: changes of mind are accepted.
     - 'idk' gets an example-based re-ask; a second 'idk' about the place means national options.
     - 'no thanks', 'never mind' end the form (the search action then respects the decline).
-    - An unknown ZIP or town gets an honest re-ask; crisis, stop, goodbye and 'are you a bot'
-      are left to their own rules (None).
+    - An unknown ZIP or town gets an honest re-ask; crisis, stop, goodbye, 'are you a bot' and a
+      question that names no need or place are left to their own rules (None).
     """
     activation = requested is None
     if not activation and intent in PASS_THROUGH_INTENTS:
@@ -497,6 +502,14 @@ def decide_form_turn(
     elif activation and not slots.get("referral_place"):
         out["referral_place"] = None
 
+    if not activation and not needs and not place.found:
+        # A question or a story about something else: answered by its own rule, the form ends (data/rules/referral.yml).
+        # "any near me?" is about the place; "can the strips catch the tranq here" is not.
+        long_enough = len(normalise(text).split()) >= HAND_BACK_WORDS
+        if intent == QUESTION_INTENT and (place.kind == "none" or (place.kind == "near_me" and long_enough)):
+            return None
+        if intent in HAND_BACK_INTENTS and place.kind == "none" and long_enough and not is_decline(text):
+            return None
     if needs or place.found or out["referral_retry"]:
         return FormTurn(out)
     if activation:

@@ -29,9 +29,9 @@ def step_turn(context: Context) -> Turn:
     anything else the person shares.
     """
     key = cues.step_of_report(context.text)
-    if key is None or key not in cues.steps(context.text) + ["general"]:
-        # No step pattern matched, only a word ("clinic", "script"): the person may be telling of a
-        # barrier ("they put me on a waitlist"), so it is said back rather than praised.
+    if key is None or (key not in cues.steps(context.text) + ["general"] and not cues.words_only_step(context.text)):
+        # No step pattern matched, only a word ("clinic", "script"), and nothing says the person did it: they
+        # may be telling of a barrier ("they put me on a waitlist"), so it is said back rather than praised.
         return reflect_turn(context)
     found = [key] if key != "general" else []
     rng, recent = context.rng, context.said

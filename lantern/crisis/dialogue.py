@@ -76,6 +76,11 @@ MULTI_SUM = 0.75  # the risks of the last three messages (each >= MULTI_FLOOR) a
 BARE_WORDS = 4  # "no", "nah im good": a bare answer has at most this many words
 SIGN_IN_CRISIS_MODE = 0.5  # in crisis mode, a message of this risk carries a sign of its own
 RECHECK_TURNS = 6  # signals adding up across turns do not ask a check-in again within this many messages
+# A check-in the meaning model asked for alone (no pattern, no intent) after a check-in within RECHECK_TURNS
+# messages asks again only from this risk; a second sign of this risk or more, right after a check-in, is a yes.
+# Below it, a second sign from the model alone gets the question again, plainly, and a second sign in a row
+# the script: in the blind conversations most "second signs" were ordinary lines after a needless check-in.
+STRONG_SIGNAL = 0.8
 REPLY_ACTION = "action_reflect"  # the conversation's own reply to what the person said (actions/reflect.py)
 
 
@@ -85,6 +90,7 @@ class CrisisContext:
 
     intent: Optional[str]
     level: str = "none"  # the detector's combined level for this message: crisis | check_in | none
+    signal_only: bool = False  # the meaning model alone set the level (no pattern, no intent reading)
     category: Optional[str] = None  # ... and its category (a registry name)
     risk: float = 0.0  # the signal model's 1 - P(none)
     signal_category: Optional[str] = None  # the signal model's category (its labels are registry names)
@@ -167,10 +173,15 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     if ctx.intent in ("stop", "goodbye"):
         return _reply(GOODBYE, "goodbye in crisis mode", end_crisis=True)
     update = ctx.update if ctx.update_confidence >= UPDATE_MIN else "other"
-    if update == "no_emergency" and ctx.asks and ctx.general_question and ctx.general_question_confidence >= ANSWER_MIN:
+    # A message that carries a sign itself never ends crisis mode, whatever the update model read: in a blind
+    # conversation "nobody would really notice" and "im not being dramatic" (a gun in reach) were read as safe.
+    own_words = not category.bystander_updates and (ctx.level != "none" or ctx.risk >= SIGN_IN_CRISIS_MODE)
+    sign_now = ctx.level == "crisis" or own_words
+    general = ctx.general_question if ctx.general_question_confidence >= ANSWER_MIN else None
+    if update == "no_emergency" and not own_words and ctx.asks and general:
         # Nobody is in danger now, so the question is not a step of an emergency: answer it from the
         # questions that fit ("what do i do so i don't die, just got out of jail" is about using safer).
-        return _reply(f"utter_crisis_answer_{ctx.general_question}", "no emergency, a safety question", end_crisis=True)
+        return _reply(f"utter_crisis_answer_{general}", "no emergency, a safety question", end_crisis=True)
     # A sign of another kind (suicide while the overdose script runs: "i just dont wanna be here", once
     # read as "no emergency" in a blind conversation) gets that kind's script; a full crisis reading of
     # the same kind never ends crisis mode, whatever the update model read. Kinds with one marker
@@ -178,10 +189,10 @@ def _crisis_mode_reply(ctx: CrisisContext) -> CrisisTurn:
     other = registry.get(ctx.signal_category) if ctx.risk >= SIGN_IN_CRISIS_MODE else None
     if other and other.marker != category.marker:
         return script(other.name, ctx, "a new kind of sign in crisis mode")
-    if ctx.level == "crisis" and (update in ("safe", "no_emergency") or ctx.intent == registry.SAFE_INTENT):
-        return _reply(worse, "a crisis reading in crisis mode, read as safe")
+    if sign_now and update in ("safe", "no_emergency"):
+        return _reply(worse, "a sign in crisis mode, read as safe")
     # "ambulance is here" reads as safe to the intent model; the update model knows help has only arrived.
-    if ctx.intent == registry.SAFE_INTENT and update not in UPDATE_REPLIES + ("question",):
+    if ctx.intent == registry.SAFE_INTENT and update not in UPDATE_REPLIES + ("question",) and not sign_now:
         return _reply(SAFE, "safe", end_crisis=True)
     if ctx.last_bot_action in ASKS_IF_SAFE and ctx.literal in ("yes", "no"):
         # "Are you safe right now?" - a bare "yes" is safe and a bare "no" is not (the answer model reads
@@ -212,14 +223,20 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     """The message after a check-in: yes, no, or unclear."""
     kind = ctx.check_in_kind or kind_of(ctx.category) or (kind_of(ctx.signal_category) if ctx.risk >= 0.5 else None)
     answer = ctx.answer if ctx.answer_confidence >= ANSWER_MIN else "unclear"
+    # The signal model also reads some risk into ordinary messages: a sign from it alone, below STRONG_SIGNAL,
+    # is weak; the patterns, the intent model or a strong reading are a sign of their own.
+    weak_sign = ctx.level == "check_in" and ctx.signal_only and ctx.risk < STRONG_SIGNAL
+    own_sign = ctx.level != "none" and not weak_sign
     # The answer model reads "yes" into long messages that go on about something else ("ok im gonna ask her
     # to slow my taper down"): a yes counts when the message is short, a literal yes, or carries a sign of its
     # own; otherwise the question was not answered, and it is asked once more, plainly, with the number.
-    if answer == "yes" and not (ctx.words <= BARE_WORDS or ctx.literal == "yes" or ctx.level != "none"):
+    if answer == "yes" and not (ctx.words <= BARE_WORDS or ctx.literal == "yes" or own_sign):
         answer = "unclear"
     # A second sign counts as a yes, unless the message says no ("no, i meant my grandpa's snoring"). Safety
-    # first: the signal model also reads some risk into ordinary messages, but "i have enough here to do it"
-    # after "are you thinking about ending your life?" read only 0.46 on its own.
+    # first: a weak one gets the question again plainly (with the number), and a second one in a row the script
+    # ("i have enough here to do it", after "are you thinking about ending your life?", once read only 0.46).
+    if weak_sign and answer == "unclear" and ctx.last_bot_action != CHECK_AGAIN:
+        return _reply(CHECK_AGAIN, "a weak second sign: asked again")
     if answer == "yes" or ctx.level == "crisis" or (ctx.level == "check_in" and answer != "no"):
         if kind:
             return script(kind, ctx, "check-in answered yes")
@@ -259,6 +276,10 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
         return script(intent_kind, ctx, "crisis reading")
     if ctx.last_bot_action in CHECK_ACTIONS:
         return check_in_answer_turn(ctx)
+    if ctx.level == "check_in" and ctx.signal_only and ctx.recent_check_in and ctx.risk < STRONG_SIGNAL:
+        # The person was just asked and said no (or went on): the meaning model alone, unsure, does not ask
+        # the same question again a few messages later; the conversation answers.
+        return conversation_reply(ctx, "weak sign soon after a check-in")
     if ctx.intent == registry.CHECK_INTENT or ctx.level == "check_in":
         check_in = CHECK_IN.get(kind_of(ctx.category)) or CHECK_IN[None]
         if ctx.asks and ctx.knowledge_score >= retrieval.ANSWER_MIN:

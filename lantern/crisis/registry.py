@@ -48,6 +48,10 @@ class Category:
     check_in: str  # the question asked when a sign of this kind is not yet a crisis
     locale_fields: Tuple[str, ...]  # the locale values its responses use
     priority: int  # two categories at the same level: the lower wins (the most urgent first step)
+    # Crisis-mode messages come from someone beside the person in danger and use the danger's own words
+    # ("he's breathing now"), so the meaning model's risk alone does not keep crisis mode on. False where the
+    # person in danger writes: then a message that reads as danger never ends crisis mode.
+    bystander_updates: bool = False
 
     @property
     def slots(self) -> Tuple[Tuple[str, object], ...]:
@@ -82,6 +86,7 @@ OVERDOSE = Category(
     check_in="utter_crisis_check_overdose",
     locale_fields=("emergency_number", "good_samaritan_note"),
     priority=0,
+    bystander_updates=True,
 )
 STIMULANT = Category(
     name="stimulant",
@@ -94,6 +99,7 @@ STIMULANT = Category(
     check_in="utter_crisis_check_overdose",
     locale_fields=("emergency_number", "good_samaritan_note"),
     priority=1,
+    bystander_updates=True,
 )
 SUICIDE = Category(
     name="suicide",

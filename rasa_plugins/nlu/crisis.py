@@ -45,11 +45,17 @@ def crisis_decision(
     text: str, intent: Optional[Dict[str, Any]], signal: Optional[Dict[str, Any]] = None
 ) -> Dict[str, Any]:
     """What the detector, the model's intent and the meaning model (`crisis_signal`) say together:
-    level, category, intent to set."""
+    level, category, intent to set, and `by`: which reading set the level (patterns, intent, signal;
+    None for level none). CrisisPolicy weighs a check-in the meaning model asked for alone lower in a
+    conversation where one was just answered (lantern/crisis/dialogue.py)."""
     intent = intent or {}
     detected = detect(text or "")
-    result = combine(detected, intent.get("name"), float(intent.get("confidence") or 0.0))
-    result = raise_with_signal(result, detected, signal)
+    with_intent = combine(detected, intent.get("name"), float(intent.get("confidence") or 0.0))
+    result = raise_with_signal(with_intent, detected, signal)
+    by: Optional[str] = None
+    if result.level != "none":
+        by = "patterns" if detected.level == result.level else "intent"
+        by = by if with_intent.level == result.level else "signal"
     decided: Optional[str] = None
     category = registry.get(result.category)
     if result.level == "crisis" and category:
@@ -62,6 +68,7 @@ def crisis_decision(
         "category": result.stored_category,
         "confidence": round(float(result.confidence), 3),
         "intent": decided,
+        "by": by,
     }
 
 
@@ -92,7 +99,8 @@ class CrisisDetector(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             decision = crisis_decision(message.get(TEXT) or "", message.get(INTENT), message.get(CRISIS_SIGNAL))
-            message.set("crisis", {k: decision[k] for k in ("level", "category", "confidence")}, add_to_output=True)
+            reading = {k: decision[k] for k in ("level", "category", "confidence", "by")}
+            message.set("crisis", reading, add_to_output=True)
             current = message.get(INTENT) or {}
             if decision["intent"] is None:
                 if str(current.get("name", "")) in CRISIS_INTENTS:

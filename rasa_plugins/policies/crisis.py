@@ -153,6 +153,7 @@ def context_from_tracker(
     return dialogue.CrisisContext(
         intent=message.intent_name,
         level=str(crisis.get("level") or "none"),
+        signal_only=crisis.get("by") == "signal",
         category=_category(crisis),
         risk=_number(signal.get("risk")),
         signal_category=signal.get("category") if isinstance(signal.get("category"), str) else None,

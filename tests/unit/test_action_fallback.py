@@ -19,3 +19,12 @@ def test_nothing_usable_gets_the_default_response():
     messages, slots = run(ActionFallback(), make_tracker("asdf qwer", "nlu_fallback"))
     assert len(messages) == 1 and messages[0].get("response") == "utter_default"
     assert slots == {}
+
+
+def test_a_statement_that_can_be_said_back_is_reflected_not_missed():
+    """Blind conversation coders: "yeah i smoke rock. been smoking since clinton" got "Sorry, I missed that"."""
+    turn = rescue_turn(Context.plain("yeah i smoke rock. been smoking since clinton", {}))
+    assert turn is not None and "You" in turn.messages[0].text
+    assert rescue_turn(Context.plain("u alright for a robot", {})) is None  # nothing of theirs to say back
+    messages, _ = run(ActionFallback(), make_tracker("blue green very", "nlu_fallback"))
+    assert messages[0].get("response") == "utter_default"

@@ -212,6 +212,16 @@ def test_change_of_mind_is_accepted_at_any_question():
     assert t.slots["referral_need"] == ["buprenorphine"] and t.slots["referral_place"] == "Dayton, OH"
 
 
+def test_a_question_about_something_else_is_handed_back_to_be_answered():
+    """Blind conversation: "how do you use them if its all fent" and "can the strips catch tranq here" were
+    taken for unclear places, and the person never got an answer."""
+    slots = {"referral_need": ["test_strips"]}
+    assert turn("can the strips catch tranq here", "referral_place", "ask_info", slots) is None
+    assert turn("how do you even use them with fent", "referral_place", "ask_info", slots) is None
+    kept = turn("is there one in dayton?", "referral_place", "ask_info", slots)
+    assert kept is not None and kept.slots["referral_place"] == "Dayton, OH"  # a place is still an answer
+
+
 def test_decline_ends_the_form_respectfully():
     for text in ("no thanks", "nah forget it", "never mind"):
         t = turn(text, requested="referral_place", intent="nlu_fallback")
@@ -649,3 +659,14 @@ def test_sample_texts_cover_every_kind_of_message_and_pass_the_lint():
         "validate_referral_form": 0,
         "action_referral_search": 3,
     }
+
+
+def test_a_story_about_something_else_is_handed_back_but_answers_stay_in_the_form():
+    """Blind conversation: "The VA had me on a waiting list for 4 months last time" got "I didn't catch a place"."""
+    slots = {"referral_need": ["naloxone"]}
+    assert turn("The VA had me on a waiting list for 4 months", "referral_place", "report_step", slots) is None
+    assert turn("ok fair dying of embarrassment is better than dying", "referral_place", "nlu_fallback", slots) is None
+    assert turn("any near me?", "referral_place", "ask_info", slots).slots["referral_retry"] == "near_me"
+    assert turn("idk", "referral_place", "nlu_fallback", slots).slots["referral_retry"] == "idk_place"
+    assert turn("no thanks not right now man", "referral_place", "nlu_fallback", slots).done
+    assert turn("somewhere near 5th and main", "referral_place", "nlu_fallback", slots) is not None

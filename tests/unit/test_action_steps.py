@@ -104,3 +104,22 @@ def test_steps_add_up_without_repeats():
 def test_a_length_of_time_spent_using_is_not_praised_as_time_without(text, step):
     """Blind conversation (conv_b): "been on heroin about 5 years now" got "5 years without using"."""
     assert cues.step_of_report(text) == step
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i used a fresh needle", "im going to meetings every day now", "got a vivitrol shot before i got released"],
+)
+def test_a_step_the_person_did_is_affirmed_even_when_only_a_word_names_it(text):
+    """Blind conversations: "got a vivitrol shot before i got released" and "i did a phone appointment" were only
+    said back; a word names the step, and the person did it."""
+    messages, _ = run(ACTION, make_tracker(text, "report_step"))
+    assert codes(messages)[0] == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text", ["the pharmacy said theyre out of my suboxone again", "i havent even been to a prenatal appointment yet"]
+)
+def test_a_word_with_a_barrier_is_said_back_not_praised(text):
+    messages, _ = run(ACTION, make_tracker(text, "report_step"))
+    assert "affirm" not in codes(messages)

@@ -152,6 +152,34 @@ def test_a_second_warning_sign_after_a_check_in_is_a_yes():
     assert crisis_turn(replace(second, answer="no", answer_confidence=0.9)).actions != ("utter_crisis_suicide_call",)
 
 
+def test_a_weak_second_sign_from_the_meaning_model_alone_asks_again_and_a_second_one_gets_the_script():
+    """Blind conversations: ordinary lines after a needless check-in ("is there places that let you stay after a
+    slip?") got the full suicide script, because the meaning model alone read some risk into them."""
+    weak = replace(
+        CHECKED, intent="crisis_check", level="check_in", category="suicide", words=12, risk=0.6, signal_only=True
+    )
+    assert crisis_turn(weak).actions == (CHECK_AGAIN,)
+    assert crisis_turn(replace(weak, last_bot_action=CHECK_AGAIN)).actions[0] == "utter_crisis_suicide_call"
+    assert crisis_turn(replace(weak, risk=0.85)).actions[0] == "utter_crisis_suicide_call"  # a strong reading
+    assert crisis_turn(replace(weak, signal_only=False)).actions[0] == "utter_crisis_suicide_call"  # patterns or intent
+    assert crisis_turn(replace(weak, answer="yes", answer_confidence=0.9)).actions == (CHECK_AGAIN,)  # a long "yes"
+    assert crisis_turn(replace(weak, answer="yes", answer_confidence=0.9, words=3)).actions[0] == (
+        "utter_crisis_suicide_call"
+    )
+
+
+def test_the_meaning_model_alone_does_not_ask_again_soon_after_a_check_in_unless_it_reads_strongly():
+    """Blind conversations: a person who had just answered a check-in was asked the same question again and again."""
+    soon = CrisisContext(
+        intent="crisis_check", level="check_in", category="suicide", risk=0.7, recent_check_in=True, signal_only=True
+    )
+    assert crisis_turn(soon).actions == ("action_reflect",)
+    assert crisis_turn(replace(soon, asks=True, knowledge_score=0.9)).actions == ("action_info",)
+    assert crisis_turn(replace(soon, risk=0.85)).actions == ("utter_crisis_check_suicide",)
+    assert crisis_turn(replace(soon, signal_only=False)).actions == ("utter_crisis_check_suicide",)
+    assert crisis_turn(replace(soon, recent_check_in=False)).actions == ("utter_crisis_check_suicide",)
+
+
 def test_weak_signals_adding_up_do_not_ask_again_soon_after_a_check_in_but_a_check_in_reading_does():
     """Blind conversation bench: ordinary talk was asked about every few messages."""
     adding_up = CrisisContext(intent="share", risk=0.3, signal_category="suicide", previous_risks=(0.25, 0.3))
@@ -269,3 +297,18 @@ def test_in_crisis_mode_the_second_everyday_message_goes_back_to_the_conversatio
     plain = crisis_turn(replace(second, intent="share"))
     assert plain.handoff and dict(plain.events) == {"crisis_active": False}
     assert crisis_turn(replace(ordinary, level="check_in", risk=0.8)).actions == ("utter_crisis_worse_overdose",)
+
+
+@pytest.mark.parametrize("update", ["safe", "no_emergency"])
+def test_in_a_suicide_crisis_a_message_that_reads_as_danger_does_not_end_it(update):
+    """Blind conversations: "nobody would really notice" and "im not being dramatic" (a gun in reach) ended crisis
+    mode as safe. Where the person in danger writes, a message the meaning model reads as danger keeps it on;
+    beside an overdose, "he's breathing normal now" uses the danger's words and still ends it."""
+    base = replace(IN_OVERDOSE, update=update, update_confidence=0.8, words=5, risk=0.7, signal_category="suicide")
+    in_suicide = crisis_turn(replace(base, crisis_type="suicide", last_bot_action="utter_crisis_worse_suicide"))
+    assert in_suicide.actions == ("utter_crisis_worse_suicide",)
+    assert dict(in_suicide.events)["crisis_active"] is True
+    calm = crisis_turn(replace(base, crisis_type="suicide", risk=0.1, last_bot_action="utter_crisis_worse_suicide"))
+    assert dict(calm.events).get("crisis_active") is False
+    beside = crisis_turn(replace(base, signal_category="overdose", risk=0.9))
+    assert dict(beside.events).get("crisis_active") is False

@@ -9,11 +9,13 @@ from lantern.crisis.dialogue import LISTEN, crisis_turn
 from rasa_plugins.policies.crisis import actions_since_message, context_from_tracker, next_action, slots_before_message
 
 
-def _user(text: str, intent: str, level: str = "none", category: Optional[str] = None, **signal: Any) -> UserUttered:
+def _user(
+    text: str, intent: str, level: str = "none", category: Optional[str] = None, by: Optional[str] = None, **signal: Any
+) -> UserUttered:
     parse: Dict[str, Any] = {
         "intent": {"name": intent, "confidence": 1.0},
         "entities": [],
-        "crisis": {"level": level, "category": category, "confidence": 0.9},
+        "crisis": {"level": level, "category": category, "confidence": 0.9, "by": by},
         "crisis_signal": {
             "risk": 0.0,
             "category": "suicide",
@@ -107,6 +109,24 @@ def test_risks_of_earlier_messages_add_up_until_a_crisis_reply():
         _user("anyway got a bottle saved", "share", risk=0.5),
     )
     assert context_from_tracker(answered).previous_risks == ()  # the answered check-in starts afresh
+
+
+def test_a_check_in_the_meaning_model_asked_for_alone_is_not_asked_again_soon_after():
+    """Blind conversations: the person who had just answered a check-in was asked again a few messages later."""
+    events = [
+        _user("my wife left in june", "crisis_check", "check_in", "suicide", by="signal", risk=0.6),
+        ActionExecuted("utter_crisis_check_suicide"),
+        ActionExecuted(LISTEN),
+        _user("no nothing like that", "deny", answer="no", answer_confidence=0.9),
+        ActionExecuted("utter_crisis_check_no"),
+        ActionExecuted(LISTEN),
+    ]
+    again = _user("i keep thinking shed be disappointed", "crisis_check", "check_in", "suicide", by="signal", risk=0.7)
+    ctx = context_from_tracker(_tracker(*events, again))
+    assert ctx.signal_only and ctx.recent_check_in
+    assert crisis_turn(ctx).actions == ("action_reflect",)
+    by_words = _user("i have the pills right here", "crisis_check", "check_in", "suicide", by="patterns", risk=0.7)
+    assert crisis_turn(context_from_tracker(_tracker(*events, by_words))).actions == ("utter_crisis_check_suicide",)
 
 
 def test_the_actions_already_taken_this_turn_are_listed_without_bookkeeping():

@@ -145,3 +145,13 @@ def test_an_intent_only_check_in_is_dropped_when_the_meaning_model_sees_no_risk(
 @pytest.mark.parametrize("bad", [None, "x", {"risk": "nan"}, {"risk": float("inf")}, {"risk": None}])
 def test_a_broken_signal_changes_nothing(bad):
     assert raise_with_signal(NONE, NONE, bad) == NONE
+
+
+def test_the_reading_says_which_part_set_its_level():
+    """CrisisPolicy weighs a check-in the meaning model asked for alone lower soon after another check-in."""
+    from rasa_plugins.nlu.crisis import crisis_decision
+
+    assert crisis_decision("my friend is not breathing", None)["by"] == "patterns"
+    assert crisis_decision("got my new couch today", None, _signal(0.6, "suicide"))["by"] == "signal"
+    assert crisis_decision("got my new couch today", {"name": "crisis_check", "confidence": 0.99})["by"] == "intent"
+    assert crisis_decision("got my new couch today", None, _signal(0.1))["by"] is None

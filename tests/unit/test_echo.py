@@ -77,3 +77,24 @@ def test_a_part_that_names_a_feeling_is_preferred():
     assert said == "You feel like such a fraud."
     said = echo("the VA is a joke. 3 months for an appt last time. honestly im scared to even try again")
     assert said == "You're scared to even try again."
+
+
+def test_what_completes_the_sentence_stays_and_fragments_are_not_said_back():
+    """Blind conversation coders: "mostly feel ok" came back as "mostly feel.", "my sister maybe" as a sentence,
+    and the step ("I didnt take it") was dropped for what someone else did."""
+    assert echo("Anyway I'm on 16mg now and mostly feel ok") == "You're on 16mg now and mostly feel ok."
+    assert echo("i smoke fent every day, been like 3 years now") == "You smoke fent every day, been like 3 years now."
+    cousin = "But my cousin already came by with some. I didnt take it. Its in my drawer tho"
+    assert echo(cousin) == "You didn't take it."
+    assert echo("my sister maybe") is None
+    assert echo("im so done with this lol") == "You're so done with this."  # a filler at the end still goes
+
+
+def test_a_left_out_i_is_put_back_in_the_right_form():
+    """Blind conversation coders: "You Went to a different meeting", "You Still scared of zero"."""
+    assert echo("Went to a different meeting where people are chill about MAT") == (
+        "You went to a different meeting where people are chill about MAT."
+    )
+    assert echo("Still scared of zero. But less.") == "You're still scared of zero."
+    assert echo("Slowed the taper down to 2mg drops") == "You slowed the taper down to 2mg drops."
+    assert echo("tired of it all honestly") == "You're tired of it all."
