@@ -229,7 +229,22 @@ def score(path: Path, codes_path: Path, label: str = "", auto_path: Optional[Pat
     auto_file = auto_path or codes_path.with_name(codes_path.name.replace(".codes.yml", ".transcript.auto.yml"))
     if auto_file.exists():
         out.append(mechanics(yaml.safe_load(auto_file.read_text(encoding="utf-8"))))
+    transcript = codes_path.with_name(codes_path.name.replace(".codes.yml", ".transcript.md"))
+    if transcript.exists():
+        out.append(crisis_markers(transcript.read_text(encoding="utf-8")))
     return "\n".join(out)
+
+
+_PERSON_LINE = re.compile(r"^\[[a-z]\d+\.\d+\] PERSON:", re.MULTILINE)
+
+
+def crisis_markers(transcript: str) -> str:
+    """How many replies carried a crisis marker, and how many of them were a check-in (issue 14: a needless
+    check-in or script is the commonest misreading in the blind conversations)."""
+    replies = _PERSON_LINE.split(transcript)[1:]
+    marked = sum("[crisis marker:" in reply for reply in replies)
+    checks = sum("[crisis marker: check]" in reply for reply in replies)
+    return f"- replies with a crisis marker: {marked} of {len(replies)} ({checks} with a check-in)"
 
 
 def mechanics(auto: Dict[str, Any]) -> str:
