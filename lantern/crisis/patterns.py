@@ -122,7 +122,13 @@ RULES: List[RuleSpec] = [
         r"(?:blue|purple|gr[ae]y|ashy|ashen|bluish|blueish)\b"
         r"|\b(?:blue|purple|gr[ae]y|bluish) (?:lips|face|fingers|finger ?tips|nails|skin)\b"
         r"|\bturn(?:ing|s)? (?:all |so |really |kinda |a bit )?(?:blue|purple|gr[ae]y|bluish)\b"
-        r"|\b(?:he|she|they) (?:is |are )?" + _STATE_MOD + r"(?:blue|purple)\b",
+        r"|\b(?:he|she|they) (?:is |are )?" + _STATE_MOD + r"(?:blue|purple)\b"
+        # more than one person: "two people down at the camp, both blue" (a blind round's miss)
+        r"|\b(?<!are )(?<!is )(?<!were )(?:both|both of them|all of them|all three|everyone|"
+        r"the two of them) (?:(?:are|r|look|looking|turning|turned|went|gone|going|kinda|so|really) )*"
+        r"(?:blue|purple)\b(?! ?(?:(?:and|or) (?:red|green|white|yellow|orange|black|pink|gr[ae]y|brown|purple|blue)|eye|jean|shirt|team|ribbon|light|line|collar|whale|car|bird|bell|berr))"
+        r"|\b(?:theyre|they are) (?:both |all )?(?:(?:looking|turning|turned|going|gone|kinda|so|really) )*"
+        r"(?:blue|purple)\b(?! ?(?:(?:and|or) (?:red|green|white|yellow|orange|black|pink|gr[ae]y|brown|purple|blue)|eye|jean|shirt|team|ribbon|light|line|collar|whale|car|bird|bell|berr))",
         needs=("blue", "purple", "gray", "grey", "ash", "bluish", "blueish"),
     ),
     RuleSpec(
