@@ -31,9 +31,9 @@ QUESTION_START = re.compile(
 _PARTS = re.compile(r"(?<=[.!?;])\s+|\n+|\s+-\s+|\.{2,}\s*")
 _JOINS = re.compile(r",\s*|\s+(?:but|and then|so|because|bc|cuz|cause)\s+")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'/&]*|&|,", re.IGNORECASE)  # a comma is kept: "every day, 3 years now"
-FIRST_PERSON = frozenset({"i", "im", "i'm", "ive", "i've", "ill", "i'll", "id", "i'd", "me", "my", "mine", "myself"})
 # The person as the subject: "I didn't take it" says what they did; "my cousin came by" is about someone else.
 SUBJECT_I = frozenset({"i", "im", "i'm", "ive", "i've", "ill", "i'll", "id", "i'd"})
+FIRST_PERSON = SUBJECT_I | {"me", "my", "mine", "myself"}
 # A part shorter than this needs a subject or a verb it starts with ("my sister maybe" is no sentence).
 SENTENCE_WORDS = 5
 

@@ -56,14 +56,14 @@ def rescue_turn(context: Context) -> Optional[Turn]:
     )
     # Something about their life that can be said back in their own words ("been smoking since clinton",
     # "im in a village out past bethel"): blind coders found "Sorry, I missed that" after such lines.
-    sayable = (
-        len(cues.normalise(context.text).split()) >= SAYABLE_WORDS
-        and not cues.is_question(context.text)
-        and echo(context.text) is not None
-    )
-    if confident or change or sustain or answering or sharing or sayable or cues.feeling(context.text):
+    if confident or change or sustain or answering or sharing or cues.feeling(context.text) or _sayable(context.text):
         return reflect_turn(context)
     return None
+
+
+def _sayable(text: str) -> bool:
+    """Long enough, not a question, with a part actions/echo.py can say back (checked last: it is the dearest)."""
+    return len(cues.normalise(text).split()) >= SAYABLE_WORDS and not cues.is_question(text) and echo(text) is not None
 
 
 class ActionFallback(MIAction):

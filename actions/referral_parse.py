@@ -502,10 +502,11 @@ def decide_form_turn(
     elif activation and not slots.get("referral_place"):
         out["referral_place"] = None
 
+    norm = normalise(text)
     if not activation and not needs and not place.found:
         # A question or a story about something else: answered by its own rule, the form ends (data/rules/referral.yml).
         # "any near me?" is about the place; "can the strips catch the tranq here" is not.
-        long_enough = len(normalise(text).split()) >= HAND_BACK_WORDS
+        long_enough = len(norm.split()) >= HAND_BACK_WORDS
         if intent == QUESTION_INTENT and (place.kind == "none" or (place.kind == "near_me" and long_enough)):
             return None
         if intent in HAND_BACK_INTENTS and place.kind == "none" and long_enough and not is_decline(text):
@@ -516,7 +517,6 @@ def decide_form_turn(
         return FormTurn(out)
 
     # Nothing about what or where: an answer to the question itself.
-    norm = normalise(text)
     if (intent in DECLINE_INTENTS or is_decline(text)) and not _SOMETHING_ELSE.search(norm):
         return FormTurn({**out, "referral_exit": "declined"}, done=True)
     if requested == "referral_place":

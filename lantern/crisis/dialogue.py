@@ -114,6 +114,11 @@ class CrisisContext:
     recent_check_in: bool = False  # a check-in was asked within the last RECHECK_TURNS messages
     good_samaritan: bool = True
 
+    @property
+    def weak_sign(self) -> bool:
+        """A check-in the meaning model alone asked for, below STRONG_SIGNAL: it reads some risk into ordinary talk."""
+        return self.level == "check_in" and self.signal_only and self.risk < STRONG_SIGNAL
+
 
 @dataclass(frozen=True)
 class CrisisTurn:
@@ -223,10 +228,9 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     """The message after a check-in: yes, no, or unclear."""
     kind = ctx.check_in_kind or kind_of(ctx.category) or (kind_of(ctx.signal_category) if ctx.risk >= 0.5 else None)
     answer = ctx.answer if ctx.answer_confidence >= ANSWER_MIN else "unclear"
-    # The signal model also reads some risk into ordinary messages: a sign from it alone, below STRONG_SIGNAL,
-    # is weak; the patterns, the intent model or a strong reading are a sign of their own.
-    weak_sign = ctx.level == "check_in" and ctx.signal_only and ctx.risk < STRONG_SIGNAL
-    own_sign = ctx.level != "none" and not weak_sign
+    # A weak sign (CrisisContext.weak_sign) is not a sign of its own; the patterns, the intent model or a
+    # strong reading are.
+    own_sign = ctx.level != "none" and not ctx.weak_sign
     # The answer model reads "yes" into long messages that go on about something else ("ok im gonna ask her
     # to slow my taper down"): a yes counts when the message is short, a literal yes, or carries a sign of its
     # own; otherwise the question was not answered, and it is asked once more, plainly, with the number.
@@ -235,7 +239,7 @@ def check_in_answer_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
     # A second sign counts as a yes, unless the message says no ("no, i meant my grandpa's snoring"). Safety
     # first: a weak one gets the question again plainly (with the number), and a second one in a row the script
     # ("i have enough here to do it", after "are you thinking about ending your life?", once read only 0.46).
-    if weak_sign and answer == "unclear" and ctx.last_bot_action != CHECK_AGAIN:
+    if ctx.weak_sign and answer == "unclear" and ctx.last_bot_action != CHECK_AGAIN:
         return _reply(CHECK_AGAIN, "a weak second sign: asked again")
     if answer == "yes" or ctx.level == "crisis" or (ctx.level == "check_in" and answer != "no"):
         if kind:
@@ -276,7 +280,7 @@ def crisis_turn(ctx: CrisisContext) -> Optional[CrisisTurn]:
         return script(intent_kind, ctx, "crisis reading")
     if ctx.last_bot_action in CHECK_ACTIONS:
         return check_in_answer_turn(ctx)
-    if ctx.level == "check_in" and ctx.signal_only and ctx.recent_check_in and ctx.risk < STRONG_SIGNAL:
+    if ctx.weak_sign and ctx.recent_check_in:
         # The person was just asked and said no (or went on): the meaning model alone, unsure, does not ask
         # the same question again a few messages later; the conversation answers.
         return conversation_reply(ctx, "weak sign soon after a check-in")

@@ -670,3 +670,21 @@ def test_a_story_about_something_else_is_handed_back_but_answers_stay_in_the_for
     assert turn("idk", "referral_place", "nlu_fallback", slots).slots["referral_retry"] == "idk_place"
     assert turn("no thanks not right now man", "referral_place", "nlu_fallback", slots).done
     assert turn("somewhere near 5th and main", "referral_place", "nlu_fallback", slots) is not None
+
+
+def test_every_message_the_form_hands_back_has_a_rule_that_answers_it():
+    """decide_form_turn returns None for these intents; without a rule of their own in data/rules/referral.yml
+    the form would be rejected and nothing would answer."""
+    import yaml
+
+    from actions import referral_parse
+
+    rules = yaml.safe_load((Path(__file__).resolve().parents[2] / "data/rules/referral.yml").read_text())["rules"]
+    in_form = {
+        step["intent"]
+        for rule in rules
+        if {"active_loop": "referral_form"} in (rule.get("condition") or [])
+        for step in rule["steps"]
+        if "intent" in step
+    }
+    assert set(referral_parse.HAND_BACK_INTENTS) | {referral_parse.QUESTION_INTENT} <= in_form
