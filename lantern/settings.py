@@ -36,7 +36,7 @@ ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
 DEFAULT_ENCODER_DIR = PROJECT_ROOT / ".venv" / "share" / "lantern" / "all-MiniLM-L6-v2"
 
 # Secrets: generated into .env when missing, never given a fixed default.
-SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY", "LANTERN_REST_TOKEN"]
+SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY", "LANTERN_REST_TOKEN", "LANTERN_STAFF_KEY"]
 
 
 def _raw() -> Dict[str, str]:
@@ -125,6 +125,14 @@ class Settings:
     action_timeout: float = (
         5.0  # LANTERN_ACTION_TIMEOUT: seconds a custom action may take (rasa_plugins/custom_actions.py)
     )
+    staff_port: int = 5010  # LANTERN_STAFF_PORT: the staff console (staff/, docs/staff-console.md)
+    staff_key: str = field(default="", repr=False)  # LANTERN_STAFF_KEY (secret): hashes client addresses
+    staff_https: bool = False  # LANTERN_STAFF_HTTPS=on: served behind HTTPS, so cookies are Secure
+    staff_idle_minutes: int = 30  # LANTERN_STAFF_IDLE_MINUTES: a session ends after this long unused
+
+    @property
+    def staff_url(self) -> str:
+        return f"http://{self.host}:{self.staff_port}"
 
     @property
     def rasa_url(self) -> str:
@@ -257,6 +265,10 @@ def _resolve(v: Dict[str, str]) -> Settings:
         rest_channel=_switch(v, "LANTERN_REST_CHANNEL", True),
         cors_origins=[o.strip().rstrip("/") for o in (v.get("LANTERN_CORS_ORIGINS") or "").split(",") if o.strip()],
         action_timeout=_seconds(v, "LANTERN_ACTION_TIMEOUT", 5.0),
+        staff_port=_int(v, "LANTERN_STAFF_PORT", 5010),
+        staff_key=(v.get("LANTERN_STAFF_KEY") or "").strip(),
+        staff_https=_switch(v, "LANTERN_STAFF_HTTPS", False),
+        staff_idle_minutes=_int(v, "LANTERN_STAFF_IDLE_MINUTES", 30),
     )
 
 

@@ -1,5 +1,6 @@
-"""The staff web app: its own process, where staff review anonymized transcripts, follow up and supervise.
+"""The staff console: a Flask app, its own process (`python -m staff serve`), for reviewing transcripts.
 
-Empty for now (issue 19 builds it). It may import the shared library (`lantern`) and nothing
-from the Rasa server (`rasa_plugins`) or the action server (`actions`); see docs/architecture.md.
+docs/staff-console.md describes what staff can do and how it is secured. It reads the tracker
+store's database directly (transcripts and its own `staff_*` tables, lantern/db/staff_tables.py);
+it never talks to the Rasa server.
 """

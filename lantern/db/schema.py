@@ -50,6 +50,12 @@ def _sms_metadata() -> sa.MetaData:
     return metadata
 
 
+def _staff_metadata() -> sa.MetaData:
+    from lantern.db.staff_tables import metadata
+
+    return metadata
+
+
 @dataclass(frozen=True)
 class Group:
     """One table group: its branch label (= name), version table, table prefix and models."""
@@ -70,10 +76,12 @@ GROUPS: Dict[str, Group] = {
         Group("directory", "dir_alembic_version", "dir_", _directory_metadata),
         Group("transcripts", "transcripts_alembic_version", "transcript_", _transcripts_metadata),
         Group("sms", "sms_alembic_version", "sms_", _sms_metadata),
+        # After transcripts: its review notes cascade from transcript rows (st0001).
+        Group("staff", "staff_alembic_version", "staff_", _staff_metadata),
     )
 }
 # Which groups live in which database (settings): the tracker store's and the directory's.
-TRACKER_DB_GROUPS = ("transcripts", "sms")
+TRACKER_DB_GROUPS = ("transcripts", "sms", "staff")
 DIRECTORY_DB_GROUPS = ("directory",)
 
 # Indexes Lantern adds to Rasa's `events` table. Rasa creates the table itself (after our

@@ -34,6 +34,15 @@ class Conversation(Base):
     turns = sa.Column(sa.Integer, nullable=False, default=0)  # user messages so far
     message_count = sa.Column(sa.Integer, nullable=False, default=0)
     crisis = sa.Column(sa.Boolean, nullable=False, default=False)  # any message flagged
+    # Summaries kept by record.py as messages arrive, so the staff console filters 100,000
+    # conversations without reading their messages (t0002).
+    crisis_level = sa.Column(sa.String(32))  # the highest level any message reached (LEVELS order)
+    crisis_category = sa.Column(sa.String(64))  # the category of that message
+    change_talk = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")  # user change talk
+    sustain_talk = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")  # ... sustain talk
+    fallbacks = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")  # turns not understood
+    referral_offered = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    referral_accepted = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
 
     messages = relationship(
         "Message",
@@ -48,7 +57,10 @@ class Message(Base):
     """One anonymized user or bot message."""
 
     __tablename__ = MESSAGES
-    __table_args__ = (sa.UniqueConstraint("conversation_id", "seq", name="uq_transcript_messages_seq"),)
+    __table_args__ = (
+        sa.UniqueConstraint("conversation_id", "seq", name="uq_transcript_messages_seq"),
+        sa.Index("ix_transcript_messages_intent", "intent", "conversation_id"),  # staff console filter
+    )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     conversation_id = sa.Column(

@@ -1,0 +1,1 @@
+"""The console's pages, one blueprint per area: auth, conversations, dashboard, audit, export, users."""
