@@ -1,8 +1,8 @@
 """`python -m staff serve | add-user`: run the console, or create an account (the first admin, say).
 
-    .venv/bin/python -m staff add-user --username ana --role admin        # asks for the password
-    echo "$PASSWORD" | .venv/bin/python -m staff add-user --username ana --role admin --password-stdin
-    .venv/bin/python -m staff serve                                         # LANTERN_STAFF_PORT (5010)
+.venv/bin/python -m staff add-user --username ana --role admin        # asks for the password
+echo "$PASSWORD" | .venv/bin/python -m staff add-user --username ana --role admin --password-stdin
+.venv/bin/python -m staff serve                                         # LANTERN_STAFF_PORT (5010)
 """
 
 from __future__ import annotations

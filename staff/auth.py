@@ -77,9 +77,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_user(
-    conn: Any, username: str, password: str, role: str, display_name: Optional[str] = None
-) -> int:
+def create_user(conn: Any, username: str, password: str, role: str, display_name: Optional[str] = None) -> int:
     """Add an account; returns its id. Names are case-insensitive and unique."""
     username = username.strip().lower()
     if not username or len(username) > 64 or not all(c.isalnum() or c in "._-@" for c in username):
@@ -195,8 +193,14 @@ def load_session() -> None:
     idle = timedelta(minutes=current_app.config["IDLE_MINUTES"])
     with engine().begin() as conn:
         row = conn.execute(
-            sa.select(t.sessions, t.users.c.username, t.users.c.display_name, t.users.c.role, t.users.c.active,
-                      t.users.c.totp_secret)
+            sa.select(
+                t.sessions,
+                t.users.c.username,
+                t.users.c.display_name,
+                t.users.c.role,
+                t.users.c.active,
+                t.users.c.totp_secret,
+            )
             .join(t.users, t.users.c.id == t.sessions.c.user_id)
             .where(t.sessions.c.token_hash == _token_hash(token))
         ).first()
@@ -249,8 +253,8 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     """Abort 400 unless a state-changing request carries the right token."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.routing_exception is not None:
+        return  # an unknown page or method gets its 404/405, not a CSRF complaint
     sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-Token", "")
     row = g.get("session_row")
     expected = row.csrf_token if row is not None else request.cookies.get(LOGIN_COOKIE, "")

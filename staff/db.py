@@ -23,7 +23,7 @@ def open_engine(url: str) -> Engine:
 def engine() -> Engine:
     """The current app's engine."""
     found: Any = current_app.extensions["lantern_engine"]
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def utcnow() -> datetime:

@@ -248,6 +248,12 @@ def start_rasa_server(
     return _spawn("rasa", argv, env, log_dir, f"{s.rasa_url}/webhooks/health/", liveness_url=f"{s.rasa_url}/")
 
 
+def start_staff_console(s: settings_mod.Settings, env: Dict[str, str], log_dir: Path) -> Child:
+    """The staff console (staff/, docs/staff-console.md); /healthz answers without touching the database."""
+    argv = [sys.executable, "-m", "staff", "serve", "--port", str(s.staff_port)]
+    return _spawn("staff", argv, env, log_dir, f"{s.staff_url}/healthz")
+
+
 def http_json(
     url: str, payload: Optional[dict] = None, timeout: float = 30.0, headers: Optional[Dict[str, str]] = None
 ) -> tuple:
@@ -387,8 +393,9 @@ def start_stack(
     env_overrides: Optional[Dict[str, str]] = None,
     timeout: float = 240.0,
     should_stop: Optional[Callable[[], bool]] = None,
+    staff: bool = False,
 ) -> Stack:
-    """Start the action server and the Rasa server and wait until both are healthy.
+    """Start the action server and the Rasa server (and with `staff`, the staff console); wait until healthy.
 
     `should_stop` is polled while waiting: when it turns true both are stopped
     and `Stopping` is raised (so a signal never leaves a half-started stack).
@@ -400,6 +407,8 @@ def start_stack(
     try:
         stack.children.append(start_action_server(s, env, log_dir))
         stack.children.append(start_rasa_server(s, env, log_dir, model))
+        if staff:
+            stack.children.append(start_staff_console(s, env, log_dir))
         for child in stack.children:
             wait_healthy(child, timeout, should_stop)
     except BaseException:

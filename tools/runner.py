@@ -4,6 +4,7 @@
 - What it and its servers write is private: umask 077 here and in the children
   (tools/processes.py), and older 0644 files under the data folder are made 0600
   at start (`secure_data`).
+- It also starts the staff console (staff/, `python -m staff serve`, LANTERN_STAFF_PORT).
 - While up, a crashed or hung server is restarted with backoff and the other
   keeps running (tools/supervisor.py); a background thread deletes conversations
   past the retention period (LANTERN_RETENTION_DAYS) at start and every hour
@@ -52,6 +53,7 @@ def banner(s: settings_mod.Settings) -> str:
             f"  health         GET  {s.rasa_url}/webhooks/health/",
             f"  HTTP API       {s.rasa_url}/  (header: Authorization: Bearer $RASA_API_TOKEN)",
             f"  action server  {s.actions_url.rsplit('/', 1)[0]}/health",
+            f"  staff console  {s.staff_url}/  (first admin: python -m staff add-user)",
             f"  data           {s.data_dir}",
             f"  logs           {s.data_dir / 'logs'}  (restarts: supervisor.log)",
             f"  retention      {retention_line(s)}",
@@ -192,7 +194,7 @@ def main() -> int:
         started = time.monotonic()
         if stop.is_set():
             raise Stopping("before start")
-        stack = stop.stack = start_stack(s, log_dir=log_dir, should_stop=stop.is_set)
+        stack = stop.stack = start_stack(s, log_dir=log_dir, should_stop=stop.is_set, staff=True)
         answer = _until_done_or_stopped(lambda: send(s, f"warmup-{uuid.uuid4().hex[:8]}", "hi"), stop.is_set)
         if answer is None:
             raise Stopping("warm-up")

@@ -15,7 +15,13 @@ FAILED = "That name and password did not work, or the account is locked for a wh
 
 def _safe_next(target: Optional[str]) -> str:
     """Only a path on this site (never //host or a scheme), so the login page can't redirect elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and "\\" not in target
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("conversations.index")
 
@@ -57,14 +63,17 @@ def login() -> Any:
                     else _safe_next(request.form.get("next"))
                 )
                 return _set_session_cookie(redirect(target), token)
-    response = make_response(
-        render_template("login.html", error=error, next=request.values.get("next", "")), status
-    )
+    response = make_response(render_template("login.html", error=error, next=request.values.get("next", "")), status)
     token = auth.csrf_token()
     if request.cookies.get(auth.LOGIN_COOKIE) != token:
         response.set_cookie(
-            auth.LOGIN_COOKIE, token, httponly=True, samesite="Strict", secure=current_app.config["HTTPS"],
-            path="/login", max_age=3600,
+            auth.LOGIN_COOKIE,
+            token,
+            httponly=True,
+            samesite="Strict",
+            secure=current_app.config["HTTPS"],
+            path="/login",
+            max_age=3600,
         )
     return response
 

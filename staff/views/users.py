@@ -36,9 +36,15 @@ def index() -> Any:
             error = str(exc)
     with engine().connect() as conn:
         rows = conn.execute(
-            sa.select(t.users.c.id, t.users.c.username, t.users.c.display_name, t.users.c.role, t.users.c.active,
-                      t.users.c.last_login_at, t.users.c.totp_secret.isnot(None).label("totp"))
-            .order_by(t.users.c.username)
+            sa.select(
+                t.users.c.id,
+                t.users.c.username,
+                t.users.c.display_name,
+                t.users.c.role,
+                t.users.c.active,
+                t.users.c.last_login_at,
+                t.users.c.totp_secret.isnot(None).label("totp"),
+            ).order_by(t.users.c.username)
         ).all()
     audit.record("view_users")
     return render_template("users.html", users=rows, roles=t.ROLES, error=error), 400 if error else 200

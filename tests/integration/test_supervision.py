@@ -56,6 +56,7 @@ class Runner:
                 "LANTERN_HOST": "127.0.0.1",
                 "RASA_PORT": str(free_port()),
                 "ACTIONS_PORT": str(free_port()),
+                "LANTERN_STAFF_PORT": str(free_port()),
                 "RASA_API_TOKEN": "api-" + uuid.uuid4().hex,
                 "LANTERN_REST_TOKEN": "rest-" + uuid.uuid4().hex,
                 "LANTERN_PSEUDONYM_KEY": "test-pseudonym-key",
@@ -204,10 +205,13 @@ def listening_addresses(port: int) -> List[str]:
     return found
 
 
-def test_both_servers_listen_on_lantern_host_only(runner: Runner):
+def test_every_server_listens_on_lantern_host_only(runner: Runner):
     s = runner.settings
     assert listening_addresses(s.actions_port) == ["127.0.0.1"]
     assert listening_addresses(s.rasa_port) == ["127.0.0.1"]
+    assert listening_addresses(s.staff_port) == ["127.0.0.1"]  # the staff console, started by make run too
+    assert answers(f"http://127.0.0.1:{s.staff_port}/login", 5)
+    assert f"staff console  http://127.0.0.1:{s.staff_port}/" in runner.output
     assert answers(f"http://127.0.0.1:{s.actions_port}/health", 5)
     others = non_loopback_addresses()
     if not others:
@@ -252,7 +256,7 @@ def test_a_killed_rasa_server_comes_back(runner: Runner):
 
 def test_sigterm_to_the_process_group_stops_everything(runner: Runner):
     pids = [p.pid for p in runner.children().values()]
-    assert len(pids) == 2 and set(pids) <= set(runner.lantern_processes())
+    assert len(pids) == 3 and set(pids) <= set(runner.lantern_processes())  # actions, rasa, staff
     started = time.monotonic()
     os.killpg(runner.process.pid, signal.SIGTERM)
     assert runner.process.wait(timeout=30) == 0

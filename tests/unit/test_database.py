@@ -19,7 +19,12 @@ from rasa_plugins.tracker_store import LanternTrackerStore
 from tests.unit.test_transcripts_store import DOMAIN, KEY, pii_turns, tracker
 
 OLD = Path(__file__).parent / "data" / "old_layout_98e38a5"  # made by the code at 98e38a5 (README there)
-GROUP_TABLES = {"directory": "dir_service", "transcripts": "transcript_messages", "sms": "sms_crisis_flags", "staff": "staff_audit"}
+GROUP_TABLES = {
+    "directory": "dir_service",
+    "transcripts": "transcript_messages",
+    "sms": "sms_crisis_flags",
+    "staff": "staff_audit",
+}
 
 
 def load_old(tmp_path: Path, name: str) -> str:

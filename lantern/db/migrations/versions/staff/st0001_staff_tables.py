@@ -53,9 +53,7 @@ def upgrade() -> None:
             table.create(bind)
     if bind.dialect.name != "sqlite":
         for table, column, target in CASCADES:
-            op.create_foreign_key(
-                f"fk_{table}_{column}", table, target, [column], ["id"], ondelete="CASCADE"
-            )
+            op.create_foreign_key(f"fk_{table}_{column}", table, target, [column], ["id"], ondelete="CASCADE")
     if bind.dialect.name == "sqlite":
         for event in ("UPDATE", "DELETE"):
             op.execute(
@@ -82,10 +80,12 @@ def _create_sqlite_with_cascades(bind: object, table: object) -> None:
         if len(index.columns) == 1 and next(iter(index.columns)).index:
             continue  # a column's own index=True: its copy makes it
         sa.Index(index.name, *(copy.c[c.name] for c in index.columns), unique=index.unique)
-    for target in sorted({t for _, _, t in CASCADES} | {"staff_users"}):  # declare the referenced tables so the DDL can name them
+    for target in sorted(
+        {t for _, _, t in CASCADES} | {"staff_users"}
+    ):  # declare the referenced tables so the DDL can name them
         if target not in copy.metadata.tables:
             sa.Table(target, copy.metadata, sa.Column("id", sa.Integer, primary_key=True))
-    copy.create(bind)  # type: ignore[arg-type]
+    copy.create(bind)
 
 
 def downgrade() -> None:

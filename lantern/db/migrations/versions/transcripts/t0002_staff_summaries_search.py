@@ -73,9 +73,7 @@ def upgrade() -> None:
         op.add_column("transcript_conversations", sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
     for name in ("referral_offered", "referral_accepted"):
         op.add_column("transcript_conversations", sa.Column(name, sa.Boolean(), nullable=False, server_default=false))
-    op.create_index(
-        "ix_transcript_messages_intent", "transcript_messages", ["intent", "conversation_id"], unique=False
-    )
+    op.create_index("ix_transcript_messages_intent", "transcript_messages", ["intent", "conversation_id"], unique=False)
     _backfill()
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
@@ -87,8 +85,7 @@ def upgrade() -> None:
         op.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
     elif op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "CREATE INDEX ix_transcript_messages_fts ON transcript_messages "
-            "USING gin (to_tsvector('english', text))"
+            "CREATE INDEX ix_transcript_messages_fts ON transcript_messages USING gin (to_tsvector('english', text))"
         )
 
 
