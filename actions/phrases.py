@@ -260,6 +260,7 @@ SAMPLES: Dict[str, List[str]] = {
     "org": ["the Lantern project", "Harbor Health Harm Reduction Services of Greater Springfield"],
     "days": ["90", "365"],
     "contact": ["", " (harbor@example.org, 555-0100)"],
+    "emergency_number": ["911", "112"],
     "never_alone": ["Never Use Alone (1-800-484-3731)", "National Overdose Response Service (NORS) (1-888-688-6677)"],
     "helpline": [
         "SAMHSA National Helpline (1-800-662-4357): free, confidential, 24/7, treatment referral and information"

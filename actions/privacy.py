@@ -4,7 +4,8 @@ The answers say what the software does, with the organisation's name and policy 
 settings (lantern/settings.py): transcripts are kept with names and numbers removed,
 staff can read them, they are deleted after LANTERN_RETENTION_DAYS (0: kept until
 staff delete them; lantern/records/transcripts/retention.py), Lantern reports to no one and
-calls no one, deletion on request is done by staff (LANTERN_SUPPORT_CONTACT if set).
+calls no one; a person can delete their conversation in the chat ("delete my chat", then yes:
+actions/erasure.py), and staff can delete it on request too (LANTERN_SUPPORT_CONTACT if set).
 "are you a person?" is bot_challenge (utter_iamabot); "can I talk to a person?" is action_human.
 """
 

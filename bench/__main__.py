@@ -30,6 +30,7 @@ ORDER = [
     "directory",
     "referral",
     "channels",
+    "staff",
 ]
 
 

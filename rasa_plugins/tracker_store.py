@@ -15,6 +15,14 @@ tracker keeps the real values for the current turn and the action server), and
 stores sender ids only as keyed pseudonyms (HMAC with LANTERN_PSEUDONYM_KEY),
 also on every read, so the HTTP API still works with the raw id. Each save also
 writes the anonymized transcript rows in the same transaction.
+
+Deletion in the chat (actions/erasure.py, docs/transcripts.md): when a turn's new
+events set the slot `erase_requested` (the person said yes to "delete this whole
+conversation?"), the save deletes every event and transcript row of the sender's
+pseudonym instead of writing the turn, in one transaction. The action server
+cannot do it: Rasa saves the tracker after the action ran, and that save would
+write the conversation back. The reply is still sent; the next message starts a
+new conversation.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from lantern.identity import stored_id
@@ -73,6 +82,7 @@ _LOADED_ATTR = "_lantern_events_loaded"
 # A locked or dropped database gets one more try before the turn fails (503).
 SAVE_ATTEMPTS = 2
 RETRY_DELAY_SECONDS = 0.2
+ERASE_SLOT = "erase_requested"  # set by actions/erasure.py on a confirmed "delete my chat"
 HEALTH_BUSY_TIMEOUT_MS = 500  # the health probe waits this long for a lock, then reports the database as failing
 
 # Database work runs in these threads, never on the server's event loop: a locked
@@ -253,29 +263,59 @@ class LanternTrackerStore(SQLTrackerStore):
 
         A transient database error (lock, lost connection) is retried once;
         if it still fails the error propagates (strict fail-safe: the channel
-        answers 503 and nothing is dropped silently).
+        answers 503 and nothing is dropped silently). A turn that asks for the
+        conversation to be deleted (`erasure_requested`) deletes it instead.
         """
         pseudonym = self.pseudonym(tracker.sender_id)
         events = await off_loop(self._new_events, tracker)
+        ticket = CURRENT_TICKET.get()
+        if erasure_requested(events):
+            await self._retrying(self._erase, pseudonym, events, ticket)
+            logger.info("a conversation was deleted at the person's request (nothing of it is stored)")
+            _DB_THREADS.submit(self._checkpoint_quietly)  # the deleted rows leave the WAL too; the reply need not wait
+            setattr(tracker, _LOADED_ATTR, len(tracker.events))
+            return
         began = time.perf_counter()
         scrubbed = self._scrub(tracker, events)
         scrubbed_at = time.perf_counter()
         if scrubbed.degraded:
             logger.warning("anonymizer ran degraded for a turn (fail-closed redaction or no NER)")
-        ticket = CURRENT_TICKET.get()
+        await self._retrying(self._write, pseudonym, events, scrubbed, ticket)
+        self.last_save_ms = {"scrub": (scrubbed_at - began) * 1000, "write": (time.perf_counter() - scrubbed_at) * 1000}
+        self._publish(pseudonym, scrubbed.events)
+        setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
+
+    async def _retrying(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run a write in a worker thread; a transient database error gets one more try."""
         for attempt in range(1, self.save_attempts + 1):
             try:
-                await off_loop(self._write, pseudonym, events, scrubbed, ticket)
-                break
+                await off_loop(fn, *args)
+                return
             except (sa.exc.OperationalError, sa.exc.DBAPIError) as error:
                 transient = isinstance(error, sa.exc.OperationalError) or error.connection_invalidated
                 if attempt >= self.save_attempts or not transient:
                     raise
                 logger.warning("tracker store write failed (%s); retrying once", type(error).__name__)
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
-        self.last_save_ms = {"scrub": (scrubbed_at - began) * 1000, "write": (time.perf_counter() - scrubbed_at) * 1000}
-        self._publish(pseudonym, scrubbed.events)
-        setattr(tracker, _LOADED_ATTR, len(tracker.events))  # a second save adds only newer events
+
+    def _erase(self, pseudonym: str, events: List[Any], ticket: Optional[TurnTicket] = None) -> None:
+        """Delete everything stored for the sender, in place of the turn; commit unless the channel gave up first.
+
+        An abandoned turn (the channel answered without it) deletes nothing: the person was not told "done".
+        """
+        from lantern.records.transcripts.retention import erase_in
+
+        with self.session_scope() as session:
+            erase_in(session.connection(), pseudonym)
+            self._commit(session, events, ticket)
+
+    def _checkpoint_quietly(self) -> None:
+        from lantern.db.sqlite import checkpoint
+
+        try:
+            checkpoint(self.engine)
+        except Exception as error:  # the rows are deleted; the next checkpoint folds the log
+            logger.warning("WAL checkpoint after a deletion failed (%s)", type(error).__name__)
 
     def _new_events(self, tracker: DialogueStateTracker) -> List[Any]:
         with self.session_scope() as session:
@@ -302,19 +342,24 @@ class LanternTrackerStore(SQLTrackerStore):
             if rows:  # Core executemany: the ORM's per-object bookkeeping costs more than the inserts
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             add_records(session, pseudonym, scrubbed.records)
-            if not any(event.type_name == "user" for event in events):
-                ticket = None  # bookkeeping (a new tracker's first events): the turn's fate is its message's
-            if ticket is not None and not ticket.begin_commit():
-                session.rollback()
-                raise TurnAbandoned("the channel answered without this turn; not stored")
-            try:
-                session.commit()
-            except BaseException:
-                if ticket is not None:
-                    ticket.end_commit(False)
-                raise
+            self._commit(session, events, ticket)
+
+    @staticmethod
+    def _commit(session: Any, events: List[Any], ticket: Optional[TurnTicket]) -> None:
+        """Commit the turn's transaction, unless the channel abandoned the turn first (then roll back and raise)."""
+        if not any(event.type_name == "user" for event in events):
+            ticket = None  # bookkeeping (a new tracker's first events): the turn's fate is its message's
+        if ticket is not None and not ticket.begin_commit():
+            session.rollback()
+            raise TurnAbandoned("the channel answered without this turn; not stored")
+        try:
+            session.commit()
+        except BaseException:
             if ticket is not None:
-                ticket.end_commit(True)
+                ticket.end_commit(False)
+            raise
+        if ticket is not None:
+            ticket.end_commit(True)
 
     def check_writable(self) -> None:
         """Do a real write in a transaction and roll it back; raise if the database can't (quickly)."""
@@ -343,6 +388,11 @@ def _prepare_sqlite_folder(url: str) -> None:
         from pathlib import Path
 
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def erasure_requested(events: Iterable[Any]) -> bool:
+    """True when these (new) events set `erase_requested` to true: the person confirmed "delete my chat"."""
+    return any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value is True for e in events)
 
 
 def unwrap(store: TrackerStore) -> TrackerStore:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import uuid
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from lantern import settings as settings_mod
 from tools.processes import PROJECT_ROOT, Stack, start_stack
 
-MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"
+# LANTERN_TEST_MODEL: another trained model for the integration tests (e.g. one trained into /tmp to try a change).
+MODEL = Path(os.environ.get("LANTERN_TEST_MODEL") or PROJECT_ROOT / "models" / "lantern.tar.gz")
 TEST_TOKEN = "test-token-" + uuid.uuid4().hex
 REST_TOKEN = "rest-token-" + uuid.uuid4().hex
 

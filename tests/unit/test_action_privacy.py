@@ -42,13 +42,13 @@ def test_who_reads_includes_the_retention_setting_and_policy(monkeypatch):
     assert messages[2]["text"] == "Our policy: staff read chats to follow up."
 
 
-def test_deletion_is_by_staff_said_honestly(monkeypatch):
+def test_deletion_in_the_chat_and_by_staff_said_honestly(monkeypatch):
     monkeypatch.setenv("LANTERN_SUPPORT_CONTACT", "privacy@example.org")
     monkeypatch.setenv("LANTERN_RETENTION_DAYS", "0")
     messages, _ = run(ActionPrivacy(), make_tracker("can i delete this", "ask_privacy"))
-    assert "can't delete chats myself" in messages[0]["text"] and "privacy@example.org" in messages[0]["text"]
+    assert "say 'delete my chat'" in messages[0]["text"] and "privacy@example.org" in messages[0]["text"]
     assert "until staff" in messages[1]["text"]
-    assert "doesn't delete the record" in messages[2]["text"]
+    assert "doesn't delete the record" in messages[2]["text"] and "'Delete my chat' does." in messages[2]["text"]
 
 
 def test_at_most_three_messages_and_long_policy_split():

@@ -164,7 +164,8 @@ def test_staff_tables_search_and_cascades_on_postgres(clean):
         conn.execute(st.audit.insert().values(at=now, action="view", target="c1"))
         hits = conn.execute(
             sa.text(
-                "SELECT id FROM transcript_messages WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q)"
+                "SELECT id FROM transcript_messages "
+                "WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q)"
             ),
             {"q": "nodding"},
         ).all()

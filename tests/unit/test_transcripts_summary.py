@@ -133,3 +133,14 @@ def test_the_migration_fills_summaries_of_older_conversations(tmp_path: Path):
         ).all()
     assert len(hits) == 1
     engine.dispose()
+
+
+def test_a_bot_message_keeps_its_templates_mi_label():
+    """Rasa puts a response's metadata under BotUttered.metadata["metadata"]; the action server's the same way."""
+    from lantern.records.transcripts.scrub import _bot_record
+
+    nested = {"event": "bot", "timestamp": 1.0, "metadata": {"metadata": {"mi": "open_question"}, "model_id": "m"}}
+    flat = {"event": "bot", "timestamp": 1.0, "metadata": {"mi": "affirm"}}
+    assert _bot_record(nested, "What matters most?", (), "utter_x").mi_code == "open_question"
+    assert _bot_record(flat, "You came back.", (), "action_y").mi_code == "affirm"
+    assert _bot_record({"event": "bot", "metadata": {"metadata": {"mi": 7}}}, "x", (), None).mi_code is None

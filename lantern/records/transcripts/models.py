@@ -29,7 +29,7 @@ class Conversation(Base):
     id = sa.Column(sa.String(32), primary_key=True)  # random hex, shown in exports
     sender_pseudonym = sa.Column(sa.String(64), nullable=False, index=True)
     channel = sa.Column(sa.String(64))
-    started_at = sa.Column(sa.DateTime, nullable=False)  # UTC
+    started_at = sa.Column(sa.DateTime, nullable=False, index=True)  # UTC; t0003 indexes it (staff console)
     last_message_at = sa.Column(sa.DateTime, nullable=False, index=True)  # UTC; retention uses it
     turns = sa.Column(sa.Integer, nullable=False, default=0)  # user messages so far
     message_count = sa.Column(sa.Integer, nullable=False, default=0)
@@ -60,6 +60,7 @@ class Message(Base):
     __table_args__ = (
         sa.UniqueConstraint("conversation_id", "seq", name="uq_transcript_messages_seq"),
         sa.Index("ix_transcript_messages_intent", "intent", "conversation_id"),  # staff console filter
+        sa.Index("ix_transcript_messages_action", "action", "created_at"),  # dashboard: fallbacks in a period
     )
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
@@ -79,6 +80,9 @@ class Message(Base):
     crisis_level = sa.Column(sa.String(32))
     crisis_category = sa.Column(sa.String(64))
     action = sa.Column(sa.String(128))  # bot messages: the action or response that sent it
+    # Bot messages: the MI skill its template is labelled with (phrases' metadata.mi; t0003). A label
+    # the template's author gave, shown to reviewers as such: not a fidelity code.
+    mi_code = sa.Column(sa.String(32))
     pii_types = sa.Column(sa.String(255))  # placeholders put in, e.g. "PERSON,PHONE"; never values
     degraded = sa.Column(sa.Boolean, nullable=False, default=False)  # anonymizer ran without NER
 

@@ -189,6 +189,7 @@ def add_records(session: Any, pseudonym: str, records: Iterable[Any]) -> int:
                 "crisis_level": _cut(record.crisis_level, 32),
                 "crisis_category": _cut(record.crisis_category, 64),
                 "action": _cut(record.action, 128),
+                "mi_code": _cut(record.mi_code, 32),
                 "pii_types": _cut(",".join(sorted(set(record.pii_types))), 255) or None,
                 "degraded": bool(record.degraded),
             }

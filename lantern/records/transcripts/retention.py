@@ -19,10 +19,10 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from lantern.db.sqlite import checkpoint
 from lantern.records.transcripts.models import Conversation, Message
@@ -141,34 +141,42 @@ def purge(engine: Engine, days: int, now: Optional[datetime] = None, dry_run: bo
     return PurgeReport(cutoff, conversations, messages, events, dry_run)
 
 
+def erase_in(conn: Connection, pseudonym: str, dry_run: bool = False) -> Tuple[int, int, int]:
+    """Delete (or count) one sender's transcript conversations, messages and tracker events on `conn`.
+
+    Runs in the caller's transaction: `forget` commits it alone; the tracker store commits it in place of a
+    turn when the person confirmed "delete my chat" in the chat (rasa_plugins/tracker_store.py). Staff rows
+    that point at the conversations go with them (foreign keys ON DELETE CASCADE). Returns the counts
+    (conversations, messages, events).
+    """
+    ids = [r[0] for r in conn.execute(sa.select(Conversation.id).where(Conversation.sender_pseudonym == pseudonym))]
+    messages = (
+        conn.execute(sa.select(sa.func.count()).select_from(Message).where(Message.conversation_id.in_(ids))).scalar()
+        if ids
+        else 0
+    )
+    events = 0
+    if sa.inspect(conn).has_table(EVENTS_TABLE):
+        table = sa.table(EVENTS_TABLE, sa.column("sender_id"))
+        events = (
+            conn.execute(sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == pseudonym)).scalar()
+            or 0
+        )
+        if events and not dry_run:
+            conn.execute(sa.delete(table).where(table.c.sender_id == pseudonym))
+    if ids and not dry_run:
+        conn.execute(sa.delete(Message).where(Message.conversation_id.in_(ids)))
+        conn.execute(sa.delete(Conversation).where(Conversation.id.in_(ids)))
+    return len(ids), messages or 0, events
+
+
 def forget(engine: Engine, pseudonym: str, dry_run: bool = False) -> PurgeReport:
     """Delete everything stored for one sender (a deletion request): transcript and tracker events."""
     with engine.begin() as conn:
-        ids = [r[0] for r in conn.execute(sa.select(Conversation.id).where(Conversation.sender_pseudonym == pseudonym))]
-        messages = (
-            conn.execute(
-                sa.select(sa.func.count()).select_from(Message).where(Message.conversation_id.in_(ids))
-            ).scalar()
-            if ids
-            else 0
-        )
-        events = 0
-        if sa.inspect(conn).has_table(EVENTS_TABLE):
-            table = sa.table(EVENTS_TABLE, sa.column("sender_id"))
-            events = (
-                conn.execute(
-                    sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == pseudonym)
-                ).scalar()
-                or 0
-            )
-            if not dry_run:
-                conn.execute(sa.delete(table).where(table.c.sender_id == pseudonym))
-        if ids and not dry_run:
-            conn.execute(sa.delete(Message).where(Message.conversation_id.in_(ids)))
-            conn.execute(sa.delete(Conversation).where(Conversation.id.in_(ids)))
+        conversations, messages, events = erase_in(conn, pseudonym, dry_run)
     if not dry_run:
         checkpoint(engine)
-    return PurgeReport(datetime.utcnow(), len(ids), messages or 0, events, dry_run)
+    return PurgeReport(datetime.utcnow(), conversations, messages, events, dry_run)
 
 
 class RetentionSchedule:

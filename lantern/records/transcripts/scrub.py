@@ -147,6 +147,7 @@ class MessageRecord:
     crisis_level: Optional[str] = None
     crisis_category: Optional[str] = None
     action: Optional[str] = None
+    mi_code: Optional[str] = None  # bot messages: the template's metadata.mi
     pii_types: Tuple[str, ...] = ()
     degraded: bool = False
 
@@ -618,6 +619,8 @@ def _bot_record(event: Dict[str, Any], text: Any, types: Tuple[str, ...], action
     data = _dict(event.get("data"))
     custom = _dict(data.get("custom"))
     marker = custom.get("crisis") if isinstance(custom.get("crisis"), str) else None
+    metadata = _dict(event.get("metadata"))  # a response's own metadata sits under "metadata" (Rasa's BotUttered)
+    mi = _dict(metadata.get("metadata")).get("mi") or metadata.get("mi")
     return MessageRecord(
         sender="bot",
         text=text if isinstance(text, str) else "",
@@ -626,5 +629,6 @@ def _bot_record(event: Dict[str, Any], text: Any, types: Tuple[str, ...], action
         crisis_level=None if marker is None else ("check_in" if marker == "check" else "crisis"),
         crisis_category=marker,
         action=action,
+        mi_code=mi[:32] if isinstance(mi, str) else None,
         pii_types=types,
     )
