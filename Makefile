@@ -21,11 +21,12 @@ endef
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
 
-.PHONY: help install system-deps train run test test-unit lint validate test-stories bench lock clean reset timings-start
+.PHONY: help install system-deps train run test test-unit lint validate test-stories dialogue-check bench lock clean reset timings-start
 
 help:
 	@echo "make run    install if needed, train if stale, start Lantern, print the URLs"
 	@echo "make test   everything the project checks"
+	@echo "make dialogue-check   after editing YAML: wording, schemas, rasa data validate, test stories (docs/trainers.md)"
 	@echo "make install | train | lint | bench | lock | reset"
 
 system-deps:
@@ -74,11 +75,19 @@ lint: install
 test-unit: install
 	$(call timed,pytest (unit + integration),$(PY) -m pytest -q)
 
+# rasa data validate and the test stories: the command lines live in tools/dialogue.py, shared with dialogue-check.
+DIALOGUE := $(PY) -W ignore::DeprecationWarning -m tools dialogue check
+
 validate: install
-	$(call timed,validate,$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings)
+	$(call timed,validate,$(DIALOGUE) --only validate)
 
 test-stories: train
-	$(call timed,test stories,$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories)
+	$(call timed,test stories,$(DIALOGUE) --only stories)
+
+# After editing YAML: wording lint, schema checks, rasa data validate, test stories; no servers, no training
+# (a stale model is reported, not retrained). Plain-words output: docs/trainers.md, "Checking your change".
+dialogue-check: install
+	@$(DIALOGUE)
 
 test: timings-start install lint train validate test-unit test-stories
 	@echo "make test: all checks passed. Time per step:"; cat $(TIMINGS)

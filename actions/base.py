@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import mi
+from actions import mi, phrases
 from actions.phrases import Message, said_sentences, says_something_new, without_repeats
 from lantern.knowledge.routing import reading_of
 from lantern.memory import MEMORY_SLOTS
@@ -122,12 +122,19 @@ class MIAction(Action):
     action_name = ""
     max_messages = MAX_MESSAGES
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass's own `run` also reads one wording throughout (phrases.one_wording)."""
+        super().__init_subclass__(**kwargs)
+        if "run" in cls.__dict__:
+            cls.run = phrases.one_wording(cls.__dict__["run"])  # type: ignore[method-assign]
+
     def name(self) -> Text:
         return self.action_name
 
     def decide(self, context: Context) -> Turn:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
+    @phrases.one_wording
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         context = Context.of(tracker)
         said = context.said

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import Context, Turn, send
-from actions.phrases import Message, say
+from actions.phrases import Message, one_wording, say
 from actions.returning import recap as recap_of
 from lantern import settings
 from lantern.memory import has_memory
@@ -68,6 +68,7 @@ class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
+    @one_wording
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:

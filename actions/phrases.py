@@ -12,22 +12,38 @@ it back when the person answers, so a bare "yeah" to it counts as change talk
 
 `all_lines()` gives every line with sample fillings, so the lint test
 (tests/unit/test_response_lint.py) checks every text an action can produce.
+
+Live reload: the files are read from LANTERN_PHRASES_DIR (default actions/phrases). The action
+server (actions/__main__.py) runs a `WordingWatcher`: every half second it looks at the files'
+names, sizes and modification times, and when they change it reads them again and checks them
+(`load_wording`: this schema, tools/lint.py's rules on every variation with sample fillings, no
+line or fragment the actions use gone). Wording that passes replaces the old in one reference
+assignment; wording that fails leaves the old in place and logs one line naming the file and the
+rule. Each action run reads one `Wording` throughout (`pinned()`, set per request), so a reply is
+never built half from the old wording and half from the new.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 import random
 import re
 import string
+import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
-PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
+from lantern import settings as settings_mod
+
+PHRASE_DIR = Path(__file__).resolve().parent / "phrases"  # the default of LANTERN_PHRASES_DIR
+logger = logging.getLogger(__name__)
 
 # Which side of the talk a line reflects, sums up or asks about, by key: an entry names a key
 # and the keys under it ("reflect.change" covers "reflect.change.family"); the longest entry
@@ -123,10 +139,32 @@ def talk_of(key: str) -> Optional[str]:
     return talk
 
 
+def _load_yaml(path: Path) -> Dict[str, Any]:
+    """One phrase file's data; a file that is not YAML or not a mapping is a ValueError naming it."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ValueError(f"{path.name}: not valid YAML{where}: {getattr(err, 'problem', None) or err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path.name}: cannot be read: {err}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: must be a mapping (lines:, fragments:, choices:)")
+    return data
+
+
 def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]]]:
+    lines, fragments, _ = read_with_origin(directory)
+    return lines, fragments
+
+
+def read_with_origin(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]], Dict[str, str]]:
+    """Lines, fragments, and the file each line and fragment key comes from; schema errors raise ValueError."""
     lines: Dict[str, List[Line]] = {}
     fragments: Dict[str, Dict[str, str]] = {}
-    files = [(path, yaml.safe_load(path.read_text(encoding="utf-8")) or {}) for path in sorted(directory.glob("*.yml"))]
+    origin: Dict[str, str] = {}
+    files = [(path, _load_yaml(path)) for path in sorted(directory.glob("*.yml"))]
     choices: Dict[str, Tuple[Tuple[str, str], ...]] = {}
     for path, data in files:
         choices.update(_choices(path, data))
@@ -136,7 +174,7 @@ def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, s
                 raise ValueError(f"{path.name}: line '{key}' is defined twice")
             if not isinstance(variations, list) or not variations:
                 raise ValueError(f"{path.name}: line '{key}' needs a list of variations")
-            lines[key] = []
+            lines[key], origin[key] = [], path.name
             for item in variations:
                 if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                     raise ValueError(f"{path.name}: line '{key}': every variation needs a text")
@@ -150,18 +188,201 @@ def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, s
         for key, forms in (data.get("fragments") or {}).items():
             if key in fragments:
                 raise ValueError(f"{path.name}: fragment '{key}' is defined twice")
-            fragments[key] = dict(forms)
-    return lines, fragments
+            if not isinstance(forms, dict) or not all(isinstance(v, str) for v in forms.values()):
+                raise ValueError(f"{path.name}: fragment '{key}' needs forms that are texts (you:, part:...)")
+            fragments[key], origin[f"fragment:{key}"] = dict(forms), path.name
+    return lines, fragments, origin
 
 
-@lru_cache(maxsize=1)
+@dataclass(frozen=True)
+class Wording:
+    """One loaded and checked version of the phrase files; never changed once made (replaced whole)."""
+
+    lines: Dict[str, List[Line]]
+    fragments: Dict[str, Dict[str, str]]
+    stamp: Tuple[Tuple[str, int, int], ...] = ()  # (file name, mtime in ns, size) of each file read
+
+
+def stamp_of(directory: Path) -> Tuple[Tuple[str, int, int], ...]:
+    """What tells a changed phrase folder: each *.yml file's name, modification time and size (a stat each)."""
+    out = []
+    for path in sorted(directory.glob("*.yml")):
+        try:
+            st = path.stat()
+        except FileNotFoundError:  # removed between the listing and the stat
+            continue
+        out.append((path.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def wording_problems(
+    lines: Mapping[str, List[Line]],
+    fragments: Mapping[str, Mapping[str, str]],
+    origin: Optional[Mapping[str, str]] = None,
+    previous: Optional[Wording] = None,
+) -> List[str]:
+    """Everything the project's checks find in a wording (tools/lint.py on every variation with sample
+    fillings, as tests/unit/test_response_lint.py does), and each line or fragment form of `previous`
+    that is gone (the actions ask for them by name). Each problem starts with the file it is in."""
+    from lantern.house_rules import check_text
+
+    origin = origin or {}
+    problems: List[str] = []
+    for key, options in lines.items():
+        file = origin.get(key, "?")
+        for line in options:
+            try:
+                fills = list(sample_fills(line.text, fragments))
+                texts = [capitalise(fill_text(line.text, fill)) for fill in fills]
+            except KeyError as err:
+                problems.append(f"{file}: line '{key}': unknown placeholder {{{err.args[0]}}}")
+                continue
+            except (ValueError, IndexError) as err:
+                problems.append(f"{file}: line '{key}': braces do not make a placeholder ({err})")
+                continue
+            for text in texts:
+                found = check_text(text, line.mi, None, f"{file}: line '{key}'")
+                problems.extend(str(p) for p in found[:1])
+                if found:
+                    break
+    if previous is not None:
+        for key in previous.lines:
+            if key not in lines:
+                problems.append(f"line '{key}' is gone: the actions use it")
+        for key, forms in previous.fragments.items():
+            missing = sorted(set(forms) - set(fragments.get(key, {})))
+            if missing:
+                problems.append(f"fragment '{key}' lost its form(s) {', '.join(missing)}: actions use them")
+    return problems
+
+
+def load_wording(directory: Path, previous: Optional[Wording] = None, check: bool = True) -> Wording:
+    """Read and check the phrase files of `directory`; ValueError saying which file failed and why."""
+    stamp = stamp_of(directory)
+    lines, fragments, origin = read_with_origin(directory)
+    if check:
+        problems = wording_problems(lines, fragments, origin, previous)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ValueError(problems[0] + more)
+    return Wording(lines, fragments, stamp)
+
+
+_current: Optional[Wording] = None  # replaced whole by one assignment (atomic), never changed in place
+_first_load = threading.Lock()
+_pinned: ContextVar[Optional[Wording]] = ContextVar("lantern_wording", default=None)
+
+
+def current() -> Wording:
+    """The wording in use: the one pinned for this action run, else the latest loaded (read on first use)."""
+    wording = _pinned.get() or _current
+    if wording is None:
+        with _first_load:
+            if _current is None:
+                directory = settings_mod.load().phrases_dir
+                loaded = load_wording(directory, check=False)  # schema errors raise, as they always did
+                problems = wording_problems(loaded.lines, loaded.fragments)
+                if problems:  # nothing older to keep: serve it, and say so (make test fails on it)
+                    logger.warning("wording in %s breaks a rule: %s", directory, problems[0])
+                _swap(loaded)
+            wording = _current
+    assert wording is not None
+    return wording
+
+
+def _swap(wording: Wording) -> None:
+    global _current
+    _current = wording
+
+
+@contextmanager
+def pinned(wording: Optional[Wording] = None) -> Iterator[Wording]:
+    """Within the block (one action run), every read sees `wording` (default: the current one)."""
+    chosen = wording or current()
+    token = _pinned.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _pinned.reset(token)
+
+
+def one_wording(run: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """An action's `run` that reads one wording from start to end, even if the watcher swaps it meanwhile.
+
+    MIAction applies it to every subclass's `run` (actions/base.py); the two actions that are not
+    MIActions use it as a decorator. tests/unit/test_phrases_reload.py checks every action has it.
+    """
+    if getattr(run, "one_wording", False):
+        return run
+
+    @functools.wraps(run)
+    async def pinned_run(*args: Any, **kwargs: Any) -> Any:
+        with pinned():
+            return await run(*args, **kwargs)
+
+    pinned_run.one_wording = True  # type: ignore[attr-defined]
+    return pinned_run
+
+
+class WordingWatcher:
+    """Reloads the phrase files when they change (the action server runs one; see the module docstring)."""
+
+    def __init__(self, directory: Optional[Path] = None, interval: float = 0.5) -> None:
+        self.directory = directory or settings_mod.load().phrases_dir
+        self.interval = interval
+        self._seen = current().stamp  # the files as last read, or as last refused
+        self._stop = threading.Event()
+
+    def check(self) -> Optional[bool]:
+        """One look: None when nothing changed, True when new wording is in use, False when it was refused."""
+        stamp = stamp_of(self.directory)
+        if stamp == self._seen:
+            return None
+        self._seen = stamp
+        try:
+            wording = load_wording(self.directory, previous=current_unpinned())
+        except ValueError as err:
+            if stamp_of(self.directory) != stamp:  # caught in the middle of a save: look again, say nothing
+                self._seen = ()
+                return None
+            logger.warning("wording not reloaded, the old wording stays: %s", err)
+            return False
+        if wording.stamp != stamp_of(self.directory):  # saved again while being read: read it next time
+            self._seen = ()
+            return None
+        _swap(wording)
+        self._seen = wording.stamp
+        logger.info("wording reloaded from %s (%d lines)", self.directory, len(wording.lines))
+        return True
+
+    def run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # never let the watcher die: the next look tries again
+                logger.exception("wording watcher: unexpected error")
+
+    def start(self) -> "WordingWatcher":
+        threading.Thread(target=self.run, name="wording-watcher", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def current_unpinned() -> Wording:
+    """The latest loaded wording, whatever this run pinned."""
+    current()
+    assert _current is not None
+    return _current
+
+
 def catalogue() -> Dict[str, List[Line]]:
-    return _read(PHRASE_DIR)[0]
+    return current().lines
 
 
-@lru_cache(maxsize=1)
 def fragment_table() -> Dict[str, Dict[str, str]]:
-    return _read(PHRASE_DIR)[1]
+    return current().fragments
 
 
 def has(key: str) -> bool:
@@ -288,28 +509,30 @@ SAMPLES: Dict[str, List[str]] = {
 }
 
 
-def samples_for(name: str) -> List[str]:
+def samples_for(name: str, fragments: Optional[Mapping[str, Mapping[str, str]]] = None) -> List[str]:
     """Sample values of one placeholder; {s} and {c} are the sustain and change fragments."""
     if name in ("s", "c"):
         prefix = "sustain." if name == "s" else "change."
         return [
             fill_text(forms["part"], {"who": max(SAMPLES["who"], key=len)})
-            for key, forms in fragment_table().items()
+            for key, forms in (fragment_table() if fragments is None else fragments).items()
             if key.startswith(prefix)
         ]
     return SAMPLES[name]
 
 
-def sample_fills(template: str) -> Iterator[Dict[str, str]]:
+def sample_fills(
+    template: str, fragments: Optional[Mapping[str, Mapping[str, str]]] = None
+) -> Iterator[Dict[str, str]]:
     """Fillings for a template: each placeholder's samples in turn, the others at their longest."""
     names = placeholders(template)
     if not names:
         yield {}
         return
-    longest = {name: max(samples_for(name), key=len) for name in names}
+    longest = {name: max(samples_for(name, fragments), key=len) for name in names}
     yield dict(longest)
     for name in names:
-        for value in samples_for(name):
+        for value in samples_for(name, fragments):
             yield {**longest, name: value}
 
 

@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.phrases import one_wording
 from lantern.memory import carried_slots
 
 
@@ -26,6 +27,7 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
+    @one_wording
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         from lantern import settings
 

@@ -31,6 +31,8 @@ ORDER = [
     "referral",
     "channels",
     "staff",
+    "trainer",
+    "dialogue_check",
 ]
 
 

@@ -537,9 +537,18 @@ def hash_password(password: str) -> str:
 
 
 def schema_heads() -> Dict[str, str]:
+    """Each group's head and a hash of its migration files: an edited migration also rebuilds the file."""
+    import hashlib
+
     from lantern import db
 
-    return {group: db.head_revision(group) for group in GROUPS}
+    heads = {}
+    for group in GROUPS:
+        digest = hashlib.sha256()
+        for path in sorted(db.GROUPS[group].versions_dir.glob("*.py")):
+            digest.update(path.read_bytes())
+        heads[group] = f"{db.head_revision(group)}:{digest.hexdigest()[:12]}"
+    return heads
 
 
 def expected_meta(conversations: int, messages: int, seed: int) -> Dict[str, Any]:

@@ -1,14 +1,18 @@
 """The words Lantern never says, whoever said them first (mi-style.md section 3).
 
-Shared by the lint of every written response (tools/lint.py) and by the replies built from the
-person's own words (actions/echo.py): "im an addict" said back would be the bot labelling them, and
+Shared by the lint of every written response (tools/lint.py), the action server's check of edited
+wording before it goes live (actions/phrases.py), and the replies built from the person's own words
+(actions/echo.py): "im an addict" said back would be the bot labelling them, and
 "i need to stop" said back would be the bot telling them what they need to do.
 """
 
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from dataclasses import dataclass
+from typing import Any, List, Mapping, Optional, Tuple
+
+from lantern.text import MESSAGE_CHARS
 
 # (pattern, why). Case-insensitive, on text with curly apostrophes straightened.
 STIGMA: List[Tuple[str, str]] = [
@@ -79,4 +83,74 @@ def word_problems(text: str) -> List[Tuple[str, str]]:
         if match.group(0).lower().endswith("need") and NEED_OK.search(text[max(0, match.start() - 12) : match.end()]):
             continue
         problems.append(("directive", f"'{match.group(0)}': offer instead ('some people find...')"))
+    return problems
+
+
+# --- The rules for one whole message (length, MI code, emoji in safety content), `check_text` ---
+
+MAX_CHARS = MESSAGE_CHARS  # lantern/text.py
+MI_CODES = frozenset(
+    {
+        "open_question",
+        "closed_question",
+        "simple_reflection",
+        "complex_reflection",
+        "affirm",
+        "information",
+        "permission",
+        "summary",
+        "structure",
+    }
+)
+
+EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f900-\U0001f9ff\U0000fe0f\U0000200d"
+    "\U00002b00-\U00002bff\U00003030\U0000303d\U00003297\U00003299]"
+)
+SAFETY_WORDS = re.compile(
+    r"\b(overdos\w*|od|naloxone|narcan|911|988|fentanyl|tolerance|test strips?|"
+    r"breath\w*|suicid\w*|emergency|crisis|poison|xylazine|unresponsive)\b",
+    re.IGNORECASE,
+)
+PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
+PLACEHOLDER_WIDTH = 15  # a phone number like 1-800-662-4357 is 14 characters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rule broken somewhere."""
+
+    where: str
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.rule}: {self.detail}"
+
+
+def is_safety(text: str, metadata: Optional[Mapping[str, Any]] = None) -> bool:
+    """Safety content: crisis-marked metadata, a `safety` mark, or overdose / crisis vocabulary."""
+    metadata = metadata or {}
+    return bool(metadata.get("crisis") or metadata.get("safety") or SAFETY_WORDS.search(text or ""))
+
+
+def check_text(
+    text: str, mi: Optional[str] = None, safety: Optional[bool] = None, where: str = "", check_mi: bool = True
+) -> List[Problem]:
+    """Every problem with one message. `safety=None` decides from the words of the text."""
+    problems: List[Problem] = []
+    flat = plain(text)
+    problems.extend(Problem(where, rule, detail) for rule, detail in word_problems(flat))
+    filled = PLACEHOLDER.sub("x" * PLACEHOLDER_WIDTH, flat)
+    if len(filled) > MAX_CHARS:
+        problems.append(Problem(where, "too long", f"{len(filled)} characters (max {MAX_CHARS})"))
+    if check_mi:
+        if mi is None:
+            problems.append(Problem(where, "no MI code", "add metadata: {mi: ...}"))
+        elif mi not in MI_CODES:
+            problems.append(Problem(where, "unknown MI code", f"'{mi}' is not one of {sorted(MI_CODES)}"))
+    if (is_safety(flat) if safety is None else safety) and EMOJI.search(flat):
+        problems.append(Problem(where, "emoji in safety content", "no emoji where safety is concerned"))
+    if not flat.strip():
+        problems.append(Problem(where, "empty", "a message needs text"))
     return problems

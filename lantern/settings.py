@@ -35,6 +35,9 @@ ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
 # Where `make install` unpacks the sentence encoder (requirements-encoder.lock).
 DEFAULT_ENCODER_DIR = PROJECT_ROOT / ".venv" / "share" / "lantern" / "all-MiniLM-L6-v2"
 
+# The wording the custom actions say (actions/phrases.py); the action server reloads it live when it changes.
+DEFAULT_PHRASES_DIR = PROJECT_ROOT / "actions" / "phrases"
+
 # Secrets: generated into .env when missing, never given a fixed default.
 SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY", "LANTERN_REST_TOKEN", "LANTERN_STAFF_KEY"]
 
@@ -129,6 +132,8 @@ class Settings:
     staff_key: str = field(default="", repr=False)  # LANTERN_STAFF_KEY (secret): hashes client addresses
     staff_https: bool = False  # LANTERN_STAFF_HTTPS=on: served behind HTTPS, so cookies are Secure
     staff_idle_minutes: int = 30  # LANTERN_STAFF_IDLE_MINUTES: a session ends after this long unused
+    phrases_dir: Path = DEFAULT_PHRASES_DIR  # LANTERN_PHRASES_DIR: the wording of custom actions (actions/phrases.py)
+    dev: bool = False  # LANTERN_DEV=on: development mode; `make run` loads a newly trained model (tools/model_watch.py)
 
     @property
     def staff_url(self) -> str:
@@ -269,6 +274,8 @@ def _resolve(v: Dict[str, str]) -> Settings:
         staff_key=(v.get("LANTERN_STAFF_KEY") or "").strip(),
         staff_https=_switch(v, "LANTERN_STAFF_HTTPS", False),
         staff_idle_minutes=_int(v, "LANTERN_STAFF_IDLE_MINUTES", 30),
+        phrases_dir=_path(v.get("LANTERN_PHRASES_DIR"), DEFAULT_PHRASES_DIR),
+        dev=_switch(v, "LANTERN_DEV", False),
     )
 
 

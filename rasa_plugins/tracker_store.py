@@ -31,6 +31,7 @@ import asyncio
 import itertools
 import json
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
@@ -88,6 +89,7 @@ HEALTH_BUSY_TIMEOUT_MS = 500  # the health probe waits this long for a lock, the
 # Database work runs in these threads, never on the server's event loop: a locked
 # database then delays only the turns that need it, not every person's reply.
 _DB_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lantern-db")
+_SCRUB_LOCK = threading.Lock()  # the anonymizer runs one turn at a time (spaCy's pipeline is shared)
 
 
 async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
@@ -231,7 +233,14 @@ class LanternTrackerStore(SQLTrackerStore):
         """Pseudonyms, not sender ids: the raw ids are not stored anywhere."""
         return await super().keys()
 
-    def _scrub(self, tracker: DialogueStateTracker, events: List[Any]) -> Any:
+    async def _scrub(self, tracker: DialogueStateTracker, events: List[Any]) -> Any:
+        """Anonymize the turn's events in a worker thread.
+
+        The anonymizer (spaCy) takes a tenth of a second or more, and a garbage collection during it
+        can take seconds: on the event loop that held back the crisis deadline (rasa_plugins/channels/
+        turns.py), so a crisis reply with a locked database came after 2 s instead of 0.8 s. What the
+        thread needs is read from the tracker here, on the loop; one scrub runs at a time, as before.
+        """
         from lantern.records.transcripts.scrub import DomainInfo
 
         if self._scrubber_domain is not self.domain:  # the agent loaded another model
@@ -242,7 +251,13 @@ class LanternTrackerStore(SQLTrackerStore):
             live_slots = tracker.current_slot_values()
         except Exception:
             live_slots = {}
-        return self.scrubber.scrub([e.as_dict() for e in events], tracker.sender_id, live_slots)
+        payload = [e.as_dict() for e in events]
+
+        def scrub() -> Any:
+            with _SCRUB_LOCK:
+                return self.scrubber.scrub(payload, tracker.sender_id, live_slots)
+
+        return await off_loop(scrub)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Publish new events to the event broker, anonymized and under the pseudonym like the database."""
@@ -250,7 +265,8 @@ class LanternTrackerStore(SQLTrackerStore):
             return None
         old = await self.retrieve(tracker.sender_id)
         loaded = len(old.events) if old is not None else 0
-        self._publish(self.pseudonym(tracker.sender_id), self._scrub(tracker, list(tracker.events)[loaded:]).events)
+        scrubbed = await self._scrub(tracker, list(tracker.events)[loaded:])
+        self._publish(self.pseudonym(tracker.sender_id), scrubbed.events)
 
     def _publish(self, pseudonym: str, dicts: List[Dict[str, Any]]) -> None:
         if self.event_broker is None:
@@ -276,7 +292,7 @@ class LanternTrackerStore(SQLTrackerStore):
             setattr(tracker, _LOADED_ATTR, len(tracker.events))
             return
         began = time.perf_counter()
-        scrubbed = self._scrub(tracker, events)
+        scrubbed = await self._scrub(tracker, events)
         scrubbed_at = time.perf_counter()
         if scrubbed.degraded:
             logger.warning("anonymizer ran degraded for a turn (fail-closed redaction or no NER)")

@@ -20,6 +20,7 @@ GROUPS: List[str] = [
     "tools.sms",
     "tools.db",
     "tools.knowledge",
+    "tools.dialogue",
 ]
 
 

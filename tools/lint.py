@@ -10,90 +10,39 @@ Rules, for one message:
 And for a conversation: at most three bot messages per turn (consecutive bot actions in
 rules and stories, with each custom action's declared maximum).
 
-Run `python -m tools.lint` to lint the domain folder and the stories from the command line.
+Run `python -m tools.lint` to lint the domain folder and the stories from the command line, and
+`python -m tools.lint --watch [FILES]` to recheck files each time they are saved (tools/dialogue.py;
+`make dialogue-check` runs every check of the trainer YAML). It also checks the phrase files
+(LANTERN_PHRASES_DIR, default actions/phrases) as the action server does before it uses edited
+wording (`check_phrases`, actions/phrases.py).
 """
 
 from __future__ import annotations
 
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
-from lantern.house_rules import plain as _plain
-from lantern.house_rules import word_problems
-from lantern.text import MESSAGE_CHARS
+# The rules for one message live in the shared library, so the action server checks edited wording
+# with them too (actions/phrases.py); they are re-exported here for the command line and the tests.
+from lantern.house_rules import (  # noqa: F401
+    EMOJI,
+    MAX_CHARS,
+    MI_CODES,
+    PLACEHOLDER,
+    PLACEHOLDER_WIDTH,
+    SAFETY_WORDS,
+    Problem,
+    check_text,
+    is_safety,
+)
 
-MAX_CHARS = MESSAGE_CHARS  # lantern/text.py
 MAX_MESSAGES_PER_TURN = 3
-MI_CODES = frozenset(
-    {
-        "open_question",
-        "closed_question",
-        "simple_reflection",
-        "complex_reflection",
-        "affirm",
-        "information",
-        "permission",
-        "summary",
-        "structure",
-    }
-)
-
-EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f900-\U0001f9ff\U0000fe0f\U0000200d"
-    "\U00002b00-\U00002bff\U00003030\U0000303d\U00003297\U00003299]"
-)
-SAFETY_WORDS = re.compile(
-    r"\b(overdos\w*|od|naloxone|narcan|911|988|fentanyl|tolerance|test strips?|"
-    r"breath\w*|suicid\w*|emergency|crisis|poison|xylazine|unresponsive)\b",
-    re.IGNORECASE,
-)
-PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
-PLACEHOLDER_WIDTH = 15  # a phone number like 1-800-662-4357 is 14 characters
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One rule broken somewhere."""
-
-    where: str
-    rule: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.rule}: {self.detail}"
-
-
-def is_safety(text: str, metadata: Optional[Mapping[str, Any]] = None) -> bool:
-    """Safety content: crisis-marked metadata, a `safety` mark, or overdose / crisis vocabulary."""
-    metadata = metadata or {}
-    return bool(metadata.get("crisis") or metadata.get("safety") or SAFETY_WORDS.search(text or ""))
-
-
-def check_text(
-    text: str, mi: Optional[str] = None, safety: Optional[bool] = None, where: str = "", check_mi: bool = True
-) -> List[Problem]:
-    """Every problem with one message. `safety=None` decides from the words of the text."""
-    problems: List[Problem] = []
-    plain = _plain(text)
-    problems.extend(Problem(where, rule, detail) for rule, detail in word_problems(plain))  # lantern/house_rules.py
-    filled = PLACEHOLDER.sub("x" * PLACEHOLDER_WIDTH, plain)
-    if len(filled) > MAX_CHARS:
-        problems.append(Problem(where, "too long", f"{len(filled)} characters (max {MAX_CHARS})"))
-    if check_mi:
-        if mi is None:
-            problems.append(Problem(where, "no MI code", "add metadata: {mi: ...}"))
-        elif mi not in MI_CODES:
-            problems.append(Problem(where, "unknown MI code", f"'{mi}' is not one of {sorted(MI_CODES)}"))
-    if (is_safety(plain) if safety is None else safety) and EMOJI.search(plain):
-        problems.append(Problem(where, "emoji in safety content", "no emoji where safety is concerned"))
-    if not plain.strip():
-        problems.append(Problem(where, "empty", "a message needs text"))
-    return problems
+# Responses that may have a single variation (fixed wording): crisis scripts, referral numbers, the stop reply.
+SINGLE_VARIATION_OK = frozenset({"utter_stop"})
+SINGLE_VARIATION_PREFIXES = ("utter_crisis", "utter_referral")
 
 
 def domain_responses(domain_dir: Path) -> Iterator[Tuple[str, str, int, Dict[str, Any]]]:
@@ -184,15 +133,67 @@ def check_turns(
     return problems
 
 
+def custom_max() -> Dict[str, int]:
+    """Each custom action's declared maximum number of messages (class attribute max_messages)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from rasa_sdk import Action
+
+    import actions
+
+    found: Dict[str, int] = {}
+    for info in pkgutil.iter_modules(actions.__path__):
+        module = importlib.import_module(f"actions.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Action) and cls is not Action and hasattr(cls, "max_messages"):
+                try:
+                    instance: Any = cls()
+                    name = instance.name()
+                except Exception:  # abstract helpers
+                    continue
+                if name:
+                    found[name] = int(cls.max_messages)
+    return found
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--watch"]:
+        from tools import dialogue
+
+        files = [Path(a) for a in args[1:]] or [
+            p
+            for d in ("domain", "data", "actions/phrases", "config/locales", "tests/stories")
+            for p in sorted((dialogue.ROOT / d).rglob("*.yml"))
+        ]
+        return dialogue.watch(files)
     root = Path(__file__).resolve().parent.parent
     problems = check_domain(root / "domain")
     stories = [p for d in ("data/rules", "data/stories", "tests/stories") for p in sorted((root / d).glob("*.yml"))]
     problems += check_turns(stories, {})
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    phrase_problems = check_phrases()
+    for line in phrase_problems:
+        print(line)
+    count = len(problems) + len(phrase_problems)
+    print(f"{count} problem(s)")
+    return 1 if count else 0
+
+
+def check_phrases(directory: Optional[Path] = None) -> List[str]:
+    """Problems in the phrase files (LANTERN_PHRASES_DIR): their schema, then these rules on every variation."""
+    from actions import phrases  # imports this module: imported here, not at the top
+    from lantern import settings
+
+    directory = directory or settings.load().phrases_dir
+    try:
+        lines, fragments, origin = phrases.read_with_origin(directory)
+    except ValueError as err:
+        return [str(err)]
+    return phrases.wording_problems(lines, fragments, origin)
 
 
 if __name__ == "__main__":

@@ -255,11 +255,17 @@ def start_staff_console(s: settings_mod.Settings, env: Dict[str, str], log_dir: 
 
 
 def http_json(
-    url: str, payload: Optional[dict] = None, timeout: float = 30.0, headers: Optional[Dict[str, str]] = None
+    url: str,
+    payload: Optional[dict] = None,
+    timeout: float = 30.0,
+    headers: Optional[Dict[str, str]] = None,
+    method: Optional[str] = None,
 ) -> tuple:
-    """(status, parsed JSON or text) for a GET, or a POST when `payload` is given."""
+    """(status, parsed JSON or text) for a GET, or a POST when `payload` is given (or `method`, e.g. PUT)."""
     data = None if payload is None else json.dumps(payload).encode("utf-8")
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}, method=method
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
             body = resp.read().decode("utf-8")

@@ -9,6 +9,9 @@
   keeps running (tools/supervisor.py); a background thread deletes conversations
   past the retention period (LANTERN_RETENTION_DAYS) at start and every hour
   (lantern/records/transcripts/retention.py).
+- With LANTERN_DEV=on (development), a newly trained models/lantern.tar.gz is loaded
+  into the running Rasa server (tools/model_watch.py); edited wording is always picked
+  up by the action server itself (actions/phrases.py).
 - SIGTERM, SIGINT (Ctrl-C) or SIGHUP, to this process or to its whole group,
   stop both servers (SIGKILL after 15 s); a repeat 2 s or more after the first
   SIGKILLs them at once. If this process is SIGKILLed, the kernel kills them
@@ -30,6 +33,7 @@ from typing import Any, Callable, List, Optional
 from lantern import settings as settings_mod
 from lantern.records.transcripts.retention import RetentionSchedule
 from tools.client import send
+from tools.model_watch import ModelWatcher
 from tools.processes import PRIVATE_UMASK, Stack, Stopping, secure_data, start_stack
 from tools.supervisor import Policy, Supervisor, setup_log
 
@@ -57,6 +61,13 @@ def banner(s: settings_mod.Settings) -> str:
             f"  data           {s.data_dir}",
             f"  logs           {s.data_dir / 'logs'}  (restarts: supervisor.log)",
             f"  retention      {retention_line(s)}",
+            "  new model      "
+            + (
+                "loaded when models/lantern.tar.gz changes (LANTERN_DEV=on)"
+                if s.dev
+                else "restart to use it (or LANTERN_DEV=on)"
+            ),
+            "  wording        actions/phrases/*.yml edits are used from the next message",
             "Try:",
             "  source .env   # LANTERN_REST_TOKEN",
             f'  curl -s -X POST {s.rasa_url}/webhooks/rest/webhook -H "Authorization: Bearer $LANTERN_REST_TOKEN" '
@@ -190,6 +201,7 @@ def main() -> int:
     print("Starting the action server and the Rasa server (about a minute)...", flush=True)
     stack: Optional[Stack] = None
     retention: Optional[RetentionSchedule] = None
+    model_watcher: Optional[ModelWatcher] = None
     try:
         started = time.monotonic()
         if stop.is_set():
@@ -204,6 +216,8 @@ def main() -> int:
             return 1
         if s.retention_days > 0:  # after start-up: the Rasa server has migrated the database by now
             retention = RetentionSchedule(s.db_url, s.retention_days).start()
+        if s.dev:
+            model_watcher = ModelWatcher(s, say=lambda line: print(line, flush=True)).start()
         print(f"Ready in {time.monotonic() - started:.0f}s.")
         print(banner(s), flush=True)
         log.info(
@@ -221,6 +235,8 @@ def main() -> int:
         print(str(err), file=sys.stderr)
         return 1
     finally:
+        if model_watcher is not None:
+            model_watcher.stop()
         if retention is not None:
             retention.stop()
         if stack is not None:

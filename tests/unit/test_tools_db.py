@@ -37,5 +37,5 @@ def test_status_is_behind_until_upgrade_then_at_head(tmp_path: Path) -> None:
     after = run(tmp_path, "status")
     assert after.returncode == 0, after.stdout + after.stderr
     lines = after.stdout.strip().splitlines()
-    assert len(lines) == 3 and all(line.endswith("at head") for line in lines)  # transcripts, sms, directory
+    assert len(lines) == 4 and all(line.endswith("at head") for line in lines)  # transcripts, sms, staff, directory
     assert run(tmp_path, "upgrade").returncode == 0  # idempotent
