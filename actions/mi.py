@@ -17,17 +17,6 @@ from actions import cues
 
 QUESTIONS = {"open_question", "closed_question"}
 REFLECTIONS = {"simple_reflection", "complex_reflection", "summary"}  # MITI codes summaries as reflections
-MI_CODES = {
-    "open_question",
-    "closed_question",
-    "simple_reflection",
-    "complex_reflection",
-    "affirm",
-    "information",
-    "permission",
-    "summary",
-    "structure",
-}
 
 # Memory kept across sessions (in the bot's words), and the state of the current turn-taking.
 MAX_THEMES = 8

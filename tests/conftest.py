@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import socket
+import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -124,3 +128,66 @@ def lantern_channels(tmp_path_factory: pytest.TempPathFactory, fake_twilio: Any)
     stack = start_stack(s, model=MODEL, env_overrides=overrides)
     yield stack
     stack.stop()
+
+
+# --- PostgreSQL (tests/unit/test_transcripts_postgres.py, test_staff_*.py) ----------------------
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """PostgreSQL for the tests that check production's database: LANTERN_TEST_POSTGRES_URL, or one throwaway
+    cluster for the whole session (run as the postgres user when root), or skip when neither is possible.
+
+    Modules share it: each cleans or namespaces its own tables (its own database, pseudonyms or period).
+    """
+    url = os.environ.get("LANTERN_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL not installed (or set LANTERN_TEST_POSTGRES_URL)")
+    prefix: List[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="lantern-pg-"))
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data, port = folder / "data", free_port()
+    try:
+        subprocess.run(
+            prefix + [initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            prefix
+            + [
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    except (subprocess.SubprocessError, OSError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"could not start a throwaway PostgreSQL: {type(error).__name__}")
+    try:
+        yield f"postgresql://lantern@/postgres?host={folder}&port={port}"
+    finally:
+        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,16 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pwd
 import re
 import shutil
-import socket
-import subprocess
-import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 import sqlalchemy as sa
@@ -590,56 +585,6 @@ def test_forget_conversation_without_events_table(tmp_path: Any) -> None:
 
 
 # --- PostgreSQL (production's database): the same queries, search through plainto_tsquery ----
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """LANTERN_TEST_POSTGRES_URL, or a throwaway cluster (as in test_transcripts_postgres.py), or skip."""
-    url = os.environ.get("LANTERN_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL not installed (or set LANTERN_TEST_POSTGRES_URL)")
-    prefix: List[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="lantern-pg-staff-"))
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user")
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", _free_port()
-    options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
-    try:
-        subprocess.run(
-            [*prefix, initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60", "-o", options, "start"],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    except (subprocess.SubprocessError, OSError) as error:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start a throwaway PostgreSQL: {type(error).__name__}")
-    try:
-        yield f"postgresql://lantern@/postgres?host={folder}&port={port}"
-    finally:
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_queries_and_erase_on_postgres(pg_url: str) -> None:

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import pwd
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -448,45 +442,6 @@ def test_the_audit_table_refuses_update_and_delete(app: Any):
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """LANTERN_TEST_POSTGRES_URL, or a throwaway cluster (as tests/unit/test_transcripts_postgres.py starts)."""
-    url = os.environ.get("LANTERN_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL not installed (or set LANTERN_TEST_POSTGRES_URL)")
-    prefix: List[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="lantern-pg-"))
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user")
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    data = folder / "data"
-    options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
-    try:
-        subprocess.run([*prefix, initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
-                       check=True, capture_output=True, timeout=120)  # fmt: skip
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60", "-o", options,
-                        "start"], check=True, capture_output=True, timeout=120)  # fmt: skip
-    except (subprocess.SubprocessError, OSError) as error:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start a throwaway PostgreSQL: {type(error).__name__}")
-    try:
-        yield f"postgresql://lantern@/postgres?host={folder}&port={port}"
-    finally:
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_dashboard_queries_and_append_only_audit_on_postgresql(pg_url: str):

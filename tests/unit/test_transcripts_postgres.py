@@ -9,14 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -26,67 +18,6 @@ from lantern.records.transcripts import db as tdb
 from rasa_plugins.tracker_store import LanternTrackerStore
 from tests.unit.test_transcripts_store import DOMAIN, KEY, NUMBER, PII, pii_turns, tracker
 from tools.cli import main
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    url = os.environ.get("LANTERN_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL not installed (or set LANTERN_TEST_POSTGRES_URL)")
-    prefix = []
-    folder = Path(tempfile.mkdtemp(prefix="lantern-pg-"))
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user")
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", _free_port()
-    try:
-        subprocess.run(
-            prefix + [initdb, "-D", str(data), "-U", "lantern", "--auth=trust", "-E", "UTF8"],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        subprocess.run(
-            prefix
-            + [
-                pg_ctl,
-                "-D",
-                str(data),
-                "-l",
-                str(folder / "log"),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off",
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    except (subprocess.SubprocessError, OSError) as error:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start a throwaway PostgreSQL: {type(error).__name__}")
-    try:
-        yield f"postgresql://lantern@/postgres?host={folder}&port={port}"
-    finally:
-        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture()
