@@ -164,30 +164,18 @@ def wording_domain(files: Optional[Iterable[Path]] = None) -> List[Finding]:
     return findings
 
 
-def _phrase_files() -> Dict[str, Path]:
-    """Which actions/phrases file defines each line key (`  key:` at the start of a line)."""
-    from actions import phrases
-
-    where: Dict[str, Path] = {}
-    for path in sorted(phrases.PHRASE_DIR.glob("*.yml")):
-        data: Any = load(path) or {}
-        for key in data.get("lines") or {}:
-            where[key] = path
-    return where
-
-
 def wording_phrases(only: Optional[Path] = None, lines: Optional[Dict[str, Any]] = None) -> List[Finding]:
-    """Every variation of every line in actions/phrases/*.yml (or `lines` read from them), filled with samples."""
+    """Every variation of every line in the phrase files (or `lines` read from them), filled with samples."""
     from actions import phrases
     from tools import lint
 
-    if lines is None:
-        lines = phrases._read(phrases.PHRASE_DIR)[0]  # read afresh: a watch loop sees each save
-    files = _phrase_files()
+    directory = phrases.PHRASE_DIR
+    read, _, origin = phrases.read_with_origin(directory)  # read afresh: a watch loop sees each save
+    lines = read if lines is None else lines
     findings: List[Finding] = []
     seen = set()
     for key, options in lines.items():
-        path = files.get(key, phrases.PHRASE_DIR)
+        path = directory / origin[key] if key in origin else directory
         if only is not None and path.resolve() != only.resolve():
             continue
         start = line_of(path, f"{key}:")

@@ -185,7 +185,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 def check_phrases(directory: Optional[Path] = None) -> List[str]:
     """Problems in the phrase files (LANTERN_PHRASES_DIR): their schema, then these rules on every variation."""
-    from actions import phrases  # imports this module: imported here, not at the top
+    from actions import phrases  # here, not at the top: the lint of domain files needs no action code
     from lantern import settings
 
     directory = directory or settings.load().phrases_dir
