@@ -91,12 +91,13 @@ def answer_turn(context: Context, answers: Answers) -> Optional[Turn]:
     entry = answers.choose(context.knowledge, skip=context.slots.get("last_entry"))
     if entry is None:
         return None
-    messages = [Message(text=text, mi="information") for text in answers.text(entry)]
+    source = f"knowledge:{entry.id}"
+    messages = [Message(text=text, mi="information", source=source) for text in answers.text(entry)]
     if entry.safety and not context.knowledge.get("asks"):
         # A statement that carries a risk ("just got out yesterday"): the safety facts, led in plainly.
         lead = say("info.risk_lead", context.rng, context.said).text
         if len(lead) + 1 + len(messages[0].text) <= MAX_TEXT:
-            messages[0] = Message(text=f"{lead} {messages[0].text}", mi="information")
+            messages[0] = Message(text=f"{lead} {messages[0].text}", mi="information", source=source)
     # After a crisis_check reading the crisis layer asks its check-in right after this answer
     # (lantern/crisis/dialogue.py): that is the turn's question, so no elicit question of our own.
     if context.slots.get("last_prompt") != "elicit" and context.intent != CHECK_INTENT:

@@ -30,7 +30,6 @@ import hashlib
 import logging
 import random
 import re
-import string
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,9 +37,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
-import yaml
-
 from lantern import settings as settings_mod
+from lantern import wording_files
+
+# Reading and checking the files lives in the shared library (the staff console checks edited wording too);
+# these names stay importable from here.
+from lantern.wording_files import (  # noqa: F401
+    CHOICE_PAYLOAD,
+    SAMPLES,
+    Line,
+    capitalise,
+    fill_text,
+    placeholders,
+    read_with_origin,
+    wording_problems,
+)
+from lantern.wording_files import choices_of as _choices  # noqa: F401
+from lantern.wording_files import load_yaml as _load_yaml  # noqa: F401
 
 PHRASE_DIR = Path(__file__).resolve().parent / "phrases"  # the default of LANTERN_PHRASES_DIR
 logger = logging.getLogger(__name__)
@@ -79,16 +92,6 @@ TALK_OF_LINE: Dict[str, Optional[str]] = {
 
 
 @dataclass(frozen=True)
-class Line:
-    """One variation as written: template text, MI code, and the reply choices offered with it (if any)."""
-
-    key: str
-    text: str
-    mi: str
-    buttons: Tuple[Tuple[str, str], ...] = ()  # (title, payload): tappable in the widget, numbered in an SMS
-
-
-@dataclass(frozen=True)
 class Message:
     """One message to send: filled text, MI code, and the side of the talk it is about (if any)."""
 
@@ -96,38 +99,19 @@ class Message:
     mi: str
     talk: Optional[str] = None
     buttons: Tuple[Tuple[str, str], ...] = ()
+    source: Optional[str] = None  # the phrase key or knowledge entry it came from, for the trainer's inspector
 
     def as_kwargs(self) -> Dict[str, Any]:
         """Keyword arguments for `dispatcher.utter_message`."""
         metadata: Dict[str, Any] = {"mi": self.mi}
         if self.talk:
             metadata["talk"] = self.talk
+        if self.source:
+            metadata["source"] = self.source
         out: Dict[str, Any] = {"text": self.text, "metadata": metadata}
         if self.buttons:
             out["buttons"] = [{"title": title, "payload": payload} for title, payload in self.buttons]
         return out
-
-
-# A choice's payload is an intent the domain knows ("/affirm"): tests/unit/test_phrases_choices.py checks them.
-CHOICE_PAYLOAD = re.compile(r"^/[a-z_]+$")
-
-
-def _choices(path: Path, data: Dict[str, Any]) -> Dict[str, Tuple[Tuple[str, str], ...]]:
-    """A file's named reply choices: `choices: {yes_no: [{title, payload}, ...]}`, checked."""
-    out: Dict[str, Tuple[Tuple[str, str], ...]] = {}
-    for name, buttons in (data.get("choices") or {}).items():
-        if not isinstance(buttons, list) or not 2 <= len(buttons) <= 4:
-            raise ValueError(f"{path.name}: choices '{name}' needs 2 to 4 buttons")
-        pairs = []
-        for b in buttons:
-            title, payload = (b.get("title"), b.get("payload")) if isinstance(b, dict) else (None, None)
-            if not isinstance(title, str) or not title.strip() or len(title) > 25:
-                raise ValueError(f"{path.name}: choices '{name}': every button needs a title of at most 25 characters")
-            if not isinstance(payload, str) or not CHOICE_PAYLOAD.match(payload):
-                raise ValueError(f"{path.name}: choices '{name}': payload '{payload}' must be /an_intent")
-            pairs.append((title.strip(), payload))
-        out[name] = tuple(pairs)
-    return out
 
 
 def talk_of(key: str) -> Optional[str]:
@@ -139,59 +123,9 @@ def talk_of(key: str) -> Optional[str]:
     return talk
 
 
-def _load_yaml(path: Path) -> Dict[str, Any]:
-    """One phrase file's data; a file that is not YAML or not a mapping is a ValueError naming it."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ValueError(f"{path.name}: not valid YAML{where}: {getattr(err, 'problem', None) or err}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path.name}: cannot be read: {err}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path.name}: must be a mapping (lines:, fragments:, choices:)")
-    return data
-
-
 def _read(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]]]:
     lines, fragments, _ = read_with_origin(directory)
     return lines, fragments
-
-
-def read_with_origin(directory: Path) -> Tuple[Dict[str, List[Line]], Dict[str, Dict[str, str]], Dict[str, str]]:
-    """Lines, fragments, and the file each line and fragment key comes from; schema errors raise ValueError."""
-    lines: Dict[str, List[Line]] = {}
-    fragments: Dict[str, Dict[str, str]] = {}
-    origin: Dict[str, str] = {}
-    files = [(path, _load_yaml(path)) for path in sorted(directory.glob("*.yml"))]
-    choices: Dict[str, Tuple[Tuple[str, str], ...]] = {}
-    for path, data in files:
-        choices.update(_choices(path, data))
-    for path, data in files:
-        for key, variations in (data.get("lines") or {}).items():
-            if key in lines:
-                raise ValueError(f"{path.name}: line '{key}' is defined twice")
-            if not isinstance(variations, list) or not variations:
-                raise ValueError(f"{path.name}: line '{key}' needs a list of variations")
-            lines[key], origin[key] = [], path.name
-            for item in variations:
-                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                    raise ValueError(f"{path.name}: line '{key}': every variation needs a text")
-                mi = (item.get("metadata") or {}).get("mi")
-                if not isinstance(mi, str):
-                    raise ValueError(f"{path.name}: line '{key}': every variation needs metadata.mi")
-                named = item.get("buttons")
-                if named is not None and named not in choices:
-                    raise ValueError(f"{path.name}: line '{key}': no choices named '{named}'")
-                lines[key].append(Line(key, item["text"].strip(), mi, choices[named] if named else ()))
-        for key, forms in (data.get("fragments") or {}).items():
-            if key in fragments:
-                raise ValueError(f"{path.name}: fragment '{key}' is defined twice")
-            if not isinstance(forms, dict) or not all(isinstance(v, str) for v in forms.values()):
-                raise ValueError(f"{path.name}: fragment '{key}' needs forms that are texts (you:, part:...)")
-            fragments[key], origin[f"fragment:{key}"] = dict(forms), path.name
-    return lines, fragments, origin
 
 
 @dataclass(frozen=True)
@@ -213,47 +147,6 @@ def stamp_of(directory: Path) -> Tuple[Tuple[str, int, int], ...]:
             continue
         out.append((path.name, st.st_mtime_ns, st.st_size))
     return tuple(out)
-
-
-def wording_problems(
-    lines: Mapping[str, List[Line]],
-    fragments: Mapping[str, Mapping[str, str]],
-    origin: Optional[Mapping[str, str]] = None,
-    previous: Optional[Wording] = None,
-) -> List[str]:
-    """Everything the project's checks find in a wording (tools/lint.py on every variation with sample
-    fillings, as tests/unit/test_response_lint.py does), and each line or fragment form of `previous`
-    that is gone (the actions ask for them by name). Each problem starts with the file it is in."""
-    from lantern.house_rules import check_text
-
-    origin = origin or {}
-    problems: List[str] = []
-    for key, options in lines.items():
-        file = origin.get(key, "?")
-        for line in options:
-            try:
-                fills = list(sample_fills(line.text, fragments))
-                texts = [capitalise(fill_text(line.text, fill)) for fill in fills]
-            except KeyError as err:
-                problems.append(f"{file}: line '{key}': unknown placeholder {{{err.args[0]}}}")
-                continue
-            except (ValueError, IndexError) as err:
-                problems.append(f"{file}: line '{key}': braces do not make a placeholder ({err})")
-                continue
-            for text in texts:
-                found = check_text(text, line.mi, None, f"{file}: line '{key}'")
-                problems.extend(str(p) for p in found[:1])
-                if found:
-                    break
-    if previous is not None:
-        for key in previous.lines:
-            if key not in lines:
-                problems.append(f"line '{key}' is gone: the actions use it")
-        for key, forms in previous.fragments.items():
-            missing = sorted(set(forms) - set(fragments.get(key, {})))
-            if missing:
-                problems.append(f"fragment '{key}' lost its form(s) {', '.join(missing)}: actions use them")
-    return problems
 
 
 def load_wording(directory: Path, previous: Optional[Wording] = None, check: bool = True) -> Wording:
@@ -401,18 +294,6 @@ def fragment(key: str, form: str, **fill: str) -> str:
     return fill_text(fragment_table()[key][form], fill)
 
 
-def fill_text(template: str, fill: Mapping[str, Any]) -> str:
-    return template.format_map({k: v for k, v in fill.items()})
-
-
-def placeholders(template: str) -> List[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-
-
-def capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
 MIN_REPEAT_WORDS = 4  # shorter sentences ("Makes sense.", "What's on your mind?") may come back
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -465,75 +346,19 @@ def say(key: str, rng: Optional[random.Random] = None, said: Iterable[str] = (),
     repeats = [len(done & said_sentences([text])) for _, text in filled]
     fresh = [pair for pair, n in zip(filled, repeats, strict=True) if n == min(repeats)]
     line, text = rng.choice(fresh)
-    return Message(text=text, mi=line.mi, talk=talk_of(key), buttons=line.buttons)
-
-
-# Sample values for every placeholder, so every template can be filled and checked.
-SAMPLES: Dict[str, List[str]] = {
-    "who": ["your kids", "your grandkids", "the people you love", "your boyfriend"],
-    "n": ["0", "6", "7 or 8", "10"],
-    "lower": ["0", "3"],
-    "higher": ["7", "10"],
-    "duration": ["a couple of months", "3 weeks", "a year", "90 days", "several years"],
-    "target": ["stopping", "cutting back", "making a change"],
-    "target_verb": ["stop", "cut back", "make that change"],
-    "substance": ["opioids", "drinking", "meth", "pills", "weed"],
-    "org": ["the Lantern project", "Harbor Health Harm Reduction Services of Greater Springfield"],
-    "days": ["90", "365"],
-    "contact": ["", " (harbor@example.org, 555-0100)"],
-    "emergency_number": ["911", "112"],
-    "never_alone": ["Never Use Alone (1-800-484-3731)", "National Overdose Response Service (NORS) (1-888-688-6677)"],
-    "helpline": [
-        "SAMHSA National Helpline (1-800-662-4357): free, confidential, 24/7, treatment referral and information"
-    ],
-    "items": ["want to be there for your kids, are worn out by how things are, and want your life back"],
-    "steps": ["picked up naloxone and started testing your supply"],
-    "topic": ["buprenorphine", "doing it your own way", "a faith-based path", "testing your supply"],
-    "privacy_text": [
-        "Chats are kept without names or numbers, for staff to review and improve the service. "
-        "Nobody follows up from this chat."
-    ],
-    # referral.yml
-    "place": ["45402 (Dayton, OH)", "Dayton, OH", "Springfield, IL"],
-    "need": [
-        "food",
-        "naloxone (Narcan)",
-        "HIV and hep C testing",
-        "naloxone (Narcan), test strips or syringe services",
-    ],
-    "zip": ["00000", "99999"],
-    "town": ["Springfield", "Saint Petersburg"],
-    "state": ["Ohio", "Massachusetts"],
-    "miles": ["25", "100"],
-    "numbers": ["1", "1 or 2", "1, 2 or 3"],
-}
+    return Message(text=text, mi=line.mi, talk=talk_of(key), buttons=line.buttons, source=f"phrase:{key}")
 
 
 def samples_for(name: str, fragments: Optional[Mapping[str, Mapping[str, str]]] = None) -> List[str]:
-    """Sample values of one placeholder; {s} and {c} are the sustain and change fragments."""
-    if name in ("s", "c"):
-        prefix = "sustain." if name == "s" else "change."
-        return [
-            fill_text(forms["part"], {"who": max(SAMPLES["who"], key=len)})
-            for key, forms in (fragment_table() if fragments is None else fragments).items()
-            if key.startswith(prefix)
-        ]
-    return SAMPLES[name]
+    """Sample values of one placeholder; {s} and {c} are the sustain and change fragments (default: those in use)."""
+    return wording_files.samples_for(name, fragment_table() if fragments is None else fragments)
 
 
 def sample_fills(
     template: str, fragments: Optional[Mapping[str, Mapping[str, str]]] = None
 ) -> Iterator[Dict[str, str]]:
     """Fillings for a template: each placeholder's samples in turn, the others at their longest."""
-    names = placeholders(template)
-    if not names:
-        yield {}
-        return
-    longest = {name: max(samples_for(name, fragments), key=len) for name in names}
-    yield dict(longest)
-    for name in names:
-        for value in samples_for(name, fragments):
-            yield {**longest, name: value}
+    return wording_files.sample_fills(template, fragment_table() if fragments is None else fragments)
 
 
 def all_lines() -> Iterator[Tuple[str, str, str]]:

@@ -45,12 +45,14 @@ def create_app(s: Optional[settings_mod.Settings] = None, engine: Optional[Engin
         SESSION_COOKIE_SECURE=s.staff_https,
         TEMPLATES_AUTO_RELOAD=False,
         JSON_SORT_KEYS=False,
+        PHRASES_DIR=s.phrases_dir,  # the wording the Wording page edits (staff/views/wording.py)
     )
     app.extensions["lantern_engine"] = engine or open_engine(s.db_url)
+    app.extensions["lantern_settings"] = s  # pages that call the bot (try_it) need its address and tokens
     app.jinja_env.autoescape = True
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, org_name=s.org_name)
 
-    from staff.views import audit_log, conversations, dashboard, export, users
+    from staff.views import audit_log, conversations, dashboard, export, review_tests, try_it, users, wording
     from staff.views import auth as auth_views
 
     for blueprint in (
@@ -60,6 +62,9 @@ def create_app(s: Optional[settings_mod.Settings] = None, engine: Optional[Engin
         audit_log.bp,
         export.bp,
         users.bp,
+        try_it.bp,
+        review_tests.bp,
+        wording.bp,
     ):
         app.register_blueprint(blueprint)
 

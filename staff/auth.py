@@ -50,6 +50,7 @@ PERMISSIONS: Dict[str, FrozenSet[str]] = {
     "delete": frozenset({"supervisor", "admin"}),
     "audit": frozenset({"admin"}),
     "users": frozenset({"admin"}),
+    "train": frozenset({"trainer", "admin"}),  # try-it chat, marking replies into test stories, editing wording
 }
 
 _hasher = PasswordHasher(time_cost=1, memory_cost=47104, parallelism=1)  # argon2id; OWASP cheat sheet

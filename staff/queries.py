@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from lantern.crisis import registry
 from lantern.db import staff_tables as st
 from lantern.records.transcripts.models import Conversation, Message
+from staff import try_conversations
 
 C = Conversation.__table__
 M = Message.__table__
@@ -59,7 +60,7 @@ STATUSES = st.REVIEW_STATUSES
 SORTS = {"last": "last activity", "started": "started", "turns": "turns", "crisis": "crisis level"}
 FILTER_KEYS = (
     "q", "activity", "date_from", "date_to", "channel", "crisis_level", "crisis_category", "change_min",
-    "intent", "referral", "fallbacks", "status", "tag", "assignee", "queue", "sort",
+    "intent", "referral", "fallbacks", "status", "tag", "assignee", "queue", "sort", "tries",
 )  # fmt: skip
 TAG_MAX = 64
 
@@ -86,6 +87,7 @@ class Filters:
     assignee: str = ""  # "mine", "unassigned" or a user id
     queue: str = ""  # "crisis"
     sort: str = "last"
+    tries: str = ""  # "include": also the console's try-it chats (staff/try_conversations.py), left out by default
     page: int = 1
     user_id: Optional[int] = None  # whose "mine"
     terms: List[str] = field(default_factory=list)
@@ -169,6 +171,7 @@ def parse_filters(args: Mapping[str, str], user_id: Optional[int] = None) -> Fil
     f.assignee = assignee
     f.queue = _choice(args, "queue", ("crisis",))
     f.sort = _choice(args, "sort", tuple(SORTS)) or "last"
+    f.tries = _choice(args, "tries", ("include",))
     f.page = _int(args, "page", 1, MAX_PAGE) or 1
     return f
 
@@ -254,6 +257,8 @@ def _where(f: Filters, now: datetime) -> List[Any]:
     if f.queue == "crisis":
         clauses.append(C.c.crisis_level.in_(QUEUE_LEVELS))
         clauses.append(C.c.id.notin_(reviewed_as(r.status == "reviewed")))
+    if f.tries != "include":
+        clauses.append(try_conversations.not_try_it(C.c.sender_pseudonym))
     return clauses
 
 

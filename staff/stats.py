@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from lantern.records.transcripts.models import Conversation, Message
 from lantern.records.transcripts.record import FALLBACK_ACTIONS
+from staff import try_conversations
 
 PERIODS = (7, 30, 90)
 DEFAULT_DAYS = 30
@@ -197,6 +198,7 @@ def build(conn: Connection, days: int = DEFAULT_DAYS, today: Optional[date] = No
             sa.func.sum(C.sustain_talk).label("sustain"),
         )
         .where(C.last_message_at >= since, C.started_at >= since, C.started_at < until)
+        .where(try_conversations.not_try_it(C.sender_pseudonym))
         .group_by(cday, C.channel, C.crisis_level, C.crisis_category)
     ).all()
     per_channel: List[Tuple[date, str, float]] = []
@@ -288,6 +290,8 @@ def build(conn: Connection, days: int = DEFAULT_DAYS, today: Optional[date] = No
     )  # fmt: skip
 
     found = _not_understood(conn, since, until)
+    tries = try_conversations.conversation_ids(conn)  # the console's own try-it chats are not people's questions
+    found = {k: v for k, v in found.items() if v[0] not in tries}
     missed: Dict[date, int] = defaultdict(int)
     for _conversation, _text, created_at in found.values():
         missed[created_at.date()] += 1

@@ -4,7 +4,7 @@ Rules, for one message:
 - no stigmatising words: addict, junkie, user (a person), abuser / abuse, clean or dirty about
   people or tests, drug habit, relapse (the bot says "return to use"), and similar labels;
 - no "you should / you need to / you must / you have to" (also "u should", "you gotta"...);
-- at most 320 characters (two SMS segments);
+- at most 306 characters (two SMS segments, lantern/text.py MESSAGE_CHARS);
 - `metadata.mi` present and one of the MI codes;
 - no emoji in safety-related messages (overdose, naloxone, crisis numbers...).
 And for a conversation: at most three bot messages per turn (consecutive bot actions in
