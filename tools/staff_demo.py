@@ -1,6 +1,7 @@
 """A small staff-console instance with made-up conversations, for the browser tests and the docs' screenshots.
 
     .venv/bin/python -m tools.staff_demo screenshots [--out docs/img]   # regenerate docs/img/staff-*.png
+    .venv/bin/python -m tools.staff_demo trainer-screenshots [--out docs/img]  # docs/img/trainer-*.png (starts the bot)
 
 `seed()` fills a fresh database with a handful of already anonymized conversations (a crisis,
 a fallback, change talk with a referral, message text holding `<script>` and a spreadsheet
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -352,13 +354,165 @@ def _shot(page: Any, path: Path) -> Path:
     return path
 
 
+# --- the trainers' screenshots (docs/trainers.md) ---------------------------------------------
+
+MODEL = PROJECT_ROOT / "models" / "lantern.tar.gz"
+MISREAD_PSEUDONYM = "pseudo-misread-07"
+MISREAD_QUESTION = "how do fentanyl test strips work"  # the model read it as a greeting in this made-up chat
+WORDING_FILE, WORDING_KEY = "conversation.yml", "greet.again"
+WORDING_WITH_A_LABEL = "Hi again. I talk with a lot of addicts here. What's on your mind?"
+TRY_MESSAGE = "how long does dope sickness last"  # a knowledge question: its entry is named
+TRY_WIDTH = 900  # the chat column and its reasons; the rest of the page is empty
+CHECK_TIMEOUT_MS = 180_000  # a check loads the model in a subprocess: 15-30 s, more while the bot runs too
+
+
+def add_misread_conversation(data_dir: Path, now: float) -> str:
+    """A conversation whose question the bot took for a greeting (the reply a trainer marks as wrong); its id."""
+    from lantern.records.transcripts.models import Conversation
+
+    t = now - 30 * 60
+    records = [
+        SessionMark(t),
+        _user("hey", t, "sms", "greet"),
+        _bot("Hi, I'm Lantern, an automated assistant. What's on your mind?", t + 2, "action_greet"),
+        _user(MISREAD_QUESTION, t + 20, "sms", "greet", 0.52),
+        _bot("Hi again. I'm still here. What's on your mind?", t + 21, "action_greet"),
+    ]
+    engine = db.create_engine(db_url(data_dir))
+    try:
+        with engine.begin() as conn:
+            add_records(conn, MISREAD_PSEUDONYM, records)
+            c = Conversation.__table__.c
+            return str(conn.execute(sa.select(c.id).where(c.sender_pseudonym == MISREAD_PSEUDONYM)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def start_bot(console: Console) -> Any:
+    """The real action and Rasa servers with the console's settings (ports, tokens, database, wording folder)."""
+    from lantern import settings as settings_mod
+    from tools.processes import start_stack
+
+    values = {k: v for k, v in console.env.items() if k.startswith(("LANTERN_", "RASA_"))}
+    return start_stack(settings_mod.load(values), model=MODEL, env_overrides=values)
+
+
+def take_trainer_screenshots(out: Path) -> List[Path]:
+    """The trainer's pages, signed in as the trainer: the Wording page showing a rule, a reply marked as wrong,
+    its draft test story before and after Check, and Try it with the bot's reasons (the real bot, started here).
+
+    The Wording page edits a copy of actions/phrases (nothing is saved anyway); Check reads this checkout's
+    model and data and writes only in a temporary folder; nothing is added to the tests."""
+    from playwright.sync_api import sync_playwright
+
+    if not MODEL.exists():
+        raise RuntimeError(f"{MODEL} is missing: the test story check and Try it need a trained model (make train)")
+    out.mkdir(parents=True, exist_ok=True)
+    written: List[Path] = []
+    with tempfile.TemporaryDirectory(prefix="lantern-trainer-demo-") as tmp:
+        data_dir = Path(tmp)
+        seed(data_dir)
+        misread = add_misread_conversation(data_dir, time.time())
+        phrases = data_dir / "phrases"
+        shutil.copytree(PROJECT_ROOT / "actions" / "phrases", phrases)
+        console = Console(
+            data_dir,
+            extra_env={
+                "LANTERN_PHRASES_DIR": str(phrases),
+                "RASA_PORT": str(free_port()),
+                "ACTIONS_PORT": str(free_port()),
+            },
+        )
+        bot = start_bot(console)
+        try:
+            console.start()
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_context(viewport=SCREEN).new_page()
+                page.set_default_timeout(30_000)
+                sign_in(page, console.url, "tess")
+                page.wait_for_url("**/conversations**")
+                written.append(_wording_shot(page, console.url, out))
+                written.extend(_test_story_shots(page, console.url, misread, out))
+                written.append(_try_it_shot(page, console.url, out))
+                browser.close()
+        finally:
+            console.stop()
+            bot.stop()
+    return written
+
+
+def _wording_shot(page: Any, url: str, out: Path) -> Path:
+    """A line being edited, with the live check's finding under the variation holding a stigmatising word."""
+    page.goto(f"{url}/wording/{WORDING_FILE}/{WORDING_KEY}")
+    page.locator("#text-0").fill(WORDING_WITH_A_LABEL)
+    page.locator("#checks-0 li.problem").first.wait_for()
+    return _shot_region(page, out / "trainer-wording.png", page.locator("h1"), page.locator("#wording-form .buttons"))
+
+
+def _test_story_shots(page: Any, url: str, conversation: str, out: Path) -> List[Path]:
+    """Mark the misread question's reply as wrong, save the draft, and check it against the trained model."""
+    page.goto(f"{url}/conversations/{conversation}")
+    messages = page.locator("table:has(#messages)")  # its column headings and the four messages
+    shots = [_shot_region(page, out / "trainer-transcript-mark.png", messages, messages)]
+    page.get_by_role("link", name="Mark as wrong (message 4)").click()
+    page.get_by_label("The person's message meant something else").check()
+    page.get_by_label("Intent the message meant").select_option("ask_info")
+    page.get_by_label("Action or reply the bot should have sent").select_option("action_info")
+    page.get_by_label("Note (why; optional)").fill("A question about test strips, not a greeting.")
+    form = page.locator("form.stack")
+    shots.append(_shot_region(page, out / "trainer-mark-wrong.png", page.locator("h1"), form))
+    page.get_by_role("button", name="Save as a draft test story").click()
+    page.wait_for_url("**/test-stories**")
+    draft = page.locator("section[id^=draft-]").first
+    shots.append(_shot_region(page, out / "trainer-test-story.png", page.locator("h1"), draft))
+    draft.get_by_role("button", name="Check").click()
+    page.locator(".check-result").first.wait_for(timeout=CHECK_TIMEOUT_MS)
+    draft = page.locator("section[id^=draft-]").first
+    shots.append(_shot_region(page, out / "trainer-test-story-checked.png", draft, draft))
+    return shots
+
+
+def _try_it_shot(page: Any, url: str, out: Path) -> Path:
+    """A question to the running bot, each reply with its reasons, "More detail" open under the first one."""
+    page.goto(f"{url}/try")
+    page.get_by_label("Your message").fill(TRY_MESSAGE)
+    page.get_by_role("button", name="Send").click()
+    page.locator("#turn-1 dl.inspector").first.wait_for(state="visible")
+    page.locator("#turn-1 details.inspector-more summary").first.click()
+    return _shot_region(
+        page,
+        out / "trainer-try-it.png",
+        page.locator("#try-chat-title"),
+        page.get_by_role("button", name="New conversation"),
+        width=TRY_WIDTH,
+    )
+
+
+def _shot_region(page: Any, path: Path, first: Any, last: Any, margin: int = 12, width: int = 0) -> Path:
+    """The page from the top of `first` to the bottom of `last`, `width` (default: the viewport's) wide."""
+    top, bottom = first.bounding_box(), last.bounding_box()
+    scroll = page.evaluate("window.scrollY")  # bounding boxes are relative to the viewport
+    y = max(0.0, top["y"] + scroll - margin)
+    height = bottom["y"] + scroll + bottom["height"] + margin - y
+    page.screenshot(
+        path=str(path), full_page=True, clip={"x": 0, "y": y, "width": width or SCREEN["width"], "height": height}
+    )
+    return path
+
+
 def main(argv: Optional[Iterable[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.staff_demo", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     shots = sub.add_parser("screenshots", help="regenerate the staff console screenshots (1280x800)")
     shots.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "img")
+    trainer = sub.add_parser(
+        "trainer-screenshots", help="regenerate the trainers' screenshots (starts the bot with the trained model)"
+    )
+    trainer.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "img")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    for path in take_screenshots(args.out):
+    take = take_trainer_screenshots if args.command == "trainer-screenshots" else take_screenshots
+    for path in take(args.out):
         print(path)
     return 0
 
