@@ -32,6 +32,8 @@ ORDER = [
     "channels",
     "staff",
     "trainer",
+    "trainer_model",
+    "review_story",
     "dialogue_check",
 ]
 

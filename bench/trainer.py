@@ -84,8 +84,7 @@ def main() -> int:
     print(
         f"\nTarget: wording edit live <= {TARGET_S:.0f} s: max {worst:.2f} s "
         f"({'met' if worst <= TARGET_S else 'NOT met'}); action server restarted: {'yes' if restarted else 'no'}. "
-        "A story, rule or NLU change needs a new model (`make train`; with LANTERN_DEV=on `make run` loads it "
-        "without a restart): not measured here."
+        "A rule, story or NLU change needs a new model: bench.trainer_model."
     )
     return 0 if worst <= TARGET_S and not restarted else 1
 

@@ -90,6 +90,13 @@ def _path(raw: Optional[str], default: Path) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def _optional_path(raw: Optional[str], default: Path) -> Optional[Path]:
+    """A path setting that "off" turns off."""
+    if raw and raw.strip().lower() in ("off", "none", "no", "0", "false"):
+        return None
+    return _path(raw, default)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved settings. Paths are absolute."""
@@ -122,6 +129,12 @@ class Settings:
     encoder_dir: Path = (
         DEFAULT_ENCODER_DIR  # LANTERN_ENCODER_DIR: the sentence encoder's files (lantern/nlu/sentence_encoder.py)
     )
+    # LANTERN_ENCODER_CACHE: the file of training vectors kept between trainings (lantern/nlu/vector_store.py);
+    # default <data dir>/cache/encoder-vectors.sqlite3, "off" for none.
+    encoder_cache: Optional[Path] = None
+    # LANTERN_FIT_MEMORY: folder of the linear models' last fits, the start of the next training
+    # (lantern/nlu/fit_memory.py); default <data dir>/cache/fits, "off" to fit from zero.
+    fit_memory_dir: Optional[Path] = None
     rest_token: str = field(default="", repr=False)  # LANTERN_REST_TOKEN: Bearer token of the REST channel (secret)
     rest_channel: bool = True  # LANTERN_REST_CHANNEL=off turns the REST channel off (docs/channels.md)
     cors_origins: List[str] = field(default_factory=list)  # LANTERN_CORS_ORIGINS: comma-separated; empty = none
@@ -266,6 +279,8 @@ def _resolve(v: Dict[str, str]) -> Settings:
         retention_days=_int(v, "LANTERN_RETENTION_DAYS", 90),
         sqlite_synchronous=sqlite_synchronous,
         encoder_dir=_path(v.get("LANTERN_ENCODER_DIR"), DEFAULT_ENCODER_DIR),
+        encoder_cache=_optional_path(v.get("LANTERN_ENCODER_CACHE"), data_dir / "cache" / "encoder-vectors.sqlite3"),
+        fit_memory_dir=_optional_path(v.get("LANTERN_FIT_MEMORY"), data_dir / "cache" / "fits"),
         rest_token=(v.get("LANTERN_REST_TOKEN") or "").strip(),
         rest_channel=_switch(v, "LANTERN_REST_CHANNEL", True),
         cors_origins=[o.strip().rstrip("/") for o in (v.get("LANTERN_CORS_ORIGINS") or "").split(",") if o.strip()],

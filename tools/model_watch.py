@@ -6,7 +6,7 @@ one more look (the file is complete), it asks the Rasa server to load it through
 `PUT /model` with `{"model_file": <absolute path>}` and the `RASA_API_TOKEN` as a Bearer token
 (rasa/server.py `load_model`; it answers 204 once the new model is in use). It prints one line when
 done, or one line saying why not; the server keeps the model it had on failure. While the Rasa
-server loads a model (20 s to a minute here) it answers nothing else: development only.
+server loads a model (2 s here when idle) it answers nothing else: development only.
 
 Off by default: in production a model changes with a deployment, not a file appearing.
 """

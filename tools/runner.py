@@ -9,7 +9,8 @@
   keeps running (tools/supervisor.py); a background thread deletes conversations
   past the retention period (LANTERN_RETENTION_DAYS) at start and every hour
   (lantern/records/transcripts/retention.py).
-- With LANTERN_DEV=on (development), a newly trained models/lantern.tar.gz is loaded
+- With LANTERN_DEV=on (development), a saved change under domain/ or data/ (or to config.yml)
+  is trained (tools/training.py, incremental) and the new models/lantern.tar.gz is loaded
   into the running Rasa server (tools/model_watch.py); edited wording is always picked
   up by the action server itself (actions/phrases.py).
 - SIGTERM, SIGINT (Ctrl-C) or SIGHUP, to this process or to its whole group,
@@ -36,6 +37,7 @@ from tools.client import send
 from tools.model_watch import ModelWatcher
 from tools.processes import PRIVATE_UMASK, Stack, Stopping, secure_data, start_stack
 from tools.supervisor import Policy, Supervisor, setup_log
+from tools.training import TrainWatcher
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -63,7 +65,7 @@ def banner(s: settings_mod.Settings) -> str:
             f"  retention      {retention_line(s)}",
             "  new model      "
             + (
-                "loaded when models/lantern.tar.gz changes (LANTERN_DEV=on)"
+                "saved domain/ and data/ files are trained and loaded (LANTERN_DEV=on)"
                 if s.dev
                 else "restart to use it (or LANTERN_DEV=on)"
             ),
@@ -202,6 +204,7 @@ def main() -> int:
     stack: Optional[Stack] = None
     retention: Optional[RetentionSchedule] = None
     model_watcher: Optional[ModelWatcher] = None
+    train_watcher: Optional[TrainWatcher] = None
     try:
         started = time.monotonic()
         if stop.is_set():
@@ -218,6 +221,7 @@ def main() -> int:
             retention = RetentionSchedule(s.db_url, s.retention_days).start()
         if s.dev:
             model_watcher = ModelWatcher(s, say=lambda line: print(line, flush=True)).start()
+            train_watcher = TrainWatcher(s, say=lambda line: print(line, flush=True)).start()
         print(f"Ready in {time.monotonic() - started:.0f}s.")
         print(banner(s), flush=True)
         log.info(
@@ -237,6 +241,8 @@ def main() -> int:
     finally:
         if model_watcher is not None:
             model_watcher.stop()
+        if train_watcher is not None:
+            train_watcher.stop()
         if retention is not None:
             retention.stop()
         if stack is not None:

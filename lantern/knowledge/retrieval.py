@@ -22,14 +22,17 @@ the Rasa component (rasa_plugins/nlu/knowledge.py) and the bench share it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from lantern.knowledge.entries import Entry
 from lantern.knowledge.topics import TopicWords
+from lantern.nlu import fit_memory
 
 TOPIC_BOOST = 1.4  # probability factor for entries about a topic the message (or conversation) names
 OTHER_TOPIC_PENALTY = 0.6  # ... and for entries about another carried topic only
@@ -63,8 +66,13 @@ class Index:
     safety: frozenset = frozenset()  # ids of the entries whose answer is safety information
 
     @classmethod
-    def build(cls, entries: Sequence[Entry], topic_words: TopicWords, embed: Embed, c: float = C) -> "Index":
-        """Fit the classifier on the entries' asks and answer sentences (a few seconds to a minute)."""
+    def build(
+        cls, entries: Sequence[Entry], topic_words: TopicWords, embed: Embed, c: float = C, memory: Optional[str] = None
+    ) -> "Index":
+        """Fit the classifier on the entries' asks and answer sentences (a few seconds to a minute).
+
+        With `memory` the same sentences and vectors as the last training reuse its fit (lantern/nlu/fit_memory.py):
+        a rule or story edit changes the NLU training data Rasa passes on, but not the knowledge entries."""
         from sklearn.linear_model import LogisticRegression
 
         mentions = []
@@ -78,8 +86,19 @@ class Index:
             )
         texts, owners = training_texts(entries)
         vectors = np.asarray(embed(texts), dtype=np.float64)
+        if memory:
+            settings = hashlib.sha256(f"{c}:{sorted(set(owners))}".encode() + Path(__file__).read_bytes()).hexdigest()
+            keys = fit_memory.example_keys(texts, [str(o) for o in owners])
+            inputs = hashlib.sha256("".join(keys).encode() + vectors.tobytes()).hexdigest()
+            recalled = fit_memory.recall(memory, settings, keys, inputs)
+            if recalled is not None and recalled.exact:
+                weights = np.asarray(recalled.model["weights"], dtype=np.float32)
+                bias = np.asarray(recalled.model["bias"], dtype=np.float32)
+                return cls([e.id for e in entries], weights, bias, mentions, safety)
         model = LogisticRegression(C=c, max_iter=3000).fit(vectors, np.asarray(owners))
         weights, bias = model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+        if memory:
+            fit_memory.remember(memory, settings, keys, inputs, {"weights": weights.tolist(), "bias": bias.tolist()}, 0)
         return cls([e.id for e in entries], weights, bias, mentions, safety)
 
     def to_dict(self) -> Dict[str, Any]:

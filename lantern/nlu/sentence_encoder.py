@@ -16,8 +16,10 @@ Nothing here raises on odd input: empty, binary or huge text gives a vector all 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import sys
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -28,6 +30,7 @@ import numpy as np
 from scipy.special import erf
 from threadpoolctl import ThreadpoolController
 
+from lantern.nlu.vector_store import VectorStore, encode_through
 from lantern.nlu.wordpiece import WordPiece
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,7 @@ class SentenceEncoder:
         self.digest = digest  # identifies the weights, for training fingerprints
         self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
         self._lock = threading.Lock()
+        self.store: Optional[VectorStore] = None  # training vectors kept on disk (lantern/nlu/vector_store.py)
 
     @classmethod
     def from_dir(cls, directory: Path) -> "SentenceEncoder":
@@ -167,6 +171,17 @@ class SentenceEncoder:
             out[chunk] = self._encode_batch([token_ids[i] for i in chunk])
         return out
 
+    def encode_for_training(self, texts: Sequence[object]) -> np.ndarray:
+        """As `encode`, reading vectors already computed by an earlier training from the vector store."""
+        clean = [t if isinstance(t, str) else "" for t in texts]
+        return encode_through(self.store, clean, self.encode, self.dim)
+
+    def code_digest(self) -> str:
+        """What makes this encoder's vectors: its weights and the code that runs them."""
+        modules = (sys.modules[__name__], sys.modules[WordPiece.__module__])
+        source = b"".join(Path(str(m.__file__)).read_bytes() for m in modules)
+        return hashlib.sha256(self.digest.encode() + source + f"{MAX_TOKENS}:{MAX_CHARS}".encode()).hexdigest()[:24]
+
     def embed(self, text: object) -> np.ndarray:
         """One message's vector, remembered for the next few messages (read-only array)."""
         key = text if isinstance(text, str) else ""
@@ -196,9 +211,13 @@ def _load(directory: str) -> Optional[SentenceEncoder]:
 
 
 def get_encoder(directory: Optional[str] = None) -> Optional[SentenceEncoder]:
-    """The process's one encoder for `directory` (default: the LANTERN_ENCODER_DIR setting); None when missing."""
-    if directory is None:
-        from lantern.settings import load
+    """The process's one encoder for `directory` (default: the LANTERN_ENCODER_DIR setting); None when missing.
 
-        directory = str(load().encoder_dir)
-    return _load(str(Path(directory).resolve()))
+    It keeps training vectors in the LANTERN_ENCODER_CACHE file (lantern/nlu/vector_store.py)."""
+    from lantern.settings import load
+
+    s = load()
+    encoder = _load(str(Path(directory or s.encoder_dir).resolve()))
+    if encoder is not None and encoder.store is None and s.encoder_cache is not None:
+        encoder.store = VectorStore(s.encoder_cache, encoder.code_digest(), encoder.dim)
+    return encoder

@@ -38,6 +38,7 @@ class TalkTypeModel(LinearTextModel):
         calibrate: bool = True,
         dense: Optional[np.ndarray] = None,
         dense_weight: float = 1.0,
+        memory: Optional[str] = None,
     ) -> "TalkTypeModel":
         """Fit on labelled texts; raises ValueError when a label is missing."""
         missing = set(LABELS) - set(labels)
@@ -52,6 +53,7 @@ class TalkTypeModel(LinearTextModel):
             label_order=LABELS,
             dense=dense,
             dense_weight=dense_weight,
+            memory=memory,
         )
         assert isinstance(model, TalkTypeModel)
         return model

@@ -323,7 +323,7 @@ class CrisisSignalClassifier(GraphComponent):
                 known = {" ".join(t.lower().split()) for t in texts}
                 extra = [t for t in everyday if " ".join(t.lower().split()) not in known]
                 texts, found = texts + extra, found + ["none"] * len(extra)
-            dense = self._encoder.encode(texts) if self._encoder is not None else None
+            dense = self._encoder.encode_for_training(texts) if self._encoder is not None else None
             self._models[name] = CrisisTextModel.fit(
                 texts,
                 found,
@@ -336,6 +336,7 @@ class CrisisSignalClassifier(GraphComponent):
                     "cues": float(self._config["cue_weight"]),
                 },
                 dense_weight=float(self._config["encoder_weight"]),
+                memory=f"crisis_{name}",
             )
             logger.info("Crisis %s model trained on %d examples.", name, len(texts))
         with self._storage.write_to(self._resource) as directory:

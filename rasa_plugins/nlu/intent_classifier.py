@@ -67,6 +67,7 @@ class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
             group_weights={"words": float(self._config["word_weight"]), "chars": float(self._config["char_weight"])},
             dense=self.vectors_for_training(texts),
             dense_weight=float(self._config["encoder_weight"]),
+            memory="intent",
         )
         logger.info("Intent model trained on %d examples, temperature %.2f.", len(examples), self._model.temperature)
         self.save_model()

@@ -122,7 +122,7 @@ class KnowledgeRetriever(GraphComponent, IntentClassifier):
             raise RuntimeError("KnowledgeRetriever: the sentence encoder is missing; run `make install`")
         directory = _dir(self._config["knowledge_dir"])
         found = kb_entries.load(directory)  # KnowledgeError lists every problem
-        self._index = retrieval.Index.build(found, self._topics, self._encoder.encode)
+        self._index = retrieval.Index.build(found, self._topics, self._encoder.encode_for_training, memory="knowledge")
         with self._storage.write_to(self._resource) as out:
             (Path(out) / META_FILE).write_text(json.dumps(self._index.to_dict()), encoding="utf-8")
             np.save(Path(out) / WEIGHTS_FILE, self._index.weights, allow_pickle=False)

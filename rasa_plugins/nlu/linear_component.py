@@ -122,7 +122,7 @@ class LinearModelComponent(GraphComponent):
                 f"{type(self).__name__}: the sentence encoder is missing; run `make install` "
                 "(or set use_encoder: false in config.yml to train on the words alone)"
             )
-        return self._encoder.encode(list(texts))
+        return self._encoder.encode_for_training(list(texts))
 
     def vector(self, text: Any) -> Optional[np.ndarray]:
         """The encoder's vector of one message, when the model uses one; never raises."""

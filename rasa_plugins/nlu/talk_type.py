@@ -142,6 +142,7 @@ class TalkTypeClassifier(LinearModelComponent):
             },
             dense=self.vectors_for_training(texts),
             dense_weight=float(self._config["encoder_weight"]),
+            memory="talk_type",
         )
         logger.info("Talk-type classifier trained on %d examples.", len(texts))
         self.save_model()
@@ -195,7 +196,7 @@ class TalkTypeClassifier(LinearModelComponent):
         messages = [m for m in training_data.training_examples if m.get(TEXT) is not None]
         vectors: List[Any] = [None] * len(messages)
         if messages and self._model is not None and self._model.dense_dim and self._encoder is not None:
-            vectors = list(self._encoder.encode([m.get(TEXT) for m in messages]))  # one batch, not one by one
+            vectors = list(self._encoder.encode_for_training([m.get(TEXT) for m in messages]))  # one batch
         for message, vector in zip(messages, vectors, strict=False):
             message.set(TALK_TYPE, self.classify(message.get(TEXT), vector))
         return training_data

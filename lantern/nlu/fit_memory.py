@@ -1,0 +1,117 @@
+"""The last fit of each linear model, kept on disk so the next training can start from it.
+
+Why: one new NLU example changes the input of every NLU component, and each of the linear models
+(intents, talk type, the crisis readings) was then fitted from zero: four solver runs each (three
+for the calibration folds, one for the model), two to three minutes on this machine. Most trainings
+change a few examples, and the solution for nearly the same examples is nearly the same.
+
+So each fit with a `slot` name (lantern/nlu/linear_model.py `fit(..., memory=slot)`) leaves here its
+model, the digests of its examples and a digest of its settings. The next fit of that slot:
+
+- with exactly the same examples, vectors and settings takes the stored model as it is (a cache);
+- with the same settings and labels, and examples that differ from the last calibration by at most
+  RECALIBRATE_SHARE of them, starts the solver from the stored weights and keeps the temperature
+  (one short solver run);
+- otherwise fits from zero, as without this file.
+
+The problem is strictly convex, so a warm start reaches the same solution, to the solver's
+tolerance. `LANTERN_FIT_MEMORY=off` (or `make train FORCE=1`, which sets it) fits everything from
+zero. Any error reading the file means a fit from zero; any error writing it is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+logger = logging.getLogger(__name__)
+
+RECALIBRATE_SHARE = 0.02  # more changed examples than this since the last calibration: fit from zero
+FORMAT = 1
+
+
+def example_keys(texts: Sequence[str], labels: Sequence[str]) -> List[str]:
+    """One short digest per (label, text)."""
+    return [
+        hashlib.sha1(f"{label}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        for text, label in zip(texts, labels, strict=True)
+    ]
+
+
+@dataclass
+class Recalled:
+    """What the memory offers a fit: the model itself (exact) or a start, and how far from calibration."""
+
+    model: Dict[str, Any]
+    exact: bool
+    changed_since_calibration: int
+
+
+def _directory() -> Optional[Path]:
+    from lantern.settings import load
+
+    return load().fit_memory_dir
+
+
+def _file(slot: str) -> Optional[Path]:
+    directory = _directory()
+    if directory is None:
+        return None
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in slot)
+    return directory / f"{safe}.json"
+
+
+def recall(slot: str, settings_digest: str, keys: Sequence[str], inputs_digest: str) -> Optional[Recalled]:
+    """The stored fit of `slot` when it can serve this one (see the module docstring), else None."""
+    path = _file(slot)
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("settings") != settings_digest:
+            return None
+        if data.get("inputs") == inputs_digest:
+            return Recalled(data["model"], True, int(data["changed_since_calibration"]))
+        before, now = set(data["keys"]), set(keys)
+        changed = int(data["changed_since_calibration"]) + len(before ^ now)
+        if changed > RECALIBRATE_SHARE * max(len(keys), 1):
+            return None
+        return Recalled(data["model"], False, changed)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        logger.warning("Fit memory %s unreadable (%s): fitting from zero.", path, exc)
+        return None
+
+
+def remember(
+    slot: str,
+    settings_digest: str,
+    keys: Sequence[str],
+    inputs_digest: str,
+    model: Dict[str, Any],
+    changed_since_calibration: int,
+) -> None:
+    """Keep this fit as the slot's last one (atomically: a half-written file is never read)."""
+    path = _file(slot)
+    if path is None:
+        return
+    data = {
+        "format": FORMAT,
+        "settings": settings_digest,
+        "inputs": inputs_digest,
+        "keys": list(keys),
+        "changed_since_calibration": changed_since_calibration,
+        "model": model,
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as f:
+            json.dump(data, f)
+        os.replace(f.name, path)
+    except OSError as exc:
+        logger.warning("Fit memory %s not written (%s).", path, exc)

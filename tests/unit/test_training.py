@@ -1,0 +1,118 @@
+"""tools/training.py: the incremental training behind `make train` and the development TrainWatcher (issue 20)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, List, Tuple
+
+import pytest
+
+from lantern import settings as settings_mod
+from tools import training
+
+
+def make_root(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "domain").mkdir(parents=True)
+    (root / "data" / "stories").mkdir(parents=True)
+    (root / "config.yml").write_text("recipe: default.v1\n", encoding="utf-8")
+    (root / "domain" / "core.yml").write_text('version: "3.1"\n', encoding="utf-8")
+    (root / "data" / "stories" / "core.yml").write_text('version: "3.1"\n', encoding="utf-8")
+    return root
+
+
+class Recorder:
+    def __init__(self, result: training.Result) -> None:
+        self.result, self.calls = result, []  # type: Tuple[training.Result, List[Tuple[Any, ...]]]
+
+    def __call__(self, *args: Any) -> training.Result:
+        self.calls.append(args)
+        return self.result
+
+
+def touch(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 2  # a new modification time even on a coarse clock
+    os.utime(path, (later, later))
+
+
+def watcher(tmp_path: Path, root: Path, result: training.Result) -> Tuple[training.TrainWatcher, Recorder, List[str]]:
+    said: List[str] = []
+    recorder = Recorder(result)
+    s = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path / "data")})
+    w = training.TrainWatcher(s, root=root, model=tmp_path / "m.tar.gz", say=said.append, trainer=recorder)
+    return w, recorder, said
+
+
+def test_a_saved_story_trains_once_after_it_has_settled(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    w, recorder, said = watcher(tmp_path, root, training.Result(True, 12.0, "ok"))
+    assert w.check() is None and recorder.calls == []  # nothing changed
+    touch(root / "data" / "stories" / "core.yml", 'version: "3.1"\nstories: []\n')
+    assert w.check() is None and recorder.calls == []  # seen once: it may still be being written
+    assert w.check() is not None and len(recorder.calls) == 1
+    assert w.check() is None and len(recorder.calls) == 1  # and not again
+    assert said[0] == "Training after your change to data/stories/core.yml..." and said[1].startswith("Trained in 12 s")
+
+
+def test_a_new_file_and_a_deleted_file_count_as_changes(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    w, recorder, said = watcher(tmp_path, root, training.Result(True, 3.0, ""))
+    touch(root / "data" / "stories" / "new.yml", 'version: "3.1"\n')
+    (root / "domain" / "core.yml").unlink()
+    w.check()
+    w.check()
+    assert len(recorder.calls) == 1
+    assert "data/stories/new.yml" in said[0] and "domain/core.yml" in said[0]
+
+
+def test_a_failed_training_says_why_and_keeps_the_model(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    output = "Processed story blocks: 10it/s\r50it/s\nYamlSyntaxException: Failed to read 'data/stories/core.yml'.\n"
+    w, recorder, said = watcher(tmp_path, root, training.Result(False, 4.0, output))
+    touch(root / "data" / "stories" / "core.yml", "stories: [\n")
+    w.check()
+    w.check()
+    assert "the bot keeps its model" in said[1] and "YamlSyntaxException" in said[1] and "it/s" not in said[1]
+    assert (tmp_path / "data" / "logs" / "train.log").read_bytes().decode("utf-8") == output
+
+
+def test_other_files_are_not_watched(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    w, recorder, _ = watcher(tmp_path, root, training.Result(True, 1.0, ""))
+    touch(root / "data" / "notes.txt", "a note")
+    (root / "actions").mkdir()
+    touch(root / "actions" / "x.yml", "a: 1")
+    w.check()
+    w.check()
+    assert recorder.calls == []
+
+
+def test_force_turns_the_last_fits_off_and_keeps_a_given_rasa_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path)})
+    monkeypatch.delenv("RASA_CACHE_DIRECTORY", raising=False)
+    env = training.environment(s)
+    assert env["RASA_CACHE_DIRECTORY"] == str(tmp_path / "cache" / "rasa")
+    assert env["LANTERN_FIT_MEMORY"] == str(tmp_path / "cache" / "fits")
+    assert training.environment(s, force=True)["LANTERN_FIT_MEMORY"] == "off"
+    monkeypatch.setenv("RASA_CACHE_DIRECTORY", "/elsewhere")
+    assert training.environment(s)["RASA_CACHE_DIRECTORY"] == "/elsewhere"
+    assert "--force" in training.command(tmp_path, tmp_path, "m", force=True)
+
+
+def test_unchanged_training_files_are_restored_from_the_cache_and_replace_the_model(tmp_path: Path) -> None:
+    """The real `rasa train` over the real project after `make train`: every part comes from Rasa's cache (nothing
+    is fitted again), and the new model replaces the file in one step."""
+    if not training.MODEL.is_file():
+        pytest.fail("models/lantern.tar.gz is missing: run `make train` (make test does)")
+    model = tmp_path / "lantern.tar.gz"
+    model.write_bytes(b"the old model")
+    result = training.train(settings_mod.load(), model=model, timeout=600)
+    assert result.ok, training.failure_lines(result.output)
+    assert "Starting to train component" not in result.output
+    assert "Restored component 'LinearIntentClassifier' from cache" in result.output
+    assert model.stat().st_size > 1_000_000 and not list(tmp_path.glob(".training-*"))
