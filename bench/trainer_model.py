@@ -10,15 +10,18 @@ ModelWatcher (the new model is loaded through PUT /model). The training uses the
 (var/cache: Rasa's training cache, the encoder vectors, the last fits), as `make train` left them.
 
 Two edits, each timed from the save to the first reply that shows it (a new conversation every 0.5 s):
-1. rule and story: every `action: utter_goodbye` in data/ becomes `action: utter_welcome`; "bye" is then
-   answered with the welcome line;
-2. NLU: one example ("zanzibar papaya lantern") added to the `thanks` intent, which the bot did not
-   understand before.
+1. rule and story: every `action: utter_goodbye` in data/ becomes `action: utter_welcome`, and a story of this
+   run's own (a new name and a new intent order) is added; "bye" is then answered with the welcome line;
+2. NLU: one example ("zanzibar papaya lantern" and this run's own word) added to the `thanks` intent, which the
+   bot did not understand before.
+Each run's edits are new to every cache (a repeated edit would be restored whole from Rasa's training cache);
+the training log says which parts were trained and which restored.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,7 +40,18 @@ from tools.training import TrainWatcher
 TARGET_S = 45.0
 TIMEOUT_S = 600.0
 WELCOME = ("You're welcome", "Anytime")
-NEW_EXAMPLE = "zanzibar papaya lantern"
+RUN = uuid.uuid4().hex[:6]  # makes this run's edits new to every cache
+NEW_EXAMPLE = f"zanzibar papaya lantern {''.join(chr(ord('a') + int(c, 16) % 26) for c in RUN)}"
+STORY = f"""
+  - story: bench probe {RUN}
+    steps:
+      - intent: thanks
+      - action: utter_welcome
+      - intent: greet
+      - action: action_greet
+      - intent: thanks
+      - action: utter_welcome
+"""
 
 
 def copy_project(into: Path) -> Tuple[Path, Path]:
@@ -73,6 +87,16 @@ def edit_rule(root: Path) -> None:
         text = path.read_text(encoding="utf-8")
         if "action: utter_goodbye" in text:
             path.write_text(text.replace("action: utter_goodbye", "action: utter_welcome"), encoding="utf-8")
+    stories = root / "data" / "stories" / "core.yml"
+    stories.write_text(stories.read_text(encoding="utf-8").rstrip("\n") + "\n" + STORY, encoding="utf-8")
+
+
+def trained_parts(log: Path) -> str:
+    """Which parts the last training fitted and which it restored from Rasa's cache (its log)."""
+    text = log.read_text(encoding="utf-8") if log.is_file() else ""
+    trained = re.findall(r"Starting to train component '(\w+)'", text)
+    restored = re.findall(r"Restored component '(\w+)' from cache", text)
+    return f"trained: {', '.join(trained) or 'none'}; restored: {', '.join(restored) or 'none'}"
 
 
 def edit_nlu(root: Path) -> None:
@@ -92,7 +116,7 @@ def main() -> int:
     os.environ.setdefault("RASA_CACHE_DIRECTORY", str(cache / "rasa"))
     lines: List[str] = []
     say = lines.append
-    results: List[Tuple[str, Optional[float]]] = []
+    results: List[Tuple[str, Optional[float], str]] = []
     with tempfile.TemporaryDirectory(prefix="lantern-trainer-model-") as tmp:
         root, model = copy_project(Path(tmp))
         s = make_settings(
@@ -111,7 +135,8 @@ def main() -> int:
                 time.sleep(1.5)  # the watchers' last look is settled
                 saved = time.monotonic()
                 edit(root)
-                results.append((name, seconds_until(s, probe, welcomed, saved)))
+                took = seconds_until(s, probe, welcomed, saved)
+                results.append((name, took, trained_parts(s.data_dir / "logs" / "train.log")))
         finally:
             train_watcher.stop()
             model_watcher.stop()
@@ -123,12 +148,12 @@ def main() -> int:
         "(tools/training.py) and the new model loaded into the running Rasa server (PUT /model). One new "
         "conversation every 0.5 s; the Rasa server answers none while it loads the model.\n"
     )
-    print("| edit | seconds |")
-    print("|---|---|")
-    for name, took in results:
-        print(f"| {name} | {'not seen in %.0f s' % TIMEOUT_S if took is None else f'{took:.1f}'} |")
+    print("| edit | seconds | parts of the model |")
+    print("|---|---|---|")
+    for name, took, parts in results:
+        print(f"| {name} | {'not seen in %.0f s' % TIMEOUT_S if took is None else f'{took:.1f}'} | {parts} |")
     print("\nWatcher lines: " + " / ".join(line.replace("\n", " ") for line in lines))
-    met = all(took is not None and took <= TARGET_S for _, took in results)
+    met = all(took is not None and took <= TARGET_S for _, took, _ in results)
     print(f"\nTarget: each <= {TARGET_S:.0f} s: {'met' if met else 'NOT met'}.")
     return 0 if met else 1
 

@@ -21,6 +21,10 @@ from tools.processes import PROJECT_ROOT, Stack, start_stack
 MODEL = Path(os.environ.get("LANTERN_TEST_MODEL") or PROJECT_ROOT / "models" / "lantern.tar.gz")
 TEST_TOKEN = "test-token-" + uuid.uuid4().hex
 REST_TOKEN = "rest-token-" + uuid.uuid4().hex
+# Models trained by tests (small data, other settings) must not become the start of the next `make train`
+# (lantern/nlu/fit_memory.py), nor fill the encoder's vector cache with test texts. Tests of the caches set their own.
+os.environ.setdefault("LANTERN_FIT_MEMORY", "off")
+os.environ.setdefault("LANTERN_ENCODER_CACHE", "off")
 
 
 @pytest.fixture(autouse=True)

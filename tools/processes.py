@@ -124,7 +124,7 @@ def stop_group(process: subprocess.Popen, grace: float) -> Optional[int]:
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent_hook() -> Optional[Callable[[], None]]:
+def die_with_parent_hook() -> Optional[Callable[[], None]]:
     """A preexec_fn asking the kernel to SIGKILL the child when its parent dies (Linux only).
 
     Without it, `kill -9` of `make run` leaves both servers running forever:
@@ -202,7 +202,7 @@ def _popen(
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             umask=PRIVATE_UMASK,
-            preexec_fn=_die_with_parent_hook(),
+            preexec_fn=die_with_parent_hook(),
         )
     finally:
         os.close(fd)

@@ -5,7 +5,8 @@
 Training is incremental (issue 20): Rasa's own training cache (<data dir>/cache/rasa) restores every
 part of the model whose input did not change, and Lantern's caches make a changed NLU part cheap
 (lantern/nlu/vector_store.py: the encoder's vectors; lantern/nlu/fit_memory.py: the linear models'
-last fits). `--force` trains every part from zero and ignores the last fits.
+last fits). `--force` trains every part from zero: Rasa's --force, and the last fits are deleted first
+(the encoder's vectors are kept: they depend only on the text, the weights and the encoder's code).
 
 The new model is written next to the old one and then moved over it, so a server or watcher never
 reads a half-written file. Rasa 3 always writes a model: with nothing changed every part is restored
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
 from lantern import settings as settings_mod
+from tools.processes import die_with_parent_hook
 
 ROOT = settings_mod.PROJECT_ROOT
 MODEL = ROOT / "models" / "lantern.tar.gz"
@@ -64,13 +67,13 @@ def command(root: Path, out_dir: Path, name: str, force: bool = False) -> List[s
     ]
 
 
-def environment(s: settings_mod.Settings, force: bool = False) -> Dict[str, str]:
+def environment(s: settings_mod.Settings) -> Dict[str, str]:
     """The training's environment: these settings' caches (a RASA_CACHE_DIRECTORY already set is kept)."""
     env = {**os.environ, **s.rasa_env()}
     env.setdefault("RASA_CACHE_DIRECTORY", str(s.data_dir / "cache" / "rasa"))
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     env["LANTERN_ENCODER_CACHE"] = str(s.encoder_cache or "off")
-    env["LANTERN_FIT_MEMORY"] = "off" if force or s.fit_memory_dir is None else str(s.fit_memory_dir)
+    env["LANTERN_FIT_MEMORY"] = "off" if s.fit_memory_dir is None else str(s.fit_memory_dir)
     return env
 
 
@@ -81,6 +84,7 @@ def train(
     force: bool = False,
     timeout: float = 1800.0,
     stream: bool = False,
+    on_start: Optional[Callable[["subprocess.Popen[str]"], None]] = None,
 ) -> Result:
     """Train from the files under `root` into `model` (replaced only when Rasa wrote a new one).
 
@@ -88,17 +92,28 @@ def train(
     started = time.monotonic()
     model.parent.mkdir(parents=True, exist_ok=True)
     name = model.name[: -len(".tar.gz")] if model.name.endswith(".tar.gz") else model.stem
+    if force and s.fit_memory_dir is not None:  # from zero: the last fits are neither read nor kept
+        shutil.rmtree(s.fit_memory_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory(dir=model.parent, prefix=".training-") as tmp:
         staged = Path(tmp) / f"{name}.tar.gz"
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             command(root, Path(tmp), name, force),
             cwd=ROOT,
-            env=environment(s, force),
-            capture_output=not stream,
+            env=environment(s),
+            stdout=None if stream else subprocess.PIPE,
+            stderr=None if stream else subprocess.STDOUT,
             text=True,
-            timeout=timeout,
+            preexec_fn=die_with_parent_hook(),  # a stopped `make run` leaves no training behind
         )
-        output = "" if stream else proc.stdout + proc.stderr
+        if on_start is not None:
+            on_start(proc)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            out = (out or "") + f"\nTraining stopped after {timeout:.0f} s."
+        output = out or ""
         ok = proc.returncode == 0 and staged.is_file()
         if ok:
             os.replace(staged, model)
@@ -142,6 +157,7 @@ class TrainWatcher:
         self._known = snapshot(root)
         self._pending: Optional[Dict[Path, int]] = None
         self._stop = threading.Event()
+        self._training: Optional["subprocess.Popen[str]"] = None
 
     def check(self) -> Optional[Result]:
         """One look: None when there is nothing to train (yet), else the training's result."""
@@ -156,7 +172,7 @@ class TrainWatcher:
         changed = sorted(str(p.relative_to(self.root)) for p in paths if now.get(p) != self._known.get(p))
         self._known, self._pending = now, None
         self.say(f"Training after your change to {', '.join(changed[:3])}{' and more' if len(changed) > 3 else ''}...")
-        result = self.trainer(self.settings, self.root, self.model)
+        result = self.trainer(self.settings, self.root, self.model, on_start=self._remember)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.log.write_text(result.output, encoding="utf-8")
         if not result.ok:
@@ -168,19 +184,26 @@ class TrainWatcher:
             self.say(f"Trained in {result.seconds:.0f} s; loading the new model.")
         return result
 
+    def _remember(self, proc: "subprocess.Popen[str]") -> None:
+        self._training = proc
+
     def run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
                 self.check()
-            except (OSError, subprocess.SubprocessError) as exc:
-                self.say(f"Training could not run: {exc}")
+            except Exception as exc:
+                self.say(f"Training could not run: {type(exc).__name__}: {exc}")
 
     def start(self) -> "TrainWatcher":
         threading.Thread(target=self.run, name="train-watcher", daemon=True).start()
         return self
 
     def stop(self) -> None:
+        """Stop looking, and stop a training under way (its model would arrive after the server is gone)."""
         self._stop.set()
+        proc = self._training
+        if proc is not None and proc.poll() is None:
+            proc.kill()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -125,6 +125,7 @@ class LinearTextModel:
         dense: Optional[np.ndarray] = None,
         dense_weight: float = 1.0,
         memory: Optional[str] = None,
+        memory_key: str = "",
     ) -> _Model:
         """Fit on labelled texts (and `dense`, one vector per text, when given).
 
@@ -133,6 +134,8 @@ class LinearTextModel:
         With `memory` (a name for this model) the last fit under that name is reused when the
         examples are the same, or the solver starts from it when they are nearly the same
         (lantern/nlu/fit_memory.py): seconds instead of minutes for a training after a small edit.
+        `memory_key` must change whenever anything else that decides the features changes: the
+        Rasa components pass their fingerprint (the source of every module their features read).
         """
         from scipy.sparse import csr_matrix, hstack
         from sklearn.linear_model import LogisticRegression
@@ -141,7 +144,7 @@ class LinearTextModel:
         weights = dict(group_weights or {group: 1.0 for group in cls.GROUPS})
         recalled: Optional[fit_memory.Recalled] = None
         if memory:
-            settings = cls._settings_digest(order, weights, c, calibrate, balanced, dense, dense_weight)
+            settings = cls._settings_digest(order, weights, c, calibrate, balanced, dense, dense_weight, memory_key)
             keys = fit_memory.example_keys(texts, labels)
             inputs = hashlib.sha256("".join(keys).encode() + (b"" if dense is None else np.asarray(dense).tobytes()))
             recalled = fit_memory.recall(memory, settings, keys, inputs.hexdigest())
@@ -219,11 +222,12 @@ class LinearTextModel:
         balanced: bool,
         dense: Optional[np.ndarray],
         dense_weight: float,
+        memory_key: str,
     ) -> str:
         """What besides the examples decides a fit: the settings and the code that extracts features."""
         dense_dim = 0 if dense is None else int(np.asarray(dense).shape[1])
         described = json.dumps(
-            [cls.KIND, cls.GROUPS, list(order), weights, c, calibrate, balanced, dense_dim, dense_weight]
+            [cls.KIND, cls.GROUPS, list(order), weights, c, calibrate, balanced, dense_dim, dense_weight, memory_key]
         )
         modules = dict.fromkeys([sys.modules[__name__], sys.modules[cls.__module__]])  # in order, once each
         sources = b"".join(inspect.getsource(m).encode() for m in modules)

@@ -80,6 +80,9 @@ class SentenceEncoder:
         self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
         self._lock = threading.Lock()
         self.store: Optional[VectorStore] = None  # training vectors kept on disk (lantern/nlu/vector_store.py)
+        self.store_path: Optional[Path] = None  # where `store` is opened, on the first training call
+        self.directory: Optional[Path] = None  # the model files, for `code_digest`
+        self._code_digest = ""
 
     @classmethod
     def from_dir(cls, directory: Path) -> "SentenceEncoder":
@@ -98,7 +101,9 @@ class SentenceEncoder:
             raise ValueError(f"{weights_file}: cannot read weights ({exc})") from exc
         corner = weights["embeddings.word_embeddings.weight"][:4, :4].tobytes().hex()
         digest = f"{config.get('_name_or_path', '')}:{stat.st_size}:{corner}"
-        return cls(weights, config, WordPiece.from_file(directory / "vocab.txt"), digest)
+        encoder = cls(weights, config, WordPiece.from_file(directory / "vocab.txt"), digest)
+        encoder.directory = directory
+        return encoder
 
     # ----- the network ---------------------------------------------------------------
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
@@ -174,13 +179,23 @@ class SentenceEncoder:
     def encode_for_training(self, texts: Sequence[object]) -> np.ndarray:
         """As `encode`, reading vectors already computed by an earlier training from the vector store."""
         clean = [t if isinstance(t, str) else "" for t in texts]
+        if self.store is None and self.store_path is not None:
+            self.store = VectorStore(self.store_path, self.code_digest(), self.dim)
         return encode_through(self.store, clean, self.encode, self.dim)
 
     def code_digest(self) -> str:
-        """What makes this encoder's vectors: its weights and the code that runs them."""
-        modules = (sys.modules[__name__], sys.modules[WordPiece.__module__])
-        source = b"".join(Path(str(m.__file__)).read_bytes() for m in modules)
-        return hashlib.sha256(self.digest.encode() + source + f"{MAX_TOKENS}:{MAX_CHARS}".encode()).hexdigest()[:24]
+        """What makes this encoder's vectors: all of its files and the code that runs them (hashed once)."""
+        if not self._code_digest:
+            digest = hashlib.sha256(f"{self.digest}:{MAX_TOKENS}:{MAX_CHARS}".encode())
+            files = [Path(str(m.__file__)) for m in (sys.modules[__name__], sys.modules[WordPiece.__module__])]
+            if self.directory is not None:
+                files += [self.directory / name for name in ("config.json", "vocab.txt", "model.safetensors")]
+            for path in files:
+                with path.open("rb") as f:
+                    for block in iter(lambda: f.read(1 << 20), b""):
+                        digest.update(block)
+            self._code_digest = digest.hexdigest()[:24]
+        return self._code_digest
 
     def embed(self, text: object) -> np.ndarray:
         """One message's vector, remembered for the next few messages (read-only array)."""
@@ -218,6 +233,6 @@ def get_encoder(directory: Optional[str] = None) -> Optional[SentenceEncoder]:
 
     s = load()
     encoder = _load(str(Path(directory or s.encoder_dir).resolve()))
-    if encoder is not None and encoder.store is None and s.encoder_cache is not None:
-        encoder.store = VectorStore(s.encoder_cache, encoder.code_digest(), encoder.dim)
+    if encoder is not None and encoder.store_path is None:
+        encoder.store_path = s.encoder_cache  # opened by the first encode_for_training: servers never hash the files
     return encoder

@@ -39,6 +39,7 @@ class TalkTypeModel(LinearTextModel):
         dense: Optional[np.ndarray] = None,
         dense_weight: float = 1.0,
         memory: Optional[str] = None,
+        memory_key: str = "",
     ) -> "TalkTypeModel":
         """Fit on labelled texts; raises ValueError when a label is missing."""
         missing = set(LABELS) - set(labels)
@@ -54,6 +55,7 @@ class TalkTypeModel(LinearTextModel):
             dense=dense,
             dense_weight=dense_weight,
             memory=memory,
+            memory_key=memory_key,
         )
         assert isinstance(model, TalkTypeModel)
         return model

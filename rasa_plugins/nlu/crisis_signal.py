@@ -39,6 +39,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
@@ -53,6 +54,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from lantern import text as shared_text
 from lantern.crisis import detector, patterns, registry
+from lantern.crisis import normalize as normalize_module
 from lantern.crisis.normalize import normalize
 from lantern.nlu import intent_model, linear_model
 from lantern.nlu.linear_model import Features, LinearTextModel
@@ -308,8 +310,10 @@ class CrisisSignalClassifier(GraphComponent):
             resolve_path(p).read_bytes() if resolve_path(p).is_file() else b"<missing>"
             for p in sorted({spec[0] for spec in MODELS.values()})
         )
+        this_module = sys.modules[__name__]  # CrisisTextModel's features are defined here
         return source_digest(
-            (intent_model, linear_model, detector, patterns, shared_text), extra=extra + encoder_digest(config)
+            (this_module, intent_model, linear_model, detector, patterns, normalize_module, shared_text),
+            extra=extra + encoder_digest(config),
         )
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -317,8 +321,9 @@ class CrisisSignalClassifier(GraphComponent):
         if self._config.get("use_encoder", True) and self._encoder is None:
             raise RuntimeError("CrisisSignalClassifier: the sentence encoder is missing; run `make install`")
         everyday = self.everyday_examples(training_data)
-        for name, (path, key, labels) in MODELS.items():
-            texts, found = load_examples(path, key, labels)
+        key = type(self).fingerprint_addon(self._config) or ""  # the fit memory's key: code, files, encoder
+        for name, (path, section, labels) in MODELS.items():
+            texts, found = load_examples(path, section, labels)
             if name == "signal":
                 known = {" ".join(t.lower().split()) for t in texts}
                 extra = [t for t in everyday if " ".join(t.lower().split()) not in known]
@@ -337,6 +342,7 @@ class CrisisSignalClassifier(GraphComponent):
                 },
                 dense_weight=float(self._config["encoder_weight"]),
                 memory=f"crisis_{name}",
+                memory_key=key,
             )
             logger.info("Crisis %s model trained on %d examples.", name, len(texts))
         with self._storage.write_to(self._resource) as directory:

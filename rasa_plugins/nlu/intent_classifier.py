@@ -68,6 +68,7 @@ class LinearIntentClassifier(LinearModelComponent, IntentClassifier):
             dense=self.vectors_for_training(texts),
             dense_weight=float(self._config["encoder_weight"]),
             memory="intent",
+            memory_key=type(self).fingerprint_addon(self._config) or "",
         )
         logger.info("Intent model trained on %d examples, temperature %.2f.", len(examples), self._model.temperature)
         self.save_model()

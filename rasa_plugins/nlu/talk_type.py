@@ -143,6 +143,7 @@ class TalkTypeClassifier(LinearModelComponent):
             dense=self.vectors_for_training(texts),
             dense_weight=float(self._config["encoder_weight"]),
             memory="talk_type",
+            memory_key=type(self).fingerprint_addon(self._config) or "",
         )
         logger.info("Talk-type classifier trained on %d examples.", len(texts))
         self.save_model()

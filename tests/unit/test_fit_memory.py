@@ -135,3 +135,26 @@ def np_equal(a: Any, b: Any) -> bool:
     import numpy as np
 
     return bool(np.array_equal(a, b))
+
+
+def test_another_feature_code_key_fits_from_zero(fits: List[int]) -> None:
+    """The components pass their fingerprint (the source of every module their features read) as memory_key: a
+    change to the feature code must never get the last fit back, even with the same examples."""
+    texts, labels = data()
+    IntentModel.fit(texts, labels, c=20, memory="intent", memory_key="features v1")
+    IntentModel.fit(texts, labels, c=20, memory="intent", memory_key="features v2")
+    assert len(fits) == 8
+
+
+def test_the_components_key_follows_the_feature_modules() -> None:
+    from rasa_plugins.nlu.crisis_signal import CrisisSignalClassifier
+    from rasa_plugins.nlu.intent_classifier import LinearIntentClassifier
+    from rasa_plugins.nlu.talk_type import TalkTypeClassifier
+
+    for component in (CrisisSignalClassifier, LinearIntentClassifier, TalkTypeClassifier):
+        config = component.get_default_config()
+        assert component.fingerprint_addon(config) == component.fingerprint_addon(config)
+    import inspect
+
+    source = inspect.getsource(CrisisSignalClassifier.fingerprint_addon)
+    assert "normalize_module" in source and "this_module" in source

@@ -27,7 +27,7 @@ class Recorder:
     def __init__(self, result: training.Result) -> None:
         self.result, self.calls = result, []  # type: Tuple[training.Result, List[Tuple[Any, ...]]]
 
-    def __call__(self, *args: Any) -> training.Result:
+    def __call__(self, *args: Any, **kwargs: Any) -> training.Result:
         self.calls.append(args)
         return self.result
 
@@ -90,7 +90,7 @@ def test_other_files_are_not_watched(tmp_path: Path) -> None:
     assert recorder.calls == []
 
 
-def test_force_turns_the_last_fits_off_and_keeps_a_given_rasa_cache(
+def test_the_training_uses_these_settings_caches_and_keeps_a_given_rasa_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path)})
@@ -98,10 +98,53 @@ def test_force_turns_the_last_fits_off_and_keeps_a_given_rasa_cache(
     env = training.environment(s)
     assert env["RASA_CACHE_DIRECTORY"] == str(tmp_path / "cache" / "rasa")
     assert env["LANTERN_FIT_MEMORY"] == str(tmp_path / "cache" / "fits")
-    assert training.environment(s, force=True)["LANTERN_FIT_MEMORY"] == "off"
+    assert env["LANTERN_ENCODER_CACHE"] == str(tmp_path / "cache" / "encoder-vectors.sqlite3")
+    off = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path), "LANTERN_FIT_MEMORY": "off"})
+    assert training.environment(off)["LANTERN_FIT_MEMORY"] == "off"
     monkeypatch.setenv("RASA_CACHE_DIRECTORY", "/elsewhere")
     assert training.environment(s)["RASA_CACHE_DIRECTORY"] == "/elsewhere"
     assert "--force" in training.command(tmp_path, tmp_path, "m", force=True)
+
+
+def test_force_deletes_the_last_fits_first_and_a_failed_training_keeps_the_model(tmp_path: Path) -> None:
+    s = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path / "data")})
+    assert s.fit_memory_dir is not None
+    s.fit_memory_dir.mkdir(parents=True)
+    (s.fit_memory_dir / "intent.json").write_text("{}", encoding="utf-8")
+    model = tmp_path / "lantern.tar.gz"
+    model.write_bytes(b"the old model")
+    root = make_root(tmp_path)  # not a trainable project: rasa train fails quickly
+    result = training.train(s, root=root, model=model, force=True, timeout=300)
+    assert not result.ok and model.read_bytes() == b"the old model"
+    assert not (s.fit_memory_dir / "intent.json").exists()
+    assert not list(tmp_path.glob(".training-*"))
+
+
+def test_stopping_the_watcher_stops_a_training_under_way(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import threading
+
+    root = make_root(tmp_path)
+    started = threading.Event()
+    procs: List[Any] = []
+
+    def slow_trainer(s: Any, root: Path, model: Path, on_start: Any) -> training.Result:
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        procs.append(proc)
+        on_start(proc)
+        started.set()
+        proc.wait()
+        return training.Result(False, 0.0, "")
+
+    s = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path / "data")})
+    w = training.TrainWatcher(s, root=root, model=tmp_path / "m.tar.gz", interval=0.05, say=lambda _: None)
+    w.trainer = slow_trainer
+    w.start()
+    touch(root / "data" / "stories" / "core.yml", "stories: []\n")
+    assert started.wait(10)
+    w.stop()
+    assert procs[0].wait(10) == -9
 
 
 def test_unchanged_training_files_are_restored_from_the_cache_and_replace_the_model(tmp_path: Path) -> None:

@@ -92,9 +92,12 @@ def test_the_store_key_follows_the_weights(tmp_path: Path) -> None:
     original = encoder.digest
     try:
         encoder.digest = original + "-other-weights"
+        encoder._code_digest = ""
         assert encoder.code_digest() != digest
     finally:
         encoder.digest = original
+        encoder._code_digest = ""
+    assert encoder.code_digest() == digest
 
 
 def test_the_setting_turns_it_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
