@@ -358,6 +358,9 @@ def check_variation(
         names = placeholders(text)
     except ValueError as err:
         return found + [finding("broken braces", str(err).rstrip("."))] + _mi_findings(mi)
+    odd_field = _odd_field(text)
+    if odd_field:  # {} or {who:...} / {who!r}: the bot fills plain {names} only (a huge width would also eat memory)
+        return found + [finding("broken braces", odd_field)] + _mi_findings(mi)
     unknown = sorted({n for n in names if (allowed is not None and n not in allowed) or n not in KNOWN_PLACEHOLDERS})
     if unknown:
         shown = ", ".join("{" + n + "}" for n in unknown)
@@ -366,13 +369,30 @@ def check_variation(
         for name in unknown:  # the other rules still apply: check the text with a stand-in of typical width
             text = re.sub(r"\{" + re.escape(name) + r"(?:[!:][^{}]*)?\}", "x" * PLACEHOLDER_WIDTH, text)
     seen: Set[str] = set()
-    for fill in sample_fills(text, fragments):
-        filled = capitalise(fill_text(text, fill))
+    try:
+        filled_texts = [capitalise(fill_text(text, fill)) for fill in sample_fills(text, fragments)]
+    except KeyError as err:  # a {name} the stand-in above did not reach
+        return found + [finding("unknown placeholder", f"{{{err.args[0] if err.args else ''}}}")] + _mi_findings(mi)
+    except (ValueError, IndexError) as err:  # braces Python's format cannot fill
+        return found + [finding("broken braces", str(err).rstrip("."))] + _mi_findings(mi)
+    for filled in filled_texts:
         for p in check_text(filled, mi or None, None):
             if p.rule not in seen:
                 seen.add(p.rule)
                 found.append(finding(p.rule, _plain_detail(p.rule, p.detail)))
     return found
+
+
+def _odd_field(text: str) -> Optional[str]:
+    """What is wrong with the first {field} that is not a plain {name}: empty, or with a conversion or format."""
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name:
+            return "{} has no name in it"
+        if spec or conversion:
+            return f"{{{name}...}} has more than a name between its braces"
+    return None
 
 
 def _mi_findings(mi: Optional[str]) -> List[Finding]:

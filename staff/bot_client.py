@@ -3,12 +3,14 @@
 Two calls, the same a trusted integration makes (tools/client.py, which staff may not import):
 a message through the REST channel (`LANTERN_REST_TOKEN`), then the conversation's tracker from
 Rasa's HTTP API (`RASA_API_TOKEN`) for the inspector. Both tokens go in the Authorization header,
-never in the URL. A bot that is down, slow or answers nonsense raises `BotUnavailable` with a
-sentence for the page; nothing here logs the message text.
+never in the URL, and a redirect is not followed (it would carry a token to another address). A bot
+that is down, slow, cut off mid-answer or answers nonsense raises `BotUnavailable` with a sentence
+for the page; nothing here logs the message text.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import urllib.error
@@ -23,6 +25,16 @@ from lantern.identity import rest_conversation_id
 SEND_TIMEOUT = 30.0  # a turn has its own deadline inside the bot (rasa_plugins/channels/turns.py); this is a backstop
 TRACKER_TIMEOUT = 10.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # a tracker window is well under this; more is not a tracker
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect comes back as the 3xx answer it is (an error for the page), never followed with a token."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 class BotUnavailable(RuntimeError):
@@ -74,13 +86,16 @@ class BotClient:
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, _json(response.read(MAX_RESPONSE_BYTES + 1))
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, _json(error.read(MAX_RESPONSE_BYTES + 1))
+            try:
+                with _OPENER.open(request, timeout=timeout) as response:
+                    return response.status, _json(response.read(MAX_RESPONSE_BYTES + 1))
+            except urllib.error.HTTPError as error:
+                with error:
+                    return error.code, _json(error.read(MAX_RESPONSE_BYTES + 1))
         except (socket.timeout, TimeoutError):
             raise BotUnavailable(f"The bot did not answer within {timeout:g} seconds.") from None
+        except http.client.HTTPException:  # cut off mid-answer (IncompleteRead), or not HTTP (LineTooLong...)
+            raise BotUnavailable("The bot stopped in the middle of its answer. Try again in a moment.") from None
         except (urllib.error.URLError, OSError):
             raise BotUnavailable(
                 f"The bot is not running or cannot be reached at {self.rasa_url}. Start it with `make run`."

@@ -9,7 +9,8 @@ with it. Drafts are JSON files in a folder under the data directory, not in the 
 The checks run Rasa in a subprocess (the console may not import rasa): `tools/review_check.py`
 runs the story against the trained model and, for an intent, asks the model what it makes of the
 message; `rasa data validate` checks a proposed NLU example in a copy of `data/`. One check at a
-time (a small machine), each with a timeout, so a stuck Rasa never holds a page for ever.
+time (a small machine), each with a timeout, so a stuck Rasa never holds a page for ever. What Rasa
+says can quote the conversation; such a line is never kept in a draft or shown (`_without_texts`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -41,8 +42,13 @@ MAX_WORDING = 640
 CHECK_TIMEOUT = 240  # seconds: loading the model takes ~10 s, a short story less than one
 DRAFT_ID = re.compile(r"^[0-9a-f]{12}$")
 NAME = re.compile(r"^[A-Za-z0-9_]{1,128}$")  # an intent, action or entry id
-ENTITY_MARKUP = re.compile(r"\[[^\]]*\]\s*[({]")  # Rasa reads "[x](y)" in a story's user text as an entity
+# Rasa reads "[x](y)", "[x]{...}" and "[x][{...}]" in a story's user text or an NLU example as entities
+# (rasa/shared/nlu/training_data/entities_parser.ENTITY_REGEX); the text then loses words and gains entities.
+ENTITY_MARKUP = re.compile(r"\[[^\]]*\]\s*[({\[]")
 _check_lock = threading.Lock()
+_drafts_lock = threading.Lock()  # a draft changed by one request and removed by another: one at a time
+_nlu_lock = threading.Lock()  # data/nlu/reviewed.yml read, validated and written by one request at a time
+NOT_SHOWN = "Rasa's message quotes the conversation's words, so it is not shown here."
 
 
 class Problem(ValueError):
@@ -203,8 +209,21 @@ class Drafts:
                 continue  # a file someone put there by hand: not a draft
         return sorted(found, key=lambda d: d.created_at, reverse=True)
 
+    def update(self, draft_id: str, change: Callable[[Draft], None]) -> Optional[Draft]:
+        """Apply `change` to the draft as it is now and save it; None (and nothing written) when it is gone,
+        so a slow check never brings back a draft that was added or thrown away meanwhile."""
+        with _drafts_lock:
+            try:
+                draft = self.get(draft_id)
+            except KeyError:
+                return None
+            change(draft)
+            self.save(draft)
+            return draft
+
     def remove(self, draft_id: str) -> None:
-        self._path(draft_id).unlink(missing_ok=True)
+        with _drafts_lock:
+            self._path(draft_id).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- the story
@@ -324,25 +343,69 @@ def file_name(draft: Draft) -> str:
 
 
 def nlu_with_example(current: str, intent: str, text: str) -> Tuple[str, bool]:
-    """data/nlu/reviewed.yml with `text` under `intent`; and whether it was new there."""
-    doc = yaml.safe_load(current) if current.strip() else None
-    blocks: List[Dict[str, Any]] = list((doc or {}).get("nlu") or [])
-    examples: Dict[str, List[str]] = {}
-    for block in blocks:
-        lines = [ln[2:] for ln in str(block.get("examples", "")).splitlines() if ln.startswith("- ")]
-        examples.setdefault(str(block["intent"]), []).extend(lines)
+    """data/nlu/reviewed.yml with `text` under `intent`; and whether it was new there. Its other blocks
+    (synonym:, regex:, lookup:) are kept as they are; a file that is not Rasa NLU data is a Problem."""
+    try:
+        doc = yaml.safe_load(current) if current.strip() else None
+        blocks = (doc or {}).get("nlu") or []
+        if not isinstance(blocks, list):
+            raise TypeError("nlu: is not a list")
+        examples: Dict[str, List[str]] = {}
+        others: List[Any] = []
+        for block in blocks:
+            if not isinstance(block, dict):
+                raise TypeError("an nlu: item is not a mapping")
+            if "intent" not in block:
+                others.append(block)
+                continue
+            lines = [ln[2:] for ln in str(block.get("examples", "")).splitlines() if ln.startswith("- ")]
+            examples.setdefault(str(block["intent"]), []).extend(lines)
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError):
+        raise Problem(
+            f"{NLU_FILE} is not in the form this page writes (someone may have edited it by hand), so the "
+            "example was not added. Ask a developer to fix the file, then try again."
+        ) from None
     have = examples.setdefault(intent, [])
     added = text not in have
     if added:
         have.append(text)
-    lines = [
-        "# Examples added from reviewed conversations in the staff console (docs/trainers.md).",
-        'version: "3.1"',
-        "nlu:",
+    nlu: List[Any] = [
+        {"intent": name, "examples": "".join(f"- {t}\n" for t in examples[name])} for name in sorted(examples)
     ]
-    for name in sorted(examples):
-        lines += [f"  - intent: {name}", "    examples: |"] + [f"      - {t}" for t in examples[name]]
-    return "\n".join(lines) + "\n", added
+    head = "# Examples added from reviewed conversations in the staff console (docs/trainers.md).\n"
+    body = yaml.dump(
+        {"version": "3.1", "nlu": nlu + others}, Dumper=_StoryDumper, sort_keys=False, allow_unicode=True, width=1000
+    )
+    return head + body, added
+
+
+def add_nlu_example(repo: Path, intent: str, text: str) -> Tuple[CheckResult, bool]:
+    """Add `text` under `intent` to the repository's data/nlu/reviewed.yml if `rasa data validate` passes with it:
+    (the validation's result, whether the file changed). One request at a time from reading the file to
+    writing it (so two trainers adding examples keep both), written whole or not at all (temporary file,
+    then rename). Problem when the file is not what this page writes or another example is being added."""
+    if not _nlu_lock.acquire(blocking=False):
+        raise Problem("Another trainer is adding an example right now. Wait a minute and try again.")
+    try:
+        path = repo / NLU_FILE
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        new_text, new = nlu_with_example(current, intent, text)
+        if not new:
+            return CheckResult(True, "The example is already there."), False
+        result = validate_example(repo, new_text, text)
+        if result.passed:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(new_text)
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        return result, result.passed
+    finally:
+        _nlu_lock.release()
 
 
 # ---------------------------------------------------------------- running Rasa
@@ -356,6 +419,7 @@ class CheckResult:
     summary: str
     lines: List[str] = field(default_factory=list)
     seconds: float = 0.0
+    ran: bool = True  # False: nothing was checked (no model, or another check running), so nothing to keep
 
 
 def _run(cmd: List[str], cwd: Path, timeout: int) -> Tuple[int, str]:
@@ -371,42 +435,85 @@ def busy() -> bool:
 
 
 def run_story_check(repo: Path, story: str, intent_check: bool, timeout: int = CHECK_TIMEOUT) -> CheckResult:
-    """Run one story against the repository's trained model (tools/review_check.py in a subprocess)."""
+    """Run one story against the repository's trained model (tools/review_check.py in a subprocess, which
+    writes its result to a file: whatever Rasa logs on the way out cannot be taken for it)."""
     model = repo / "models" / "lantern.tar.gz"
     if not model.is_file():
-        return CheckResult(False, "There is no trained model yet.", ["Run `make train`, then check again."])
+        return CheckResult(False, "There is no trained model yet.", ["Run `make train`, then check again."], ran=False)
     if not _check_lock.acquire(blocking=False):
-        return CheckResult(False, "Another check is running.", ["Wait a minute and press Check again."])
+        return CheckResult(False, "Another check is running.", ["Wait a minute and press Check again."], ran=False)
     started = datetime.utcnow()
     try:
         with tempfile.TemporaryDirectory(prefix="lantern-review-") as tmp:
             path = Path(tmp) / "test_draft.yml"
             path.write_text(story, encoding="utf-8")
+            result_path = Path(tmp) / "result.json"
             cmd = [sys.executable, "-m", "tools.review_check", "--model", str(model), "--stories", str(path)]
-            cmd += ["--out", str(Path(tmp) / "out")] + (["--intent-check"] if intent_check else [])
+            cmd += ["--out", str(Path(tmp) / "out"), "--result", str(result_path)]
+            cmd += ["--intent-check"] if intent_check else []
             try:
-                status, output = _run(cmd, _code_root(), timeout)
+                status, _ = _run(cmd, _code_root(), timeout)
             except subprocess.TimeoutExpired:
                 return CheckResult(
                     False, f"The check took longer than {timeout} seconds and was stopped.", ["Try again later."]
                 )
+            found = _result_in(result_path)
     finally:
         _check_lock.release()
     seconds = (datetime.utcnow() - started).total_seconds()
-    last = output.strip().splitlines()[-1] if output.strip() else ""
-    try:
-        found = json.loads(last)
-    except ValueError:
+    if found is None:
         return CheckResult(
             False, "The check could not run.", [f"Rasa stopped (exit {status}); see the console's log."], seconds
         )
-    return CheckResult(bool(found["passed"]), str(found["summary"]), [str(x) for x in found["lines"]], seconds)
+    passed, summary, lines = found
+    return CheckResult(passed, summary, _without_texts(lines, _user_texts(story)), seconds)
 
 
-def validate_example(repo: Path, nlu_text: str, timeout: int = CHECK_TIMEOUT) -> CheckResult:
-    """`rasa data validate` (as `make validate`) on a copy of data/ holding the new reviewed.yml."""
+def _result_in(path: Path) -> Optional[Tuple[bool, str, List[str]]]:
+    """(passed, summary, lines) from review_check's result file; None when it wrote none or not that."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict):
+        return None
+    passed, summary, lines = found.get("passed"), found.get("summary"), found.get("lines")
+    if not isinstance(passed, bool) or not isinstance(summary, str) or not isinstance(lines, list):
+        return None
+    return passed, summary, [str(line) for line in lines]
+
+
+def _user_texts(story: str) -> List[str]:
+    """The user's texts in a story built here (story_yaml)."""
+    try:
+        doc = yaml.safe_load(story)
+        return [str(step["user"]) for step in doc["stories"][0]["steps"] if "user" in step]
+    except (yaml.YAMLError, KeyError, IndexError, TypeError):
+        return []
+
+
+def _without_texts(lines: Sequence[str], texts: Sequence[str]) -> List[str]:
+    """`lines` with none of `texts` in them: a text Rasa quotes ('...') becomes "(not shown)"; a line that
+    still has one as words of its own (case and spacing aside) is replaced by NOT_SHOWN. Drafts and the page
+    never keep user text."""
+    wanted = sorted({" ".join(t.split()) for t in texts if t.strip()}, key=len, reverse=True)
+    found = [re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)", re.IGNORECASE) for text in wanted]
+    out = []
+    for line in lines:
+        line = " ".join(line.split())
+        for text in wanted:
+            line = line.replace(f"'{text}'", "(not shown)").replace(f'"{text}"', "(not shown)")
+        if any(pattern.search(line) for pattern in found):
+            line = NOT_SHOWN
+        out.append(line)
+    return out
+
+
+def validate_example(repo: Path, nlu_text: str, example: str, timeout: int = CHECK_TIMEOUT) -> CheckResult:
+    """`rasa data validate` (as `make validate`) on a copy of data/ holding the new reviewed.yml; its lines
+    never quote `example` (the user's words)."""
     if not _check_lock.acquire(blocking=False):
-        return CheckResult(False, "Another check is running.", ["Wait a minute and try again."])
+        return CheckResult(False, "Another check is running.", ["Wait a minute and try again."], ran=False)
     started = datetime.utcnow()
     try:
         with tempfile.TemporaryDirectory(prefix="lantern-validate-") as tmp:
@@ -427,14 +534,23 @@ def validate_example(repo: Path, nlu_text: str, timeout: int = CHECK_TIMEOUT) ->
     seconds = (datetime.utcnow() - started).total_seconds()
     if status == 0:
         return CheckResult(True, "rasa data validate passed.", [], seconds)
+    return CheckResult(
+        False,
+        "rasa data validate found a problem; the example was not added.",
+        validate_lines(output, example, str(data)),
+        seconds,
+    )
+
+
+def validate_lines(output: str, example: str, data_dir: str) -> List[str]:
+    """The warnings and errors in `rasa data validate`'s output, in short, without the example's words."""
     lines = []
     for raw in output.splitlines():
         m = re.search(r"(UserWarning|WARNING|ERROR)\s*[:-]?\s*(.*)", raw)
         if m and "warnings.warn" not in raw and "Telemetry" not in raw:
-            lines.append(re.sub(r"^[\w.]+ +- +", "", m.group(2).strip()).replace(str(data), "data"))
-    return CheckResult(
-        False, "rasa data validate found a problem; the example was not added.", lines[:10] or [output[-300:]], seconds
-    )
+            lines.append(re.sub(r"^[\w.]+ +- +", "", m.group(2).strip()).replace(data_dir, "data"))
+    shown = _without_texts(lines[:10], [example])
+    return shown or ["rasa data validate stopped without a message the console can show; run `make validate`."]
 
 
 def _code_root() -> Path:

@@ -148,14 +148,19 @@ def check(draft_id: str) -> Any:
     if "yaml" not in built:
         abort(400, description=built.get("problem") or "The conversation of this draft was deleted.")
     result = ts.run_story_check(_repo(), built["yaml"], intent_check=built["example"] is not None)
-    draft.check = {
+    if not result.ran:  # nothing was checked: the last real result stays, and there is nothing to audit
+        flash(" ".join([result.summary] + result.lines))
+        return redirect(url_for("review_tests.index") + f"#draft-{draft.id}")
+    checked = {
         "passed": result.passed,
         "summary": result.summary,
         "lines": result.lines,
         "seconds": round(result.seconds, 1),
         "story_hash": built["hash"],
     }
-    _drafts().save(draft)
+    if _drafts().update(draft.id, lambda now: setattr(now, "check", checked)) is None:
+        flash("The draft was added or thrown away while it was being checked, so the result was not kept.")
+        return redirect(url_for("review_tests.index"))
     audit.record(
         "story_check", draft.conversation_id, draft=draft.id, passed=result.passed, seconds=round(result.seconds, 1)
     )
@@ -169,27 +174,26 @@ def example(draft_id: str) -> Any:
     built = _built(draft)
     if not built.get("example"):
         abort(400, description="This draft proposes no NLU example (only an intent or knowledge correction does).")
-    nlu_path = _repo() / ts.NLU_FILE
-    current = nlu_path.read_text(encoding="utf-8") if nlu_path.is_file() else ""
     proposed = built["example"]
-    text, new = ts.nlu_with_example(current, proposed["intent"], proposed["text"])
-    if new:
-        result = ts.validate_example(_repo(), text)
-        if not result.passed:
-            flash(result.summary + " " + " ".join(result.lines))
+    back = url_for("review_tests.index") + f"#draft-{draft.id}"
+    try:
+        result, new = ts.add_nlu_example(_repo(), proposed["intent"], proposed["text"])
+    except ts.Problem as problem:  # the file is not ours to rewrite, or another trainer is adding one
+        flash(str(problem))
+        return redirect(back)
+    if not result.passed:
+        flash(" ".join([result.summary] + result.lines))
+        if result.ran:
             audit.record("nlu_example", draft.conversation_id, draft=draft.id, intent=proposed["intent"], added=False)
-            return redirect(url_for("review_tests.index") + f"#draft-{draft.id}")
-        nlu_path.parent.mkdir(parents=True, exist_ok=True)
-        nlu_path.write_text(text, encoding="utf-8")
-    draft.example_added = True
-    _drafts().save(draft)
+        return redirect(back)
+    _drafts().update(draft.id, lambda now: setattr(now, "example_added", True))
     audit.record("nlu_example", draft.conversation_id, draft=draft.id, intent=proposed["intent"], added=new)
     flash(
         f"The example is in {ts.NLU_FILE} under {proposed['intent']}. Run `make train`, then press Check again."
         if new
         else f"{ts.NLU_FILE} already has this example under {proposed['intent']}."
     )
-    return redirect(url_for("review_tests.index") + f"#draft-{draft.id}")
+    return redirect(back)
 
 
 @bp.route("/test-stories/<draft_id>/add", methods=["POST"])

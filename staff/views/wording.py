@@ -136,11 +136,14 @@ def _render(
     key: str,
     pf: wf.PhraseFile,
     rows: Sequence[Tuple[Optional[int], str, str]],
+    version: str,
     status: int = 200,
     error: Optional[str] = None,
     theirs: Optional[Sequence[Tuple[str, str]]] = None,
     folder_problems: Sequence[str] = (),
 ) -> Any:
+    """The line's form holding `rows`. `version` is the file version the rows' `orig` indices were read from:
+    the posted one on every re-render, so a save still notices someone else's save since the page was opened."""
     per, whole = _check(key, rows)
     per = per + [[] for _ in range(len(rows) - len(per))]
     buttons = {}
@@ -153,7 +156,7 @@ def _render(
             "wording_edit.html",
             file=file,
             key=key,
-            version=pf.version,
+            version=version,
             rows=list(zip(rows, per, strict=True)),
             whole=whole,
             buttons=buttons,
@@ -184,47 +187,55 @@ def line(file: str, key: str) -> Any:
     pf = _phrase_file(file, key)
     if request.method == "GET":
         audit.record("view_wording_line", f"{file}:{key}")
-        return _render(file, key, pf, _saved_rows(pf, key))
+        return _render(file, key, pf, _saved_rows(pf, key), pf.version)
     rows = _rows_from_form()
     action = request.form.get("do", "")
+    opened = _posted_version()
     if action == "add":
-        return _render(file, key, pf, rows + [(None, "", "")])
+        return _render(file, key, pf, rows + [(None, "", "")], opened)
     if action.startswith("remove-") and action[7:].isdigit():
         index = int(action[7:])
-        return _render(file, key, pf, [row for n, row in enumerate(rows) if n != index])
+        return _render(file, key, pf, [row for n, row in enumerate(rows) if n != index], opened)
     if action != "save":
         abort(400, description="Unknown button. Reload the page and try again.")
     return _save(file, key, pf, rows)
 
 
+def _posted_version() -> str:
+    """The file version the trainer's page was made from (a hash; anything longer is not one)."""
+    return request.form.get("version", "")[:64]
+
+
 def _save(file: str, key: str, pf: wf.PhraseFile, rows: List[Tuple[Optional[int], str, str]]) -> Any:
-    """Write the draft if every check passes and nobody saved the file meanwhile; otherwise say why, keeping it."""
-    expected = request.form.get("version", "")
+    """Write the draft if every check passes and nobody saved the file meanwhile; otherwise say why, keeping it.
+    Only the conflict page offers the file's new version: the trainer has then seen the other save."""
+    expected = _posted_version()
     per, whole = _check(key, rows)
     if wf.blocking(per, whole):
-        return _render(file, key, pf, rows, 422, "Not saved: fix the problems marked below, then save again.")
+        return _render(file, key, pf, rows, expected, 422, "Not saved: fix the problems marked below, then save again.")
     if expected != pf.version:
         theirs = [(text, mi) for _, text, mi in _saved_rows(pf, key)]
         message = (
             f"Not saved: someone else saved {file} after you opened this page. Their version of this line is "
             "shown below; your draft is still in the form. Compare them, then save again to replace theirs."
         )
-        return _render(file, key, pf, rows, 409, message, theirs=theirs)
+        return _render(file, key, pf, rows, pf.version, 409, message, theirs=theirs)
     cleaned = [(index, text.strip(), mi) for index, text, mi in rows]
     try:
         text = pf.replaced(key, cleaned)
     except wf.EditError as err:
-        return _render(file, key, pf, rows, 409, f"Not saved: {err}.")
+        return _render(file, key, pf, rows, expected, 409, f"Not saved: {err}.")
     lines, fragments, _ = _read_folder()
     previous = SimpleNamespace(lines=lines, fragments=fragments)
     problems = wf.folder_problems_with(_folder(), file, text, previous)
     if problems:
         message = "Not saved: the bot would refuse the wording files with this change (below)."
-        return _render(file, key, pf, rows, 422, message, folder_problems=problems[:5])
+        return _render(file, key, pf, rows, expected, 422, message, folder_problems=problems[:5])
     try:
         pf.save(text, expected)
     except wf.Conflict:
-        return _render(file, key, pf, rows, 409, f"Not saved: {file} changed while saving. Reload and try again.")
+        message = f"Not saved: {file} changed while saving. Reload and try again."
+        return _render(file, key, pf, rows, expected, 409, message)
     audit.record("wording_save", f"{file}:{key}", file=file, key=key, variations=len(rows))
     flash("Saved. If the bot is running, it uses the new wording within a few seconds.")
     return redirect(url_for("wording.line", file=file, key=key))

@@ -9,7 +9,9 @@ real check against the trained model is in tests/integration/test_review_stories
 from __future__ import annotations
 
 import json
+import logging
 import shutil
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, List
@@ -93,7 +95,13 @@ def test_odd_texts_read_back_by_rasa_as_written(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("/greet please", "greet please"), ("see [this](link) now", "see (this)(link) now"), ("   ", "(empty)")],
+    [
+        ("/greet please", "greet please"),
+        ("see [this](link) now", "see (this)(link) now"),
+        ('see [this]{"entity": "thing"} now', 'see (this){"entity": "thing"} now'),
+        ('see [this][{"entity": "thing"}] now', 'see (this)({"entity": "thing"}) now'),
+        ("   ", "(empty)"),
+    ],
 )
 def test_texts_rasa_would_read_as_markup_are_defused(text: str, expected: str) -> None:
     rows = rows_for(u(text), b("action_reflect"))
@@ -162,6 +170,75 @@ def test_nlu_examples_merge_and_rasa_reads_them() -> None:
         ("ask_info", "whats <PERSON>'s narcan: for"),
         ("greet", "yo 😅"),
     ]
+
+
+def test_an_example_rasa_would_read_as_an_entity_is_defused() -> None:
+    text, _ = ts.nlu_with_example("", "share", ts.example_text('got [it][{"entity": "drug"}] today'))
+    [example] = RasaYAMLReader().reads(text).intent_examples
+    assert example.get("text") == 'got (it)({"entity": "drug"}) today' and not example.get("entities")
+
+
+def test_adding_an_example_keeps_synonyms_regexes_and_lookups() -> None:
+    current = (
+        'version: "3.1"\nnlu:\n  - synonym: naloxone\n    examples: |\n      - narcan\n'
+        "  - regex: zip\n    examples: |\n      - \\d{5}\n  - lookup: town\n    examples: |\n      - Dayton\n"
+        "  - intent: greet\n    examples: |\n      - hiya\n"
+    )
+    text, added = ts.nlu_with_example(current, "greet", "yo")
+    data = RasaYAMLReader().reads(text)
+    assert added and sorted(m.get("text") for m in data.intent_examples) == ["hiya", "yo"]
+    assert data.entity_synonyms == {"narcan": "naloxone"}
+    assert data.regex_features == [{"name": "zip", "pattern": "\\d{5}"}]
+    assert data.lookup_tables == [{"name": "town", "elements": ["Dayton"]}]
+
+
+@pytest.mark.parametrize("current", ["nlu: [", "nlu:\n  - 3\n", "nlu: 5\n", "- a\n- b\n", "nlu:\n  - intent: [a\n"])
+def test_a_hand_broken_nlu_file_is_a_clear_problem(current: str) -> None:
+    with pytest.raises(ts.Problem, match="not in the form this page writes"):
+        ts.nlu_with_example(current, "greet", "yo")
+
+
+def test_rasas_messages_never_keep_the_users_words() -> None:
+    output = (
+        "2024-01-01 10:00:00 WARNING  rasa.validator  - UserWarning: The example 'hey there' was found labeled "
+        "with multiple different intents in the training data.\n"
+        "ERROR rasa.x - ValueError: could not read HEY  There at /tmp/lantern-validate-x/data/nlu/reviewed.yml\n"
+        "WARNING  rasa.x  - the intent 'thanks' has few examples (they say this)\n"
+    )
+    lines = ts.validate_lines(output, "hey there", "/tmp/lantern-validate-x/data")
+    assert lines == [
+        "UserWarning: The example (not shown) was found labeled with multiple different intents in the training data.",
+        ts.NOT_SHOWN,
+        "the intent 'thanks' has few examples (they say this)",  # "hey" is not there as a word of its own
+    ]
+    assert ts.validate_lines("Traceback ... hey there\n", "hey there", "/x") == [
+        "rasa data validate stopped without a message the console can show; run `make validate`."
+    ]
+    story = ts.story_yaml("x", [{"user": "whats narcan", "intent": "greet"}, {"action": "action_greet"}])
+    said = ts._without_texts(["KeyError: 'whats narcan'", "The bot now does action_info."], ts._user_texts(story))
+    assert said == ["KeyError: (not shown)", "The bot now does action_info."]
+
+
+def test_the_check_result_is_read_from_its_file_not_from_the_output(tmp_path: Path) -> None:
+    """tools/review_check.py writes its result to the file it is given; a stray log line cannot replace it,
+    and a file that is not a result is "could not run", not a crash."""
+    from tools import review_check
+
+    story = tmp_path / "test_draft.yml"
+    story.write_text(ts.story_yaml("x", [{"user": "hey", "intent": "greet"}, {"action": "action_greet"}]))
+    (tmp_path / "model.tar.gz").write_bytes(b"not a model")
+    result = tmp_path / "result.json"
+    args = ["--model", str(tmp_path / "model.tar.gz"), "--stories", str(story), "--out", str(tmp_path / "out")]
+    try:
+        assert review_check.main(args + ["--result", str(result)]) == 0
+    finally:
+        logging.disable(logging.NOTSET)  # main() quiets logging for its own process
+    found = ts._result_in(result)
+    assert found is not None and found[0] is False and found[1] == "Rasa could not run the story."
+    for text in ("[1, 2]", '"passed"', '{"passed": "yes", "summary": "s", "lines": []}', "", "{"):
+        result.write_text(text)
+        assert ts._result_in(result) is None
+    assert ts._result_in(tmp_path / "missing.json") is None
 
 
 def test_the_catalogue_reads_the_domain_and_knowledge() -> None:
@@ -386,3 +463,113 @@ def test_the_story_name_is_a_plain_line_dialogue_check_can_find() -> None:
     draft = ts.Draft("a" * 12, "c" * 32, 1, 4, ts.Correction(kind="intent", intent="ask_info"), "t", "now")
     text = ts.story_yaml(ts.story_name(draft), [{"user": "hey", "intent": "greet"}, {"action": "action_greet"}])
     assert "  - story: reviewed cccccccc message 4, should be intent ask_info\n" in text
+
+
+def press(client: Any, path: str) -> Any:
+    """Press a button (POST with the CSRF token) and follow to the page it leads to."""
+    return client.post(path, data={"csrf_token": client.token}, follow_redirects=True)
+
+
+def checked_draft(site: Any, trainer: Any, conv: Dict[str, Any]) -> ts.Draft:
+    """A draft whose last check passed, as a real check would have left it."""
+    post(trainer, mark_path(conv), {"kind": "action", "action": "utter_goodbye"})
+    [saved] = draft_files(site)
+    store = ts.Drafts(Path(site.config["REVIEW_DRAFTS"]))
+    draft = store.get(saved["id"])
+    draft.check = {"passed": True, "summary": "It passed.", "lines": [], "seconds": 9.0, "story_hash": "1" * 16}
+    store.save(draft)
+    return draft
+
+
+def test_a_check_that_could_not_run_keeps_the_last_result(site: Any, conv: Dict[str, Any], engine: Any) -> None:  # noqa: F811
+    trainer = signed_in(site, "train")
+    draft = checked_draft(site, trainer, conv)
+    page = press(trainer, f"/test-stories/{draft.id}/check")
+    assert "There is no trained model yet." in page.get_data(as_text=True)  # the repository copy has no model
+    model = Path(site.config["REVIEW_REPO"]) / "models" / "lantern.tar.gz"
+    model.parent.mkdir()
+    model.write_bytes(b"not looked at: the check stops before")
+    assert ts._check_lock.acquire(blocking=False)  # another trainer's check is running
+    try:
+        page = press(trainer, f"/test-stories/{draft.id}/check")
+    finally:
+        ts._check_lock.release()
+    assert "Another check is running." in page.get_data(as_text=True)
+    [saved] = draft_files(site)
+    assert saved["check"]["summary"] == "It passed." and saved["check"]["passed"] is True
+    assert audit_rows(engine, "story_check") == []
+
+
+def test_a_draft_thrown_away_during_its_check_stays_gone(
+    site: Any,
+    conv: Dict[str, Any],
+    engine: Any,  # noqa: F811
+    monkeypatch: Any,
+) -> None:
+    """The check runs for minutes; a discard (or Add) meanwhile wins. The check itself is replaced by one
+    that lets another trainer discard the draft while it runs."""
+    trainer, other = signed_in(site, "train"), signed_in(site, "adm")
+    draft = checked_draft(site, trainer, conv)
+
+    def check_while_discarded(*args: Any, **kwargs: Any) -> ts.CheckResult:
+        meanwhile = threading.Thread(target=post, args=(other, f"/test-stories/{draft.id}/discard"))
+        meanwhile.start()
+        meanwhile.join()
+        return ts.CheckResult(False, "The test story does not pass yet.", ["x"], 3.0)
+
+    monkeypatch.setattr(ts, "run_story_check", check_while_discarded)
+    page = press(trainer, f"/test-stories/{draft.id}/check")
+    assert "thrown away while it was being checked" in page.get_data(as_text=True)
+    assert draft_files(site) == [] and audit_rows(engine, "story_check") == []
+
+
+def test_two_trainers_adding_examples_keep_both(site: Any, conv: Dict[str, Any], monkeypatch: Any) -> None:
+    """The second trainer presses "Add the example" while the first one's example is being validated: the
+    second is told to try again (not silently lost), and both examples end up in the file. The validator is
+    replaced by one that lets the second trainer press meanwhile (the real one is in the integration tests)."""
+    first, second = signed_in(site, "train"), signed_in(site, "adm")
+    post(first, mark_path(conv, 1), {"kind": "intent", "intent": "thanks"})  # example: "hey"
+    post(first, mark_path(conv, 3), {"kind": "intent", "intent": "ask_info"})  # example: the narcan question
+    drafts = {d["correction"]["intent"]: d["id"] for d in draft_files(site)}
+    pages: List[str] = []
+
+    def press_second() -> None:
+        page = press(second, f"/test-stories/{drafts['ask_info']}/example")
+        pages.append(page.get_data(as_text=True))
+
+    calls: List[int] = []
+
+    def validate_while_the_second_presses(*args: Any, **kwargs: Any) -> ts.CheckResult:
+        calls.append(1)
+        if len(calls) == 1:  # the first trainer's validation: the second presses now
+            meanwhile = threading.Thread(target=press_second)
+            meanwhile.start()
+            meanwhile.join()
+        return ts.CheckResult(True, "rasa data validate passed.")
+
+    monkeypatch.setattr(ts, "validate_example", validate_while_the_second_presses)
+    assert post(first, f"/test-stories/{drafts['thanks']}/example") == 302
+    nlu = Path(site.config["REVIEW_REPO"]) / ts.NLU_FILE
+    told_to_retry = "Another trainer is adding an example right now" in pages[0]
+    assert "- hey\n" in nlu.read_text(encoding="utf-8")
+    assert "narcan" in nlu.read_text(encoding="utf-8") or told_to_retry  # the second example is never lost silently
+    assert told_to_retry and "narcan" not in nlu.read_text(encoding="utf-8")  # one at a time, from read to write
+    assert post(second, f"/test-stories/{drafts['ask_info']}/example") == 302  # tries again
+    data = RasaYAMLReader().reads(nlu.read_text(encoding="utf-8"))
+    assert sorted((m.get("intent"), m.get("text")) for m in data.intent_examples) == [
+        ("ask_info", 'whats narcan: "the <PERSON> kind" 😅'),
+        ("thanks", "hey"),
+    ]
+    assert [p.name for p in nlu.parent.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_a_hand_broken_nlu_file_gets_a_message_not_a_crash(site: Any, conv: Dict[str, Any], engine: Any) -> None:  # noqa: F811
+    trainer = signed_in(site, "train")
+    post(trainer, mark_path(conv), {"kind": "intent", "intent": "ask_info"})
+    [saved] = draft_files(site)
+    nlu = Path(site.config["REVIEW_REPO"]) / ts.NLU_FILE
+    nlu.write_text("nlu:\n  - synonym: naloxone\n    examples: |\n      - narcan\n  - 3\n", encoding="utf-8")
+    before = nlu.read_bytes()
+    page = press(trainer, f"/test-stories/{saved['id']}/example")
+    assert page.status_code == 200 and "is not in the form this page writes" in page.get_data(as_text=True)
+    assert nlu.read_bytes() == before and audit_rows(engine, "nlu_example") == []

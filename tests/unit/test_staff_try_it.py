@@ -295,6 +295,95 @@ def test_a_hung_bot_times_out(hung_bot: int, monkeypatch: Any) -> None:
     assert time.monotonic() - started < 5
 
 
+class ScriptedBot:
+    """A port that answers every request with the same raw bytes, keeping what it was sent: a bot that dies
+    mid-answer, answers garbage or redirects, on the wire as the console would meet it."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.received: List[bytes] = []
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.listener.settimeout(0.2)
+        self.port = int(self.listener.getsockname()[1])
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                raw = b""
+                while b"\r\n\r\n" not in raw or len(raw) < self.request_length(raw):
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    raw += chunk
+                self.received.append(raw)  # all of it read first: closing on unread bytes would reset the line
+                conn.sendall(self.answer)
+
+    @staticmethod
+    def request_length(raw: bytes) -> int:
+        """The whole request's length in bytes, once its head is in `raw`."""
+        head, _, _ = raw.partition(b"\r\n\r\n")
+        found = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        return len(head) + 4 + (int(found.group(1)) if found else 0)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.listener.close()
+
+
+@pytest.fixture
+def scripted() -> Iterator[Any]:
+    bots: List[ScriptedBot] = []
+
+    def start(answer: bytes) -> ScriptedBot:
+        bots.append(ScriptedBot(answer))
+        return bots[-1]
+
+    yield start
+    for one in bots:
+        one.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n[{"text": "hal',
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n[]",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+    ids=["cut-off", "line-too-long", "bad-chunk"],
+)
+def test_a_bot_that_dies_mid_answer_gets_a_clear_message(scripted: Any, answer: bytes) -> None:
+    bot = scripted(answer)
+    with pytest.raises(bot_client.BotUnavailable, match="stopped in the middle of its answer"):
+        bot_client.BotClient(f"http://127.0.0.1:{bot.port}", "rest-token", "api-token").send("try-x", "hi")
+    with pytest.raises(bot_client.BotUnavailable, match="stopped in the middle of its answer"):
+        bot_client.BotClient(f"http://127.0.0.1:{bot.port}", "rest-token", "api-token").tracker("try-x")
+
+
+def test_a_redirect_is_not_followed_with_the_token(scripted: Any) -> None:
+    elsewhere = scripted(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+    moved = f"Location: http://127.0.0.1:{elsewhere.port}/steal\r\n".encode()
+    bot = scripted(b"HTTP/1.1 302 Found\r\n" + moved + b"Content-Length: 0\r\n\r\n")
+    client = bot_client.BotClient(f"http://127.0.0.1:{bot.port}", "rest-token", "api-token")
+    with pytest.raises(bot_client.BotUnavailable, match=r"HTTP 302"):
+        client.tracker("try-x")
+    with pytest.raises(bot_client.BotUnavailable, match=r"HTTP 302"):
+        client.send("try-x", "hi")
+    assert len(bot.received) == 2 and b"Bearer api-token" in bot.received[0]
+    assert elsewhere.received == []  # the token went nowhere else
+
+
 def test_missing_tokens_are_named() -> None:
     with pytest.raises(bot_client.BotUnavailable, match="LANTERN_REST_TOKEN"):
         bot_client.BotClient("http://127.0.0.1:1", "", "api").send("try-x", "hi")

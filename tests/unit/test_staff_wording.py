@@ -285,7 +285,11 @@ def trainer(app: Any) -> Any:
 
 def form_of(client: Any, url: str = LINE_URL) -> Dict[str, Any]:
     """The edit form's fields as the page has them: version, and orig/text/mi lists."""
-    page = client.get(url).get_data(as_text=True)
+    return fields_in(client.get(url).get_data(as_text=True))
+
+
+def fields_in(page: str) -> Dict[str, Any]:
+    """The edit form's fields in a page."""
     version = re.search(r'name="version" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     origs = re.findall(r'name="orig" value="([^"]*)"', page)
     texts = [t.replace("&#39;", "'").replace("&#34;", '"') for t in re.findall(r'name="text"[^>]*>([^<]*)<', page)]
@@ -420,6 +424,45 @@ def test_someone_elses_save_in_between_is_not_overwritten(trainer: Any, phrases_
     assert path.read_text(encoding="utf-8") == theirs
     again = save(trainer, {**fields, "version": form_of(trainer)["version"]})  # seen theirs, saves on purpose
     assert again.status_code == 302 and "What would help most to talk about?" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("do", ["add", "remove-1", "save"])
+def test_a_rerendered_form_keeps_the_version_it_was_opened_from(trainer: Any, phrases_dir: Path, do: str) -> None:
+    """Add, Remove and a refused save show the form again: it must still carry the version the trainer read, so
+    someone else's save in between is still caught (409), not overwritten."""
+    mine = form_of(trainer)
+    path = phrases_dir / FILE
+    theirs = path.read_text(encoding="utf-8").replace("Where would you like to go from here?", "Where to from here?")
+    path.write_text(theirs, encoding="utf-8")  # someone else saves meanwhile
+    if do == "save":
+        mine["text"][1] = "You must talk about it."  # refused (a directive): 422, the form comes back
+    response = save(trainer, mine, do=do)
+    assert response.status_code == (422 if do == "save" else 200)
+    again = fields_in(response.get_data(as_text=True))
+    assert again["version"] == mine["version"]
+    again["text"] = [text or "What next?" for text in again["text"]]
+    again["text"][-1] = "What would help most to talk about?"
+    again["mi"] = ["open_question"] * len(again["text"])
+    conflict = save(trainer, again)
+    assert conflict.status_code == 409 and "Where to from here?" in conflict.get_data(as_text=True)
+    assert path.read_text(encoding="utf-8") == theirs  # their wording is kept
+    assert fields_in(conflict.get_data(as_text=True))["version"] == form_of(trainer)["version"]  # now offers theirs
+
+
+@pytest.mark.parametrize("text", ["What about {who:{n}}?", "What about {}?", "What about {who!z}?", "{n:>99999999}?"])
+def test_braces_python_cannot_fill_are_a_finding_not_a_crash(trainer: Any, phrases_dir: Path, text: str) -> None:
+    (found,) = [f for f in check(text, "open_question", {"who", "n"}) if f.blocking]
+    assert found.rule == "broken braces"
+    body = {"file": FILE, "key": KEY, "variations": [{"text": text, "mi": "open_question"}]}
+    response = trainer.post("/wording/check", json=body, headers={"X-CSRF-Token": trainer.token})
+    assert response.status_code == 200 and response.get_json()["ok"] is False
+    assert [f["rule"] for f in response.get_json()["variations"][0]] == ["broken braces"]
+    before = (phrases_dir / FILE).read_bytes()
+    fields = form_of(trainer)
+    fields["text"][0] = text
+    page = save(trainer, fields)
+    assert page.status_code == 422 and "Curly braces that do not make a {word}" in page.get_data(as_text=True)
+    assert (phrases_dir / FILE).read_bytes() == before
 
 
 def test_adding_and_removing_variations(trainer: Any, phrases_dir: Path) -> None:
