@@ -533,7 +533,7 @@ def run_check(parts: Sequence[str] = PARTS) -> int:
                     "models/lantern.tar.gz",
                     0,
                     f"the model is older than {names}: the test stories were not run",
-                    "run `make train` (under a minute after a small change), then `make dialogue-check` again",
+                    "run `make train` (about a minute after a small change), then `make dialogue-check` again",
                 )
             ]
             t = time.monotonic()
