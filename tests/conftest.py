@@ -83,6 +83,21 @@ def make_settings(data_dir: Path, **overrides: str) -> settings_mod.Settings:
     return settings_mod.load(values)
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, one per test module (the staff console's browser tests)."""
+    from tools import staff_demo
+
+    if not Path(staff_demo.CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make system-deps` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=staff_demo.CHROMIUM, args=staff_demo.CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def lantern(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A real action server and Rasa server, started once for the whole test session."""

@@ -15,7 +15,6 @@ import socket
 import statistics
 import threading
 import time
-from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -211,18 +210,6 @@ def console_url(app: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(staff_demo.CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make system-deps` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=staff_demo.CHROMIUM, args=staff_demo.CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def browser_page(browser: Any, console_url: str, username: str, **options: Any) -> Any:

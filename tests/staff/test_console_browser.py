@@ -36,18 +36,6 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(staff_demo.CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make system-deps` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=staff_demo.CHROMIUM, args=staff_demo.CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 class Signed:
     """One sign-in per role for the whole module (the console allows 20 sign-in attempts per address in 5 minutes),
     reused by each test through a new browser context holding that session's cookie."""

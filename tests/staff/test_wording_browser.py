@@ -45,18 +45,6 @@ def console(tmp_path_factory: pytest.TempPathFactory, phrases: Path) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(staff_demo.CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make system-deps` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=staff_demo.CHROMIUM, args=staff_demo.CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def trainer_state(browser: Any, console: Any) -> Any:
     """One sign-in as the trainer (tess) for the module; each test gets a new context with its cookie."""
     context = browser.new_context(viewport=staff_demo.SCREEN)

@@ -146,15 +146,27 @@ def test_another_feature_code_key_fits_from_zero(fits: List[int]) -> None:
     assert len(fits) == 8
 
 
-def test_the_components_key_follows_the_feature_modules() -> None:
-    from rasa_plugins.nlu.crisis_signal import CrisisSignalClassifier
-    from rasa_plugins.nlu.intent_classifier import LinearIntentClassifier
-    from rasa_plugins.nlu.talk_type import TalkTypeClassifier
-
-    for component in (CrisisSignalClassifier, LinearIntentClassifier, TalkTypeClassifier):
-        config = component.get_default_config()
-        assert component.fingerprint_addon(config) == component.fingerprint_addon(config)
+@pytest.mark.parametrize(
+    "component, feature_module",
+    [
+        ("rasa_plugins.nlu.crisis_signal.CrisisSignalClassifier", "lantern.crisis.normalize"),
+        ("rasa_plugins.nlu.crisis_signal.CrisisSignalClassifier", "rasa_plugins.nlu.crisis_signal"),
+        ("rasa_plugins.nlu.talk_type.TalkTypeClassifier", "lantern.nlu.talk_features"),
+        ("rasa_plugins.nlu.intent_classifier.LinearIntentClassifier", "lantern.text"),
+    ],
+)
+def test_the_components_key_follows_their_feature_code(
+    component: str, feature_module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key each component gives its fits (its fingerprint) changes when a module its features read changes."""
+    import importlib
     import inspect
 
-    source = inspect.getsource(CrisisSignalClassifier.fingerprint_addon)
-    assert "normalize_module" in source and "this_module" in source
+    module_name, _, class_name = component.rpartition(".")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    config = cls.get_default_config()
+    before = cls.fingerprint_addon(config)
+    real = inspect.getsource
+    changed = importlib.import_module(feature_module)
+    monkeypatch.setattr(inspect, "getsource", lambda m: real(m) + ("# edited" if m is changed else ""))
+    assert cls.fingerprint_addon(config) != before
