@@ -15,11 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
-import yaml
-
 from actions.cues import feeling
 from lantern.house_rules import word_problems
 from lantern.knowledge.routing import asks
+from lantern.yaml_text import load_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "echo_words.yml"
 MIN_WORDS = 3  # shorter parts ("so tired") say too little to be said back
@@ -71,7 +70,7 @@ class EchoWords:
 
 @lru_cache(maxsize=1)
 def words() -> EchoWords:
-    return EchoWords(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {})
+    return EchoWords(load_yaml(WORDS_FILE.read_text(encoding="utf-8")) or {})
 
 
 def _trim(tokens: List[str], w: EchoWords) -> List[str]:

@@ -19,13 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Pattern, Protocol, Sequence, Tuple
 
-import yaml
-
 from actions.phrases import fragment
 from lantern.crisis.registry import CRISIS_INTENTS
 from lantern.directory import TYPE_CODES
 from lantern.directory.zipgeo import STATE_NAMES
 from lantern.text import plain_words
+from lantern.yaml_text import load_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "referral_words.yml"
 
@@ -115,7 +114,7 @@ def check_words(data: Mapping[str, Any], name: str = WORDS_FILE.name) -> Words:
 @lru_cache(maxsize=1)
 def recognised_words() -> Words:
     """The recognised words, read once on first use (not at import)."""
-    return check_words(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {})
+    return check_words(load_yaml(WORDS_FILE.read_text(encoding="utf-8")) or {})
 
 
 def need_codes() -> Tuple[str, ...]:

@@ -34,6 +34,7 @@ from ruamel.yaml.comments import Comment, CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from lantern.house_rules import MAX_CHARS, PLACEHOLDER_WIDTH, check_text, is_safety
+from lantern.yaml_text import load_yaml as parse_yaml
 
 # --------------------------------------------------------------------------- reading
 
@@ -73,7 +74,7 @@ def choices_of(path: Path, data: Dict[str, Any]) -> Dict[str, Tuple[Tuple[str, s
 def load_yaml(path: Path) -> Dict[str, Any]:
     """One phrase file's data; a file that is not YAML or not a mapping is a ValueError naming it."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -454,7 +455,7 @@ def domain_responses(domain_dir: Path) -> List[DomainResponse]:
     """Every response in the domain folder, checked as tools/lint.py's check_response does."""
     out: List[DomainResponse] = []
     for path in sorted(domain_dir.rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
             response = DomainResponse(str(path.relative_to(domain_dir)), str(name))
             for variation in variations or []:

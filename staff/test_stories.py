@@ -32,6 +32,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from lantern.yaml_text import load_yaml
+
 KINDS = ("intent", "action", "knowledge", "wording")
 KNOWLEDGE_INTENT = "ask_info"  # data/rules/info.yml: ask_info -> action_info answers from data/knowledge
 KNOWLEDGE_ACTION = "action_info"
@@ -69,7 +71,7 @@ class Catalogue:
 
 def _yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 def catalogue(repo: Path) -> Catalogue:
@@ -346,7 +348,7 @@ def nlu_with_example(current: str, intent: str, text: str) -> Tuple[str, bool]:
     """data/nlu/reviewed.yml with `text` under `intent`; and whether it was new there. Its other blocks
     (synonym:, regex:, lookup:) are kept as they are; a file that is not Rasa NLU data is a Problem."""
     try:
-        doc = yaml.safe_load(current) if current.strip() else None
+        doc = load_yaml(current) if current.strip() else None
         blocks = (doc or {}).get("nlu") or []
         if not isinstance(blocks, list):
             raise TypeError("nlu: is not a list")
@@ -486,7 +488,7 @@ def _result_in(path: Path) -> Optional[Tuple[bool, str, List[str]]]:
 def _user_texts(story: str) -> List[str]:
     """The user's texts in a story built here (story_yaml)."""
     try:
-        doc = yaml.safe_load(story)
+        doc = load_yaml(story)
         return [str(step["user"]) for step in doc["stories"][0]["steps"] if "user" in step]
     except (yaml.YAMLError, KeyError, IndexError, TypeError):
         return []

@@ -36,12 +36,13 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 import yaml
 
+from lantern.yaml_text import load_yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "lantern.tar.gz"
 STORY_DIRS = ("data/rules", "data/stories", "tests/stories")
 PARTS = ("wording", "schemas", "validate", "stories")
 RASA = str(Path(sys.executable).parent / "rasa")
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: a watch loop answers within a second
 VALIDATE_CMD = [RASA, "data", "validate", "--domain", "domain", "--data", "data", "--config", "config.yml"]
 VALIDATE_CMD += ["--fail-on-warnings"]
 STORIES_OUT = "results/stories"
@@ -110,7 +111,7 @@ def line_of(path: Path, needle: str, after: int = 0) -> int:
 
 
 def load(path: Path) -> object:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
+    return load_yaml(path.read_text(encoding="utf-8"))  # the C parser: a watch loop answers within a second
 
 
 def yaml_syntax(path: Path) -> List[Finding]:
@@ -265,11 +266,11 @@ def schema_words() -> List[Finding]:
 
     findings = []
     try:
-        echo.EchoWords(yaml.safe_load(echo.WORDS_FILE.read_text(encoding="utf-8")) or {})
+        echo.EchoWords(load_yaml(echo.WORDS_FILE.read_text(encoding="utf-8")) or {})
     except ValueError as exc:
         findings.append(_from_error(echo.WORDS_FILE, exc, fix="words in lower case; each entry `word: word`"))
     try:
-        referral_parse.check_words(yaml.safe_load(referral_parse.WORDS_FILE.read_text(encoding="utf-8")) or {})
+        referral_parse.check_words(load_yaml(referral_parse.WORDS_FILE.read_text(encoding="utf-8")) or {})
     except (ValueError, re.error) as exc:
         findings.append(_from_error(referral_parse.WORDS_FILE, exc, fix="see the comments at the top of the file"))
     return findings
@@ -284,7 +285,7 @@ def schema_knowledge(files: Optional[Sequence[Path]] = None) -> List[Finding]:
     problems: List[str] = entries.check([p for p in paths if p.name != "topics.yml"])[1] if paths else []
     topics_file = folder / "topics.yml"
     if (not files or any(p.name == "topics.yml" for p in paths)) and topics_file.is_file():
-        problems += topics.parse(yaml.safe_load(topics_file.read_text(encoding="utf-8")), topics_file.name)[1]
+        problems += topics.parse(load_yaml(topics_file.read_text(encoding="utf-8")), topics_file.name)[1]
     findings = []
     by_name = {p.name: p for p in paths}
     for problem in problems:

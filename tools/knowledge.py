@@ -22,11 +22,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     found, problems = entries.check(paths)
     topics_file = DEFAULT_DIR / "topics.yml"
     if not args.files and topics_file.is_file():
-        import yaml
-
         from lantern.knowledge import topics
+        from lantern.yaml_text import load_yaml
 
-        problems.extend(topics.parse(yaml.safe_load(topics_file.read_text(encoding="utf-8")), topics_file.name)[1])
+        problems.extend(topics.parse(load_yaml(topics_file.read_text(encoding="utf-8")), topics_file.name)[1])
     for problem in problems:
         print(problem)
     by_topic: dict = {}

@@ -23,8 +23,6 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-import yaml
-
 # The rules for one message live in the shared library, so the action server checks edited wording
 # with them too (actions/phrases.py); they are re-exported here for the command line and the tests.
 from lantern.house_rules import (  # noqa: F401
@@ -38,6 +36,7 @@ from lantern.house_rules import (  # noqa: F401
     check_text,
     is_safety,
 )
+from lantern.yaml_text import load_yaml
 
 MAX_MESSAGES_PER_TURN = 3
 # Responses that may have a single variation (fixed wording): crisis scripts, referral numbers, the stop reply.
@@ -48,7 +47,7 @@ SINGLE_VARIATION_PREFIXES = ("utter_crisis", "utter_referral")
 def domain_responses(domain_dir: Path) -> Iterator[Tuple[str, str, int, Dict[str, Any]]]:
     """(file, response name, variation index, variation) for every response in the domain folder."""
     for path in sorted(Path(domain_dir).rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
             for index, variation in enumerate(variations or []):
                 yield path.name, name, index, variation
@@ -117,7 +116,7 @@ def check_turns(
     """Turns in rules and stories that would send more than `limit` messages."""
     problems: List[Problem] = []
     for path in files:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
         for block in (data.get("rules") or []) + (data.get("stories") or []):
             name = block.get("rule") or block.get("story") or "?"
             for run in _turn_runs(block.get("steps") or []):

@@ -25,9 +25,9 @@ from typing import Any, Dict, List
 
 
 def last_user_step(stories: Path) -> Dict[str, Any]:
-    import yaml
+    from lantern.yaml_text import load_yaml
 
-    doc = yaml.safe_load(stories.read_text(encoding="utf-8"))
+    doc = load_yaml(stories.read_text(encoding="utf-8"))
     steps = doc["stories"][0]["steps"]
     return next(step for step in reversed(steps) if "user" in step)
 

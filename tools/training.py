@@ -8,6 +8,9 @@ part of the model whose input did not change, and Lantern's caches make a change
 last fits). `--force` trains every part from zero: Rasa's --force, and the last fits are deleted first
 (the encoder's vectors are kept: they depend only on the text, the weights and the encoder's code).
 
+Beside `rasa train` a second process (tools/prefit.py) fits the slowest models ahead into the fit memory,
+on the other core, while Rasa is still reading the data: a new NLU example then costs about 30 s, not 47.
+
 The new model is written next to the old one and then moved over it, so a server or watcher never
 reads a half-written file. Rasa 3 always writes a model: with nothing changed every part is restored
 from its cache (about 20 s here).
@@ -96,6 +99,7 @@ def train(
         shutil.rmtree(s.fit_memory_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory(dir=model.parent, prefix=".training-") as tmp:
         staged = Path(tmp) / f"{name}.tar.gz"
+        ahead = _start_prefit(s, root, Path(tmp) / "prefit.log")
         proc = subprocess.Popen(
             command(root, Path(tmp), name, force),
             cwd=ROOT,
@@ -113,11 +117,41 @@ def train(
             proc.kill()
             out, _ = proc.communicate()
             out = (out or "") + f"\nTraining stopped after {timeout:.0f} s."
-        output = out or ""
+        output = (out or "") + _stop_prefit(ahead, Path(tmp) / "prefit.log")
         ok = proc.returncode == 0 and staged.is_file()
         if ok:
             os.replace(staged, model)
     return Result(ok, time.monotonic() - started, output)
+
+
+def _start_prefit(s: settings_mod.Settings, root: Path, log: Path) -> Optional["subprocess.Popen[bytes]"]:
+    """tools/prefit.py beside `rasa train`: the slow fits on the second core (only with a fit memory)."""
+    if s.fit_memory_dir is None:
+        return None
+    with log.open("wb") as out:  # the child keeps its own handle
+        return subprocess.Popen(
+            [sys.executable, "-m", "tools.prefit", "--config", str(root / "config.yml")]
+            + ["--domain", str(root / "domain"), "--data", str(root / "data")],
+            cwd=ROOT,
+            env=environment(s),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent_hook(),
+        )
+
+
+def _stop_prefit(proc: Optional["subprocess.Popen[bytes]"], log: Path) -> str:
+    """Stop the fitting ahead if it is still at work (the training no longer needs it); its lines."""
+    if proc is None:
+        return ""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return "".join(f"\n{line}" for line in lines if line.startswith("prefit:"))
 
 
 def failure_lines(output: str) -> str:

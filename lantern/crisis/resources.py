@@ -19,6 +19,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
+from lantern.yaml_text import load_yaml
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCALE_DIR = PROJECT_ROOT / "config" / "locales"
 DEFAULT_LOCALE = "en-US"
@@ -214,7 +216,7 @@ def load_locale_file(path: Path | str, expected_name: Optional[str] = None) -> L
     except (OSError, UnicodeDecodeError) as exc:
         raise LocaleError(path, "(file)", f"cannot be read: {type(exc).__name__}") from None
     try:
-        data = yaml.safe_load(raw)
+        data = load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -18,11 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
-
 from lantern.crisis import registry
 from lantern.crisis.dialogue import CHECK_IN
 from lantern.crisis.resources import Locale
+from lantern.yaml_text import load_yaml
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain" / "crisis.yml"
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -33,7 +32,7 @@ Message = Dict[str, Any]
 @lru_cache(maxsize=1)
 def responses() -> Dict[str, List[Dict[str, Any]]]:
     """The crisis responses of the domain (read once)."""
-    data = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8")) or {}
+    data = load_yaml(DOMAIN_FILE.read_text(encoding="utf-8")) or {}
     return dict(data.get("responses") or {})
 
 

@@ -17,6 +17,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from lantern.yaml_text import load_yaml
+
 VERSION = 1
 MAX_MESSAGE_CHARS = 300  # one text of at most two GSM-7 segments (306) with room to spare
 MAX_MESSAGES = 2
@@ -157,7 +159,7 @@ def parse_file(path: Path, today: Optional[dt.date] = None) -> Tuple[List[Entry]
     """The entries of one file and every problem found in it (an entry with a problem is left out)."""
     today = today or dt.date.today()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return [], [f"{path}: cannot read it as YAML ({type(exc).__name__}: {exc})"]
     if not isinstance(data, Mapping) or data.get("version") != VERSION or not isinstance(data.get("entries"), list):

@@ -17,6 +17,7 @@ import yaml
 
 from lantern.knowledge.entries import TOPICS, KnowledgeError
 from lantern.text import plain_words
+from lantern.yaml_text import load_yaml
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def parse(data: Any, where: str = "topics.yml") -> Tuple[Dict[str, Topic], List[
 
 def load(path: Path) -> TopicWords:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read it ({type(exc).__name__})") from exc
     topics, problems = parse(data, path.name)

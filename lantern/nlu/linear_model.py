@@ -7,10 +7,13 @@ its weights sit after the sparse columns, scaled by `dense_weight`.
 scikit-learn is used only to fit. The fitted model is vocabulary, idf and
 weights, saved as JSON: nothing is unpickled when a model is loaded, and
 classifying a message is a few dictionary look-ups and one small matrix product.
+The weights are stored as float32 bytes in base64 (format 3): the JSON of a float list was five times
+larger, and writing and compressing it cost several seconds of every training (issue 20).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import inspect
 import json
@@ -25,7 +28,7 @@ import numpy as np
 
 from lantern.nlu import fit_memory
 
-FORMAT_VERSION = 2  # 2 added the dense block; a version 1 file reads as a model without one
+FORMAT_VERSION = 3  # 2 added the dense block (a version 1 file reads as a model without one); 3 binary weights
 Features = Tuple[Dict[str, float], ...]  # raw counts per feature group
 
 _Model = TypeVar("_Model", bound="LinearTextModel")  # what fit/load return: the subclass they are called on
@@ -45,7 +48,7 @@ class LinearTextModel:
     group_weights: Dict[str, float]
     vocab: Dict[str, Dict[str, int]]  # group -> feature -> column
     idf: Dict[str, List[float]]  # group -> idf per column
-    coef: List[List[float]]  # label -> weight per column (all groups, in GROUPS order)
+    coef: Any  # labels x columns (all groups in GROUPS order, then the dense block): an array or nested lists
     intercept: List[float]
     temperature: float = 1.0  # scores are divided by it before the softmax (calibration)
     dense_dim: int = 0  # length of the dense vector the model was fitted with (0: none)
@@ -61,8 +64,10 @@ class LinearTextModel:
         for group in self.GROUPS:
             self.offsets[group] = start
             start += len(self.vocab[group])
+        # float32 precision, as stored: a fitted model scores exactly as it will once saved and loaded.
+        self.coef = np.asarray(self.coef, dtype=np.float32).astype(np.float64).reshape(len(self.labels), -1)
         # Feature-major weight matrix: one row of label weights per feature.
-        self._weights = np.array(self.coef, dtype=np.float64).T if self.coef and self.coef[0] else None
+        self._weights = self.coef.T if self.coef.size else None
         self._bias = np.array(self.intercept, dtype=np.float64)
         self._idf = {group: np.array(self.idf[group], dtype=np.float64) for group in self.GROUPS}
         self._width = start  # number of sparse columns; dense weights follow them
@@ -150,7 +155,8 @@ class LinearTextModel:
             recalled = fit_memory.recall(memory, settings, keys, inputs.hexdigest())
             if recalled is not None and recalled.exact:
                 return cls.from_dict(recalled.model)
-        extracted = [cls.extract(t) for t in texts]
+        # With a memory, only texts it has not seen are extracted.
+        extracted = fit_memory.features(memory, settings, texts, cls.extract) if memory else [*map(cls.extract, texts)]
         vocab: Dict[str, Dict[str, int]] = {}
         idf: Dict[str, List[float]] = {}
         n_docs = len(texts)
@@ -201,7 +207,7 @@ class LinearTextModel:
             weights,
             vocab,
             idf,
-            [[float(w) for w in row] for row in coef],
+            np.asarray(coef, dtype=np.float64),
             [float(b) for b in intercept],
             temperature=temperature,
             dense_dim=dense_dim,
@@ -237,7 +243,7 @@ class LinearTextModel:
         """This model's weights laid out for another vocabulary (labels x columns); new features start at 0."""
         width = sum(len(v) for v in vocab.values())
         out = np.zeros((len(self.labels), width + dense_dim))
-        coef = np.asarray(self.coef, dtype=np.float64)
+        coef = self.coef
         start = 0
         for group in self.GROUPS:
             mine = self.vocab[group]
@@ -260,7 +266,7 @@ class LinearTextModel:
             "group_weights": self.group_weights,
             "vocab": {g: sorted(v, key=v.__getitem__) for g, v in self.vocab.items()},
             "idf": self.idf,
-            "coef": self.coef,
+            "coef": _pack(self.coef),
             "intercept": self.intercept,
             "temperature": self.temperature,
             "dense_dim": self.dense_dim,
@@ -280,7 +286,7 @@ class LinearTextModel:
 
     @classmethod
     def from_dict(cls: Type[_Model], data: Dict[str, Any]) -> _Model:
-        if data.get("format") not in (1, FORMAT_VERSION) or data.get("kind", cls.KIND) != cls.KIND:
+        if data.get("format") not in (1, 2, FORMAT_VERSION) or data.get("kind", cls.KIND) != cls.KIND:
             raise ValueError(f"unknown {cls.KIND} model format {data.get('format')!r}/{data.get('kind')!r}")
         vocab = {g: {f: i for i, f in enumerate(data["vocab"][g])} for g in cls.GROUPS}
         return cls(
@@ -288,12 +294,29 @@ class LinearTextModel:
             dict(data["group_weights"]),
             vocab,
             {g: list(data["idf"][g]) for g in cls.GROUPS},
-            data["coef"],
+            _unpack(data["coef"], len(data["labels"])),
             data["intercept"],
             temperature=float(data.get("temperature", 1.0)),
             dense_dim=int(data.get("dense_dim", 0)),
             dense_weight=float(data.get("dense_weight", 0.0)),
         )
+
+
+def _pack(coef: np.ndarray) -> Dict[str, Any]:
+    """The weights as JSON: float32 bytes (little-endian) in base64, and the matrix's shape."""
+    matrix = np.ascontiguousarray(coef, dtype="<f4")
+    return {"float32": base64.b64encode(matrix.tobytes()).decode("ascii"), "shape": list(matrix.shape)}
+
+
+def _unpack(stored: Any, n_labels: int) -> np.ndarray:
+    """`_pack`'s matrix, or the nested lists of formats 1 and 2; ValueError when it does not fit."""
+    if isinstance(stored, dict):
+        rows, cols = (int(n) for n in stored["shape"])
+        raw = base64.b64decode(stored["float32"], validate=True)
+        if rows != n_labels or len(raw) != rows * cols * 4:
+            raise ValueError(f"weights of shape {rows}x{cols} in {len(raw)} bytes for {n_labels} labels")
+        return np.frombuffer(raw, dtype="<f4").astype(np.float64).reshape(rows, cols)
+    return np.asarray(stored, dtype=np.float64).reshape(n_labels, -1)
 
 
 def _temperature(x: Any, y: np.ndarray, n_labels: int, new_classifier: Callable[[], Any], folds: int = 3) -> float:

@@ -174,11 +174,11 @@ def load_examples(path: Text, key: str, labels: Sequence[str]) -> Tuple[List[str
     item a non-empty text of at most MAX_EXAMPLE_CHARS and one of the model's labels, no text twice
     with two labels, every label with at least 5 examples.
     """
-    import yaml
+    from lantern.yaml_text import load_yaml
 
     file = resolve_path(path)
     with open(file, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+        data = load_yaml(handle) or {}
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ValueError(f"{file}: expected a top-level '{key}:' list")

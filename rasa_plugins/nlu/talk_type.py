@@ -60,11 +60,11 @@ def resolve_path(path: Text) -> Path:
 
 def load_examples(path: Text) -> Tuple[List[str], List[str]]:
     """Texts and labels from a YAML file `examples: [{text: ..., label: change|sustain|neutral}]`."""
-    import yaml
+    from lantern.yaml_text import load_yaml
 
     file = resolve_path(path)
     with open(file, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+        data = load_yaml(handle) or {}
     items = data.get("examples") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ValueError(f"{file}: expected a top-level 'examples:' list")

@@ -170,3 +170,27 @@ def test_the_components_key_follows_their_feature_code(
     changed = importlib.import_module(feature_module)
     monkeypatch.setattr(inspect, "getsource", lambda m: real(m) + ("# edited" if m is changed else ""))
     assert cls.fingerprint_addon(config) != before
+
+
+def test_features_are_extracted_once_per_text_and_again_after_damage(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LANTERN_FIT_MEMORY", str(tmp_path / "fits"))
+    seen: List[str] = []
+
+    def extract(text: str) -> Tuple[dict, ...]:
+        seen.append(text)
+        return IntentModel.extract(text)
+
+    texts = ["hey there", "see you later", "thanks a lot"]
+    first = fit_memory.features("slot", "settings-a", texts, extract)
+    assert seen == texts and first == [IntentModel.extract(t) for t in texts]
+    seen.clear()
+    again = fit_memory.features("slot", "settings-a", [*texts, "one more"], extract)
+    assert seen == ["one more"] and again[:3] == first  # the stored ones, equal to a new extraction
+    seen.clear()
+    fit_memory.features("slot", "settings-b", texts, extract)  # other feature code: nothing is reused
+    assert seen == texts
+    seen.clear()
+    (tmp_path / "fits" / "slot.features.json").write_text("{not json", encoding="utf-8")
+    assert fit_memory.features("slot", "settings-b", texts, extract) == first and seen == texts

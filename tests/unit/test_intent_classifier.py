@@ -174,3 +174,27 @@ def test_a_format_1_model_file_loads_without_a_dense_block() -> None:
     assert loaded.dense_dim == 0 and loaded.predict("hey") == model.predict("hey")
     with pytest.raises(ValueError, match="dense vectors"):
         IntentModel.fit(["a", "b"], ["x", "y"], dense=np.zeros((3, 4)))
+
+
+def test_weights_are_stored_as_float32_and_older_list_files_still_load() -> None:
+    model = IntentModel.fit(
+        [t for ts in EXAMPLES.values() for t in ts], [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False
+    )
+    data = model.to_dict()
+    assert data["format"] == 3 and data["coef"]["shape"] == [len(model.labels), model.coef.shape[1]]
+    assert IntentModel.from_dict(json.loads(json.dumps(data))).predict("see you") == model.predict("see you")
+    as_lists = {**data, "format": 2, "coef": model.coef.tolist()}  # what a model trained before format 3 holds
+    assert IntentModel.from_dict(as_lists).predict("see you") == model.predict("see you")
+
+
+def test_weights_of_the_wrong_size_are_a_value_error() -> None:
+    model = IntentModel.fit(
+        [t for ts in EXAMPLES.values() for t in ts], [i for i, ts in EXAMPLES.items() for _ in ts], calibrate=False
+    )
+    data = model.to_dict()
+    data["coef"] = {**data["coef"], "shape": [len(model.labels), model.coef.shape[1] + 1]}
+    with pytest.raises(ValueError):
+        IntentModel.from_dict(data)
+    data["coef"] = {"float32": "not base64!", "shape": [len(model.labels), 1]}
+    with pytest.raises(ValueError):
+        IntentModel.from_dict(data)

@@ -13,6 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from lantern.nlu import linear_model
+
 from bench.talk_type import f1_scores
 from lantern.nlu.talk_model import LABELS
 from rasa_plugins.nlu.talk_type import (
@@ -197,7 +199,7 @@ def test_persist_load_round_trip(component: TalkTypeClassifier, storage_dir: Pat
         assert loaded.classify(text) == component.classify(text)
     with storage.read_from(Resource("talk_type_classifier")) as directory:
         saved = json.loads((Path(directory) / MODEL_FILE).read_text())
-    assert saved["format"] == 2
+    assert saved["format"] == linear_model.FORMAT_VERSION and set(saved["coef"]) == {"float32", "shape"}
     assert saved["dense_dim"] == 384  # fitted with the sentence encoder's vectors
 
 

@@ -159,3 +159,55 @@ def test_unchanged_training_files_are_restored_from_the_cache_and_replace_the_mo
     assert "Starting to train component" not in result.output
     assert "Restored component 'LinearIntentClassifier' from cache" in result.output
     assert model.stat().st_size > 1_000_000 and not list(tmp_path.glob(".training-*"))
+
+
+TINY_CONFIG = """recipe: default.v1
+language: en
+assistant_id: tiny
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: rasa_plugins.nlu.intent_classifier.LinearIntentClassifier
+    use_encoder: false
+    c: 5
+policies:
+  - name: RulePolicy
+"""
+TINY_NLU = {
+    "greet": ["hi", "hello", "hey there", "good morning", "hiya"],
+    "goodbye": ["bye", "see you", "goodbye", "later", "take care"],
+    "thanks": ["thanks", "thank you", "cheers", "much appreciated", "ta"],
+}
+
+
+def test_fitting_ahead_gives_rasa_train_the_same_examples_so_it_reuses_the_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tools/prefit.py reads the data as `rasa train` will hand it to the component: after it, the real
+    training finds its exact fit in the memory instead of solving again."""
+    from tools import prefit
+
+    root = tmp_path / "project"
+    for folder in ("domain", "data/nlu", "data/rules"):
+        (root / folder).mkdir(parents=True)
+    (root / "config.yml").write_text(TINY_CONFIG, encoding="utf-8")
+    (root / "domain" / "core.yml").write_text(
+        'version: "3.1"\nintents: [greet, goodbye, thanks]\nresponses:\n  utter_hi:\n    - text: "Hi."\n',
+        encoding="utf-8",
+    )
+    nlu = "".join(
+        f"  - intent: {i}\n    examples: |\n" + "".join(f"      - {t}\n" for t in ts) for i, ts in TINY_NLU.items()
+    )
+    (root / "data" / "nlu" / "core.yml").write_text(f'version: "3.1"\nnlu:\n{nlu}', encoding="utf-8")
+    (root / "data" / "rules" / "core.yml").write_text(
+        'version: "3.1"\nrules:\n  - rule: hi\n    steps:\n      - intent: greet\n      - action: utter_hi\n',
+        encoding="utf-8",
+    )
+    fits = tmp_path / "fits"
+    monkeypatch.setenv("LANTERN_FIT_MEMORY", str(fits))
+    done = prefit.prefit(root / "config.yml", root / "domain", [root / "data"])
+    assert done == ["rasa_plugins.nlu.intent_classifier.LinearIntentClassifier"] and (fits / "intent.json").is_file()
+    s = settings_mod.load({"LANTERN_DATA_DIR": str(tmp_path / "var"), "LANTERN_FIT_MEMORY": str(fits)})
+    result = training.train(s, root=root, model=tmp_path / "tiny.tar.gz", timeout=600)
+    assert result.ok, training.failure_lines(result.output)
+    rasa_lines = [line for line in result.output.splitlines() if not line.startswith("prefit:")]
+    assert any("Fit memory intent: the same examples as its last fit" in line for line in rasa_lines)

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-import yaml
-
 from lantern.records.anonymizer.engine import Entity
+from lantern.yaml_text import load_yaml
 
 DEFAULT_SET = Path(__file__).resolve().parents[3] / "tests" / "data" / "pii_messages.yml"
 
@@ -43,7 +42,7 @@ def whole_word_spans(text: str, value: str) -> List[Tuple[int, int]]:
 
 def load_messages(path: Path = DEFAULT_SET) -> List[Message]:
     """Load and check the labelled set: every expected substring must occur in its message."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = load_yaml(Path(path).read_text(encoding="utf-8"))
     messages = []
     for item in data["messages"]:
         text = item["text"]
