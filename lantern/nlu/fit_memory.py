@@ -14,6 +14,9 @@ model, the digests of its examples and a digest of its settings. The next fit of
   (one short solver run);
 - otherwise fits from zero, as without this file.
 
+While a process fits a slot, `<slot>.fitting` names it and the examples: another process about to fit the
+same examples (tools/prefit.py fits ahead beside `rasa train`) waits for that fit rather than repeating it.
+
 Beside each fit, `<slot>.features.json` keeps the features extracted from each text (`features`), so
 only new texts are run through the feature code.
 
@@ -29,12 +32,14 @@ import json
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 logger = logging.getLogger(__name__)
 
+CLAIM_WAIT_S = 300.0  # longest wait for another process fitting the same examples
 RECALIBRATE_SHARE = 0.02  # more changed examples than this since the last calibration: fit from zero
 FORMAT = 1
 
@@ -71,9 +76,58 @@ def _file(slot: str) -> Optional[Path]:
 
 
 def recall(slot: str, settings_digest: str, keys: Sequence[str], inputs_digest: str) -> Optional[Recalled]:
-    """The stored fit of `slot` when it can serve this one (see the module docstring), else None."""
+    """The stored fit of `slot` when it can serve this one (see the module docstring), else None.
+
+    Anything but an exact fit means the caller fits now: the slot is claimed for these examples until
+    `remember`, and another process about to fit the same examples waits for this fit instead.
+    """
     path = _file(slot)
-    if path is None or not path.is_file():
+    if path is None:
+        return None
+    claim = _file(f"{slot}.fitting")
+    assert claim is not None
+    if _wait_for_other(claim, settings_digest, inputs_digest):
+        logger.info("Fit memory %s: another process fitted the same examples; waited for it.", slot)
+    found = _recall(path, slot, settings_digest, keys, inputs_digest)
+    if found is None or not found.exact:
+        _write(claim, {"settings": settings_digest, "inputs": inputs_digest, "pid": os.getpid()})
+    return found
+
+
+def _wait_for_other(claim: Path, settings_digest: str, inputs_digest: str) -> bool:
+    """Wait while another live process fits these very examples (tools/prefit.py beside `rasa train`)."""
+    deadline, waited = time.monotonic() + CLAIM_WAIT_S, False
+    while time.monotonic() < deadline:
+        try:
+            data = json.loads(claim.read_text(encoding="utf-8"))
+            pid = data["pid"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return waited
+        same = data.get("settings") == settings_digest and data.get("inputs") == inputs_digest
+        if not same or not isinstance(pid, int) or pid == os.getpid() or not _alive(pid):
+            return waited
+        waited = True
+        time.sleep(0.1)
+    return waited
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, dead but not yet collected, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True  # no /proc: alive as far as we can tell
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def _recall(path: Path, slot: str, settings_digest: str, keys: Sequence[str], inputs_digest: str) -> Optional[Recalled]:
+    if not path.is_file():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -158,3 +212,9 @@ def remember(
         "model": model,
     }
     _write(path, data)
+    claim = _file(f"{slot}.fitting")
+    try:
+        if claim is not None and json.loads(claim.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            claim.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass  # no claim, or another's: it is theirs to remove

@@ -194,3 +194,44 @@ def test_features_are_extracted_once_per_text_and_again_after_damage(
     seen.clear()
     (tmp_path / "fits" / "slot.features.json").write_text("{not json", encoding="utf-8")
     assert fit_memory.features("slot", "settings-b", texts, extract) == first and seen == texts
+
+
+def test_a_fit_of_the_same_examples_under_way_elsewhere_is_waited_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """tools/prefit.py and `rasa train` fit the same slot: the later one waits for the earlier one's fit."""
+    import os
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    monkeypatch.setenv("LANTERN_FIT_MEMORY", str(tmp_path / "fits"))
+    keys = fit_memory.example_keys(["hi", "bye"], ["greet", "goodbye"])
+    assert fit_memory.recall("slot", "s", keys, "inputs") is None  # nothing stored: this process claims it
+    claim = tmp_path / "fits" / "slot.fitting.json"
+    assert json.loads(claim.read_text())["pid"] == os.getpid()
+    assert fit_memory.recall("slot", "s", keys, "inputs") is None  # its own claim never blocks it
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        claim.write_text(json.dumps({"settings": "s", "inputs": "inputs", "pid": other.pid}))
+
+        def other_finishes() -> None:
+            time.sleep(1.0)
+            fit_memory.remember("slot", "s", keys, "inputs", {"the": "model"}, 0)
+            other.kill()
+
+        threading.Thread(target=other_finishes).start()
+        started = time.monotonic()
+        found = fit_memory.recall("slot", "s", keys, "inputs")
+        assert found is not None and found.exact and found.model == {"the": "model"}
+        assert time.monotonic() - started >= 0.9  # it waited rather than fitting at once
+    finally:
+        other.kill()
+        other.wait()
+    # A claim for other examples, or by a process that is gone, is not waited for.
+    claim.write_text(json.dumps({"settings": "s", "inputs": "other", "pid": other.pid}))
+    started = time.monotonic()
+    assert fit_memory.recall("slot", "s", keys, "changed") is not None  # a warm start, claimed at once
+    assert time.monotonic() - started < 0.5

@@ -211,3 +211,19 @@ def test_fitting_ahead_gives_rasa_train_the_same_examples_so_it_reuses_the_fit(
     assert result.ok, training.failure_lines(result.output)
     rasa_lines = [line for line in result.output.splitlines() if not line.startswith("prefit:")]
     assert any("Fit memory intent: the same examples as its last fit" in line for line in rasa_lines)
+
+
+@pytest.mark.parametrize(
+    "config, augmented",
+    [
+        ("policies:\n  - name: RulePolicy\n  - name: rasa_plugins.policies.memoization.SafeMemoizationPolicy\n", False),
+        ("policies:\n  - name: RulePolicy\n  - name: TEDPolicy\n    epochs: 10\n", True),
+        ("policies: [\n", True),  # unreadable: Rasa's default, it will say what is wrong
+    ],
+)
+def test_augmented_stories_are_made_only_for_a_policy_that_reads_them(
+    tmp_path: Path, config: str, augmented: bool
+) -> None:
+    (tmp_path / "config.yml").write_text(config, encoding="utf-8")
+    assert ("--augmentation" not in training.command(tmp_path, tmp_path, "m")) is augmented
+    assert training.needs_augmentation(Path(training.ROOT / "config.yml")) is False  # the project's own policies
