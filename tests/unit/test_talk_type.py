@@ -13,9 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from lantern.nlu import linear_model
-
 from bench.talk_type import f1_scores
+from lantern.nlu import linear_model
 from lantern.nlu.talk_model import LABELS
 from rasa_plugins.nlu.talk_type import (
     DEFAULT_EXAMPLES,
