@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Type
+from typing import Any, Dict, List, Optional, Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +41,13 @@ def pipeline_configs(config_file: Path, names: Sequence[str] = AHEAD) -> Dict[st
     return {name: found[name] for name in names if name in found}
 
 
-def component_class(name: str) -> Type[Any]:
-    module, _, cls = name.rpartition(".")
-    return getattr(__import__(module, fromlist=[cls]), cls)
-
-
 def prefit(config_file: Path, domain: Path, data: List[Path], names: Sequence[str] = AHEAD) -> List[str]:
     """Train the named components of the pipeline on the data as `rasa train` will see it; their names."""
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
     from rasa.shared.importers.importer import TrainingDataImporter
+    from rasa.shared.utils.common import class_from_module_path
 
     configs = pipeline_configs(config_file, names)
     importer = TrainingDataImporter.load_from_config(str(config_file), str(domain), [str(p) for p in data])
@@ -59,7 +55,7 @@ def prefit(config_file: Path, domain: Path, data: List[Path], names: Sequence[st
     training_data = importer.get_nlu_data(language) if language else importer.get_nlu_data()
     done: List[str] = []
     for name, settings in configs.items():
-        cls = component_class(name)
+        cls = class_from_module_path(name)
         with tempfile.TemporaryDirectory(prefix="lantern-prefit-") as tmp:
             component = cls.create(
                 {**cls.get_default_config(), **settings},

@@ -226,4 +226,7 @@ def test_augmented_stories_are_made_only_for_a_policy_that_reads_them(
 ) -> None:
     (tmp_path / "config.yml").write_text(config, encoding="utf-8")
     assert ("--augmentation" not in training.command(tmp_path, tmp_path, "m")) is augmented
-    assert training.needs_augmentation(Path(training.ROOT / "config.yml")) is False  # the project's own policies
+
+
+def test_the_projects_own_policies_train_without_augmented_stories() -> None:
+    assert training.needs_augmentation(training.ROOT / "config.yml") is False
