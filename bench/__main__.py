@@ -20,6 +20,7 @@ ORDER = [
     "crisis",
     "crisis_blind",
     "faults",
+    "gc_pause",
     "encoder",
     "talk_type",
     "knowledge",

@@ -12,8 +12,8 @@ the code they belong with; this module only checks and assigns.
   actions get `LANTERN_ACTION_TIMEOUT` and a degraded reply instead of silence; sessions start in-process.
 - `rasa.server.requires_auth` -> `server.bearer_requires_auth`: the API token is taken from
   `Authorization: Bearer`, and refused in the URL (where it lands in access logs).
-- `rasa.core.run.configure_app` -> `server.limited_configure_app`: 1 MB request bodies, and deeply
-  nested JSON answered with a 400 instead of a RecursionError (500).
+- `rasa.core.run.configure_app` -> `server.lantern_configure_app`: 1 MB request bodies, deeply
+  nested JSON answered with a 400 instead of a RecursionError (500), and the heap frozen once the model is loaded.
 - `rasa.core.actions.action.RemoteAction._validate_action_result` -> `speedups._validate_action_result`:
   the action-result schema validator is built once instead of on every turn (~15 ms each).
 - `rasa.core.processor.MessageProcessor.parse_message` -> `turn_context.context_parse_message`: a user
@@ -91,10 +91,10 @@ def _bearer_requires_auth(original: Callable[..., Any]) -> Callable[..., Any]:
     return bearer_requires_auth(original)
 
 
-def _limited_configure_app(original: Callable[..., Any]) -> Callable[..., Any]:
-    from rasa_plugins.server import limited_configure_app
+def _lantern_configure_app(original: Callable[..., Any]) -> Callable[..., Any]:
+    from rasa_plugins.server import lantern_configure_app
 
-    return limited_configure_app(original)
+    return lantern_configure_app(original)
 
 
 def _cached_result_validator(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -146,7 +146,7 @@ PATCHES: Tuple[Patch, ...] = (
             "use_uvloop",
             "keep_alive_timeout",
         ),
-        _limited_configure_app,
+        _lantern_configure_app,
     ),
     Patch(
         "rasa.core.actions.action",

@@ -63,6 +63,21 @@ def assert_not_silent(status: int, body: Any) -> None:
         assert status == 503 and body["saved"] is False, (status, body)
 
 
+def test_startup_heap_is_frozen(stack):
+    """The loaded model is out of the garbage collector's walk: a full collection no longer pauses the
+    event loop for a quarter second (rasa_plugins/server.py freeze_startup_heap), which once pushed a
+    crisis reply with a locked database past its deadline."""
+    log = stack.child("rasa").log_path
+
+    def frozen() -> bool:
+        text = log.read_text(errors="replace")
+        return "start-up heap frozen:" in text
+
+    assert wait_for(frozen, limit=10), "the Rasa server never froze its start-up heap"
+    count = int(log.read_text(errors="replace").split("start-up heap frozen:")[1].split()[0])
+    assert count > 100_000, count  # the model, spaCy and the anonymizer: hundreds of thousands of objects
+
+
 def test_database_locked(stack):
     known = new_person()
     assert timed_send(stack, known, "hi")[0] == 200
