@@ -34,10 +34,14 @@ class Turn:
 
     messages: List[Message] = field(default_factory=list)
     slots: Dict[str, Any] = field(default_factory=dict)
+    # What the turn asks the action server to do beyond speaking (book a check-in: actions/checkins.py). The
+    # decision stays pure; `MIAction.run` carries it out and may swap the messages when it fails.
+    effects: Dict[str, Any] = field(default_factory=dict)
 
     def extend(self, other: "Turn") -> "Turn":
         self.messages.extend(other.messages)
         self.slots.update(other.slots)
+        self.effects.update(other.effects)
         return self
 
 
@@ -53,6 +57,7 @@ class Context:
     rng: random.Random
     knowledge: Dict[str, Any] = field(default_factory=dict)  # the message's knowledge reading (labels, scores)
     intent: Optional[str] = None  # the intent the message was read as (after the NLU's routing)
+    sender_id: str = ""  # the conversation id ("sms:<pseudonym>" over SMS): only SMS can be texted later
 
     @cached_property
     def said(self) -> List[str]:
@@ -73,6 +78,7 @@ class Context:
             rng=rng or random.Random(),
             knowledge=dict(reading_of(tracker.latest_message or {})),
             intent=((tracker.latest_message or {}).get("intent") or {}).get("name"),
+            sender_id=str(tracker.sender_id or ""),
         )
 
     @classmethod
@@ -85,6 +91,8 @@ class Context:
         seed: int = 0,
         knowledge: Optional[Dict[str, Any]] = None,
         intent: Optional[str] = None,
+        *,
+        sender_id: str = "",
     ) -> "Context":
         """A context for tests and benchmarks, without a tracker."""
         return cls(
@@ -96,6 +104,7 @@ class Context:
             rng=random.Random(seed),
             knowledge=dict(knowledge or {}),
             intent=intent,
+            sender_id=sender_id,
         )
 
 
@@ -121,6 +130,9 @@ class MIAction(Action):
 
     action_name = ""
     max_messages = MAX_MESSAGES
+    # Actions the NLU may pick for the answer to a question the bot is waiting on (a check-in's time or zone):
+    # whatever the answer was read as ("friday" as share, "ok 6pm" as affirm), the question gets it first.
+    takes_answers = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A subclass's own `run` also reads one wording throughout (phrases.one_wording)."""
@@ -138,13 +150,27 @@ class MIAction(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         context = Context.of(tracker)
         said = context.said
-        turn = self.decide(context)
+        turn = self.decide_turn(context)
         for _ in range(REPICKS):  # every sentence said before: other wordings of the same decision
             if says_something_new(turn.messages, set(said)):
                 break
-            turn = self.decide(replace(context, rng=random.Random()))
+            turn = self.decide_turn(replace(context, rng=random.Random()))
+        if turn.effects:
+            from actions.checkins import carry_out
+
+            turn = carry_out(turn, context)
         turn = stamp_memory(context.slots, carry_topic(context, turn), time.time())
         return send(dispatcher, turn, said)
+
+    def decide_turn(self, context: Context) -> Turn:
+        """`decide`, unless the message answers a question the bot is waiting on and this action takes answers."""
+        if self.takes_answers:
+            from actions.checkins import answer_turn
+
+            answered = answer_turn(context)
+            if answered is not None:
+                return answered
+        return self.decide(context)
 
 
 def carry_topic(context: Context, turn: Turn) -> Turn:

@@ -71,13 +71,22 @@ class ActionFallback(MIAction):
 
     action_name = "action_fallback"
     max_messages = 3
+    takes_answers = True
+
+    def decide(self, context: Context) -> Turn:
+        return Turn()  # nothing of its own: `run` rescues what it can when no waiting question took the message
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         import time
 
         context = Context.of(tracker)
-        turn = rescue_turn(context)
+        turn = self.decide_turn(context) if self.takes_answers else None  # an answer the bot waits on comes first
+        turn = turn if turn is not None and turn.messages else rescue_turn(context)
         if turn is None:
             dispatcher.utter_message(response="utter_default")
             return []
+        if turn.effects:
+            from actions.checkins import carry_out
+
+            turn = carry_out(turn, context)
         return send(dispatcher, stamp_memory(context.slots, turn, time.time()))

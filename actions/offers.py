@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import List
 
-from actions import mi, returning
+from actions import checkins, mi, returning
 from actions.base import Context, MIAction, Turn
 from actions.family import family_menu_turn
 from actions.info import info_turn
@@ -36,6 +36,10 @@ def accept_turn(context: Context) -> Turn:
         return returning.resume_turn(context)
     if offer == "plan":
         return plan_start_turn(context)
+    if offer == "checkin":
+        return checkins.start_turn(context)
+    if offer == "checkin_confirm":
+        return checkins.book_turn(context)
     if str(offer or "").startswith("info:"):
         return info_turn(context, [str(offer).split(":", 1)[1]])
     return acknowledge(context)
@@ -66,6 +70,8 @@ def decline_turn(context: Context) -> Turn:
     rng, recent = context.rng, context.said
     if context.slots.get("ruler_pending"):
         return Turn([say("ruler.drop", rng, recent)], {"ruler_pending": None, "last_prompt": None})
+    if offer == "checkin_confirm":
+        return checkins.other_time_turn(context)
     if offer == "resume":
         return Turn(
             [say("returning.later", rng, recent), say("returning.fresh.question", rng, recent)],
@@ -83,6 +89,7 @@ class ActionAcceptOffer(MIAction):
 
     action_name = "action_accept_offer"
     max_messages = 3
+    takes_answers = True
 
     def decide(self, context: Context) -> Turn:
         return accept_turn(context)
@@ -93,6 +100,7 @@ class ActionDeclineOffer(MIAction):
 
     action_name = "action_decline_offer"
     max_messages = 2
+    takes_answers = True
 
     def decide(self, context: Context) -> Turn:
         return decline_turn(context)

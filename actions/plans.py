@@ -13,6 +13,7 @@ from typing import Optional
 
 from actions import cues
 from actions.base import Context, Turn
+from actions.checkins import checkin_offer, step_label
 from actions.phrases import say
 
 # The questions of the flow, in order, by the `last_prompt` that waits for the answer to each.
@@ -26,7 +27,10 @@ def plan_offer(context: Context) -> Optional[Turn]:
     slots = context.slots
     if slots.get("pending_offer") or slots.get("last_prompt") in PLAN_PROMPTS or not cues.plan_of(context.text):
         return None
-    return Turn([say("plan.offer", context.rng, context.said)], {"pending_offer": "plan", "last_prompt": None})
+    return Turn(
+        [say("plan.offer", context.rng, context.said)],
+        {"pending_offer": "plan", "last_prompt": None, "plan_step": step_label(context.text)},
+    )
 
 
 def plan_start_turn(context: Context) -> Turn:
@@ -40,6 +44,8 @@ def plan_step_turn(context: Context) -> Optional[Turn]:
     if prompt in PLAN_STEPS:
         key, waiting = PLAN_STEPS[prompt]
         return Turn([say(key, context.rng, context.said)], {"last_prompt": waiting})
-    if prompt == PLAN_LAST:
-        return Turn([say("plan.close", context.rng, context.said)], {"last_prompt": None})
+    if prompt == PLAN_LAST:  # the plan is thought through: a check-in may help it hold (actions/checkins.py)
+        return Turn([say("plan.close", context.rng, context.said)], {"last_prompt": None}).extend(
+            checkin_offer(context)
+        )
     return None

@@ -64,9 +64,11 @@ class ReferralContext(Context):
         knowledge: Optional[Dict[str, Any]] = None,
         intent: Optional[str] = None,
         entities: Optional[List[Dict[str, Any]]] = None,
+        *,
+        sender_id: str = "",
     ) -> "ReferralContext":
         """A context for tests, without a tracker."""
-        base = Context.plain(text, slots, talk, codes, seed, knowledge, intent)
+        base = Context.plain(text, slots, talk, codes, seed, knowledge, intent, sender_id=sender_id)
         return cls(**vars(base), entities=list(entities or []))
 
 

@@ -63,6 +63,7 @@ EVOKING_PROMPTS = {
     "summary_check",
     "resume",
     "invite",
+    "checkin_followup",  # "how did it go?" in the check-in text (actions/checkins.py)
 }
 DEFAULT_WHO = "the people you love"
 SUMMARY_EVERY = 3
@@ -242,6 +243,7 @@ class ActionReflect(MIAction):
 
     action_name = "action_reflect"
     max_messages = 3
+    takes_answers = True
 
     def decide(self, context: Context) -> Turn:
         return reflect_turn(context)

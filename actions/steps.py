@@ -61,6 +61,7 @@ class ActionAffirmStep(MIAction):
 
     action_name = "action_affirm_step"
     max_messages = 3
+    takes_answers = True
 
     def decide(self, context: Context) -> Turn:
         return step_turn(context)

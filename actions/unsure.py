@@ -34,6 +34,7 @@ class ActionUnsure(MIAction):
 
     action_name = "action_unsure"
     max_messages = 2
+    takes_answers = True
 
     def decide(self, context: Context) -> Turn:
         return unsure_turn(context)

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-MEMORY_SLOTS = ("change_themes", "sustain_themes", "steps_taken", "who", "importance", "confidence", "role")
+MEMORY_SLOTS = (
+    "change_themes",
+    "sustain_themes",
+    "steps_taken",
+    "who",
+    "importance",
+    "confidence",
+    "role",
+    "timezone",
+)
 TRANSIENT_SLOTS = (
     "ruler_pending",
     "ruler_asked",
@@ -23,8 +32,12 @@ TRANSIENT_SLOTS = (
     "topic",
     "last_entry",
     "said",
+    "plan_step",
+    "checkin_draft",
+    "checkin_tries",
 )
 DAY_SECONDS = 86400.0
+CHECKIN_FOLLOWUP = "checkin_followup"  # `last_prompt` after a check-in text (rasa_plugins/channels/sms.py)
 
 
 def has_memory(slots: Dict[str, Any]) -> bool:
@@ -44,6 +57,8 @@ def expired(memory_since: Optional[float], now: float, retention_days: int) -> b
 def carried_slots(slots: Dict[str, Any], now: float, retention_days: int) -> Dict[str, Any]:
     """The slot values the new session starts with."""
     values = {name: value for name, value in slots.items() if value is not None and name not in TRANSIENT_SLOTS}
+    if slots.get("last_prompt") == CHECKIN_FOLLOWUP:  # the check-in text asked; the answer may come days later
+        values["last_prompt"] = CHECKIN_FOLLOWUP
     if expired(values.get("memory_since"), now, retention_days):
         for name in MEMORY_SLOTS + ("memory_since",):
             values.pop(name, None)

@@ -19,15 +19,20 @@ and the runner are separate processes, so each loads once.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from string import Formatter
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+
+if TYPE_CHECKING:
+    from lantern.checkins.when import QuietHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
@@ -39,7 +44,20 @@ DEFAULT_ENCODER_DIR = PROJECT_ROOT / ".venv" / "share" / "lantern" / "all-MiniLM
 DEFAULT_PHRASES_DIR = PROJECT_ROOT / "actions" / "phrases"
 
 # Secrets: generated into .env when missing, never given a fixed default.
-SECRET_NAMES: List[str] = ["RASA_API_TOKEN", "LANTERN_PSEUDONYM_KEY", "LANTERN_REST_TOKEN", "LANTERN_STAFF_KEY"]
+SECRET_NAMES: List[str] = [
+    "RASA_API_TOKEN",
+    "LANTERN_PSEUDONYM_KEY",
+    "LANTERN_REST_TOKEN",
+    "LANTERN_STAFF_KEY",
+    "LANTERN_CONTACT_KEY",
+]
+
+# Check-ins (docs/checkins.md). The text's first line shows on a locked phone: no drug words in it.
+DEFAULT_CHECKIN_QUIET_HOURS = "21:00-09:00"
+DEFAULT_CHECKIN_TEXT = (
+    "Hi, it's {program}, checking in like you asked. How did it go? Reply any time, or STOP to end texts."
+)
+CHECKIN_TEXT_FIELDS = ("program",)
 
 
 def _raw() -> Dict[str, str]:
@@ -80,6 +98,52 @@ def _seconds(values: Dict[str, str], name: str, default: float) -> float:
     if not 0 < value <= 120:
         raise ValueError(f"setting {name} must be between 0 and 120 seconds, got {raw!r}")
     return value
+
+
+def _positive(values: Dict[str, str], name: str, default: float) -> float:
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name} must be a number of seconds, got {raw!r}") from exc
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"setting {name} must be more than 0 seconds, got {raw!r}")
+    return value
+
+
+def _quiet_hours(values: Dict[str, str], name: str, default: str) -> str:
+    """Checked at load, so a typo stops the start-up instead of texting someone at 3 am."""
+    raw = (values.get(name) or "").strip()
+    if not raw or raw == default:
+        return default  # known good; when.py (and the directory it imports) stays unloaded
+    from lantern.checkins.when import parse_quiet_hours
+
+    try:
+        parse_quiet_hours(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name}: {exc}") from exc
+    return raw
+
+
+def _template(values: Dict[str, str], name: str, default: str, fields: Tuple[str, ...]) -> str:
+    """A text with `{field}` blanks: any other blank (or a stray brace) would fail only when the text is sent."""
+    raw = (values.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        used = [(field_name, spec, conversion) for _, field_name, spec, conversion in Formatter().parse(raw)]
+    except ValueError as exc:
+        raise ValueError(f"setting {name} is not a valid template ({exc}): use {{{{ and }}}} for braces") from exc
+    for field_name, spec, conversion in used:
+        if field_name is None:
+            continue
+        if field_name not in fields or spec or conversion:
+            allowed = ", ".join("{" + f + "}" for f in fields)
+            given = field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"setting {name} may only use {allowed}, got {{{given}}}")
+    return raw
 
 
 def _path(raw: Optional[str], default: Path) -> Path:
@@ -147,6 +211,23 @@ class Settings:
     staff_idle_minutes: int = 30  # LANTERN_STAFF_IDLE_MINUTES: a session ends after this long unused
     phrases_dir: Path = DEFAULT_PHRASES_DIR  # LANTERN_PHRASES_DIR: the wording of custom actions (actions/phrases.py)
     dev: bool = False  # LANTERN_DEV=on: development mode; `make run` loads a newly trained model (tools/model_watch.py)
+    # LANTERN_CONTACT_KEY (secret): encrypts the number of a consented check-in (lantern/checkins/contact.py)
+    contact_key: str = field(default="", repr=False)
+    checkin_quiet_hours: str = DEFAULT_CHECKIN_QUIET_HOURS  # LANTERN_CHECKIN_QUIET_HOURS: local, start-end
+    checkin_text: str = DEFAULT_CHECKIN_TEXT  # LANTERN_CHECKIN_TEXT: the check-in SMS; {program} only
+    checkin_poll_seconds: float = 15.0  # LANTERN_CHECKIN_POLL_SECONDS: how often each replica looks for due ones
+
+    @property
+    def checkin_message(self) -> str:
+        """The check-in SMS as sent: the template with the program's name."""
+        return self.checkin_text.format(program=self.sms_program_name)
+
+    @property
+    def checkin_quiet(self) -> "QuietHours":
+        """The quiet hours, parsed (validated at load already)."""
+        from lantern.checkins.when import parse_quiet_hours
+
+        return parse_quiet_hours(self.checkin_quiet_hours)
 
     @property
     def staff_url(self) -> str:
@@ -291,6 +372,10 @@ def _resolve(v: Dict[str, str]) -> Settings:
         staff_idle_minutes=_int(v, "LANTERN_STAFF_IDLE_MINUTES", 30),
         phrases_dir=_path(v.get("LANTERN_PHRASES_DIR"), DEFAULT_PHRASES_DIR),
         dev=_switch(v, "LANTERN_DEV", False),
+        contact_key=(v.get("LANTERN_CONTACT_KEY") or "").strip(),
+        checkin_quiet_hours=_quiet_hours(v, "LANTERN_CHECKIN_QUIET_HOURS", DEFAULT_CHECKIN_QUIET_HOURS),
+        checkin_text=_template(v, "LANTERN_CHECKIN_TEXT", DEFAULT_CHECKIN_TEXT, CHECKIN_TEXT_FIELDS),
+        checkin_poll_seconds=_positive(v, "LANTERN_CHECKIN_POLL_SECONDS", 15.0),
     )
 
 

@@ -174,6 +174,10 @@ SAMPLES: Dict[str, List[str]] = {
     "state": ["Ohio", "Massachusetts"],
     "miles": ["25", "100"],
     "numbers": ["1", "1 or 2", "1, 2 or 3"],
+    # checkins.yml (lantern/checkins/when.py builds these)
+    "described": ["tomorrow at 9 am", "Wednesday Dec 30 in the afternoon (around 2 pm)"],
+    "quiet": ["9 pm and 9 am", "10:30 pm and 7:30 am"],
+    "program": ["Lantern", "Harbor Health Harm Reduction Services"],
 }
 
 

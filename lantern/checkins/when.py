@@ -632,6 +632,19 @@ def _aware(moment: datetime, name: str) -> datetime:
     return moment
 
 
+def describe_at(at: datetime, now: datetime) -> str:
+    """The words for a moment the bot chose itself (a time moved out of quiet hours): "tomorrow at 9 am"."""
+    local_now = _aware(now, "now").astimezone(_aware(at, "at").tzinfo)
+    return f"{_day_words(at.date(), local_now.date(), True, None)} at {_clock_words(at)}"
+
+
+def describe_quiet(quiet: "QuietHours") -> str:
+    """ "9 pm and 9 am": the quiet hours as the bot says them."""
+    return f"{_clock_words(datetime.combine(date.today(), quiet.start))} and " + _clock_words(
+        datetime.combine(date.today(), quiet.end)
+    )
+
+
 def parse_when(text: object, now: datetime, tz: Union[ZoneInfo, str]) -> Optional[When]:
     """When the person wants the check-in, read in their zone `tz`; None if the answer is not a usable time.
 

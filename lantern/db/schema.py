@@ -50,6 +50,12 @@ def _sms_metadata() -> sa.MetaData:
     return metadata
 
 
+def _checkins_metadata() -> sa.MetaData:
+    from lantern.db.checkin_tables import metadata
+
+    return metadata
+
+
 def _staff_metadata() -> sa.MetaData:
     from lantern.db.staff_tables import metadata
 
@@ -78,10 +84,12 @@ GROUPS: Dict[str, Group] = {
         Group("sms", "sms_alembic_version", "sms_", _sms_metadata),
         # After transcripts: its review notes cascade from transcript rows (st0001).
         Group("staff", "staff_alembic_version", "staff_", _staff_metadata),
+        # Beside the SMS tables: sending reads `sms_opt_outs` (rasa_plugins/channels/checkin_sender.py).
+        Group("checkins", "checkins_alembic_version", "checkin", _checkins_metadata),
     )
 }
 # Which groups live in which database (settings): the tracker store's and the directory's.
-TRACKER_DB_GROUPS = ("transcripts", "sms", "staff")
+TRACKER_DB_GROUPS = ("transcripts", "sms", "staff", "checkins")
 DIRECTORY_DB_GROUPS = ("directory",)
 
 # Indexes Lantern adds to Rasa's `events` table. Rasa creates the table itself (after our

@@ -17,6 +17,10 @@ keeps raw phone numbers as conversation ids. Here:
    HELP is always answered, as carriers require.
 4. Replies are split for SMS (rasa_plugins/channels/sms_text.py); buttons become
    numbered choices and a reply of "1" or "2" answers them.
+5. Check-ins (docs/checkins.md): after a turn, a check-in the person just booked gets their number,
+   encrypted (the only stored copy of a number, kept until it is sent or cancelled); STOP cancels
+   every check-in; the sending loop (rasa_plugins/channels/checkin_sender.py) runs in every replica
+   and writes each text it sends into the person's conversation, so their answer is read in its light.
 
 The conversation id is `sms:` + the pseudonym of the number (lantern/identity.py): only
 this channel, after checking Twilio's signature, makes ids of that shape. The number
@@ -98,7 +102,9 @@ class SmsChannel(InputChannel):
         self._state_lock = asyncio.Lock()
         self._turns = asyncio.Semaphore(TURN_CONCURRENCY)
         self._locks: Dict[str, Tuple[asyncio.Lock, int]] = {}  # per sender: lock, messages waiting on it
-        self._app: Any = None  # the Sanic app, for its agent (set by the first webhook)
+        self._app: Any = None  # the Sanic app, for its agent (set at start and by the first webhook)
+        self.checkins: Any = None  # lantern.checkins.store.CheckinStore, opened at start
+        self._checkin_loop: Optional[asyncio.Task] = None
 
     @classmethod
     def name(cls) -> str:
@@ -165,6 +171,8 @@ class SmsChannel(InputChannel):
             if missing or self.settings is None:
                 return
             state = await self._state()
+            self._app = app
+            await self._start_checkins(state)
             unfinished = await self._db(state.unfinished)
             if unfinished:
                 logger.warning(
@@ -175,6 +183,8 @@ class SmsChannel(InputChannel):
 
         @bp.listener("before_server_stop")
         async def finish(app: Any, _: Any) -> None:
+            if self._checkin_loop is not None:
+                self._checkin_loop.cancel()
             if self.tasks:
                 await asyncio.wait(set(self.tasks), timeout=20)
             if self.sender is not None:
@@ -273,6 +283,8 @@ class SmsChannel(InputChannel):
             if kind in {"stop", "start"}:
                 await self._db(self.state.set_opted_out, sender, kind == "stop")
                 await self._db(self.state.save_choices, sender, [], [])
+            if kind == "stop" and self.checkins is not None:
+                await self._db(self.checkins.cancel_all, sender, "stop", time.time())
             logger.info("sms keyword %s from %s", kind.upper(), sender)
             if twilio_kind:
                 return "keyword"
@@ -298,11 +310,70 @@ class SmsChannel(InputChannel):
         status = "replied" if outcome.status == "ok" else "turn_failed"
         logger.debug("sms turn for %s took %.0f ms", sender, (time.monotonic() - started) * 1000)
 
+        await self._attach_number(sender, number)
         bodies, offered = self.to_sms(messages)
         if offered:
             await self._db(self.state.save_choices, sender, offered[0], offered[1])
         ok = await self.send_all(number, sender, message_sid, bodies)
         return status if ok else "send_failed"
+
+    # -- check-ins -------------------------------------------------------------------------
+    async def _start_checkins(self, state: SmsState) -> None:
+        """Open the check-in table and start this replica's sending loop (each text goes out once in all)."""
+        from lantern.checkins.store import CheckinStore
+        from rasa_plugins.channels.checkin_sender import CheckinSender, worker_id
+
+        s = self.settings
+        assert s is not None and self.sender is not None
+        if not s.contact_key:
+            logger.warning("check-ins are OFF: LANTERN_CONTACT_KEY is not set (numbers cannot be kept encrypted)")
+            return
+        try:
+            self.checkins = await self._db(CheckinStore, s.db_url)
+        except Exception as exc:
+            logger.error("check-ins are OFF: their table could not be opened (%s)", type(exc).__name__)
+            return
+        sender = CheckinSender(
+            self.checkins,
+            state,
+            self.sender,
+            s.contact_key,
+            s.checkin_quiet,
+            s.checkin_message,
+            worker_id(),
+            on_sent=self._checkin_sent,
+        )
+        self._checkin_loop = asyncio.create_task(sender.run_forever(s.checkin_poll_seconds))
+
+    async def _attach_number(self, sender: str, number: str) -> None:
+        """A check-in booked in this turn gets the number it will be sent to (encrypted; nothing else keeps it)."""
+        if self.checkins is None or self.settings is None:
+            return
+        try:
+            attached = await self._db(
+                self.checkins.attach_phone, sender, number, self.settings.contact_key, time.time()
+            )
+        except Exception as exc:  # the check-in then fails as "no_phone" at its time; the person was told it is set
+            logger.error("sms: check-in number not attached for %s (%s)", sender, type(exc).__name__)
+            return
+        if attached:
+            logger.info("sms: check-in for %s ready to send", sender)
+
+    async def _checkin_sent(self, sender: str, text: str, step: Optional[str]) -> None:
+        """Write the check-in text into the person's conversation and wait for its answer (`checkin_followup`)."""
+        from rasa.shared.core.events import BotUttered, SlotSet
+
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        if agent is None or not agent.is_ready():
+            logger.warning("sms: check-in sent to %s but not written into the conversation (no model)", sender)
+            return
+        conversation = SMS_PREFIX + sender
+        async with agent.lock_store.lock(conversation):
+            tracker = await agent.processor.get_tracker(conversation)
+            tracker.update(BotUttered(text, metadata={"mi": "open_question", "checkin": True}))
+            tracker.update(SlotSet("last_prompt", "checkin_followup"))
+            tracker.update(SlotSet("checkin_step", step))
+            await agent.processor.save_tracker(tracker)
 
     async def _opted_out_message(self, number: str, sender: str, message_sid: str, raw: str) -> str:
         """A message from a number that texted STOP: no turn is processed and nothing is kept of it, unless it

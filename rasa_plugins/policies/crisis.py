@@ -185,7 +185,7 @@ class CrisisPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"priority": 7}
+        return {"priority": 8}  # above WaitingQuestionPolicy (7) and the rules (6)
 
     def train(self, training_trackers: List[Any], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource

@@ -84,6 +84,12 @@ CODE_SLOTS = frozenset(
         "referral_retry",
         "referral_exit",
         "referral_shown",
+        # check-ins (actions/checkins.py): a step or topic key, an IANA zone, and the draft time (epoch seconds,
+        # zone, and the bot's own description of the parsed time, never the person's words)
+        "plan_step",
+        "checkin_step",
+        "timezone",
+        "checkin_draft",
     }
 )
 # Text/any/list slots deliberately stored as "<REDACTED>" (the channel's metadata, copied at session start).
