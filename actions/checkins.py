@@ -22,10 +22,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Pattern, Text, Tuple
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -34,19 +37,14 @@ from actions import cues
 from actions.base import Context, MIAction, Turn, send
 from actions.phrases import said_sentences, say, variants
 from lantern.checkins import when as when_mod
-from lantern.checkins.questions import known_zone, zone_answer
+from lantern.checkins.questions import WAITING, known_zone, zone_answer
+from lantern.yaml_text import load_yaml
 
 logger = logging.getLogger(__name__)
 
 SMS_PREFIX = "sms:"
 FOLLOWUP = "checkin_followup"  # set by the check-in sender when the text went out
 MAX_TRIES = 2  # an answer not understood twice: the check-in is dropped, kindly
-# Answers to "how did it go?" that say it has not happened (yet). Checked after a step report.
-NOT_YET = re.compile(
-    r"\b(not yet|didnt|did not|havent|have not|couldnt|could not|wasnt able|never did|no i|nope|nah|not really|"
-    r"didnt get to|chickened out|put it off|bailed)\b"
-)
-DECLINE = re.compile(r"^\s*(no|nah|nope|never ?mind|forget it|no thanks|dont|skip it|leave it)\b")
 
 
 def supports_checkins(context: Context) -> bool:
@@ -57,6 +55,76 @@ def supports_checkins(context: Context) -> bool:
 def sender_of(context: Context) -> str:
     """The pseudonym the SMS tables and the check-in row are keyed by."""
     return context.sender_id[len(SMS_PREFIX) :]
+
+
+# ---------------------------------------------------------------- the recognised words (YAML)
+
+WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "checkin_words.yml"
+# Lists of alternatives in checkin_words.yml, and how each is anchored: "not yet" anywhere in the answer to
+# "how did it go?"; a decline only at the start of an answer to the time or zone question.
+WORD_LISTS: Dict[str, Tuple[str, str]] = {
+    "not_yet": (r"\b(", r")\b"),
+    "lead_in": (r"(?:(?:", r")\s+)*"),  # fillers before a decline ("actually nah", "pls dont")
+    "decline": (r")(", r")\b"),  # after the lead-ins, at the start of the answer
+    "unsafe_to_text": (r"\b(", r")\b"),  # anywhere: a text could put them at risk
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """checkin_words.yml compiled: one pattern per list."""
+
+    not_yet: Pattern[str]
+    decline: Pattern[str]  # the lead-ins, then a decline, at the start of the answer
+    unsafe_to_text: Pattern[str]
+
+
+def _alternatives(where: str, value: Any) -> List[str]:
+    """The entries of one list, each checked to compile, so a slip is refused on load rather than mid-conversation."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"{where}: needs a non-empty list of non-empty strings")
+    for item in value:
+        try:
+            re.compile(item)
+        except re.error as exc:
+            raise ValueError(f"{where}: {item!r} is not a valid pattern ({exc})") from None
+    return list(value)
+
+
+def check_words(data: Any, name: str = WORDS_FILE.name) -> Words:
+    """The schema: exactly the lists of WORD_LISTS, each a non-empty list of valid patterns."""
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{name}: expected a mapping")
+    unknown = sorted(map(str, set(data) - set(WORD_LISTS)))
+    missing = sorted(set(WORD_LISTS) - set(data))
+    if unknown or missing:
+        raise ValueError(f"{name}: unknown keys {unknown}, missing keys {missing}")
+    parts = {key: "|".join(_alternatives(f"{name}: {key}", data[key])) for key in WORD_LISTS}
+
+    def pattern(key: str) -> str:
+        start, end = WORD_LISTS[key]
+        return start + parts[key] + end
+
+    return Words(
+        not_yet=re.compile(pattern("not_yet")),
+        decline=re.compile(r"^\s*(" + pattern("lead_in") + pattern("decline")),
+        unsafe_to_text=re.compile(pattern("unsafe_to_text")),
+    )
+
+
+def load_words(path: Path) -> Words:
+    """A words file read and checked; ValueError naming the file and the key when it is broken."""
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: not valid YAML ({exc})") from None
+    return check_words(data or {}, path.name)
+
+
+@lru_cache(maxsize=1)
+def recognised_words() -> Words:
+    """checkin_words.yml, read once on first use (not at import)."""
+    return load_words(WORDS_FILE)
 
 
 def _utcnow() -> datetime:
@@ -134,6 +202,10 @@ def answer_turn(context: Context, now: Optional[datetime] = None) -> Optional[Tu
     """The turn for a message that answers a check-in question; None when no such question is waiting."""
     prompt = context.slots.get("last_prompt")
     now = now or _utcnow()
+    if prompt in WAITING or context.slots.get("pending_offer") == "checkin_confirm":
+        unsafe = _unsafe(context)
+        if unsafe is not None:
+            return unsafe
     if prompt == "checkin_tz":
         return _zone_answer(context)
     if prompt in ("checkin_when", "checkin_move_when"):
@@ -147,9 +219,22 @@ def answer_turn(context: Context, now: Optional[datetime] = None) -> Optional[Tu
     return None
 
 
+def _unsafe(context: Context) -> Optional[Turn]:
+    """A reason a text could put them at risk ("my bf checks my phone"): no text, at once, whatever else they said."""
+    if not recognised_words().unsafe_to_text.search(cues.normalise(context.text).replace("'", "")):
+        return None
+    return Turn(
+        [say("checkin.dropped_safe", context.rng, context.said)],
+        {"last_prompt": None, "checkin_tries": None, "checkin_draft": None, "pending_offer": None},
+    )
+
+
 def _retry(context: Context, key: str, prompt: str) -> Turn:
     tries = int(context.slots.get("checkin_tries") or 0) + 1
-    if tries >= MAX_TRIES or DECLINE.search(cues.normalise(context.text)) or context.intent == "deny":
+    said = cues.normalise(context.text).replace("'", "")
+    words = recognised_words()
+    declined = words.decline.search(said) or context.intent == "deny"
+    if tries >= MAX_TRIES or declined:
         return Turn(
             [say("checkin.dropped", context.rng, context.said)],
             {"last_prompt": None, "checkin_tries": None, "checkin_draft": None},
@@ -230,11 +315,12 @@ def _followup_answer(context: Context) -> Optional[Turn]:
     from actions.steps import step_turn
 
     text = cues.normalise(context.text).replace("'", "")
-    if cues.step_of_report(context.text) and not NOT_YET.search(text):
+    not_yet = recognised_words().not_yet
+    if cues.step_of_report(context.text) and not not_yet.search(text):
         turn = step_turn(context)
         turn.slots["last_prompt"] = turn.slots.get("last_prompt") or None
         return turn
-    if NOT_YET.search(text) or context.intent == "deny":
+    if not_yet.search(text) or context.intent == "deny":
         return Turn(
             [say("checkin.not_yet", context.rng, context.said), say("plan.obstacle", context.rng, context.said)],
             {"last_prompt": "plan_obstacle", "pending_offer": None},

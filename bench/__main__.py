@@ -31,6 +31,7 @@ ORDER = [
     "directory",
     "referral",
     "channels",
+    "checkins",
     "staff",
     "trainer",
     "trainer_model",

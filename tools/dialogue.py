@@ -261,18 +261,21 @@ def schema_phrases() -> List[Finding]:
 
 
 def schema_words() -> List[Finding]:
-    """actions/phrases/echo_words.yml and referral_words.yml, read by the code that uses them."""
-    from actions import echo, referral_parse
+    """The recognised-word files (actions/phrases/echo_words.yml, referral_words.yml, checkin_words.yml and
+    lantern/checkins/words.yml), each checked by the code that reads it."""
+    from actions import checkins, echo, referral_parse
+    from lantern.checkins import when
 
     findings = []
     try:
         echo.EchoWords(load_yaml(echo.WORDS_FILE.read_text(encoding="utf-8")) or {})
     except ValueError as exc:
         findings.append(_from_error(echo.WORDS_FILE, exc, fix="words in lower case; each entry `word: word`"))
-    try:
-        referral_parse.check_words(load_yaml(referral_parse.WORDS_FILE.read_text(encoding="utf-8")) or {})
-    except (ValueError, re.error) as exc:
-        findings.append(_from_error(referral_parse.WORDS_FILE, exc, fix="see the comments at the top of the file"))
+    for words in (referral_parse, checkins, when):  # each module's WORDS_FILE, checked by its own check_words
+        try:
+            words.check_words(load_yaml(words.WORDS_FILE.read_text(encoding="utf-8")) or {})
+        except (ValueError, re.error) as exc:
+            findings.append(_from_error(words.WORDS_FILE, exc, fix="see the comments at the top of the file"))
     return findings
 
 
@@ -567,10 +570,12 @@ def check_file(path: Path) -> List[Finding]:
         return broken
     where = rel(path)
     if where.startswith("actions/phrases/"):
-        if path.name in ("echo_words.yml", "referral_words.yml"):
+        if path.name in ("echo_words.yml", "referral_words.yml", "checkin_words.yml"):
             return [f for f in schema_words() if f.file == where]
         lines, found = read_phrases()
         return found or wording_phrases(only=path, lines=lines)
+    if where == "lantern/checkins/words.yml":
+        return [f for f in schema_words() if f.file == where]
     if where.startswith("domain/"):
         return wording_domain([path])
     if where.startswith("data/knowledge/"):
@@ -638,7 +643,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             p
             for d in ("domain", "data", "actions/phrases", "config/locales", "tests/stories")
             for p in sorted((ROOT / d).rglob("*.yml"))
-        ]
+        ] + [ROOT / "lantern" / "checkins" / "words.yml"]
     return watch(files)
 
 

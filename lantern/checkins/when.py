@@ -6,7 +6,11 @@ description built from the result ("Friday Dec 11 in the evening (around 6 pm)")
 words. Anything unclear gives None, so the bot asks again rather than guessing. The rules for
 ambiguous phrasings are listed in docs/checkins.md; keep the two in step.
 
-Pure functions: the only I/O is the offline ZIP index of lantern.directory.zipgeo.
+The words recognised (spellings, time words not understood, zone names) are data in words.yml beside
+this module, read and schema-checked once on first use (`recognised_words()`), so trainers change them
+without touching Python; the grammar that combines them stays here.
+
+Pure functions: the only I/O is that file and the offline ZIP index of lantern.directory.zipgeo.
 """
 
 from __future__ import annotations
@@ -18,11 +22,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Callable, Dict, List, Literal, Optional, Sequence, Tuple, TypeVar, Union
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypeVar, Union
 from zoneinfo import ZoneInfo, available_timezones
+
+import yaml
 
 from lantern.directory.zipgeo import lookup_zip
 from lantern.text import negation_scope, normalise, plain_words
+from lantern.yaml_text import load_yaml
+
+WORDS_FILE = Path(__file__).resolve().parent / "words.yml"
 
 # ---------------------------------------------------------------- rules (docs/checkins.md lists them)
 
@@ -68,63 +78,124 @@ class When:
 
 # ---------------------------------------------------------------- their words in a small vocabulary
 
-_SPELLINGS: Dict[str, str] = {
-    variant: word
-    for word, variants in {
-        "monday": "mon mondy mnday munday",
-        "tuesday": "tue tues tuesdy tusday",
-        "wednesday": "wed weds wednes wensday wendsday wednsday wedsday",
-        "thursday": "thu thur thurs thrs thursdy thrusday",
-        "friday": "fri frid fryday firday",
-        "saturday": "sat satur saterday satday",
-        "sunday": "sun sundy",
-        "today": "tday tdy",
-        "tonight": "tonite tnite tonigt tonyt",
-        "tomorrow": "tmrw tmr tmw tmrow tmro tmoro tmorow tomoro tomorow tommorow tommorrow tomorro tomm tomo "
-        "tomrw tomro tomrow tmrrw",
-        "morning": "morn mornin mrng mornng",
-        "afternoon": "aft aftn afternon arvo",
-        "evening": "eve evenin evning evng",
-        "night": "nite nyt",
-        "lunch": "lunchtime",
-        "noon": "midday",
-        "midnight": "midnite",
-        "weekend": "wknd wkend",
-        "week": "wk wks weeks",
-        "month": "months mo mos mnth",
-        "day": "days dys",
-        "hour": "hours hr hrs",
-        "minute": "minutes min mins",
-        "next": "nxt",
-        "1": "one",
-        "2": "two",
-        "3": "three",
-        "4": "four",
-        "5": "five",
-        "6": "six",
-        "7": "seven",
-        "8": "eight",
-        "9": "nine",
-        "10": "ten",
-        "11": "eleven",
-        "12": "twelve",
-        "15": "fifteen",
-        "20": "twenty",
-        "30": "thirty",
-        "45": "fortyfive",
-    }.items()
-    for variant in variants.split()
-}
 _DAY_WORDS = (*WEEKDAYS, "today", "tonight", "tomorrow", "weekend")
 # Typos of these are caught by closeness ("wensday", "tommorrow", "evning"); shorter words must be spelled as listed.
 _FUZZY_TARGETS = (*_DAY_WORDS, "morning", "afternoon", "evening")
 _VOCABULARY = frozenset((*_FUZZY_TARGETS, *PART_TIMES, "noon", "midnight", "week", "month", "day", "hour", "minute"))
 
-_SMS_TWO = re.compile(r"\b2(day|nite|night|nyt|morrow|morow|moro|mrw|mro|mrow)\b")  # "2moro" -> "tomoro"
 _DOTTED_MERIDIEM = re.compile(r"\b([ap])\.\s?m\b\.?")  # "p.m." -> "pm"
+# "same time tomorrow", "in 2 days around this time": the time of day it is now (a 24-hour clock, "15:00").
+_SAME_TIME = re.compile(r"\b(?:(?:at|around|about) )?(?:the )?(?:same|this) time\b")
+# A month-day date with dashes: the day over 12 (so it cannot be an hour) or a year after it; no meridiem follows.
+_DASH_DATE = re.compile(r"\b(1[0-2]|0?[1-9])-(1[3-9]|2\d|3[01])(?:-(\d{4}|\d{2}))?\b(?!\s*[ap]\.?m)")
 _DOTTED_CLOCK = re.compile(r"(\d)\.(\d\d)\b")  # "6.30" -> "6:30"
 _NOT_WORD = re.compile(r"[^a-z0-9:/]+")
 _LETTER_DIGIT = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")  # "fri6pm" -> "fri 6 pm"
+
+# ---------------------------------------------------------------- the recognised words (words.yml)
+
+_WORD_KEYS = ("spellings", "two_for_to", "leftover_time", "zone_answers", "zone_typos")
+# The words a spelling may stand for: the ones the patterns below are written for (and numbers in digits).
+_GRAMMAR_WORDS = _VOCABULARY | {"next", "in", "after"}  # "in" starts a span ("in 3 days"), "after" a time
+_PLAIN_WORD = re.compile(r"[a-z]+")  # the answer is split at digits first, so a spelling is letters only
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: `_canonical_in` caches per loaded file
+class Words:
+    """words.yml checked and compiled."""
+
+    spellings: Mapping[str, str]  # variant -> canonical word
+    two_for_to: re.Pattern[str]  # "2moro": the ending after "2"
+    leftover_time: re.Pattern[str]
+    zone_answers: Tuple[Tuple[str, re.Pattern[str]], ...]
+    zone_typos: Tuple[str, ...]
+
+
+def _listed(where: str, value: Any, plain: bool) -> List[str]:
+    """A non-empty list of plain lower-case words, or of valid regular-expression alternatives."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"{where}: needs a non-empty list of non-empty strings")
+    for item in value:
+        if plain and not _PLAIN_WORD.fullmatch(item):
+            raise ValueError(f"{where}: {item!r} is not a plain word (lower-case letters a-z only)")
+        if not plain:
+            try:
+                re.compile(item)
+            except re.error as exc:
+                raise ValueError(f"{where}: {item!r} is not a valid pattern ({exc})") from None
+    return list(value)
+
+
+def _mapping(where: str, value: Any) -> Mapping[Any, Any]:
+    """A non-empty mapping, or an error saying where: an empty or list-shaped section is a trainer's slip."""
+    if not isinstance(value, Mapping) or not value:
+        raise ValueError(f"{where}: expected a non-empty mapping")
+    return value
+
+
+def _spellings(name: str, data: Mapping[Any, Any]) -> Dict[str, str]:
+    """variant -> canonical word; a variant under two words, or one that is itself a word, would be read wrongly."""
+    spellings: Dict[str, str] = {}
+    for word, variants in _mapping(f"{name}: spellings", data).items():
+        where = f"{name}: spellings.{word}"
+        if not isinstance(word, str) or not (word in _GRAMMAR_WORDS or word.isdigit()):
+            raise ValueError(
+                f"{where}: not a word the patterns read (a day, a part of the day, a unit, next, in, after, "
+                'or a number in digits written in quotes: "6")'
+            )
+        for variant in _listed(where, variants, plain=True):
+            if variant in _GRAMMAR_WORDS:
+                raise ValueError(f"{where}: {variant!r} is itself a word the patterns read")
+            if variant in spellings:
+                raise ValueError(f"{where}: {variant!r} is also a spelling of {spellings[variant]!r}")
+            spellings[variant] = word
+    return spellings
+
+
+def check_words(data: Any, name: str = WORDS_FILE.name) -> Words:
+    """The schema: the five keys and no others, canonical words the patterns know, plain words, valid patterns."""
+    data = _mapping(name, data)
+    unknown = sorted(map(str, set(data) - set(_WORD_KEYS)))
+    missing = sorted(set(_WORD_KEYS) - set(data))
+    if unknown or missing:
+        raise ValueError(f"{name}: unknown keys {unknown}, missing keys {missing}")
+    spellings = _spellings(name, data["spellings"])
+    endings = _listed(f"{name}: two_for_to", data["two_for_to"], plain=True)
+    dead = [ending for ending in endings if f"to{ending}" not in spellings and f"to{ending}" not in _GRAMMAR_WORDS]
+    if dead:
+        raise ValueError(f"{name}: two_for_to: 'to' + {dead} is neither a canonical word nor a listed spelling")
+    leftover = _listed(f"{name}: leftover_time", data["leftover_time"], plain=False)
+    zone_answers = []
+    for zone, answers in _mapping(f"{name}: zone_answers", data["zone_answers"]).items():
+        where = f"{name}: zone_answers.{zone}"
+        if not isinstance(zone, str) or _zone_names().get(zone.lower()) != zone:
+            raise ValueError(f"{where}: not an IANA time zone name such as America/Chicago")
+        zone_answers.append((zone, re.compile(rf"\b(?:{'|'.join(_listed(where, answers, plain=False))})\b")))
+    return Words(
+        spellings=spellings,
+        two_for_to=re.compile(rf"\b2({'|'.join(endings)})\b"),
+        leftover_time=re.compile(rf"\d|\b(?:{'|'.join(leftover)})\b"),  # a digit left over is never understood
+        zone_answers=tuple(zone_answers),
+        zone_typos=tuple(_listed(f"{name}: zone_typos", data["zone_typos"], plain=True)),
+    )
+
+
+def load_words(path: Path) -> Words:
+    """A words file read and checked; ValueError naming the file (as a trainer finds it) and the key."""
+    root = Path(__file__).resolve().parents[2]
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{shown}: not valid YAML ({exc})") from None
+    return check_words(data or {}, shown)
+
+
+@lru_cache(maxsize=1)
+def recognised_words() -> Words:
+    """words.yml, read once on first use (not at import)."""
+    return load_words(WORDS_FILE)
+
 
 _DAY_RE = "|".join(_DAY_WORDS)
 _PART_RE = "|".join(PART_TIMES)
@@ -142,6 +213,13 @@ _PHRASES: Tuple[Tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:the )?(\d{1,2}) (?:st|nd|rd|th)\b", r"the \1"),  # "12th" -> "the 12"
         (r"\b(\d{1,2}(?::\d\d)?|\d{3,4}) ([ap])m?\b", r"\1 \2m"),  # "6p" -> "6 pm"
         (r"\b12 noon\b", "noon"),
+        (r"\bafter noon\b", "afternoon"),  # "aftr noon", "after noon"
+        (r"\bb 4\b", "before"),  # "b4"
+        (r"\bbefore (?:work|my shift|school|class|group|my appointment)\b", ""),  # context, not the time
+        (r"\bend of (?:the |this )?week\b", "friday"),
+        (r"\b(?:xmas|christmas)(?: day)?\b(?! (?:evening|eve|night))", "dec 25"),  # Christmas Eve stays unread
+        (r"\bnew years day\b", "jan 1"),
+        (r"\blater tonight\b", "tonight"),  # tonight is a time; "later" or "later today" alone is not
         (r"\bo clock\b", "oclock"),
         (rf"\b({_DAY_RE}) am\b", r"\1 morning"),  # "tmrw am"
         (rf"\b({_DAY_RE}) pm\b", r"\1 afternoon"),
@@ -149,10 +227,15 @@ _PHRASES: Tuple[Tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-@lru_cache(maxsize=4096)
 def _canonical(word: str) -> str:
-    if word in _SPELLINGS:
-        return _SPELLINGS[word]
+    return _canonical_in(recognised_words(), word)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_in(words: Words, word: str) -> str:
+    """Keyed on the loaded words too, so a words file read again is never answered from the old one."""
+    if word in words.spellings:
+        return words.spellings[word]
     if word in _VOCABULARY or len(word) < 5 or not word.isalpha():
         return word
     close = difflib.get_close_matches(word, _FUZZY_TARGETS, n=1, cutoff=0.8)
@@ -162,7 +245,8 @@ def _canonical(word: str) -> str:
 def _words(text: str) -> str:
     """The answer in the small vocabulary the patterns below are written for."""
     text = _DOTTED_CLOCK.sub(r"\1:\2", _DOTTED_MERIDIEM.sub(r"\1m", normalise(text)))
-    text = _SMS_TWO.sub(r"to\1", text.replace("'", "").replace("@", " at "))
+    text = recognised_words().two_for_to.sub(r"to\1", text.replace("'", "").replace("@", " at "))
+    text = _DASH_DATE.sub(lambda m: "/".join(g for g in m.groups() if g), text)  # "12-15" is a date, not 12:15
     text = _LETTER_DIGIT.sub(" ", _NOT_WORD.sub(" ", text))
     text = " ".join(_canonical(word) for word in text.split())
     for pattern, replacement in _PHRASES:
@@ -237,7 +321,9 @@ _MONTHS: Dict[str, int] = {
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(WEEKDAYS)
 
-_SPAN = re.compile(rf"\bin (?:about |around |just )?(?P<n>\d{{1,3}}|an?) (?P<unit>{_UNIT_RE})\b")
+_SPAN = re.compile(
+    rf"\bin (?:about |around |just |like |maybe |roughly |abt |bout )?(?P<n>\d{{1,3}}|an?) (?P<unit>{_UNIT_RE})\b"
+)
 _DATE_PATTERNS = tuple(
     re.compile(pattern)
     for pattern in (
@@ -252,6 +338,7 @@ _CLOCK_PATTERNS = tuple(
     for pattern in (
         r"\b(?P<h>\d{1,2}):(?P<m>\d{2})(?: (?P<mer>am|pm))?\b",
         r"\b(?P<h>\d{1,2})(?P<m>\d{2}) (?P<mer>am|pm)\b",  # "630pm"
+        r"\b(?:at|around|about|abt|like|by) (?P<h>1[0-2]|[1-9])(?P<m>[0-5]\d)\b(?![:/])",  # "like 530", "at 1230"
         r"\b(?P<h>\d{1,2}) (?P<m>\d{2}) (?P<mer>am|pm)\b",  # "six thirty pm"
         r"\b(?P<h>\d{1,2}) (?P<mer>am|pm)\b",
         r"\b(?P<h>\d{1,2}) (?P<m>15|30|45)\b",  # "six thirty"
@@ -266,12 +353,6 @@ _BARE_HOUR = re.compile(
 _DAY_OR_PART_BEFORE = re.compile(rf"\b(?:{_DAY_RE}|{_PART_RE})(?: on| at)? $")
 _DAY_OR_PART_AFTER = re.compile(rf" (?:in the |at |this |on |on the )?(?:{_DAY_RE}|{_PART_RE})\b")
 _PART = re.compile(rf"\b(?:(?P<this>this) |in the |at |during the |the )?(?P<part>{_PART_RE})\b|\bafter work\b")
-# Left over once the pieces above are taken out, these mean a time that is not understood ("later", "this week").
-_LEFTOVER_TIME = re.compile(
-    r"\d|\b(?:minute|hour|day|week|month|year|years|later|soon|now|asap|sometime|someday|whenever|anytime"
-    r"|before|until|till|til|every|yesterday|midnight|christmas|xmas|thanksgiving|easter|holidays?|birthday|payday)\b"
-)
-
 T = TypeVar("T")
 
 
@@ -369,7 +450,7 @@ def _read(words: str) -> Optional[_Reading]:
     for pattern, read in _DAY_RULES:
         words = _take(words, pattern, read, days)
     words = _take(words, _PART, lambda m: (m.group("part") or "evening", bool(m.group("this"))), parts)
-    if _LEFTOVER_TIME.search(words) or None in dates or len(clocks) > 1 or len(spans) > 1:
+    if recognised_words().leftover_time.search(words) or None in dates or len(clocks) > 1 or len(spans) > 1:
         return None
     named_parts = {part for part, _ in parts} | {part for _, part in days if part}
     if len(named_parts) > 1:
@@ -655,7 +736,8 @@ def parse_when(text: object, now: datetime, tz: Union[ZoneInfo, str]) -> Optiona
     local_now = _aware(now, "now").astimezone(zone)
     if not isinstance(text, str) or len(text) > MAX_ANSWER_CHARS or _refused(text):
         return None
-    reading = _read(_words(text))
+    words = _SAME_TIME.sub(f"at {local_now:%H:%M}", _words(text))  # "same time tmrw": the clock time of now
+    reading = _read(words)
     return _resolve(reading, local_now) if reading else None
 
 
@@ -740,25 +822,12 @@ def timezone_for_zip(zip_code: str) -> Optional[str]:
     return STATE_ZONES.get(place.state)
 
 
-# What people answer to "what time zone are you in?". "ct" is read as Central time, not Connecticut.
-_ZONE_ANSWERS: Tuple[Tuple[str, str], ...] = (
-    ("America/New_York", "eastern|east coast|east|est|edt|et"),
-    ("America/Chicago", "central|cst|cdt|ct"),
-    ("America/Denver", "mountain|mst|mdt|mt"),
-    ("America/Phoenix", "arizona|az|phoenix"),
-    ("America/Los_Angeles", "pacific|west coast|pst|pdt|pt"),
-    ("America/Anchorage", "alaska|alaskan|akst|akdt|akt"),
-    ("Pacific/Honolulu", "hawaii|hawaiian|hst|honolulu"),
-    ("America/Puerto_Rico", "puerto rico|atlantic|ast"),
-)
-_ZONE_ANSWER_PATTERNS = tuple((zone, re.compile(rf"\b(?:{words})\b")) for zone, words in _ZONE_ANSWERS)
-_ZONE_TYPOS = ("eastern", "central", "mountain", "arizona", "pacific", "alaska", "hawaii")
 _IANA_TYPED = re.compile(r"\b[a-z]+(?:/[a-z0-9_+-]+)+")
 
 
 @lru_cache(maxsize=1024)
-def _zone_word(word: str) -> str:
-    close = difflib.get_close_matches(word, _ZONE_TYPOS, n=1, cutoff=0.8) if len(word) >= 5 else []
+def _zone_word(word: str, typos: Tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, typos, n=1, cutoff=0.8) if len(word) >= 5 else []
     return close[0] if close else word
 
 
@@ -769,8 +838,9 @@ def parse_timezone_answer(text: object) -> Optional[str]:
     typed = {_zone_names().get(name) for name in _IANA_TYPED.findall(normalise(text))} - {None}
     if typed:
         return typed.pop() if len(typed) == 1 else None
-    words = " ".join(_zone_word(word) for word in plain_words(text).split())
-    found = {zone for zone, pattern in _ZONE_ANSWER_PATTERNS if pattern.search(words)}
+    known = recognised_words()
+    words = " ".join(_zone_word(word, known.zone_typos) for word in plain_words(text).split())
+    found = {zone for zone, pattern in known.zone_answers if pattern.search(words)}
     if "America/Phoenix" in found:  # "arizona, mountain time": Arizona keeps standard time all year
         found.discard("America/Denver")
     return found.pop() if len(found) == 1 else None
