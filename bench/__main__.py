@@ -32,6 +32,7 @@ ORDER = [
     "referral",
     "channels",
     "checkins",
+    "checkin_times",
     "staff",
     "trainer",
     "trainer_model",
