@@ -344,7 +344,8 @@ def _resolve(v: Dict[str, str]) -> Settings:
         privacy_text=v.get("LANTERN_PRIVACY_TEXT")
         or (
             "Chats are kept without names or numbers, for staff to review and improve the service. "
-            "Nobody follows up from this chat."
+            "Nobody follows up, except a check-in text you ask for: your number is then kept, encrypted, "
+            "only until that text is sent or cancelled."
         ),
         extra={k: v[k] for k in v if k.startswith("LANTERN_")},
         directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",

@@ -159,7 +159,8 @@ SAMPLES: Dict[str, List[str]] = {
     "topic": ["buprenorphine", "doing it your own way", "a faith-based path", "testing your supply"],
     "privacy_text": [
         "Chats are kept without names or numbers, for staff to review and improve the service. "
-        "Nobody follows up from this chat."
+        "Nobody follows up, except a check-in text you ask for: your number is then kept, encrypted, "
+        "only until that text is sent or cancelled."
     ],
     # referral.yml
     "place": ["45402 (Dayton, OH)", "Dayton, OH", "Springfield, IL"],
