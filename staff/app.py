@@ -52,13 +52,14 @@ def create_app(s: Optional[settings_mod.Settings] = None, engine: Optional[Engin
     app.jinja_env.autoescape = True
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, org_name=s.org_name)
 
-    from staff.views import audit_log, conversations, dashboard, export, review_tests, try_it, users, wording
+    from staff.views import audit_log, checkins, conversations, dashboard, export, review_tests, try_it, users, wording
     from staff.views import auth as auth_views
 
     for blueprint in (
         auth_views.bp,
         conversations.bp,
         dashboard.bp,
+        checkins.bp,
         audit_log.bp,
         export.bp,
         users.bp,

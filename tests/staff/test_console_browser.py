@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from lantern.checkins.store import CheckinStore
 from tools import staff_demo
 from tools.processes import PROJECT_ROOT
 
@@ -534,12 +535,18 @@ def test_axe_finds_nothing_serious_on_the_sign_in_page(signed: Signed, console: 
 def test_axe_finds_nothing_serious_on_the_pages_staff_use(signed: Signed, console: Any) -> None:
     page = signed.page("ana", bypass_csp=True)
     problems: List[str] = []
+    store = CheckinStore(staff_demo.db_url(console.data_dir))  # the check-ins page with rows: one due, one overdue
+    now = time.time()
+    store.schedule("p_demoaxeone", now + 86_400, "America/Chicago", "meeting", consent_at=now, now=now)
+    store.schedule("p_demoaxetwo", now - 600, "America/New_York", "plan", consent_at=now, now=now)
+    store.dispose()
     pages = {
         "conversations": "/conversations",
         "crisis queue": "/conversations?queue=crisis",
         "search": f"/conversations?q={staff_demo.SEARCH_WORD}",
         "transcript": f"/conversations/{console.ids['fallback']}",
         "dashboard": "/dashboard",
+        "check-ins": "/checkins",
         "audit log": "/audit",
         "users": "/users",
         "account": "/account",
