@@ -66,7 +66,8 @@ def main() -> int:
         data = Path(tmp)
         s = make_settings(data, **overrides)
         stack = processes.start_stack(s, model=MODEL, env_overrides=overrides)
-        s2 = make_settings(data, **overrides)  # same data folder and database, its own port
+        # Same data folder, database and action server; its own port.
+        s2 = make_settings(data, **overrides, ACTIONS_PORT=str(s.actions_port))
         second = processes.start_rasa_server(s2, processes.child_env(s2, overrides), data / "logs2", MODEL)
         processes.wait_healthy(second, 240)
         replicas = [stack.child("rasa"), second]
