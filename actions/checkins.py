@@ -38,6 +38,7 @@ from actions.base import Context, MIAction, Turn, send
 from actions.phrases import said_sentences, say, variants
 from lantern.checkins import when as when_mod
 from lantern.checkins.questions import WAITING, known_zone, zone_answer
+from lantern.word_lists import alternatives
 from lantern.yaml_text import load_yaml
 
 logger = logging.getLogger(__name__)
@@ -79,18 +80,6 @@ class Words:
     unsafe_to_text: Pattern[str]
 
 
-def _alternatives(where: str, value: Any) -> List[str]:
-    """The entries of one list, each checked to compile, so a slip is refused on load rather than mid-conversation."""
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where}: needs a non-empty list of non-empty strings")
-    for item in value:
-        try:
-            re.compile(item)
-        except re.error as exc:
-            raise ValueError(f"{where}: {item!r} is not a valid pattern ({exc})") from None
-    return list(value)
-
-
 def check_words(data: Any, name: str = WORDS_FILE.name) -> Words:
     """The schema: exactly the lists of WORD_LISTS, each a non-empty list of valid patterns."""
     if not isinstance(data, Mapping):
@@ -99,7 +88,7 @@ def check_words(data: Any, name: str = WORDS_FILE.name) -> Words:
     missing = sorted(set(WORD_LISTS) - set(data))
     if unknown or missing:
         raise ValueError(f"{name}: unknown keys {unknown}, missing keys {missing}")
-    parts = {key: "|".join(_alternatives(f"{name}: {key}", data[key])) for key in WORD_LISTS}
+    parts = {key: "|".join(alternatives(f"{name}: {key}", data[key])) for key in WORD_LISTS}
 
     def pattern(key: str) -> str:
         start, end = WORD_LISTS[key]

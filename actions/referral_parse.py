@@ -24,6 +24,7 @@ from lantern.crisis.registry import CRISIS_INTENTS
 from lantern.directory import TYPE_CODES
 from lantern.directory.zipgeo import STATE_NAMES
 from lantern.text import plain_words
+from lantern.word_lists import alternatives
 from lantern.yaml_text import load_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "phrases" / "referral_words.yml"
@@ -68,17 +69,6 @@ class Words:
     near_me: Pattern[str]
 
 
-def _alternatives(where: str, value: Any) -> List[str]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where}: needs a non-empty list of non-empty strings")
-    for item in value:
-        try:
-            re.compile(item)
-        except re.error as exc:
-            raise ValueError(f"{where}: {item!r} is not a valid pattern ({exc})") from None
-    return list(value)
-
-
 def check_words(data: Mapping[str, Any], name: str = WORDS_FILE.name) -> Words:
     """The schema: every need is a Lantern service type, every list holds valid patterns, nothing unknown."""
     if not isinstance(data, Mapping):
@@ -94,10 +84,10 @@ def check_words(data: Mapping[str, Any], name: str = WORDS_FILE.name) -> Words:
     if not_types:
         raise ValueError(f"{name}: needs: not Lantern service types: {not_types}")
     need_rules = tuple(
-        (code, re.compile(rf"\b(?:{'|'.join(_alternatives(f'{name}: needs.{code}', words))})\b"))
+        (code, re.compile(rf"\b(?:{'|'.join(alternatives(f'{name}: needs.{code}', words))})\b"))
         for code, words in needs.items()
     )
-    lists = {key: "|".join(_alternatives(f"{name}: {key}", data[key])) for key in WORD_LISTS}
+    lists = {key: "|".join(alternatives(f"{name}: {key}", data[key])) for key in WORD_LISTS}
     compiled = {key: re.compile(WORD_LISTS[key][0] + lists[key] + WORD_LISTS[key][1]) for key in WORD_LISTS}
     decline = re.compile(compiled["decline_whole"].pattern + "|" + compiled["decline_anywhere"].pattern)
     return Words(

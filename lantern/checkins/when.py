@@ -30,6 +30,7 @@ import yaml
 
 from lantern.directory.zipgeo import lookup_zip
 from lantern.text import negation_scope, normalise, plain_words
+from lantern.word_lists import alternatives
 from lantern.yaml_text import load_yaml
 
 WORDS_FILE = Path(__file__).resolve().parent / "words.yml"
@@ -97,7 +98,6 @@ _LETTER_DIGIT = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")  # "fri6p
 _WORD_KEYS = ("spellings", "two_for_to", "leftover_time", "zone_answers", "zone_typos")
 # The words a spelling may stand for: the ones the patterns below are written for (and numbers in digits).
 _GRAMMAR_WORDS = _VOCABULARY | {"next", "in", "after"}  # "in" starts a span ("in 3 days"), "after" a time
-_PLAIN_WORD = re.compile(r"[a-z]+")  # the answer is split at digits first, so a spelling is letters only
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: `_canonical_in` caches per loaded file
@@ -109,21 +109,6 @@ class Words:
     leftover_time: re.Pattern[str]
     zone_answers: Tuple[Tuple[str, re.Pattern[str]], ...]
     zone_typos: Tuple[str, ...]
-
-
-def _listed(where: str, value: Any, plain: bool) -> List[str]:
-    """A non-empty list of plain lower-case words, or of valid regular-expression alternatives."""
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where}: needs a non-empty list of non-empty strings")
-    for item in value:
-        if plain and not _PLAIN_WORD.fullmatch(item):
-            raise ValueError(f"{where}: {item!r} is not a plain word (lower-case letters a-z only)")
-        if not plain:
-            try:
-                re.compile(item)
-            except re.error as exc:
-                raise ValueError(f"{where}: {item!r} is not a valid pattern ({exc})") from None
-    return list(value)
 
 
 def _mapping(where: str, value: Any) -> Mapping[Any, Any]:
@@ -143,7 +128,7 @@ def _spellings(name: str, data: Mapping[Any, Any]) -> Dict[str, str]:
                 f"{where}: not a word the patterns read (a day, a part of the day, a unit, next, in, after, "
                 'or a number in digits written in quotes: "6")'
             )
-        for variant in _listed(where, variants, plain=True):
+        for variant in alternatives(where, variants, plain=True):
             if variant in _GRAMMAR_WORDS:
                 raise ValueError(f"{where}: {variant!r} is itself a word the patterns read")
             if variant in spellings:
@@ -160,23 +145,23 @@ def check_words(data: Any, name: str = WORDS_FILE.name) -> Words:
     if unknown or missing:
         raise ValueError(f"{name}: unknown keys {unknown}, missing keys {missing}")
     spellings = _spellings(name, data["spellings"])
-    endings = _listed(f"{name}: two_for_to", data["two_for_to"], plain=True)
+    endings = alternatives(f"{name}: two_for_to", data["two_for_to"], plain=True)
     dead = [ending for ending in endings if f"to{ending}" not in spellings and f"to{ending}" not in _GRAMMAR_WORDS]
     if dead:
         raise ValueError(f"{name}: two_for_to: 'to' + {dead} is neither a canonical word nor a listed spelling")
-    leftover = _listed(f"{name}: leftover_time", data["leftover_time"], plain=False)
+    leftover = alternatives(f"{name}: leftover_time", data["leftover_time"], plain=False)
     zone_answers = []
     for zone, answers in _mapping(f"{name}: zone_answers", data["zone_answers"]).items():
         where = f"{name}: zone_answers.{zone}"
         if not isinstance(zone, str) or _zone_names().get(zone.lower()) != zone:
             raise ValueError(f"{where}: not an IANA time zone name such as America/Chicago")
-        zone_answers.append((zone, re.compile(rf"\b(?:{'|'.join(_listed(where, answers, plain=False))})\b")))
+        zone_answers.append((zone, re.compile(rf"\b(?:{'|'.join(alternatives(where, answers, plain=False))})\b")))
     return Words(
         spellings=spellings,
         two_for_to=re.compile(rf"\b2({'|'.join(endings)})\b"),
         leftover_time=re.compile(rf"\d|\b(?:{'|'.join(leftover)})\b"),  # a digit left over is never understood
         zone_answers=tuple(zone_answers),
-        zone_typos=tuple(_listed(f"{name}: zone_typos", data["zone_typos"], plain=True)),
+        zone_typos=tuple(alternatives(f"{name}: zone_typos", data["zone_typos"], plain=True)),
     )
 
 

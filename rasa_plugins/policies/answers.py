@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from lantern.checkins import questions
 from rasa_plugins.policies.crisis import actions_since_message
+from rasa_plugins.policies.stateless import StatelessPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -33,26 +31,12 @@ LISTEN = "action_listen"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class WaitingQuestionPolicy(Policy):
+class WaitingQuestionPolicy(StatelessPolicy):
     """Sends the answer to a waiting check-in question to the question, whatever intent it was read as."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"priority": 7}  # CrisisPolicy 8, RulePolicy 6
-
-    def train(self, training_trackers: List[Any], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "WaitingQuestionPolicy":
-        return cls(config, model_storage, resource, execution_context)
 
     def predict_action_probabilities(
         self,

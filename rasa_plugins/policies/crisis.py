@@ -18,17 +18,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from lantern.crisis import dialogue, registry
 from lantern.crisis.dialogue import DEACTIVATE, LISTEN
+from rasa_plugins.policies.stateless import StatelessPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -180,26 +178,12 @@ def context_from_tracker(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
-class CrisisPolicy(Policy):
+class CrisisPolicy(StatelessPolicy):
     """Deterministic crisis handling with the highest priority of all policies."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"priority": 8}  # above WaitingQuestionPolicy (7) and the rules (6)
-
-    def train(self, training_trackers: List[Any], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "CrisisPolicy":
-        return cls(config, model_storage, resource, execution_context)
 
     def predict_action_probabilities(
         self,
