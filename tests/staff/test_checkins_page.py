@@ -12,9 +12,8 @@ import re
 import shutil
 import time
 from datetime import datetime, timezone
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import flask
 import pytest
@@ -31,6 +30,7 @@ from lantern.records.transcripts.scrub import MessageRecord, SessionMark
 from staff import auth
 from staff.app import create_app
 from staff.views.checkins import format_times, overview
+from tests.html_tables import parse
 
 PASSWORD = "correct horse battery"
 KEY = "contact-key-for-console-tests"
@@ -51,52 +51,6 @@ def at(year: int, month: int, day: int, hour: int) -> float:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-class Tables(HTMLParser):
-    """Every <table id=...> of a page as rows of cell texts, and the links in each row."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: Dict[str, List[List[str]]] = {}
-        self.links: Dict[str, List[List[str]]] = {}
-        self._table: Optional[str] = None
-        self._row: Optional[List[str]] = None
-        self._cell: Optional[List[str]] = None
-
-    def handle_starttag(self, tag: str, attrs: List[Any]) -> None:
-        a = dict(attrs)
-        if tag == "table" and a.get("id"):
-            self._table = a["id"]
-            self.tables[self._table] = []
-            self.links[self._table] = []
-        elif tag == "tr" and self._table:
-            self._row = []
-            self.links[self._table].append([])
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        elif tag == "a" and self._table and self._row is not None:
-            self.links[self._table][-1].append(a.get("href", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None and self._table:
-            self.tables[self._table].append(self._row)
-            self._row = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def parse(page: str) -> Tables:
-    found = Tables()
-    found.feed(page)
-    return found
 
 
 def sign_in(app: Any, username: str) -> Any:
