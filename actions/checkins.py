@@ -37,15 +37,20 @@ from actions import cues
 from actions.base import Context, MIAction, Turn, send
 from actions.phrases import said_sentences, say, variants
 from lantern.checkins import when as when_mod
-from lantern.checkins.questions import WAITING, known_zone, zone_answer
+from lantern.checkins.questions import BOOKED_LINE, WAITING, known_zone, zone_answer
+from lantern.identity import SMS_PREFIX
 from lantern.word_lists import alternatives
 from lantern.yaml_text import load_yaml
 
 logger = logging.getLogger(__name__)
 
-SMS_PREFIX = "sms:"
 FOLLOWUP = "checkin_followup"  # set by the check-in sender when the text went out
 MAX_TRIES = 2  # an answer not understood twice: the check-in is dropped, kindly
+
+
+def _plain(context: Context) -> str:
+    """The message as the word lists match it: normalised, apostrophes dropped ("didn't" is "didnt")."""
+    return cues.normalise(context.text).replace("'", "")
 
 
 def supports_checkins(context: Context) -> bool:
@@ -210,7 +215,7 @@ def answer_turn(context: Context, now: Optional[datetime] = None) -> Optional[Tu
 
 def _unsafe(context: Context) -> Optional[Turn]:
     """A reason a text could put them at risk ("my bf checks my phone"): no text, at once, whatever else they said."""
-    if not recognised_words().unsafe_to_text.search(cues.normalise(context.text).replace("'", "")):
+    if not recognised_words().unsafe_to_text.search(_plain(context)):
         return None
     return Turn(
         [say("checkin.dropped_safe", context.rng, context.said)],
@@ -220,7 +225,7 @@ def _unsafe(context: Context) -> Optional[Turn]:
 
 def _retry(context: Context, key: str, prompt: str) -> Turn:
     tries = int(context.slots.get("checkin_tries") or 0) + 1
-    said = cues.normalise(context.text).replace("'", "")
+    said = _plain(context)
     words = recognised_words()
     declined = words.decline.search(said) or context.intent == "deny"
     if tries >= MAX_TRIES or declined:
@@ -266,7 +271,7 @@ def book_turn(context: Context) -> Turn:
         }
     }
     return Turn(
-        [say("checkin.booked", context.rng, context.said, described=draft["described"])],
+        [say(BOOKED_LINE, context.rng, context.said, described=draft["described"])],
         {"pending_offer": None, "checkin_draft": None, "last_prompt": None},
         effects,
     )
@@ -303,7 +308,7 @@ def _followup_answer(context: Context) -> Optional[Turn]:
     got in the way (the plan flow's question, so it goes on to who could help). Anything else: the usual reply."""
     from actions.steps import step_turn
 
-    text = cues.normalise(context.text).replace("'", "")
+    text = _plain(context)
     not_yet = recognised_words().not_yet
     if cues.step_of_report(context.text) and not not_yet.search(text):
         turn = step_turn(context)

@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 SETS = sorted((ROOT / "tests" / "data" / "checkin_times_blind").glob("round*.yml"))
 ZONE = "America/Chicago"
-PART_HOURS = {"morning": 10, "afternoon": 14, "evening": 18, "night": 19, "none": 12, None: 12}
 
 
 def outcome(reply: Dict[str, Any], now: datetime) -> Tuple[str, str]:
@@ -61,7 +60,10 @@ def outcome(reply: Dict[str, Any], now: datetime) -> Tuple[str, str]:
     day = datetime.strptime(str(reply["day"]), "%Y-%m-%d").date()
     if read.date() != day:
         return "usable", "wrong"
-    return "usable", "right" if read.hour == PART_HOURS.get(reply.get("part")) else "right day, other time"
+    from lantern.checkins.when import DAY_DEFAULT, PART_TIMES
+
+    usual = PART_TIMES.get(str(reply.get("part")), DAY_DEFAULT)  # a part of the day's usual time; a day alone: noon
+    return "usable", "right" if read.time() == usual else "right day, other time"
 
 
 def main(argv: List[str]) -> int:

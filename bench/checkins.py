@@ -122,9 +122,8 @@ def main() -> int:
                     quiet += len(sent)
             counts = store.counts()
         finally:
-            for child in (second,):
-                processes.terminate_group(child.process)
-                processes.stop_group(child.process, 15)
+            processes.terminate_group(second.process)
+            processes.stop_group(second.process, 15)
             stack.stop()
             fake.stop()
 

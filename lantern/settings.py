@@ -87,7 +87,8 @@ def _switch(values: Dict[str, str], name: str, default: bool) -> bool:
     raise ValueError(f"setting {name} must be on or off, got {raw!r}")
 
 
-def _seconds(values: Dict[str, str], name: str, default: float) -> float:
+def _seconds(values: Dict[str, str], name: str, default: float, most: float = 120.0) -> float:
+    """A number of seconds above 0 and at most `most` (the action timeout: 120; a poll interval: no limit)."""
     raw = (values.get(name) or "").strip()
     if not raw:
         return default
@@ -95,21 +96,9 @@ def _seconds(values: Dict[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError as exc:
         raise ValueError(f"setting {name} must be a number of seconds, got {raw!r}") from exc
-    if not 0 < value <= 120:
-        raise ValueError(f"setting {name} must be between 0 and 120 seconds, got {raw!r}")
-    return value
-
-
-def _positive(values: Dict[str, str], name: str, default: float) -> float:
-    raw = (values.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"setting {name} must be a number of seconds, got {raw!r}") from exc
-    if not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"setting {name} must be more than 0 seconds, got {raw!r}")
+    if not (0 < value <= most and math.isfinite(value)):
+        limit = f"between 0 and {most:g} seconds" if math.isfinite(most) else "more than 0 seconds"
+        raise ValueError(f"setting {name} must be {limit}, got {raw!r}")
     return value
 
 
@@ -376,7 +365,7 @@ def _resolve(v: Dict[str, str]) -> Settings:
         contact_key=(v.get("LANTERN_CONTACT_KEY") or "").strip(),
         checkin_quiet_hours=_quiet_hours(v, "LANTERN_CHECKIN_QUIET_HOURS", DEFAULT_CHECKIN_QUIET_HOURS),
         checkin_text=_template(v, "LANTERN_CHECKIN_TEXT", DEFAULT_CHECKIN_TEXT, CHECKIN_TEXT_FIELDS),
-        checkin_poll_seconds=_positive(v, "LANTERN_CHECKIN_POLL_SECONDS", 15.0),
+        checkin_poll_seconds=_seconds(v, "LANTERN_CHECKIN_POLL_SECONDS", 15.0, most=math.inf),
     )
 
 

@@ -18,6 +18,9 @@ ZONE_QUESTION = "checkin_tz"
 TIME_QUESTIONS = frozenset({"checkin_when", "checkin_move_when"})
 WAITING = frozenset({ZONE_QUESTION, *TIME_QUESTIONS})
 _ZIP = re.compile(r"\b\d{5}\b")
+# The phrase key of the line that confirms a booking (actions/phrases/checkins.yml): its message carries it as
+# `metadata.source`, so the SMS channel attaches the number only on the turn that booked (not on every SMS).
+BOOKED_LINE = "checkin.booked"
 
 
 def known_zone(slots: Mapping[str, Any]) -> Optional[str]:

@@ -310,7 +310,8 @@ class SmsChannel(InputChannel):
         status = "replied" if outcome.status == "ok" else "turn_failed"
         logger.debug("sms turn for %s took %.0f ms", sender, (time.monotonic() - started) * 1000)
 
-        await self._attach_number(sender, number)
+        if any(self._books_checkin(m) for m in messages):
+            await self._attach_number(sender, number)
         bodies, offered = self.to_sms(messages)
         if offered:
             await self._db(self.state.save_choices, sender, offered[0], offered[1])
@@ -344,6 +345,14 @@ class SmsChannel(InputChannel):
             on_sent=self._checkin_sent,
         )
         self._checkin_loop = asyncio.create_task(sender.run_forever(s.checkin_poll_seconds))
+
+    @staticmethod
+    def _books_checkin(message: Dict[str, Any]) -> bool:
+        """The turn's line confirming a booked check-in (only then is there a row waiting for the number)."""
+        from lantern.checkins.questions import BOOKED_LINE
+
+        metadata = message.get("metadata")
+        return isinstance(metadata, dict) and metadata.get("source") == f"phrase:{BOOKED_LINE}"  # actions/phrases.py
 
     async def _attach_number(self, sender: str, number: str) -> None:
         """A check-in booked in this turn gets the number it will be sent to (encrypted; nothing else keeps it)."""
