@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Dict, List
 
@@ -184,7 +185,10 @@ def test_old_layout_databases_upgrade_and_keep_every_row(tmp_path):
     for url, (_, rows) in before.items():
         assert {t: n for t, n in counts(url).items() if t in rows} == rows
     assert before[lantern_url][1]["transcript_messages"] == 4 and before[directory_url][1]["dir_service"] == 14
-    # ... and the code reads them.
+    # ... and the code reads them. Offered choices last a day, so the fixture's offer is made recent first
+    # (its time is when the fixture was made; left as it is, the test would fail a day later).
+    with sqlite3.connect(sa.engine.make_url(lantern_url).database) as conn:
+        conn.execute("UPDATE sms_choices SET created_at = ?", (time.time(),))
     assert sms.is_opted_out("pseudo-a") and sms.pop_choices("pseudo-b") == (["/a", "/b"], ["A", "B"])
     assert [f["category"] for f in sms.crisis_flags()] == ["overdose"]
     asyncio.run(store.save(tracker(pii_turns(), sender="web:someone-new")))
