@@ -16,6 +16,7 @@ from typing import List
 
 from actions import cues
 from actions.base import Context, MIAction, Turn
+from actions.human import staff_can_write_to
 from actions.phrases import Message, say
 from actions.reflect import reflect_turn
 from lantern.text import MESSAGE_CHARS
@@ -52,11 +53,19 @@ def sms_pieces(text: str, limit: int = SMS_LIMIT) -> List[str]:
 
 
 def privacy_messages(
-    kinds: List[str], org: str, privacy_text: str, retention_days: int, contact: str, context: Context
+    kinds: List[str],
+    org: str,
+    privacy_text: str,
+    retention_days: int,
+    contact: str,
+    context: Context,
+    staffed_hours: str = "",
 ) -> List[Message]:
-    """Up to three messages answering the questions asked, most specific first."""
+    """Up to three messages answering the questions asked, most specific first. With staffed hours
+    (docs/handoffs.md), who reads includes the person who joins when asked for, or at a crisis."""
     rng, recent = context.rng, context.said
     fill = {"org": org, "days": str(retention_days), "contact": f" ({contact})" if contact else ""}
+    fill["hours"] = staffed_hours
     plan: List[str] = []
     for kind in kinds or ["who_reads"]:
         for step in ORDER[kind]:
@@ -74,6 +83,8 @@ def privacy_messages(
             messages.append(say(key, rng, recent, **fill))
         elif step == "policy":
             messages.extend(Message(piece, "information") for piece in sms_pieces(privacy_text)[: 3 - len(messages)])
+        elif step == "privacy.who_reads" and staffed_hours:
+            messages.append(say("privacy.who_reads.staffed", rng, recent, **fill))
         else:
             messages.append(say(step, rng, recent, **fill))
     return messages[:3]
@@ -91,8 +102,10 @@ class ActionPrivacy(MIAction):
         if not cues.about_privacy(context.text):  # the classifier erred ("my arm has a wound"): listen instead
             return reflect_turn(context)
         s = settings.load()
+        hours = s.staffed.describe() if staff_can_write_to(context.sender_id) else ""
+        kinds = cues.privacy_kinds(context.text)
         messages = privacy_messages(
-            cues.privacy_kinds(context.text), s.org_name, s.privacy_text, s.retention_days, s.support_contact, context
+            kinds, s.org_name, s.privacy_text, s.retention_days, s.support_contact, context, hours
         )
         return Turn(messages, {"ruler_pending": None, "pending_offer": None})
 
@@ -113,9 +126,8 @@ def sample_texts() -> List[str]:
     for kinds in kinds_list:
         for org in SAMPLES["org"]:
             for days in (90, 0):
-                for contact in ("", "harbor@example.org, 555-0100"):
+                for contact, hours in (("", ""), ("harbor@example.org, 555-0100", SAMPLES["hours"][1])):
                     context = Context.plain("", seed=1)
-                    texts.extend(
-                        m.text for m in privacy_messages(kinds, org, SAMPLES["privacy_text"][0], days, contact, context)
-                    )
+                    policy = SAMPLES["privacy_text"][0]
+                    texts.extend(m.text for m in privacy_messages(kinds, org, policy, days, contact, context, hours))
     return texts

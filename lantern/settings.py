@@ -33,6 +33,7 @@ from dotenv import dotenv_values
 
 if TYPE_CHECKING:
     from lantern.checkins.when import QuietHours
+    from lantern.handoffs.hours import StaffedHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = Path(os.environ.get("LANTERN_ENV_FILE", PROJECT_ROOT / ".env"))
@@ -113,6 +114,19 @@ def _quiet_hours(values: Dict[str, str], name: str, default: str) -> str:
         parse_quiet_hours(raw)
     except ValueError as exc:
         raise ValueError(f"setting {name}: {exc}") from exc
+    return raw
+
+
+def _staffed_hours(values: Dict[str, str]) -> str:
+    """Checked at load with its zone, so a typo stops the start-up instead of promising a person nobody is there."""
+    raw = (values.get("LANTERN_STAFFED_HOURS") or "").strip()
+    tz = (values.get("LANTERN_STAFFED_TZ") or "America/New_York").strip()
+    from lantern.handoffs.hours import parse_staffed_hours
+
+    try:
+        parse_staffed_hours(raw, tz)
+    except ValueError as exc:
+        raise ValueError(f"setting LANTERN_STAFFED_HOURS / LANTERN_STAFFED_TZ: {exc}") from exc
     return raw
 
 
@@ -205,6 +219,10 @@ class Settings:
     checkin_quiet_hours: str = DEFAULT_CHECKIN_QUIET_HOURS  # LANTERN_CHECKIN_QUIET_HOURS: local, start-end
     checkin_text: str = DEFAULT_CHECKIN_TEXT  # LANTERN_CHECKIN_TEXT: the check-in SMS; {program} only
     checkin_poll_seconds: float = 15.0  # LANTERN_CHECKIN_POLL_SECONDS: how often each replica looks for due ones
+    # Hand-offs (docs/handoffs.md): when a person can take a conversation over; empty = nobody is on duty.
+    staffed_hours: str = ""  # LANTERN_STAFFED_HOURS: "Mon-Fri 09:00-17:00, Sat 10:00-14:00"
+    staffed_tz: str = "America/New_York"  # LANTERN_STAFFED_TZ: the clock the staffed hours are on
+    handoff_poll_seconds: float = 0.25  # LANTERN_HANDOFF_POLL_SECONDS: how often each replica looks for staff messages
 
     @property
     def checkin_message(self) -> str:
@@ -217,6 +235,13 @@ class Settings:
         from lantern.checkins.when import parse_quiet_hours
 
         return parse_quiet_hours(self.checkin_quiet_hours)
+
+    @property
+    def staffed(self) -> "StaffedHours":
+        """The staffed hours, parsed (validated at load already)."""
+        from lantern.handoffs.hours import parse_staffed_hours
+
+        return parse_staffed_hours(self.staffed_hours, self.staffed_tz)
 
     @property
     def staff_url(self) -> str:
@@ -333,8 +358,8 @@ def _resolve(v: Dict[str, str]) -> Settings:
         privacy_text=v.get("LANTERN_PRIVACY_TEXT")
         or (
             "Chats are kept without names or numbers, for staff to review and improve the service. "
-            "Nobody follows up, except a check-in text you ask for: your number is then kept, encrypted, "
-            "only until that text is sent or cancelled."
+            "Nobody follows up unless you ask for a check-in text or a person, or tell me someone is "
+            "in danger while staff are on duty. Over SMS your number is then kept, encrypted, only until that is done."
         ),
         extra={k: v[k] for k in v if k.startswith("LANTERN_")},
         directory_db_url=v.get("LANTERN_DIRECTORY_DB_URL") or f"sqlite:///{data_dir / 'directory.db'}",
@@ -366,6 +391,9 @@ def _resolve(v: Dict[str, str]) -> Settings:
         checkin_quiet_hours=_quiet_hours(v, "LANTERN_CHECKIN_QUIET_HOURS", DEFAULT_CHECKIN_QUIET_HOURS),
         checkin_text=_template(v, "LANTERN_CHECKIN_TEXT", DEFAULT_CHECKIN_TEXT, CHECKIN_TEXT_FIELDS),
         checkin_poll_seconds=_seconds(v, "LANTERN_CHECKIN_POLL_SECONDS", 15.0, most=math.inf),
+        staffed_hours=_staffed_hours(v),
+        staffed_tz=(v.get("LANTERN_STAFFED_TZ") or "America/New_York").strip(),
+        handoff_poll_seconds=_seconds(v, "LANTERN_HANDOFF_POLL_SECONDS", 0.25, most=10.0),
     )
 
 

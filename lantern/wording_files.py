@@ -150,6 +150,7 @@ SAMPLES: Dict[str, List[str]] = {
     "days": ["90", "365"],
     "contact": ["", " (harbor@example.org, 555-0100)"],
     "emergency_number": ["911", "112"],
+    "hours": ["Mon-Fri 9am-5pm (EST)", "Mon, Wed, Fri 10am-4pm, Sat noon-2pm (EST)", "every day, all day (UTC)"],
     "never_alone": ["Never Use Alone (1-800-484-3731)", "National Overdose Response Service (NORS) (1-888-688-6677)"],
     "helpline": [
         "SAMHSA National Helpline (1-800-662-4357): free, confidential, 24/7, treatment referral and information"
@@ -159,8 +160,8 @@ SAMPLES: Dict[str, List[str]] = {
     "topic": ["buprenorphine", "doing it your own way", "a faith-based path", "testing your supply"],
     "privacy_text": [
         "Chats are kept without names or numbers, for staff to review and improve the service. "
-        "Nobody follows up, except a check-in text you ask for: your number is then kept, encrypted, "
-        "only until that text is sent or cancelled."
+        "Nobody follows up unless you ask for a check-in text or a person, or tell me someone is "
+        "in danger while staff are on duty. Over SMS your number is then kept, encrypted, only until that is done."
     ],
     # referral.yml
     "place": ["45402 (Dayton, OH)", "Dayton, OH", "Springfield, IL"],

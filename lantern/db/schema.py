@@ -20,6 +20,7 @@ at that group's tables (prefix), never at Rasa's `events` or another group.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
@@ -56,6 +57,12 @@ def _checkins_metadata() -> sa.MetaData:
     return metadata
 
 
+def _handoffs_metadata() -> sa.MetaData:
+    from lantern.db.handoff_tables import metadata
+
+    return metadata
+
+
 def _staff_metadata() -> sa.MetaData:
     from lantern.db.staff_tables import metadata
 
@@ -86,10 +93,12 @@ GROUPS: Dict[str, Group] = {
         Group("staff", "staff_alembic_version", "staff_", _staff_metadata),
         # Beside the SMS tables: sending reads `sms_opt_outs` (rasa_plugins/channels/checkin_sender.py).
         Group("checkins", "checkins_alembic_version", "checkin", _checkins_metadata),
+        # Read by the Rasa server's channels (rasa_plugins/channels/handoff_relay.py) and the staff console.
+        Group("handoffs", "handoffs_alembic_version", "handoff", _handoffs_metadata),
     )
 }
 # Which groups live in which database (settings): the tracker store's and the directory's.
-TRACKER_DB_GROUPS = ("transcripts", "sms", "staff", "checkins")
+TRACKER_DB_GROUPS = ("transcripts", "sms", "staff", "checkins", "handoffs")
 DIRECTORY_DB_GROUPS = ("directory",)
 
 # Indexes Lantern adds to Rasa's `events` table. Rasa creates the table itself (after our
@@ -151,6 +160,9 @@ def _advisory_lock(conn: Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
 
 
+_UPGRADING = threading.RLock()  # re-entrant: a URL's call goes through here twice
+
+
 def upgrade(
     bind: Union[Engine, Connection, str], groups: Optional[Iterable[str]] = None, revision: str = "head"
 ) -> None:
@@ -181,7 +193,11 @@ def upgrade(
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, _target(name, revision))
 
-    _in_transaction(bind, run)
+    # Alembic's `context` is one module-level proxy per process: two threads upgrading at once (the SMS
+    # channel and the hand-off relay open their tables together at start-up) would run on each other's
+    # connection. The database's own lock (above) orders processes; this orders threads.
+    with _UPGRADING:
+        _in_transaction(bind, run)
 
 
 def downgrade(bind: Union[Engine, Connection], group: str, revision: str) -> None:

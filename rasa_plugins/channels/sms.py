@@ -41,8 +41,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from lantern import settings as settings_mod
+from lantern.handoffs import store as handoff_store
 from lantern.identity import SMS_PREFIX
-from rasa_plugins.channels import sms_text
+from rasa_plugins.channels import handoff_relay, sms_text
 from rasa_plugins.channels.guard import MAX_TEXT_CHARS, check_text
 from rasa_plugins.channels.sms_state import SmsState
 from rasa_plugins.channels.turns import run_turn
@@ -105,6 +106,7 @@ class SmsChannel(InputChannel):
         self._app: Any = None  # the Sanic app, for its agent (set at start and by the first webhook)
         self.checkins: Any = None  # lantern.checkins.store.CheckinStore, opened at start
         self._checkin_loop: Optional[asyncio.Task] = None
+        self._handoff_loop: Optional[asyncio.Task] = None
 
     @classmethod
     def name(cls) -> str:
@@ -173,6 +175,7 @@ class SmsChannel(InputChannel):
             state = await self._state()
             self._app = app
             await self._start_checkins(state)
+            self._start_handoff_relay()
             unfinished = await self._db(state.unfinished)
             if unfinished:
                 logger.warning(
@@ -183,8 +186,9 @@ class SmsChannel(InputChannel):
 
         @bp.listener("before_server_stop")
         async def finish(app: Any, _: Any) -> None:
-            if self._checkin_loop is not None:
-                self._checkin_loop.cancel()
+            for loop in (self._checkin_loop, self._handoff_loop):
+                if loop is not None:
+                    loop.cancel()
             if self.tasks:
                 await asyncio.wait(set(self.tasks), timeout=20)
             if self.sender is not None:
@@ -283,8 +287,8 @@ class SmsChannel(InputChannel):
             if kind in {"stop", "start"}:
                 await self._db(self.state.set_opted_out, sender, kind == "stop")
                 await self._db(self.state.save_choices, sender, [], [])
-            if kind == "stop" and self.checkins is not None:
-                await self._db(self.checkins.cancel_all, sender, "stop", time.time())
+            if kind == "stop":
+                await self._stop_follow_ups(sender)
             logger.info("sms keyword %s from %s", kind.upper(), sender)
             if twilio_kind:
                 return "keyword"
@@ -305,7 +309,9 @@ class SmsChannel(InputChannel):
 
         started = time.monotonic()
         async with self._turns:
-            outcome = await run_turn(on_new_message, text, SMS_PREFIX + sender, self.name(), message_id=message_sid)
+            outcome = await run_turn(
+                on_new_message, text, SMS_PREFIX + sender, self.name(), message_id=message_sid, contact=number
+            )
         messages = outcome.messages
         status = "replied" if outcome.status == "ok" else "turn_failed"
         logger.debug("sms turn for %s took %.0f ms", sender, (time.monotonic() - started) * 1000)
@@ -370,19 +376,49 @@ class SmsChannel(InputChannel):
 
     async def _checkin_sent(self, sender: str, text: str, step: Optional[str]) -> None:
         """Write the check-in text into the person's conversation and wait for its answer (`checkin_followup`)."""
-        from rasa.shared.core.events import BotUttered, SlotSet
+        metadata = {"mi": "open_question", "checkin": True}
+        slots = {"last_prompt": "checkin_followup", "checkin_step": step}
+        await handoff_relay.record_message(self._app, SMS_PREFIX + sender, text, metadata, slots)
 
-        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
-        if agent is None or not agent.is_ready():
-            logger.warning("sms: check-in sent to %s but not written into the conversation (no model)", sender)
-            return
-        conversation = SMS_PREFIX + sender
-        async with agent.lock_store.lock(conversation):
-            tracker = await agent.processor.get_tracker(conversation)
-            tracker.update(BotUttered(text, metadata={"mi": "open_question", "checkin": True}))
-            tracker.update(SlotSet("last_prompt", "checkin_followup"))
-            tracker.update(SlotSet("checkin_step", step))
-            await agent.processor.save_tracker(tracker)
+    async def _stop_follow_ups(self, sender: str) -> None:
+        """STOP: every check-in is cancelled and an open hand-off closed (staff can no longer text them)."""
+        if self.checkins is not None:
+            await self._db(self.checkins.cancel_all, sender, "stop", time.time())
+        handoffs = await handoff_relay.service()
+        if handoffs is not None:
+            await handoffs.close_for(SMS_PREFIX + sender, "stop")
+
+    # -- hand-offs: staff replies out -------------------------------------------------------
+    def _start_handoff_relay(self) -> None:
+        from rasa_plugins.channels.checkin_sender import worker_id
+
+        async def relay() -> None:
+            handoffs = await handoff_relay.service()
+            while handoffs is None:
+                await asyncio.sleep(handoff_relay.RETRY_OPEN_S)
+                handoffs = await handoff_relay.service()
+            await handoffs.run_forever(self.name(), worker_id(), self._send_staff_message, lambda _: True)
+
+        self._handoff_loop = asyncio.create_task(relay())
+
+    async def _send_staff_message(self, row: Dict[str, Any]) -> Optional[str]:
+        """One queued staff message (or notice) to the person's phone; None when sent, else a failure code."""
+        assert self.state is not None and self.sender is not None and self.settings is not None
+        handoffs = await handoff_relay.service()
+        assert handoffs is not None
+        sender = row["conversation"]  # an SMS conversation is stored under the number's pseudonym
+        if await self._db(self.state.is_opted_out, sender):
+            return "opted_out"
+        number = await handoffs.call(handoff_store.phone_of, row["handoff_id"], self.settings.contact_key)
+        if not number:
+            return "no_phone"
+        result = await self.sender.send(number, row["text"])
+        if not result.ok:
+            return f"HTTP {result.http_status}" if result.http_status else (result.reason or "send_failed")[:80]
+        metadata = {"staff": row["kind"] == "staff", "handoff": row["kind"]}
+        await handoff_relay.record_message(self._app, SMS_PREFIX + sender, row["text"], metadata, {})
+        logger.info("sms: hand-off message %s sent to %s", row["id"], sender)
+        return None
 
     async def _opted_out_message(self, number: str, sender: str, message_sid: str, raw: str) -> str:
         """A message from a number that texted STOP: no turn is processed and nothing is kept of it, unless it

@@ -22,12 +22,15 @@ import asyncio
 import contextvars
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from rasa_plugins.channels import handoff_relay
 from rasa_plugins.channels.guard import describe_failure, failure_messages
+from rasa_plugins.policies.handoff import METADATA_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -151,10 +154,22 @@ async def run_turn(
     message_id: Optional[str] = None,
     crisis_deadline: float = CRISIS_DEADLINE,
     turn_deadline: float = TURN_DEADLINE,
+    contact: Optional[str] = None,
 ) -> TurnOutcome:
-    """Run one turn through Rasa with the deadlines above; never raises."""
+    """Run one turn through Rasa with the deadlines above; never raises.
+
+    Hand-offs (rasa_plugins/channels/handoff_relay.py): whether staff have the conversation goes into
+    the message's metadata (the client's own value is overwritten), where HandoffPolicy reads it; a
+    turn that says nothing is then expected, not a fault. After the turn, a reply that promised a
+    person (or a crisis reply while staff are on duty) opens a hand-off; `contact` is the number an
+    SMS hand-off's replies go to.
+    """
     collector = collector if collector is not None else MessageCollector()
     ticket = TurnTicket()
+    received = time.monotonic()  # the lookup below counts against the deadlines: they run from receipt
+    handoffs = await handoff_relay.service()
+    handoff = await handoffs.status(sender_id) if handoffs is not None else None
+    metadata = {**(metadata or {}), METADATA_KEY: handoff}
     message = UserMessage(text, collector, sender_id, input_channel=channel, metadata=metadata, message_id=message_id)
     reset = CURRENT_TICKET.set(ticket)
     try:
@@ -162,6 +177,8 @@ async def run_turn(
     finally:
         CURRENT_TICKET.reset(reset)
 
+    looked_up = time.monotonic() - received
+    crisis_deadline, turn_deadline = max(0.0, crisis_deadline - looked_up), max(0.0, turn_deadline - looked_up)
     done, _ = await asyncio.wait({task}, timeout=crisis_deadline)
     crisis = not done and (reads_as_crisis(text) or _has_crisis_marker(collector.messages))
     if not done and not crisis:
@@ -193,9 +210,13 @@ async def run_turn(
             failure_messages(text), saved=ticket.state == "committed", status="failed", reason=type(error).__name__
         )
     messages = list(collector.messages)
+    if not messages and handoff == "taken":
+        return TurnOutcome([], saved=True, status="ok", reason="handoff")  # staff answer, not the bot
     if not messages:
         logger.error("%s turn produced no reply; the person is told so", channel)
         messages = no_reply_messages()
+    if handoffs is not None:
+        await handoffs.after_turn(sender_id, channel, messages, contact)
     return TurnOutcome(messages, saved=True, status="ok")
 
 

@@ -22,6 +22,7 @@ tag embeds it) and a demo page. Files come from rasa_plugins/channels/web/.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import hmac
@@ -41,6 +42,7 @@ from socketio import AsyncServer
 from socketio.exceptions import TimeoutError as SocketIOTimeout
 
 from lantern import settings as settings_mod
+from rasa_plugins.channels import handoff_relay
 from rasa_plugins.channels.guard import check_text
 from rasa_plugins.channels.turns import run_turn
 
@@ -150,12 +152,48 @@ class WidgetSocketIOChannel(SocketIOInput):
         self.confirmed: Dict[str, str] = {}  # socket id -> the session id confirmed for it
         self.owner: Dict[str, str] = {}  # session id -> the one socket confirmed for it
         self._checking: Set[str] = set()  # session ids whose socket is being asked if it is still there
+        self._relay: Optional[asyncio.Task] = None  # delivers staff messages (hand-offs)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """For replies Rasa sends outside a turn (external events): same routing as a turn's replies."""
         if self.sio is None:
             return super().get_output_channel()
         return WidgetOutput(self.sio, self.bot_message_evt, self.owner.get, self.namespace)
+
+    # -- hand-offs: staff messages to the sessions this replica holds ------------------------------
+    async def _relay_staff_messages(self, app: Any) -> None:
+        """Deliver queued staff messages (docs/handoffs.md) to sessions whose socket is connected here.
+
+        A message for a session with no socket here waits: another replica may hold it, or the page
+        is closed and the next socket that resumes the session gets it.
+        """
+        from rasa_plugins.channels.checkin_sender import worker_id
+
+        handoffs = await handoff_relay.service()
+        while handoffs is None:
+            await asyncio.sleep(handoff_relay.RETRY_OPEN_S)
+            handoffs = await handoff_relay.service()
+        service = handoffs
+        sessions: Dict[str, str] = {}  # stored id -> session id, for the sessions held at the start of a pass
+
+        def reachable(conversation: str) -> bool:
+            if not sessions or conversation not in sessions:
+                sessions.clear()
+                sessions.update({service.conversation(session): session for session in list(self.owner)})
+            return conversation in sessions
+
+        async def send(row: Dict[str, Any]) -> Optional[str]:
+            session_id = sessions.get(row["conversation"])
+            socket_id = self.owner.get(session_id) if session_id else None
+            if self.sio is None or session_id is None or socket_id is None:
+                return handoff_relay.LATER  # the page went away since the look: the next socket gets it
+            payload = {"text": row["text"], "custom": {"handoff": row["kind"]}}
+            await self.sio.emit(self.bot_message_evt, payload, to=socket_id, namespace=self.namespace)
+            metadata = {"staff": row["kind"] == "staff", "handoff": row["kind"]}
+            await handoff_relay.record_message(app, session_id, row["text"], metadata, {})
+            return None
+
+        await service.run_forever(self.name(), worker_id(), send, reachable)
 
     # -- who holds which session ---------------------------------------------------------------
     def _confirm(self, sid: str, session_id: str) -> None:
@@ -205,6 +243,15 @@ class WidgetSocketIOChannel(SocketIOInput):
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @bp.listener("after_server_start")
+        async def start_relay(app: Any, _: Any) -> None:
+            self._relay = asyncio.create_task(self._relay_staff_messages(app))
+
+        @bp.listener("before_server_stop")
+        async def stop_relay(app: Any, _: Any) -> None:
+            if self._relay is not None:
+                self._relay.cancel()
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:

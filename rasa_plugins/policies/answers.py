@@ -36,7 +36,7 @@ class WaitingQuestionPolicy(StatelessPolicy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"priority": 7}  # CrisisPolicy 8, RulePolicy 6
+        return {"priority": 7}  # CrisisPolicy 9, HandoffPolicy 8, RulePolicy 6
 
     def predict_action_probabilities(
         self,

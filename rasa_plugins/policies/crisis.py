@@ -183,7 +183,7 @@ class CrisisPolicy(StatelessPolicy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"priority": 8}  # above WaitingQuestionPolicy (7) and the rules (6)
+        return {"priority": 9}  # above HandoffPolicy (8), WaitingQuestionPolicy (7) and the rules (6)
 
     def predict_action_probabilities(
         self,

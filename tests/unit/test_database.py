@@ -26,6 +26,7 @@ GROUP_TABLES = {
     "sms": "sms_crisis_flags",
     "staff": "staff_audit",
     "checkins": "checkins",
+    "handoffs": "handoff_messages",
 }
 
 
@@ -84,13 +85,14 @@ def test_one_head_per_group_each_with_its_branch_label():
 
     script = ScriptDirectory.from_config(db.alembic_config())
     heads = {script.get_revision(h).revision: script.get_revision(h) for h in script.get_heads()}
-    assert len(heads) == len(db.GROUPS) == 5
+    assert len(heads) == len(db.GROUPS) == 6
     assert db.heads() == {
         "directory": "0001",
         "transcripts": "t0003",
         "sms": "s0001",
         "staff": "st0001",
         "checkins": "c0001",
+        "handoffs": "h0001",
     }
     for name, revision in db.heads().items():  # each head is on its group's branch, in its group's folder
         assert name in heads[revision].branch_labels

@@ -328,10 +328,16 @@ class LanternWidget {
     if (this.status.textContent !== text) this.status.textContent = text;
   }
 
-  // Show one message. `msg`: {from: "bot" | "me", text, buttons, crisis, number}.
+  // Show one message. `msg`: {from: "bot" | "me", text, buttons, crisis, number, handoff}.
+  // `handoff` (docs/handoffs.md): "staff" for a message a staff member wrote, "joined" / "left" for the notices.
   show(msg, announce) {
-    const item = el("div", { class: "msg " + msg.from + (msg.crisis ? " crisis" : "") }, [
-      el("span", { class: "sr-only", text: msg.from === "bot" ? this.cfg.title + " said: " : "You said: " }),
+    const staff = msg.handoff === "staff";
+    const notice = msg.handoff === "joined" || msg.handoff === "left";
+    const who = staff ? "Staff" : this.cfg.title;
+    const kind = msg.from + (msg.crisis ? " crisis" : "") + (staff ? " staff" : "") + (notice ? " notice" : "");
+    const item = el("div", { class: "msg " + kind }, [
+      el("span", { class: "sr-only", text: msg.from === "bot" ? who + " said: " : "You said: " }),
+      staff ? el("span", { class: "who", "aria-hidden": "true", text: "Staff" }) : null,
       msg.text ? (msg.from === "bot" ? linkedText(msg.text) : el("p", { text: msg.text })) : null,
     ]);
     const href = msg.number && telHref(msg.number);
@@ -436,7 +442,8 @@ class LanternWidget {
     const buttons = Array.isArray(data.buttons)
       ? data.buttons.filter((b) => b && (b.title || b.payload)).map((b) => ({ title: String(b.title || ""), payload: String(b.payload || b.title) }))
       : [];
-    const msg = { from: "bot", text, crisis, number: crisis ? number : null, callButton, buttons };
+    const handoff = custom && ["staff", "joined", "left"].includes(custom.handoff) ? custom.handoff : null;
+    const msg = { from: "bot", text, crisis, number: crisis ? number : null, callButton, buttons, handoff };
     this.state.log.push(msg);
     this.save();
     this.show(msg, true);

@@ -69,7 +69,7 @@ class Message(Base):
     )
     seq = sa.Column(sa.Integer, nullable=False)  # order within the conversation, from 1
     turn = sa.Column(sa.Integer, nullable=False)  # user message number; bot replies share it
-    sender = sa.Column(sa.String(8), nullable=False)  # "user" | "bot"
+    sender = sa.Column(sa.String(8), nullable=False)  # "user" | "bot" | "staff" (hand-offs)
     text = sa.Column(sa.Text, nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False, index=True)  # UTC
     intent = sa.Column(sa.String(128))

@@ -142,7 +142,7 @@ def purge(engine: Engine, days: int, now: Optional[datetime] = None, dry_run: bo
 
 
 def erase_in(conn: Connection, pseudonym: str, dry_run: bool = False) -> Tuple[int, int, int]:
-    """Delete (or count) one sender's transcript conversations, messages, tracker events and check-ins on `conn`.
+    """Delete (or count) one sender's transcript conversations, messages, tracker events, check-ins and hand-offs.
 
     Runs in the caller's transaction: `forget` commits it alone; the tracker store commits it in place of a
     turn when the person confirmed "delete my chat" in the chat (rasa_plugins/tracker_store.py). Staff rows
@@ -159,6 +159,10 @@ def erase_in(conn: Connection, pseudonym: str, dry_run: bool = False) -> Tuple[i
         from lantern.db.checkin_tables import checkins
 
         conn.execute(sa.delete(checkins).where(checkins.c.sender == pseudonym))
+    if not dry_run and sa.inspect(conn).has_table("handoffs"):  # an SMS hand-off holds their number too
+        from lantern.handoffs.store import forget as forget_handoffs
+
+        forget_handoffs(conn, pseudonym)
     events = 0
     if sa.inspect(conn).has_table(EVENTS_TABLE):
         table = sa.table(EVENTS_TABLE, sa.column("sender_id"))

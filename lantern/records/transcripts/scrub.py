@@ -28,6 +28,8 @@ What changes, by event:
   Bot text is not run through the anonymizer itself: it would cost a full NLP
   pass per reply and redact public information the bot gives (a clinic's
   phone number and address in a referral).
+- a staff member's message in a hand-off (bot event with `staff` metadata): anonymized like a user
+  text, recorded with sender "staff".
 - every other event: `metadata` dropped (session start copies the channel's).
 """
 
@@ -141,7 +143,7 @@ class Redaction:
 class MessageRecord:
     """One transcript message, already anonymized."""
 
-    sender: str  # "user" | "bot"
+    sender: str  # "user" | "bot" | "staff" (a staff member's message in a hand-off)
     text: str
     timestamp: float
     channel: Optional[str] = None
@@ -484,10 +486,14 @@ class Scrubber:
                 for leaf in _strings(value):
                     secrets.add(leaf, "REDACTED", MIN_VALUE_SECRET_CHARS)
 
-        # First pass: user texts (their PII values become secrets for everything else).
+        # First pass: user texts (their PII values become secrets for everything else), and what staff wrote
+        # in a hand-off (free text like the person's, so it is anonymized the same way).
         user_redactions: Dict[int, Redaction] = {}
+        staff_redactions: Dict[int, Redaction] = {}
         for i, event in enumerate(events):
-            if event.get("event") == "user":
+            if event.get("event") == "bot" and _dict(event.get("metadata")).get("staff"):
+                staff_redactions[i] = self.redact(event.get("text") or "")
+            elif event.get("event") == "user":
                 redaction = self.redact(event.get("text") or "")
                 user_redactions[i] = redaction
                 for raw, kind in redaction.found:
@@ -535,6 +541,10 @@ class Scrubber:
                 metadata = _dict(event.get("metadata"))
                 utter_action = metadata.get("utter_action")
                 text, types = self.clean_bot_text(event.get("text"), utter_action, secrets)
+                if i in staff_redactions:
+                    staffed = staff_redactions[i]
+                    text = REDACTED if staffed.failed else secrets.replace(staffed.text)
+                    types = staffed.types
                 data["text"] = text
                 data["data"] = _deep_map(event.get("data"), secrets.replace)
                 data["metadata"] = _deep_map(metadata, secrets.replace)
@@ -628,7 +638,7 @@ def _bot_record(event: Dict[str, Any], text: Any, types: Tuple[str, ...], action
     metadata = _dict(event.get("metadata"))  # a response's own metadata sits under "metadata" (Rasa's BotUttered)
     mi = _dict(metadata.get("metadata")).get("mi") or metadata.get("mi")
     return MessageRecord(
-        sender="bot",
+        sender="staff" if metadata.get("staff") else "bot",
         text=text if isinstance(text, str) else "",
         timestamp=float(event.get("timestamp") or 0.0),
         crisis=marker is not None and marker not in NOT_CRISIS_MARKERS,
