@@ -52,7 +52,18 @@ def create_app(s: Optional[settings_mod.Settings] = None, engine: Optional[Engin
     app.jinja_env.autoescape = True
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, org_name=s.org_name)
 
-    from staff.views import audit_log, checkins, conversations, dashboard, export, review_tests, try_it, users, wording
+    from staff.views import (
+        audit_log,
+        checkins,
+        conversations,
+        dashboard,
+        export,
+        handoffs,
+        review_tests,
+        try_it,
+        users,
+        wording,
+    )
     from staff.views import auth as auth_views
 
     for blueprint in (
@@ -60,6 +71,7 @@ def create_app(s: Optional[settings_mod.Settings] = None, engine: Optional[Engin
         conversations.bp,
         dashboard.bp,
         checkins.bp,
+        handoffs.bp,
         audit_log.bp,
         export.bp,
         users.bp,

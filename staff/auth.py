@@ -51,6 +51,7 @@ PERMISSIONS: Dict[str, FrozenSet[str]] = {
     "audit": frozenset({"admin"}),
     "users": frozenset({"admin"}),
     "train": frozenset({"trainer", "admin"}),  # try-it chat, marking replies into test stories, editing wording
+    "respond": frozenset({"reviewer", "supervisor", "admin"}),  # hand-offs: take over, reply, hand back (not trainers)
 }
 
 _hasher = PasswordHasher(time_cost=1, memory_cost=47104, parallelism=1)  # argon2id; OWASP cheat sheet

@@ -22,7 +22,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from lantern import db
-from lantern.checkins.contact import decrypt_number, encrypt_number
 from lantern.db.handoff_tables import OPEN, handoff_messages, handoffs
 
 H, M = handoffs.c, handoff_messages.c
@@ -245,11 +244,16 @@ def release(conn: Connection, message_id: int, worker: str) -> None:
 
 def phone_of(conn: Connection, handoff_id: int, key: str) -> Optional[str]:
     """The number an SMS hand-off's messages go to (decrypted); None when it has none or the key changed."""
+    from lantern.checkins.contact import decrypt_number  # here, not at the top: the console never loads it
+
     token = conn.execute(sa.select(H.phone_enc).where(H.id == handoff_id)).scalar()
     return decrypt_number(token, key) if token else None
 
 
 def encrypted(number: str, key: str) -> str:
+    """The number as stored on an SMS hand-off (lantern/checkins/contact.py)."""
+    from lantern.checkins.contact import encrypt_number
+
     return encrypt_number(number, key)
 
 

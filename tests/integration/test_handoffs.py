@@ -7,6 +7,7 @@ tests/unit/test_handoff_store.py, the wording outside them in tests/unit/test_ha
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 import uuid
@@ -20,6 +21,7 @@ from lantern.records.anonymizer.pseudonym import pseudonymize
 from tests.conftest import MODEL, PUBLIC_URL, make_settings
 from tests.integration.fake_twilio import SMS_FROM
 from tests.integration.test_checkins_sms import text
+from tools import staff_demo
 from tools.processes import Stack, start_stack
 
 CONTACT_KEY = "contact-key-" + uuid.uuid4().hex
@@ -157,3 +159,81 @@ def test_a_crisis_on_duty_goes_to_the_queue_and_the_crisis_reply_is_never_held_b
     # Taken over, and still: a message that reads as a crisis gets the crisis reply at once.
     said = " ".join(text(stack, fake_twilio, phone, "he's turning blue"))
     assert "911" in said
+
+
+# ----- the widget and the console, in real Chromium ---------------------------------------------------
+def make_reviewer(stack: Stack) -> None:
+    from lantern import db as lantern_db
+    from staff.auth import create_user
+
+    engine = lantern_db.create_engine(stack.settings.db_url)
+    lantern_db.upgrade(engine, groups=("staff",))
+    with engine.begin() as conn:
+        create_user(conn, REVIEWER[0], staff_demo.PASSWORD, "reviewer", REVIEWER[1])
+    engine.dispose()
+
+
+def person_lines(page: Any) -> List[str]:
+    """What the bot itself said on the person's screen (not staff messages, not the notices)."""
+    return page.locator(".msg.bot:not(.staff):not(.notice) p").all_inner_texts()
+
+
+def say(page: Any, text: str) -> None:
+    box = page.get_by_role("textbox", name="Message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_in_the_widget_a_staff_member_takes_over_from_the_console_and_hands_back(stack, browser):
+    make_reviewer(stack)
+    person = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True).new_page()
+    staff = browser.new_context(viewport=staff_demo.SCREEN).new_page()
+    for page in (person, staff):
+        page.set_default_timeout(TIMEOUT_MS)
+
+    person.goto(f"{stack.settings.rasa_url}/webhooks/widget/demo")
+    person.locator(".msg.bot").first.wait_for()
+    person.wait_for_timeout(500)
+    assert "for a person from the team every day, all day (UTC)" in " ".join(person_lines(person))
+    before = len(person_lines(person))
+    say(person, "can i talk to a real person please")
+    person.locator(".msg.bot").nth(before).wait_for()
+    assert "join this chat" in " ".join(person_lines(person)[before:])
+
+    with db(stack) as conn:
+        (handoff_id,) = wait_until(
+            lambda: conn.execute(
+                "SELECT id FROM handoffs WHERE channel = 'socketio' AND status = 'waiting' ORDER BY id DESC"
+            ).fetchone()
+        )
+
+    staff_demo.sign_in(staff, stack.settings.staff_url, REVIEWER[0])
+    staff.wait_for_url(re.compile(r"/conversations"))
+    staff.goto(stack.settings.staff_url + "/handoffs")
+    staff.locator(f"#take-{handoff_id}").click()
+    staff.wait_for_url(re.compile(rf"/handoffs/{handoff_id}"))
+    # The person's request is in front of the staff member, and the person is told a person has joined.
+    staff.locator("#handoff-messages .msg.user", has_text="real person").wait_for()
+    person.locator(".msg.notice", has_text="I'm a person").wait_for()
+
+    # A staff message reaches the person's screen, marked as a person's.
+    bot_lines = len(person_lines(person))
+    staff.locator("#reply-text").fill("Hi, I'm here with you now. What's going on tonight?")
+    staff.get_by_role("button", name="Send").click()
+    person.locator(".msg.staff", has_text="What's going on tonight?").wait_for()
+    assert person.locator(".msg.staff .who").first.inner_text() == "Staff"
+
+    # The person answers: it reaches the staff member, and the bot stays silent.
+    say(person, "honestly i just feel really alone and i used again last night")
+    staff.locator("#handoff-messages .msg.user", has_text="feel really alone").wait_for()
+    person.wait_for_timeout(2500)
+    assert len(person_lines(person)) == bot_lines
+
+    # Handed back: the person is told, and the bot answers the next message.
+    staff.get_by_role("button", name="Hand back to the bot").click()
+    person.locator(".msg.notice").nth(1).wait_for()
+    say(person, "ok thanks. what is naloxone")
+    person.locator(".msg.bot:not(.staff):not(.notice)").nth(bot_lines).wait_for()
+    assert len(person_lines(person)) > bot_lines
+    for page in (person, staff):
+        page.context.close()

@@ -62,7 +62,9 @@ def test_the_greeting_and_privacy_answer_say_a_person_can_join_only_when_staffed
     assert "for a person" not in plain and f"for a person from the team {HOURS}" in staffed
     who = privacy_messages(["who_reads"], "Harbor", "policy.", 90, "", Context.plain(""), HOURS)[0].text
     assert "No one reads along live unless someone from Harbor joins" in who and HOURS in who
-    assert "no one reads along live" in privacy_messages(["who_reads"], "Harbor", "p.", 90, "", Context.plain(""))[0].text
+    assert (
+        "no one reads along live" in privacy_messages(["who_reads"], "Harbor", "p.", 90, "", Context.plain(""))[0].text
+    )
 
 
 def test_a_crisis_reply_is_told_from_a_check_in_question():
