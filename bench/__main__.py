@@ -33,6 +33,7 @@ ORDER = [
     "channels",
     "checkins",
     "checkin_times",
+    "handoff",
     "staff",
     "trainer",
     "trainer_model",

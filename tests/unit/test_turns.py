@@ -6,8 +6,45 @@ import asyncio
 import threading
 from typing import Any, List
 
+import pytest
+
+from rasa_plugins.channels import handoff_relay
 from rasa_plugins.channels.rest import json_depth, parse_body
 from rasa_plugins.channels.turns import CURRENT_TICKET, TurnTicket, run_turn
+
+
+class StubHandoffs:
+    """The hand-off service as the turn runner sees it: a fixed status, and what the turn opened."""
+
+    def __init__(self, status: Any) -> None:
+        self._status = status
+        self.after: List[Any] = []
+
+    async def status(self, sender_id: str) -> Any:
+        return self._status
+
+    async def after_turn(self, sender_id: str, channel: str, messages: Any, contact: Any = None) -> None:
+        self.after.append((sender_id, channel, [m.get("text") for m in messages], contact))
+
+
+@pytest.fixture(autouse=True)
+def no_handoff_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These turns run without a database: no hand-off service (the tests below put in a stub)."""
+
+    async def none() -> None:
+        return None
+
+    monkeypatch.setattr(handoff_relay, "service", none)
+
+
+def with_handoffs(monkeypatch: pytest.MonkeyPatch, status: Any) -> StubHandoffs:
+    stub = StubHandoffs(status)
+
+    async def service() -> StubHandoffs:
+        return stub
+
+    monkeypatch.setattr(handoff_relay, "service", service)
+    return stub
 
 
 def test_the_ticket_lets_exactly_one_side_win():
@@ -55,6 +92,34 @@ def test_a_turn_sees_its_ticket_and_its_reply_comes_back():
     outcome = run(run_turn(turn_that("reply", seen), "hi", "rest:a", "rest"))
     assert outcome.status == "ok" and outcome.saved and outcome.messages[0]["text"] == "hello"
     assert isinstance(seen[0], TurnTicket)
+
+
+def metadata_seen(seen: List[Any], reply: bool = True):
+    async def on_new_message(message: Any) -> None:
+        seen.append(message.metadata)
+        if reply:
+            await message.output_channel.send_text_message(message.sender_id, "hello")
+
+    return on_new_message
+
+
+def test_a_client_cannot_say_staff_have_the_conversation(monkeypatch):
+    seen: List[Any] = []
+    outcome = run(run_turn(metadata_seen(seen), "hi", "rest:a", "rest", metadata={"lantern_handoff": "taken", "x": 1}))
+    assert seen == [{"lantern_handoff": None, "x": 1}] and outcome.messages[0]["text"] == "hello"
+    stub = with_handoffs(monkeypatch, "waiting")
+    run(run_turn(metadata_seen(seen), "hi", "sms:p_x", "sms", metadata={"lantern_handoff": "taken"}, contact="+1555"))
+    assert seen[-1] == {"lantern_handoff": "waiting"}
+    assert stub.after == [("sms:p_x", "sms", ["hello"], "+1555")]  # the reply is looked at for a request
+
+
+def test_while_staff_have_the_conversation_silence_is_the_answer(monkeypatch):
+    stub = with_handoffs(monkeypatch, "taken")
+    seen: List[Any] = []
+    outcome = run(run_turn(metadata_seen(seen, reply=False), "are you there", "sms:p_x", "sms"))
+    assert seen == [{"lantern_handoff": "taken"}]
+    assert (outcome.status, outcome.saved, outcome.messages, outcome.reason) == ("ok", True, [], "handoff")
+    assert stub.after == []
 
 
 def test_a_turn_with_no_reply_is_never_answered_with_nothing():
