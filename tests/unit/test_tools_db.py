@@ -37,6 +37,6 @@ def test_status_is_behind_until_upgrade_then_at_head(tmp_path: Path) -> None:
     after = run(tmp_path, "status")
     assert after.returncode == 0, after.stdout + after.stderr
     lines = after.stdout.strip().splitlines()
-    # transcripts, sms, staff, checkins (the conversations database) and directory
-    assert len(lines) == 5 and all(line.endswith("at head") for line in lines)
+    # transcripts, sms, staff, checkins, handoffs (the conversations database) and directory
+    assert len(lines) == 6 and all(line.endswith("at head") for line in lines)
     assert run(tmp_path, "upgrade").returncode == 0  # idempotent
