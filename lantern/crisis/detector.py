@@ -331,10 +331,23 @@ def detect_normalised(text: str) -> CrisisResult:
 def detect(text: object) -> CrisisResult:
     """Classify one user message. Never raises; anything odd yields NONE (or a check-in on internal error)."""
     try:
-        return _analyse(normalize(text))
+        return _with_spanish(_analyse(normalize(text)), text)
     except Exception as exc:  # a crisis layer must never take the turn down
         log.error("crisis detector failed (%s); answering with a check-in", type(exc).__name__)
         return _FAILSAFE
+
+
+def _with_spanish(result: CrisisResult, text: object) -> CrisisResult:
+    """Raise the level with a Spanish sign of danger (lantern/crisis/spanish.py); never lower it."""
+    from lantern.crisis.spanish import signs
+
+    found = signs().read(text)
+    if found is None:
+        return result
+    category, level, name = found
+    if _RANK[level] <= _RANK[result.level]:
+        return CrisisResult(result.category or category, result.level, result.confidence, result.matched + (name,))
+    return CrisisResult(category, level, 0.9 if level == "crisis" else 0.5, result.matched + (name,))
 
 
 def raise_with_signal(result: CrisisResult, detected: CrisisResult, signal: Optional[Dict[str, Any]]) -> CrisisResult:
