@@ -328,6 +328,55 @@ RULES: List[RuleSpec] = [
         r"^(?:help|help me|help please|please help|please help me|sos|911|emergency|someone help|somebody help|help us|"
         r"i need help|need help|i need help now|need help now|help now|urgent|please|help help|help help help)$",
     ),
+    # Someone found down: on the floor, in the bathroom, slumped; with their works beside them it is an
+    # overdose until help says otherwise (blind round 9 class: "found my dad on the bathroom floor with a needle").
+    RuleSpec(
+        "od.found_down",
+        OD,
+        CHECK,
+        r"\bfound "
+        + _OBJ
+        + r" (?:\w+ ){0,2}?(?:on the (?:\w+ )?(?:floor|ground)|face down|slumped|collapsed|passed out"
+        r"|not moving)\b",
+        _f("past", "now", "drug", "body", "generic"),
+        needs=("found",),
+    ),
+    RuleSpec(
+        "od.found_with_works",
+        OD,
+        CRISIS,
+        r"\bfound "
+        + _OBJ
+        + r" (?:\w+ ){0,5}?(?:with|and) (?:a |the |his |her |their )?(?:needle|rig|syringe|foil|spoon|pipe)s?"
+        r"(?: (?:next to|beside|by|in|still in) (?:him|her|them|his arm|her arm))?\b",
+        _f("past", "generic"),
+        needs=("found",),
+    ),
+    # Using alone with a line left for afterwards ("if i stop texting"): the person is saying no one will see.
+    RuleSpec(
+        "od.alone_if_silent",
+        OD,
+        CHECK,
+        r"(?:\bif i (?:stop|quit) (?:texting|answering|responding|replying|writing|talking)\b"
+        r"|\bif i do not (?:text|answer|respond|reply|write)(?: you)?(?: back)?(?: in| within| by|$| \|)"
+        r"|\bif you do not hear (?:back )?from me\b)"
+        r"(?!.{0,24}\b(?:because|cause|bc|means i am|at work|busy|asleep|sleeping|phone died|battery)\b)",
+        _f("drug", "generic"),
+        needs=("if i", "if you"),
+    ),
+    # Tolerance lost (out of rehab, jail, detox) and a dose like before: the most common setting of a fatal overdose.
+    RuleSpec(
+        "od.lost_tolerance",
+        OD,
+        CHECK,
+        r"\b(?:out of|released from|home from|back from|left) (?:rehab|jail|prison|detox|treatment|county|lockup)\b"
+        r"(?=.*\b(?:used|using|shot up|picked up|copped|relapsed|took (?:a|my|like|\d+)|did (?:a|what i|the same|my usual|like)"
+        r"|same amount|my usual|usual amount|like i used to|instead of)\b)"
+        r"|\b(?:used|shot up|took|did|copped)\b(?=.*\b(?:my usual|usual amount|same amount|like i used to|instead of)\b)"
+        r"(?=.*\b(?:out of|released from|home from|since) (?:rehab|jail|prison|detox|treatment)\b)",
+        _f("past", "now", "generic"),
+        needs=("rehab", "jail", "prison", "detox", "treatment", "county", "lockup"),
+    ),
     # ---- stimulant overdose: heart, heat, seizures -------------------------------------
     RuleSpec(
         "stim.heart",
@@ -610,6 +659,16 @@ RULES: List[RuleSpec] = [
         _f("now"),
     ),
     # ---- immediate danger (violence) ----------------------------------------------------
+    # A child held until a debt is paid (blind round 9 class: "my dealer has my daughter at his place till i pay").
+    RuleSpec(
+        "danger.child_held",
+        DNG,
+        CRISIS,
+        r"\b(?:has|took|taken|is holding|holding|keeping|kept|got) my (?:\w+ )?(?:daughter|son|kid|kids|baby|child|children)\b"
+        r"(?=.*\b(?:(?:till|until|unless) i (?:pay|give|bring|get)|(?:will not|won t|not) (?:give|let) (?:her|him|them) (?:back|go)"
+        r"|ransom)\b)",
+        needs=("my",),
+    ),
     RuleSpec(
         "dng.weapon",
         DNG,
