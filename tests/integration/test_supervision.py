@@ -99,7 +99,10 @@ class Runner:
     def children(self) -> Dict[str, psutil.Process]:
         found = {}
         for proc in psutil.Process(self.process.pid).children():
-            cmdline = " ".join(proc.cmdline())
+            try:
+                cmdline = " ".join(proc.cmdline())
+            except (psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied):
+                continue  # a short-lived child (a check the runner ran) that has just exited: not a server
             found[
                 "actions" if "-m actions" in cmdline else "rasa" if "rasa_plugins.server" in cmdline else proc.name()
             ] = proc
