@@ -12,16 +12,13 @@ the helpline and the organisation's contact, as before. The helpline comes from 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any, List, Optional
 
 from actions.base import Context, MIAction, Turn
 from actions.phrases import say
-from lantern.identity import SMS_PREFIX
-
-WIDGET_SESSION = re.compile(r"[0-9a-f]{64}")  # rasa_plugins/channels/widget.py SESSION_ID
+from lantern.identity import SMS_PREFIX, WIDGET_SESSION
 
 logger = logging.getLogger(__name__)
 

@@ -23,6 +23,8 @@ import re
 from lantern.records.anonymizer.pseudonym import pseudonymize
 
 SMS_PREFIX = "sms:"
+# A widget session id as the server issues it (rasa_plugins/channels/widget.py SessionIds): 64 hex digits.
+WIDGET_SESSION = re.compile(r"[0-9a-f]{64}")
 REST_PREFIX = "rest:"
 # What `lantern.records.anonymizer.pseudonymize` returns: "p_" + 20 base32 characters.
 PSEUDONYM_SHAPE = re.compile(r"p_[a-z2-7]{20}")

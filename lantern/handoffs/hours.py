@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import List, Optional, Tuple
+from datetime import datetime, timezone
+from typing import List, Tuple
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,10 +40,6 @@ class StaffedHours:
     tz: str
     text: str  # the setting as given, for the error message and the docs
 
-    @property
-    def any(self) -> bool:
-        return bool(self.shifts)
-
     def _local(self, now: float) -> datetime:
         return datetime.fromtimestamp(now, timezone.utc).astimezone(ZoneInfo(self.tz))
 
@@ -58,22 +54,6 @@ class StaffedHours:
             if shift.day == yesterday and shift.end > 1440 and minute < shift.end - 1440:
                 return True
         return False
-
-    def next_start(self, now: float) -> Optional[datetime]:
-        """When the next shift starts (staff's local time), if there is one: within the coming week."""
-        if not self.shifts:
-            return None
-        local = self._local(now).replace(second=0, microsecond=0)
-        midnight = local.replace(hour=0, minute=0)
-        starts = []
-        for offset in range(8):
-            day = midnight + timedelta(days=offset)
-            for shift in self.shifts:
-                if shift.day == day.weekday():
-                    start = day + timedelta(minutes=shift.start)
-                    if start > local:
-                        starts.append(start)
-        return min(starts) if starts else None
 
     def describe(self) -> str:
         """The hours as a person reads them: "Mon-Fri 9am-5pm, Sat 10am-2pm (EST)"."""

@@ -167,7 +167,7 @@ def dismiss(conn: Connection, handoff_id: int, now: float) -> None:
 
 def close_for(conn: Connection, conversation: str, reason: str, now: float) -> int:
     """Close the conversation's open hand-off (STOP); its queued messages are not sent. The rows closed."""
-    ids = select_open_ids(conn, conversation)
+    ids = _open_ids(conn, conversation)
     if ids:
         conn.execute(
             handoff_messages.update()
@@ -177,7 +177,7 @@ def close_for(conn: Connection, conversation: str, reason: str, now: float) -> i
     return _close(conn, H.conversation == conversation, reason, now)
 
 
-def select_open_ids(conn: Connection, conversation: str) -> List[int]:
+def _open_ids(conn: Connection, conversation: str) -> List[int]:
     return list(conn.execute(sa.select(H.id).where(H.conversation == conversation, H.status.in_(OPEN))).scalars())
 
 

@@ -23,12 +23,12 @@ import asyncio
 import logging
 import threading
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Collection, Dict, List, Optional
 
 from lantern import settings as settings_mod
 from lantern.handoffs import store
 from lantern.handoffs.hours import StaffedHours
-from lantern.identity import SMS_PREFIX, stored_id
+from lantern.identity import stored_id
 from lantern.records.transcripts.scrub import NOT_CRISIS_MARKERS
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ REQUEST_LINE = "human.requested"  # the phrase (actions/phrases/human.yml) that 
 RETRY_OPEN_S = 30.0  # a failed open is tried again after this long, not on every turn
 LATER = "later"  # what a channel's send returns for a message it cannot deliver now but may soon
 Deliver = Callable[[Dict[str, Any]], Awaitable[Optional[str]]]  # a message row -> None (sent) or a failure code
+Reachable = Callable[[], Optional[Collection[str]]]  # the conversations this replica can deliver to; None: all
 
 
 def says_someone_will_come(message: Dict[str, Any]) -> bool:
@@ -110,12 +111,17 @@ class HandoffService:
         """STOP over SMS: the open hand-off closes and its unsent messages are dropped."""
         await self.call(store.close_for, self.conversation(sender_id), reason, time.time())
 
-    async def deliver(self, channel: str, worker: str, send: Deliver, reachable: Callable[[str], bool]) -> int:
-        """One relay pass for `channel`: claim and send what this replica can reach; the messages sent."""
+    async def deliver(self, channel: str, worker: str, send: Deliver, reachable: Reachable) -> int:
+        """One relay pass for `channel`: claim and send what this replica can reach; the messages sent.
+
+        `reachable()` is asked once a pass, and only when messages are waiting: the conversations this
+        replica can deliver to (the widget: the sessions whose socket it holds), or None for all (SMS).
+        """
         rows = await self.call(store.pending, channel, time.time())
+        here = reachable() if rows else None
         sent = 0
         for row in rows:
-            if not reachable(row["conversation"]):
+            if here is not None and row["conversation"] not in here:
                 continue
             if not await self.call(store.claim, row["id"], worker, time.time()):
                 continue  # another replica has it
@@ -134,7 +140,7 @@ class HandoffService:
                 sent += 1
         return sent
 
-    async def run_forever(self, channel: str, worker: str, send: Deliver, reachable: Callable[[str], bool]) -> None:
+    async def run_forever(self, channel: str, worker: str, send: Deliver, reachable: Reachable) -> None:
         """The relay loop of one channel in this replica; errors are logged and the loop goes on."""
         while True:
             try:
@@ -192,8 +198,3 @@ async def record_message(app: Any, sender_id: str, text: str, metadata: Dict[str
             tracker.update(SlotSet(name, value))
         await agent.processor.save_tracker(tracker)
     return True
-
-
-def sms_sender_id(conversation: str) -> str:
-    """The Rasa sender id of an SMS conversation from its stored id (the number's pseudonym)."""
-    return SMS_PREFIX + conversation

@@ -397,7 +397,7 @@ class SmsChannel(InputChannel):
             while handoffs is None:
                 await asyncio.sleep(handoff_relay.RETRY_OPEN_S)
                 handoffs = await handoff_relay.service()
-            await handoffs.run_forever(self.name(), worker_id(), self._send_staff_message, lambda _: True)
+            await handoffs.run_forever(self.name(), worker_id(), self._send_staff_message, lambda: None)
 
         self._handoff_loop = asyncio.create_task(relay())
 

@@ -28,10 +28,9 @@ import hashlib
 import hmac
 import html
 import logging
-import re
 import secrets
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Set
+from typing import Any, Awaitable, Callable, Collection, Dict, Optional, Set
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -42,6 +41,7 @@ from socketio import AsyncServer
 from socketio.exceptions import TimeoutError as SocketIOTimeout
 
 from lantern import settings as settings_mod
+from lantern.identity import WIDGET_SESSION
 from rasa_plugins.channels import handoff_relay
 from rasa_plugins.channels.guard import check_text
 from rasa_plugins.channels.turns import run_turn
@@ -51,7 +51,6 @@ logger = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent / "web"
 SCRIPT_PATH = WEB_DIR / "static" / "lantern-widget.js"
 DEMO_PATH = WEB_DIR / "demo.html"
-SESSION_ID = re.compile(r"^[0-9a-f]{64}$")
 # The widget key is derived from the pseudonym key under its own label, so neither can stand in for the other.
 KEY_LABEL = b"lantern/widget-session-id/v1"
 # How long a session's socket has to answer "are you still there?" before another socket may resume it.
@@ -87,7 +86,7 @@ class SessionIds:
 
     def valid(self, value: Any) -> bool:
         """True only for an id this server (with this key) issued."""
-        if not isinstance(value, str) or not SESSION_ID.match(value):
+        if not isinstance(value, str) or not WIDGET_SESSION.fullmatch(value):
             return False
         return hmac.compare_digest(value[32:], self._tag(value[:32]))
 
@@ -174,13 +173,12 @@ class WidgetSocketIOChannel(SocketIOInput):
             await asyncio.sleep(handoff_relay.RETRY_OPEN_S)
             handoffs = await handoff_relay.service()
         service = handoffs
-        sessions: Dict[str, str] = {}  # stored id -> session id, for the sessions held at the start of a pass
+        sessions: Dict[str, str] = {}  # stored id -> session id, of the sessions held at the start of a pass
 
-        def reachable(conversation: str) -> bool:
-            if not sessions or conversation not in sessions:
-                sessions.clear()
-                sessions.update({service.conversation(session): session for session in list(self.owner)})
-            return conversation in sessions
+        def reachable() -> Collection[str]:
+            sessions.clear()
+            sessions.update({service.conversation(session): session for session in list(self.owner)})
+            return sessions.keys()
 
         async def send(row: Dict[str, Any]) -> Optional[str]:
             session_id = sessions.get(row["conversation"])

@@ -232,9 +232,3 @@ def test_staffed_hours_are_said_the_way_people_read_them():
 def test_a_bad_staffed_hours_setting_stops_the_start_up(text: str, tz: str, error: str):
     with pytest.raises(ValueError, match=error):
         settings.load({"LANTERN_STAFFED_HOURS": text, "LANTERN_STAFFED_TZ": tz})
-
-
-def test_next_start_is_the_coming_shift():
-    hours = parse_staffed_hours("Mon-Fri 09:00-17:00", "UTC")
-    assert hours.next_start(T).strftime("%a %H:%M") == "Fri 09:00"  # T is Friday 08:00 UTC
-    assert parse_staffed_hours("", "UTC").next_start(T) is None
